@@ -1,0 +1,1 @@
+"""Core building blocks shared by every layer: identifiers and error types."""

@@ -1,0 +1,1 @@
+"""Domain records: users, rooms and messages."""

@@ -1,0 +1,33 @@
+"""SSOT000 parse-error: a file that cannot be read, decoded or parsed."""
+
+from ssot_audit.categories import ERRORS
+from ssot_audit.model import Severity
+from ssot_audit.plugins import EngineRule, Invalid, Valid
+
+
+class ParseError(EngineRule):
+    code = "SSOT000"
+    name = "parse-error"
+    category = ERRORS
+    severity = Severity.HIGH
+    summary = "A file that cannot be read, decoded or parsed; the audit goes on without it."
+    what = (
+        "Reports each file that could not be read from disk, decoded (a PEP 263 coding cookie, a BOM, "
+        "or UTF-8, as CPython decides), or parsed as Python 3 by libcst, with the parser's message and line."
+    )
+    why = (
+        "Every other rule is blind to a file it cannot parse, so the scores say nothing about it. "
+        "The audit reports it instead of crashing or silently skipping it."
+    )
+    example = "```python\ndef broken(:\n    pass\n```"
+    fix = "Fix the syntax error, add a coding cookie (`# -*- coding: latin-1 -*-`) or re-save the file as UTF-8."
+    VALID = (
+        Valid("x = 1\n"),
+        Valid("# -*- coding: latin-1 -*-\nname = 'caf\xe9'\n"),
+        Valid("\ufeffprint('a BOM is fine')\n"),
+    )
+    INVALID = (
+        Invalid("def broken(:\n    pass\n", line=1),
+        Invalid("x = 1\nif x\n    pass\n", line=2),
+        Invalid("x = 1\ny = 'nul\x00byte'\n", line=2),
+    )

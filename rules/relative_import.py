@@ -1,0 +1,82 @@
+"""SSOT101 relative-import: `from . import x` and friends."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ssot_audit.categories import IMPORTS
+from ssot_audit.model import Severity
+from ssot_audit.names import dotted_name, resolve_relative
+from ssot_audit.plugins import FileRule, Invalid, Valid
+
+
+def absolute_module(node: cst.ImportFrom, module_name: str, is_package: bool) -> str | None:
+    """The absolute module a relative import names, when the file's package is known."""
+    if "." not in module_name and not is_package:
+        return None  # a top-level script: its package is whatever sys.path makes it
+    target = dotted_name(node.module) if node.module is not None else None
+    return resolve_relative(module_name, is_package, len(node.relative), target)
+
+
+class RelativeImport(FileRule):
+    code = "SSOT101"
+    name = "relative-import"
+    category = IMPORTS
+    severity = Severity.LOW
+    fixable = True
+    summary = "A relative import (`from . import x`); use the absolute module path."
+    what = (
+        "Reports every `from . import x`, `from .module import name` and `from ..package.module import name`, "
+        "wherever it stands: at module level, inside functions, under `if TYPE_CHECKING:`, in `__init__.py`."
+    )
+    why = (
+        "A relative import names a module by where the importing file happens to sit, so the same module "
+        "is spelled differently from every folder. One absolute path per module is searchable, survives "
+        "moving the importing file, and keeps every reference to a module in one recognisable form."
+    )
+    example = "```python\n# shop/orders/service.py\nfrom ..payments.gateway import charge\n```"
+    fix = (
+        "Write the absolute form: `from shop.payments.gateway import charge`. "
+        "`ssot-audit fix` rewrites it when the file's package is known from its `__init__.py` files."
+    )
+    VALID = (
+        Valid("from shop.models import User\n", path="shop/views.py"),
+        Valid("import os.path\nfrom os import path as p\n"),
+        Valid('TEXT = "from . import x"\n', path="shop/text.py"),
+        Valid("# from .. import y\nx = 1\n", path="shop/text.py"),
+        Valid('def f():\n    """Do not write `from .m import a`."""\n', path="shop/doc.py"),
+        Valid("from __future__ import annotations\n"),
+        Valid("from shop import (\n    models,\n    views,\n)\n", path="shop/api.py"),
+        Valid("import importlib\nmod = importlib.import_module('.models', 'shop')\n"),
+    )
+    INVALID = (
+        Invalid("from . import views\n", path="shop/api.py", line=1),
+        Invalid("import os\nfrom .models import User, Order\n", path="shop/api.py", line=2),
+        Invalid("from ..pkg.m import c as d\n", path="shop/sub/api.py", line=1),
+        Invalid("from . import (\n    models,\n    views,\n)\n", path="shop/api.py", line=1),
+        Invalid("def load():\n    from .models import User\n    return User\n", path="shop/api.py", line=2),
+        Invalid(
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .models import User\n",
+            path="shop/api.py",
+            line=3,
+        ),
+        Invalid("from .models import *\n", path="shop/__init__.py", line=1),
+        Invalid("from . import a\nfrom . import b\n", path="shop/api.py", count=2),
+        Invalid("x = 1; from . import a\n", path="shop/api.py", line=1),
+    )
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self.count_checked()
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.count_checked()
+        if not node.relative:
+            return
+        absolute = absolute_module(node, self.context.module_name, self.context.is_package)
+        dots = "." * len(node.relative)
+        written = f"{dots}{dotted_name(node.module) or '' if node.module is not None else ''}"
+        if absolute is None:
+            message = f"relative import of '{written}'; use the absolute module path"
+        else:
+            message = f"relative import of '{written}'; use 'from {absolute} import ...'"
+        self.report(node, message, fixable=absolute is not None)

@@ -1,0 +1,3 @@
+from ssot_audit.cli import main
+
+main()

@@ -1,0 +1,72 @@
+"""The on-disk cache of per-file results, keyed by content, tool version and config.
+
+Entries are written to a temporary file and renamed into place, so two audits at once
+never see half an entry; an entry that cannot be read is treated as missing and rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from ssot_audit.model import FileFacts
+
+CACHE_FORMAT = "1"
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# ssot-audit cache; see https://bford.info/cachedir/\n"
+
+
+class Cache:
+    def __init__(self, directory: Path, salt: str) -> None:
+        self.directory = directory / f"v{CACHE_FORMAT}"
+        self.salt = salt.encode()
+        self._prepared = False
+
+    def key(self, *parts: bytes) -> str:
+        digest = hashlib.sha256(self.salt)
+        for part in parts:
+            digest.update(len(part).to_bytes(8, "little"))
+            digest.update(part)
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / key
+
+    def get(self, key: str) -> FileFacts | None:
+        try:
+            with self._path(key).open("rb") as fh:
+                value = pickle.load(fh)
+        except FileNotFoundError:
+            return None
+        except Exception:  # corrupt, truncated, or written by another version: rebuild
+            return None
+        return value if isinstance(value, FileFacts) else None
+
+    def put(self, key: str, facts: FileFacts) -> None:
+        path = self._path(key)
+        try:
+            self._prepare()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump(facts, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass  # a read-only or full disk costs speed, never the audit
+
+    def _prepare(self) -> None:
+        if self._prepared:
+            return
+        root = self.directory.parent
+        root.mkdir(parents=True, exist_ok=True)
+        for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):
+            target = root / name
+            if not target.exists():
+                target.write_text(text, encoding="utf-8")
+        self._prepared = True

@@ -1,0 +1,211 @@
+"""The `ssot-audit` command line: parse arguments, run the audit, render, pick the exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ssot_audit import __version__
+from ssot_audit.atomic import write_text_atomic
+from ssot_audit.config import Config, Overrides, load_config
+from ssot_audit.discovery import common_root
+from ssot_audit.engine import Engine, ProgressCallback
+from ssot_audit.model import AuditResult
+from ssot_audit.options import ConfigError
+from ssot_audit.plugins import Registry, documentation
+from ssot_audit.render import EXTENSIONS, renderers
+
+EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
+
+app = typer.Typer(
+    name="ssot-audit",
+    help="Audit a Python codebase for single-source-of-truth compliance.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(f"ssot-audit: error: {message}", err=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def load_registry() -> Registry:
+    registry = Registry.load()
+    for warning in registry.warnings:
+        typer.echo(f"ssot-audit: warning: {warning}", err=True)
+    return registry
+
+
+def split_list(values: Sequence[str] | None) -> list[str] | None:
+    """`--select SSOT1,SSOT2 --select any-usage` -> ["SSOT1", "SSOT2", "any-usage"]."""
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def show_progress(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[ProgressCallback | None]:
+    if not enabled:
+        yield None
+        return
+    progress = Progress(
+        TextColumn("auditing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=Console(stderr=True), transient=True,
+    )
+    task = progress.add_task("files", total=None)
+
+    def update(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
+
+    with progress:
+        yield update
+
+
+def parse_output(spec: str, default_format: str) -> tuple[str, Path]:
+    """`markdown:audit.md` -> ("markdown", audit.md); `audit.json` -> ("json", audit.json)."""
+    known = renderers()
+    head, sep, tail = spec.partition(":")
+    if sep and head in known:
+        return head, Path(tail)
+    if sep and head and not (len(head) == 1 and head.isalpha()):  # not a Windows drive
+        fail(f"--output {spec}: unknown format '{head}' (choose from {', '.join(known)})")
+    return EXTENSIONS.get(Path(spec).suffix.lower(), default_format), Path(spec)
+
+
+def prepare(paths: list[Path] | None, config_file: Path | None, overrides: Overrides) -> tuple[Registry, Config, list[Path], Path]:
+    targets = paths or [Path(".")]
+    missing = [p for p in targets if not p.exists()]
+    if missing:
+        fail(f"{missing[0]}: no such file or directory")
+    root = common_root(targets)
+    registry = load_registry()
+    try:
+        config = load_config(registry, targets[0].resolve(), config_file, overrides)
+    except ConfigError as exc:
+        fail(str(exc))
+    return registry, config, targets, root
+
+
+def run_audit(registry: Registry, config: Config, targets: list[Path], root: Path, jobs: int | None, no_cache: bool, quiet: bool) -> AuditResult:
+    with progress_bar(show_progress(quiet)) as progress:
+        engine = Engine(registry, config, use_cache=not no_cache, progress=progress)
+        if jobs is not None:
+            engine.jobs = max(1, jobs)
+        try:
+            return engine.audit(targets, root)
+        except ConfigError as exc:
+            fail(str(exc))
+
+
+@app.command()
+def audit(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to audit (default: .).")] = None,
+    output_format: Annotated[
+        str | None, typer.Option("--format", help="text, json (default: text).", show_default=False)
+    ] = None,
+    output: Annotated[
+        list[str] | None, typer.Option("--output", "-o", help="[FORMAT:]FILE to write, atomically; repeatable.")
+    ] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", help="pyproject.toml or .ssot-audit.yaml to use.")] = None,
+    select: Annotated[list[str] | None, typer.Option(help="Rules to run: codes, names or prefixes (SSOT1).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Rules to skip: codes, names or prefixes.")] = None,
+    fail_under: Annotated[float | None, typer.Option(help="Exit 1 when the overall score is below this.")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but findings and errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say how many files were parsed or cached.")] = False,
+) -> None:
+    """Audit PATHS and print findings and scores."""
+    known = renderers()
+    if output_format is not None and output_format not in known:
+        fail(f"--format {output_format}: unknown format (choose from {', '.join(known)})")
+    if fail_under is not None and not 0 <= fail_under <= 100:
+        fail(f"--fail-under {fail_under}: must be between 0 and 100")
+    outputs = [parse_output(spec, output_format or "text") for spec in output or []]
+    overrides = Overrides(select=split_list(select), ignore=split_list(ignore), fail_under=fail_under)
+    registry, config, targets, root = prepare(paths, config_file, overrides)
+    result = run_audit(registry, config, targets, root, jobs, no_cache, quiet)
+
+    if verbose:
+        typer.echo(f"ssot-audit: {result.stats.files_parsed} files parsed, {result.stats.cache_hits} from cache", err=True)
+    for fmt, target in outputs:
+        try:
+            write_text_atomic(target, known[fmt](result, False))
+        except OSError as exc:
+            fail(f"--output {target}: {exc.strerror or exc}")
+        if not quiet:
+            typer.echo(f"ssot-audit: wrote {fmt} report to {target}", err=True)
+    if output_format is not None or not outputs:
+        fmt = output_format or "text"
+        color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        sys.stdout.write(known[fmt](result, color))
+
+    threshold = config.fail_under
+    if threshold is not None and result.score < threshold:
+        if not quiet:
+            typer.echo(f"ssot-audit: score {result.score:.1f} is under --fail-under {threshold:g}", err=True)
+        raise typer.Exit(EXIT_GATE)
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """List every rule: code, name, category, severity, what it finds."""
+    registry = load_registry()
+    table = Table()
+    for column in ("Code", "Name", "Category", "Severity", "Fix", "Summary"):
+        table.add_column(column)
+    for rule in registry.sorted():
+        table.add_row(rule.code, rule.name, rule.category.id, rule.severity.value, "yes" if rule.fixable else "", rule.summary)
+    Console(width=max(120, Console().width), soft_wrap=False).print(table)
+
+
+@app.command("rule")
+def explain_rule(code_or_name: Annotated[str, typer.Argument(metavar="CODE_OR_NAME")]) -> None:
+    """Explain one rule: what it finds, why it matters, an example, the fix."""
+    registry = load_registry()
+    rule = registry.by_code_or_name(code_or_name)
+    if rule is None:
+        from ssot_audit.options import closest
+
+        names = [r.code for r in registry.sorted()] + [r.name for r in registry.sorted()]
+        fail(f"unknown rule '{code_or_name}'{closest(code_or_name, names)}")
+    text = documentation(rule)
+    if sys.stdout.isatty():
+        Console().print(Markdown(text))
+    else:
+        sys.stdout.write(text)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"ssot-audit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Audit a Python codebase for single-source-of-truth compliance."""
+
+
+def main() -> None:
+    app()

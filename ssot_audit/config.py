@@ -1,0 +1,187 @@
+"""Load, merge and validate configuration: the one place that knows the config keys."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pathspec
+import yaml
+
+from ssot_audit.globs import compile_globs
+from ssot_audit.options import ConfigError, closest, parse_options
+from ssot_audit.plugins import Registry
+
+PYPROJECT = "pyproject.toml"
+YAML_NAMES = (".ssot-audit.yaml", ".ssot-audit.yml")
+DEFAULT_CACHE_DIR = ".ssot_audit_cache"
+
+
+@dataclass(frozen=True)
+class FileSettings:
+    """The keys of `[tool.ssot-audit]` / `.ssot-audit.yaml`, as written in the file."""
+
+    include: tuple[str, ...] = ("*.py", "*.pyi")
+    exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
+    select: tuple[str, ...] = ("SSOT",)
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fail_under: float | None = None
+    weights: dict[str, float] = field(default_factory=dict)
+    respect_gitignore: bool = True
+    cache_dir: str = DEFAULT_CACHE_DIR
+    # Rule options, one table per rule, keyed by its code or name.
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective configuration: file settings, command-line overrides and rule options."""
+
+    settings: FileSettings
+    source: Path | None
+    base: Path
+    rule_options: dict[str, object]
+    enabled: frozenset[str]
+    rule_names: Mapping[str, str]
+    per_file_ignores: tuple[tuple[pathspec.PathSpec, tuple[str, ...]], ...] = ()
+
+    @property
+    def fail_under(self) -> float | None:
+        return self.settings.fail_under
+
+    def rules_for(self, relpath: str) -> frozenset[str]:
+        """The rule codes enabled for one file, after per-file-ignores."""
+        dropped: set[str] = set()
+        for spec, selectors in self.per_file_ignores:
+            if spec.match_file(relpath):
+                dropped.update(selectors)
+        if not dropped:
+            return self.enabled
+        return frozenset(c for c in self.enabled if not any(self._selects(s, c) for s in dropped))
+
+    def _selects(self, selector: str, code: str) -> bool:
+        s = selector.strip()
+        return code.startswith(s.upper()) or self.rule_names.get(code) == s.lower()
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `.ssot-audit.yaml`, or `pyproject.toml` with a `[tool.ssot-audit]` table,
+    at or above start."""
+    directory = start if start.is_dir() else start.parent
+    for folder in (directory, *directory.parents):
+        for name in YAML_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+        pyproject = folder / PYPROJECT
+        if pyproject.is_file() and "ssot-audit" in _read_toml(pyproject).get("tool", {}):
+            return pyproject
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read TOML: {exc}") from None
+
+
+def read_table(path: Path) -> Mapping[str, Any]:
+    """The raw ssot-audit table of a config file."""
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    if path.suffix == ".toml":
+        data: Any = _read_toml(path)
+        table = data.get("tool", {}).get("ssot-audit", {}) if path.name == PYPROJECT else data
+    else:
+        try:
+            table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ConfigError(f"{path}: cannot read YAML: {first_line}") from None
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{path}: expected a table of settings, got {type(table).__name__}")
+    return table
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Command-line options that win over the file."""
+
+    select: Sequence[str] | None = None
+    ignore: Sequence[str] | None = None
+    fail_under: float | None = None
+    extend_exclude: Sequence[str] = ()
+
+
+def load_config(registry: Registry, start: Path, explicit: Path | None = None, overrides: Overrides = Overrides()) -> Config:
+    source = explicit if explicit is not None else find_config(start)
+    raw: Mapping[str, Any] = read_table(source) if source is not None else {}
+    where = f"{source}" if source is not None else "config"
+    settings = parse_options(FileSettings, raw, where, noun="key")
+    changes: dict[str, Any] = {}
+    if overrides.select:
+        changes["select"] = tuple(overrides.select)
+    if overrides.ignore:
+        changes["ignore"] = tuple(settings.ignore) + tuple(overrides.ignore)
+    if overrides.fail_under is not None:
+        changes["fail_under"] = overrides.fail_under
+    if overrides.extend_exclude:
+        changes["extend_exclude"] = tuple(settings.extend_exclude) + tuple(overrides.extend_exclude)
+    settings = dataclasses.replace(settings, **changes)
+
+    _check_selectors(registry, settings.select, where, "select")
+    _check_selectors(registry, settings.ignore, where, "ignore")
+    for pattern, selectors in settings.per_file_ignores.items():
+        _check_selectors(registry, selectors, where, f"per-file-ignores.{pattern}")
+    known_categories = {c.id for c in registry.categories()}
+    for category in settings.weights:
+        if category not in known_categories:
+            raise ConfigError(f"{where}: weights: unknown category '{category}'{closest(category, known_categories)}")
+        if settings.weights[category] < 0:
+            raise ConfigError(f"{where}: weights.{category}: must not be negative")
+
+    rule_options: dict[str, object] = {code: rule.default_options() for code, rule in registry.rules.items()}
+    for key, table in settings.rules.items():
+        rule = registry.by_code_or_name(key)
+        if rule is None:
+            names = [r.name for r in registry.sorted()] + list(registry.rules)
+            raise ConfigError(f"{where}: rules: unknown rule '{key}'{closest(key, names)}")
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{where}: rules.{key}: expected a table of options")
+        rule_options[rule.code] = parse_options(rule.Options, table, f"{where}: rules.{key}")
+
+    enabled = frozenset(
+        code
+        for code in registry.rules
+        if any(_matches(registry, s, code) for s in settings.select)
+        and not any(_matches(registry, s, code) for s in settings.ignore)
+    )
+    return Config(
+        settings=settings,
+        source=source,
+        base=(source.parent if source is not None else (start if start.is_dir() else start.parent)).resolve(),
+        rule_options=rule_options,
+        enabled=enabled,
+        rule_names={code: r.name for code, r in registry.rules.items()},
+        per_file_ignores=tuple(
+            (compile_globs([pattern]), tuple(selectors)) for pattern, selectors in settings.per_file_ignores.items()
+        ),
+    )
+
+
+def _matches(registry: Registry, selector: str, code: str) -> bool:
+    return any(rule.code == code for rule in registry.matching(selector))
+
+
+def _check_selectors(registry: Registry, selectors: Sequence[str], where: str, key: str) -> None:
+    for selector in selectors:
+        if not registry.matching(selector):
+            names = [r.name for r in registry.sorted()] + list(registry.rules)
+            raise ConfigError(f"{where}: {key}: unknown rule '{selector}'{closest(selector, names)}")

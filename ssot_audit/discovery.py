@@ -1,0 +1,161 @@
+"""Which files an audit reads: paths in, sorted source files out."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from ssot_audit.config import Config
+from ssot_audit.globs import compile_globs
+from ssot_audit.options import ConfigError
+
+# Folders no user wants audited: VCS data, caches, build output, installed packages.
+DEFAULT_EXCLUDES = (
+    ".git/", ".hg/", ".svn/", ".venv/", "venv/", ".env/", "build/", "dist/", "node_modules/",
+    "__pycache__/", ".tox/", ".nox/", ".mypy_cache/", ".pytest_cache/", ".ruff_cache/",
+    ".ssot_audit_cache/", "site-packages/", ".eggs/", "*.egg-info/",
+)
+
+
+class PathNotFoundError(ConfigError):
+    pass
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    relpath: str
+    module: str
+    is_package: bool
+
+
+def common_root(paths: Sequence[Path]) -> Path:
+    """The folder findings are reported relative to: the deepest folder holding every path."""
+    folders = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    return Path(os.path.commonpath([str(f) for f in folders]))
+
+
+class ModuleNamer:
+    """Dotted module names from package layout (`__init__.py` folders), cached per folder."""
+
+    def __init__(self) -> None:
+        self._packages: dict[Path, str | None] = {}
+
+    def package_of(self, folder: Path) -> str | None:
+        if folder not in self._packages:
+            if (folder / "__init__.py").is_file() and folder.parent != folder:
+                parent = self.package_of(folder.parent)
+                self._packages[folder] = f"{parent}.{folder.name}" if parent else folder.name
+            else:
+                self._packages[folder] = None
+        return self._packages[folder]
+
+    def module_of(self, path: Path) -> tuple[str, bool]:
+        package = self.package_of(path.parent)
+        if path.name in ("__init__.py", "__init__.pyi"):
+            return package or path.parent.name, True
+        stem = path.name.split(".")[0]
+        return (f"{package}.{stem}" if package else stem), False
+
+
+class Discovery:
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root = root
+        settings = config.settings
+        self.include = compile_globs(settings.include)
+        self.exclude = compile_globs((*DEFAULT_EXCLUDES, *settings.exclude, *settings.extend_exclude))
+        self.respect_gitignore = settings.respect_gitignore
+        self.namer = ModuleNamer()
+        self._seen_dirs: set[tuple[int, int]] = set()
+        self._seen_files: set[tuple[int, int]] = set()
+        self._ignore_cache: dict[Path, pathspec.PathSpec | None] = {}
+
+    def relpath(self, path: Path) -> str:
+        return Path(os.path.relpath(path, self.root)).as_posix()
+
+    def find(self, paths: Iterable[Path]) -> list[SourceFile]:
+        found: dict[str, SourceFile] = {}
+        for given in paths:
+            if not given.exists():
+                raise PathNotFoundError(f"{given}: no such file or directory")
+            absolute = Path(os.path.abspath(given))
+            if absolute.is_dir():
+                for path in self._walk(absolute):
+                    self._add(found, path)
+            elif not self._excluded(absolute, is_dir=False):
+                # A file named on the command line is audited whatever its extension
+                # (pre-commit passes extensionless scripts), unless config excludes it.
+                self._add(found, absolute)
+        return [found[k] for k in sorted(found)]
+
+    def _add(self, found: dict[str, SourceFile], path: Path) -> None:
+        try:
+            st = path.stat()
+        except OSError:
+            st = None
+        if st is not None:
+            key = (st.st_dev, st.st_ino)
+            if key in self._seen_files:
+                return
+            self._seen_files.add(key)
+        module, is_package = self.namer.module_of(path)
+        rel = self.relpath(path)
+        found[rel] = SourceFile(path, rel, module, is_package)
+
+    def _walk(self, folder: Path) -> Iterable[Path]:
+        try:
+            st = folder.stat()
+        except OSError:
+            return
+        if (st.st_dev, st.st_ino) in self._seen_dirs:
+            return  # a symlink loop or a second link to a folder already walked
+        self._seen_dirs.add((st.st_dev, st.st_ino))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            if is_dir:
+                if (path / "pyvenv.cfg").exists() or self._excluded(path, is_dir=True):
+                    continue
+                yield from self._walk(path)
+            elif self.include.match_file(entry.name) and not self._excluded(path, is_dir=False):
+                yield path
+
+    def _excluded(self, path: Path, *, is_dir: bool) -> bool:
+        rel = self.relpath(path)
+        suffix = "/" if is_dir else ""
+        if not rel.startswith("..") and self.exclude.match_file(rel + suffix):
+            return True
+        if self.exclude.match_file(path.name + suffix):
+            return True
+        return self.respect_gitignore and self._gitignored(path, suffix)
+
+    def _gitignored(self, path: Path, suffix: str) -> bool:
+        for folder in path.parents:
+            spec = self._gitignore_of(folder)
+            if spec is not None and spec.match_file(path.relative_to(folder).as_posix() + suffix):
+                return True
+            if (folder / ".git").exists():
+                break  # .gitignore files above the repository do not apply
+        return False
+
+    def _gitignore_of(self, folder: Path) -> pathspec.PathSpec | None:
+        if folder not in self._ignore_cache:
+            spec = None
+            try:
+                text = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
+                spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+            except OSError:
+                pass
+            self._ignore_cache[folder] = spec
+        return self._ignore_cache[folder]

@@ -1,0 +1,234 @@
+"""Runs an audit: discovery, the per-file phase (parallel, cached), the project phase,
+suppressions and scores. Everything it returns is data for the renderers."""
+
+from __future__ import annotations
+
+import inspect
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ssot_audit import __version__
+from ssot_audit.cache import Cache
+from ssot_audit.config import Config
+from ssot_audit.discovery import Discovery, SourceFile
+from ssot_audit.model import AuditResult, AuditStats, FileFacts, Finding, Span
+from ssot_audit.per_file import PARSE_ERROR, FileTask, RulePlan, analyze, analyze_chunk
+from ssot_audit.plugins import FileRule, ProjectRule, Registry, Rule
+from ssot_audit.project import Project
+from ssot_audit.scoring import FORMULA_VERSION, category_score, overall, rating
+from ssot_audit.suppressions import Unused, apply
+
+UNUSED_SUPPRESSION = "SSOT900"
+ProgressCallback = Callable[[int, int], None]
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@dataclass
+class Engine:
+    registry: Registry
+    config: Config
+    jobs: int = field(default_factory=default_jobs)
+    use_cache: bool = True
+    progress: ProgressCallback | None = None
+
+    def discover(self, paths: Sequence[Path], root: Path) -> list[SourceFile]:
+        return Discovery(root, self.config).find(paths)
+
+    def audit(self, paths: Sequence[Path], root: Path) -> AuditResult:
+        files = self.discover(paths, root)
+        stats = AuditStats()
+        facts = self._per_file_phase(files, stats)
+        checked: dict[str, int] = {}
+        for f in facts:
+            for code, n in f.checked.items():
+                checked[code] = checked.get(code, 0) + n
+        findings = self._project_phase(str(root), facts, checked)
+        return self._result(str(root), facts, findings, checked, stats)
+
+    # -- per-file phase -------------------------------------------------------------
+
+    def _plan(self) -> RulePlan:
+        opts = self.config.rule_options
+        file_rules: list[tuple[type[FileRule], object]] = []
+        collectors = []
+        for code in sorted(self.config.enabled):
+            rule = self.registry.rules[code]
+            if issubclass(rule, FileRule):
+                file_rules.append((rule, opts[code]))
+            elif issubclass(rule, ProjectRule) and rule.Collector is not None:
+                collectors.append((code, rule.Collector, opts[code]))
+        parse_error = self.registry.rules.get(PARSE_ERROR)
+        return RulePlan(tuple(file_rules), tuple(collectors), (parse_error, opts[PARSE_ERROR]) if parse_error else None)
+
+    def _salt(self) -> str:
+        """Tool version plus the size and mtime of every rule's and our own source file, so an
+        edited plugin (or a development checkout) never serves stale results."""
+        parts = [__version__, FORMULA_VERSION]
+        sources = {Path(__file__).parent}
+        for rule in self.registry.rules.values():
+            try:
+                sources.add(Path(inspect.getfile(rule)))
+            except (TypeError, OSError):
+                parts.append(rule.__module__)
+        for source in sorted(sources):
+            for path in sorted(source.glob("**/*.py")) if source.is_dir() else [source]:
+                try:
+                    st = path.stat()
+                    parts.append(f"{path}:{st.st_mtime_ns}:{st.st_size}")
+                except OSError:
+                    continue
+        return "|".join(parts)
+
+    def _cache(self) -> Cache | None:
+        if not self.use_cache:
+            return None
+        return Cache(self.config.base / self.config.settings.cache_dir, self._salt())
+
+    def _per_file_phase(self, files: Sequence[SourceFile], stats: AuditStats) -> list[FileFacts]:
+        plan = self._plan()
+        cache = self._cache()
+        options_fingerprint: dict[frozenset[str], bytes] = {}
+        results: dict[str, FileFacts] = {}
+        pending: list[FileTask] = []
+        for source in files:
+            enabled = self.config.rules_for(source.relpath)
+            try:
+                data = source.path.read_bytes()
+            except OSError as exc:
+                results[source.relpath] = self._unreadable(source, enabled, exc)
+                continue
+            key = ""
+            if cache is not None:
+                if enabled not in options_fingerprint:
+                    options_fingerprint[enabled] = repr(
+                        [(c, self.config.rule_options.get(c)) for c in sorted(enabled)]
+                    ).encode()
+                key = cache.key(
+                    data,
+                    source.relpath.encode(),
+                    source.module.encode(),
+                    b"pkg" if source.is_package else b"mod",
+                    options_fingerprint[enabled],
+                )
+                cached = cache.get(key)
+                if cached is not None:
+                    results[source.relpath] = cached
+                    stats.cache_hits += 1
+                    continue
+            pending.append(FileTask(source.relpath, source.module, source.is_package, data, enabled, key))
+
+        done = len(results)
+        if self.progress:
+            self.progress(done, len(files))
+        for task, facts in self._run(pending, plan):
+            stats.files_parsed += 1
+            results[task.relpath] = facts
+            if cache is not None:
+                cache.put(task.cache_key, facts)
+            done += 1
+            if self.progress:
+                self.progress(done, len(files))
+        return [results[k] for k in sorted(results)]
+
+    def _run(self, tasks: Sequence[FileTask], plan: RulePlan) -> Iterable[tuple[FileTask, FileFacts]]:
+        jobs = max(1, min(self.jobs, len(tasks)))
+        if jobs == 1 or len(tasks) < 8:
+            for task in tasks:
+                yield task, analyze(task, plan)
+            return
+        size = max(1, min(32, len(tasks) // (jobs * 4)))
+        chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(analyze_chunk, chunk, plan): chunk for chunk in chunks}
+            for future in as_completed(futures):
+                yield from zip(futures[future], future.result())
+
+    def _unreadable(self, source: SourceFile, enabled: frozenset[str], exc: OSError) -> FileFacts:
+        facts = FileFacts(path=source.relpath, module=source.module, lines=0, parse_ok=False)
+        rule = self.registry.rules.get(PARSE_ERROR)
+        if rule is not None and PARSE_ERROR in enabled:
+            reason = exc.strerror or type(exc).__name__
+            facts.findings.append(
+                rule(self.config.rule_options[PARSE_ERROR]).make_finding(
+                    source.relpath, Span(1, 1, 1, 1), f"cannot read file: {reason}"
+                )
+            )
+        return facts
+
+    # -- project phase --------------------------------------------------------------
+
+    def _project_phase(self, root: str, files: Sequence[FileFacts], checked: dict[str, int]) -> list[Finding]:
+        project = Project(root, files)
+        by_path: dict[str, list[Finding]] = {f.path: list(f.findings) for f in files}
+        for code in sorted(self.config.enabled):
+            rule_class = self.registry.rules[code]
+            if not issubclass(rule_class, ProjectRule):
+                continue
+            rule = rule_class(self.config.rule_options[code])
+            for finding in rule.check(project):
+                if finding.path in by_path and code in self.config.rules_for(finding.path):
+                    by_path[finding.path].append(finding)
+            checked[code] = checked.get(code, 0) + rule.checked
+
+        unused_rule = self.registry.rules.get(UNUSED_SUPPRESSION)
+        out: list[Finding] = []
+        for facts in files:
+            ran = self.config.rules_for(facts.path) if facts.parse_ok else frozenset()
+            marked, unused = apply(by_path[facts.path], facts.suppressions, self.config.rule_names, ran)
+            out.extend(marked)
+            if unused_rule is not None and UNUSED_SUPPRESSION in ran:
+                out.extend(self._unused_findings(unused_rule, facts.path, unused))
+        out.sort(key=Finding.sort_key)
+        return out
+
+    def _unused_findings(self, rule_class: type[Rule], path: str, unused: Iterable[Unused]) -> list[Finding]:
+        rule = rule_class(self.config.rule_options[rule_class.code])
+        findings = []
+        for item in unused:
+            s, codes = item.suppression, item.codes
+            what = f"unused suppression of {', '.join(codes)}" if codes else "unused suppression: no finding on this line"
+            span = Span(s.line, s.column, s.line, s.column)
+            findings.append(rule.make_finding(path, span, what, fixable=False))
+        return findings
+
+    # -- scores ---------------------------------------------------------------------
+
+    def _result(
+        self, root: str, files: Sequence[FileFacts], findings: list[Finding], checked: dict[str, int], stats: AuditStats
+    ) -> AuditResult:
+        scores = []
+        for category in self.registry.categories():
+            if not category.scored:
+                continue
+            rules = [r for r in self.registry.sorted() if r.category.id == category.id and r.code in self.config.enabled]
+            if not rules:
+                continue
+            configured = any(_is_configured(r, self.config.rule_options[r.code]) for r in rules)
+            in_category = [f for f in findings if f.category == category.id]
+            total = sum(checked.get(r.code, 0) for r in rules)
+            scores.append(category_score(category, in_category, total, configured))
+        score = overall(scores, self.config.settings.weights)
+        return AuditResult(
+            root=root,
+            files_scanned=len(files),
+            lines_scanned=sum(f.lines for f in files),
+            findings=findings,
+            categories=scores,
+            score=score,
+            rating=rating(score),
+            score_formula_version=FORMULA_VERSION,
+            tool_version=__version__,
+            stats=stats,
+        )
+
+
+def _is_configured(rule: type[Rule], options: object) -> bool:
+    check = getattr(rule, "is_configured", None)
+    return bool(check(options)) if callable(check) else True
+

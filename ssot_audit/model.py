@@ -1,0 +1,150 @@
+"""The records every part of ssot-audit shares. Plain data, no behaviour beyond ordering."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.Enum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def weight(self) -> int:
+        # Weights grow faster than linearly so one critical finding outweighs a few low ones.
+        return {"low": 1, "medium": 2, "high": 4, "critical": 8}[self.value]
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    title: str
+    unit: str
+    scored: bool = True
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """A 1-based source range; end_column is exclusive, as SARIF and editors expect."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    name: str
+    category: str
+    severity: Severity
+    path: str
+    span: Span
+    message: str
+    fixable: bool = False
+    group: str | None = None
+    related: tuple[Location, ...] = ()
+    # Lines besides span.line where a suppression comment also silences this finding:
+    # the `def`/`class` line and the first decorator of a definition-level finding.
+    suppress_lines: tuple[int, ...] = ()
+    # The enclosing definition ("Class.method") and the stripped source of the finding's
+    # line; a baseline keys on these so findings survive unrelated line shifts.
+    scope: str = ""
+    code: str = ""
+    suppressed: bool = False
+    baseline_state: str | None = None
+
+    @property
+    def line(self) -> int:
+        return self.span.line
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.span.line, self.span.column, self.rule, self.message)
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """One suppression comment. codes is None for a bare `# noqa` / `# ssot: ignore`."""
+
+    line: int
+    column: int
+    codes: frozenset[str] | None
+    # "ssot" comments are ours alone; a bare "noqa" may belong to flake8 or ruff.
+    kind: str
+
+
+@dataclass(frozen=True)
+class ImportFact:
+    """An import, resolved to an absolute module name where the file's package is known.
+    `names` are the names of a `from` import (empty for `import module`)."""
+
+    module: str
+    names: tuple[str, ...] = ()
+
+
+@dataclass
+class FileFacts:
+    """What one file contributes to the project phase. Everything here is cached on disk."""
+
+    path: str
+    module: str
+    lines: int
+    findings: list[Finding] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    imports: list[ImportFact] = field(default_factory=list)
+    is_package: bool = False
+    # Items checked per rule code, the denominators of category scores.
+    checked: dict[str, int] = field(default_factory=dict)
+    # Facts that a project rule's collector gathered, keyed by rule code.
+    extras: dict[str, object] = field(default_factory=dict)
+    parse_ok: bool = True
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    category: Category
+    score: float | None
+    rating: str | None
+    findings: int
+    weighted: int
+    checked: int
+    formula: str
+
+
+@dataclass
+class AuditStats:
+    files_parsed: int = 0
+    cache_hits: int = 0
+
+
+@dataclass
+class AuditResult:
+    root: str
+    files_scanned: int
+    lines_scanned: int
+    findings: list[Finding]
+    categories: list[CategoryScore]
+    score: float
+    rating: str
+    score_formula_version: str
+    tool_version: str
+    fixed: list[Finding] | None = None
+    stats: AuditStats = field(default_factory=AuditStats)
+
+    @property
+    def active_findings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.suppressed]
+
+    @property
+    def suppressed_count(self) -> int:
+        return sum(1 for f in self.findings if f.suppressed)

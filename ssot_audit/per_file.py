@@ -1,0 +1,85 @@
+"""The per-file phase: one file's bytes in, its FileFacts out. Runs in worker processes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from libcst.metadata import MetadataWrapper
+
+from ssot_audit.facts import CoreFacts
+from ssot_audit.model import FileFacts, Finding, Span
+from ssot_audit.plugins import FileContext, FileRule, FileVisitor, Rule, collect_facts
+from ssot_audit.source import SourceError, count_lines, decode, find_suppressions, parse
+
+PARSE_ERROR = "SSOT000"
+
+
+@dataclass(frozen=True)
+class FileTask:
+    relpath: str
+    module: str
+    is_package: bool
+    data: bytes
+    enabled: frozenset[str]
+    cache_key: str
+
+
+@dataclass(frozen=True)
+class RulePlan:
+    """The rule classes and options of one audit, shipped to each worker with its tasks."""
+
+    file_rules: tuple[tuple[type[FileRule], object], ...]
+    collectors: tuple[tuple[str, type[FileVisitor], object], ...]
+    parse_error: tuple[type[Rule], object] | None
+
+
+def _parse_error(task: FileTask, plan: RulePlan, error: SourceError, facts: FileFacts) -> FileFacts:
+    facts.parse_ok = False
+    if plan.parse_error is not None and PARSE_ERROR in task.enabled:
+        rule_class, options = plan.parse_error
+        rule = rule_class(options)
+        span = Span(error.line, error.column, error.line, error.column)
+        facts.findings.append(rule.make_finding(task.relpath, span, error.message))
+    return facts
+
+
+def analyze(task: FileTask, plan: RulePlan) -> FileFacts:
+    facts = FileFacts(path=task.relpath, module=task.module, lines=0, is_package=task.is_package)
+    try:
+        text = decode(task.data)
+    except SourceError as error:
+        return _parse_error(task, plan, error, facts)
+    facts.lines = count_lines(text)
+    try:
+        module = parse(text)
+    except SourceError as error:
+        return _parse_error(task, plan, error, facts)
+
+    # unsafe_skip_copy: the module was parsed for this traversal alone, and skipping the deep
+    # copy keeps node identity, so positions resolved later match the nodes rules saw.
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    context = FileContext(task.relpath, task.module, task.is_package, text, wrapper)
+    core = CoreFacts(context)
+    rules = [cls(context, options) for cls, options in plan.file_rules if cls.code in task.enabled]
+    collectors = [(code, cls(context, options)) for code, cls, options in plan.collectors if code in task.enabled]
+    visitors: Sequence[FileVisitor] = [core, *rules, *(v for _, v in collectors)]
+    try:
+        wrapper.visit_batched(visitors)
+        facts.imports = core.imports
+        for rule in rules:
+            facts.findings.extend(rule.findings)
+            facts.checked[rule.code] = rule.checked
+        for code, collector in collectors:
+            facts.extras[code] = collect_facts(collector)
+            facts.checked[code] = collector.checked
+    except RecursionError:
+        fresh = FileFacts(path=task.relpath, module=task.module, lines=facts.lines, is_package=task.is_package)
+        return _parse_error(task, plan, SourceError("too deeply nested to analyse"), fresh)
+    facts.suppressions = find_suppressions(text)
+    facts.findings.sort(key=Finding.sort_key)
+    return facts
+
+
+def analyze_chunk(tasks: Sequence[FileTask], plan: RulePlan) -> list[FileFacts]:
+    return [analyze(task, plan) for task in tasks]

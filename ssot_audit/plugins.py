@@ -1,0 +1,307 @@
+"""Rule base classes and the entry-point registry that finds built-in and third-party rules.
+
+A per-file rule is a libcst BatchableCSTVisitor: the engine runs every enabled per-file rule
+in ONE traversal of each module. Positions are resolved lazily, only for files where some
+rule reports or asks, because PositionProvider doubles the cost of a traversal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.metadata
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from ssot_audit.model import Category, Finding, Location, Severity, Span
+from ssot_audit.names import ImportTable
+from ssot_audit.options import NoOptions
+
+if TYPE_CHECKING:
+    from ssot_audit.project import Project
+
+ENTRY_POINT_GROUP = "ssot_audit.rules"
+CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*[0-9]+$")
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Valid:
+    """Code a rule must leave alone. `code` is one file, or {path: source} for several."""
+
+    code: str | Mapping[str, str]
+    options: Mapping[str, object] = field(default_factory=dict)
+    path: str = "example.py"
+
+    def files(self) -> dict[str, str]:
+        return {self.path: self.code} if isinstance(self.code, str) else dict(self.code)
+
+
+@dataclass(frozen=True)
+class Invalid(Valid):
+    """Code a rule must flag; `line` (and `count`) pin where and how often when given."""
+
+    line: int | None = None
+    count: int | None = None
+
+
+class FileContext:
+    """What a per-file rule may know about the file it is visiting."""
+
+    def __init__(self, path: str, module_name: str, is_package: bool, source: str, wrapper: MetadataWrapper) -> None:
+        self.path = path
+        self.module_name = module_name
+        self.is_package = is_package
+        self.source = source
+        self.wrapper = wrapper
+        self.scope: list[str] = []
+        self._lines: list[str] | None = None
+        self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
+        self._names: ImportTable | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.source.splitlines()
+        return self._lines
+
+    @property
+    def names(self) -> ImportTable:
+        if self._names is None:
+            self._names = ImportTable.from_module(self.wrapper.module, self.module_name, self.is_package)
+        return self._names
+
+    def span(self, node: cst.CSTNode) -> Span:
+        if self._positions is None:
+            self._positions = self.wrapper.resolve(PositionProvider)
+        rng = self._positions[node]
+        # libcst columns are 0-based; ours are 1-based like every editor's.
+        return Span(rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1)
+
+    def line_text(self, line: int) -> str:
+        lines = self.lines
+        return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+
+
+class Rule:
+    """What every rule declares. Subclass FileRule or ProjectRule, not this."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    category: ClassVar[Category]
+    severity: ClassVar[Severity] = Severity.MEDIUM
+    summary: ClassVar[str]
+    # Documentation in ruff's shape, as Markdown.
+    what: ClassVar[str]
+    why: ClassVar[str]
+    example: ClassVar[str]
+    fix: ClassVar[str]
+    Options: ClassVar[type] = NoOptions
+    fixable: ClassVar[bool] = False
+    VALID: ClassVar[Sequence[Valid]] = ()
+    INVALID: ClassVar[Sequence[Invalid]] = ()
+
+    def __init__(self, options: object) -> None:
+        self.options = options
+        self.checked = 0
+
+    @classmethod
+    def default_options(cls) -> object:
+        return cls.Options()
+
+    def make_finding(
+        self,
+        path: str,
+        span: Span,
+        message: str,
+        *,
+        severity: Severity | None = None,
+        fixable: bool = False,
+        group: str | None = None,
+        related: Iterable[Location] = (),
+        suppress_lines: Iterable[int] = (),
+        scope: str = "",
+        code: str = "",
+    ) -> Finding:
+        return Finding(
+            rule=self.code,
+            name=self.name,
+            category=self.category.id,
+            severity=severity or self.severity,
+            path=path,
+            span=span,
+            message=message,
+            fixable=fixable,
+            group=group,
+            related=tuple(related),
+            suppress_lines=tuple(sorted(set(suppress_lines) - {span.line})),
+            scope=scope,
+            code=code,
+        )
+
+
+class FileVisitor(cst.BatchableCSTVisitor):
+    """A visitor the engine batches into the single traversal of each file."""
+
+    def __init__(self, context: FileContext, options: object) -> None:
+        super().__init__()
+        self.context = context
+        self.options = options
+        self.checked = 0
+
+    def count_checked(self, n: int = 1) -> None:
+        """Count one item this rule inspected: the denominator of its category's score."""
+        self.checked += n
+
+
+class FileRule(Rule, FileVisitor):
+    """A rule that looks at one module at a time."""
+
+    def __init__(self, context: FileContext, options: object) -> None:
+        Rule.__init__(self, options)
+        FileVisitor.__init__(self, context, options)
+        self.findings: list[Finding] = []
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        severity: Severity | None = None,
+        fixable: bool = False,
+        definition: cst.FunctionDef | cst.ClassDef | None = None,
+    ) -> None:
+        """Record a finding at node. Pass `definition` for a finding about a whole def/class,
+        so a suppression on its first decorator counts too."""
+        span = self.context.span(node)
+        extra: list[int] = []
+        if definition is not None and definition.decorators:
+            extra.append(self.context.span(definition.decorators[0]).line)
+        self.findings.append(
+            self.make_finding(
+                self.context.path,
+                span,
+                message,
+                severity=severity,
+                fixable=fixable,
+                suppress_lines=extra,
+                scope=".".join(self.context.scope),
+                code=self.context.line_text(span.line),
+            )
+        )
+
+
+class ProjectRule(Rule):
+    """A rule over the facts of every file (clones, competing definitions).
+
+    `Collector`, when set, is a FileVisitor run in the per-file traversal; what its
+    `facts()` returns (picklable, small) is cached and handed to `check` via
+    FileFacts.extras[code].
+    """
+
+    Collector: ClassVar[type[FileVisitor] | None] = None
+
+    def check(self, project: Project) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class EngineRule(Rule):
+    """A rule whose findings the engine itself produces (parse errors, unused suppressions);
+    it exists so that it is documented, listed and selectable like any other."""
+
+
+def collect_facts(visitor: FileVisitor) -> object:
+    facts = getattr(visitor, "facts", None)
+    return facts() if callable(facts) else None
+
+
+class RegistryError(Exception):
+    pass
+
+
+@dataclass
+class Registry:
+    """Every rule found through the `ssot_audit.rules` entry points, by code."""
+
+    rules: dict[str, type[Rule]] = dataclasses.field(default_factory=dict)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+
+    @classmethod
+    def load(cls) -> Registry:
+        registry = cls()
+        for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            try:
+                rule = ep.load()
+                registry.add(rule)
+            except Exception as exc:  # a broken plugin must not take the audit down
+                registry.warnings.append(f"rule plugin '{ep.name}' ({ep.value}) could not be loaded: {exc}")
+        return registry
+
+    def add(self, rule: object) -> None:
+        if not (isinstance(rule, type) and issubclass(rule, Rule)):
+            raise RegistryError(f"{rule!r} is not a Rule subclass")
+        if not CODE_PATTERN.match(rule.code) or not NAME_PATTERN.match(rule.name):
+            raise RegistryError(f"{rule.__name__}: bad code {rule.code!r} or name {rule.name!r}")
+        for other in self.rules.values():
+            if other.code == rule.code or other.name == rule.name:
+                raise RegistryError(f"{rule.__name__} clashes with {other.__name__} ({other.code} {other.name})")
+        self.rules[rule.code] = rule
+
+    def by_code_or_name(self, key: str) -> type[Rule] | None:
+        wanted = key.strip()
+        for rule in self.rules.values():
+            if rule.code == wanted.upper() or rule.name == wanted.lower():
+                return rule
+        return None
+
+    def matching(self, selector: str) -> list[type[Rule]]:
+        """Rules a selector names: a code, a name, or a code prefix such as `SSOT1`."""
+        exact = self.by_code_or_name(selector)
+        if exact is not None:
+            return [exact]
+        prefix = selector.strip().upper()
+        return [r for code, r in sorted(self.rules.items()) if prefix and code.startswith(prefix)]
+
+    def sorted(self) -> list[type[Rule]]:
+        return [self.rules[c] for c in sorted(self.rules)]
+
+    def categories(self) -> list[Category]:
+        seen: dict[str, Category] = {}
+        for rule in self.sorted():
+            seen.setdefault(rule.category.id, rule.category)
+        return list(seen.values())
+
+
+def documentation(rule: type[Rule]) -> str:
+    """The rule's docs as Markdown, in ruff's shape: what, why, example, fix, options."""
+    parts = [
+        f"# {rule.code} {rule.name}",
+        "",
+        f"Category: {rule.category.title} ({rule.category.id}). Default severity: {rule.severity.value}."
+        + (" Autofixable with `ssot-audit fix`." if rule.fixable else ""),
+        "",
+        "## What it finds",
+        rule.what,
+        "",
+        "## Why it matters",
+        rule.why,
+        "",
+        "## Example",
+        rule.example,
+        "",
+        "## Fix",
+        rule.fix,
+    ]
+    if dataclasses.is_dataclass(rule.Options) and dataclasses.fields(rule.Options):
+        parts += ["", "## Options", f"Set under `[tool.ssot-audit.rules.{rule.name}]`:", ""]
+        defaults = rule.Options()
+        for f in dataclasses.fields(rule.Options):
+            key = f.name.replace("_", "-")
+            value = getattr(defaults, f.name)
+            shown = list(value) if isinstance(value, tuple) else value
+            parts.append(f"- `{key}` (default `{shown!r}`)" + (f": {f.metadata['doc']}" if "doc" in f.metadata else ""))
+    return "\n".join(parts) + "\n"

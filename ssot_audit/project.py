@@ -1,0 +1,42 @@
+"""What project rules see: every file's facts, and the import graph built from them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+
+import networkx as nx
+
+from ssot_audit.model import FileFacts
+
+
+class Project:
+    def __init__(self, root: str, files: Sequence[FileFacts]) -> None:
+        self.root = root
+        self.files = [f for f in files if f.parse_ok]
+
+    @cached_property
+    def by_module(self) -> dict[str, FileFacts]:
+        return {f.module: f for f in self.files}
+
+    @cached_property
+    def import_graph(self) -> nx.DiGraph:
+        """module -> module edges for imports between modules of this project. `from pkg
+        import name` counts as importing `pkg.name` when that is a module of the project."""
+        graph: nx.DiGraph = nx.DiGraph()
+        modules = self.by_module
+        graph.add_nodes_from(modules)
+        for facts in self.files:
+            for imp in facts.imports:
+                targets = [f"{imp.module}.{n}" for n in imp.names if f"{imp.module}.{n}" in modules]
+                if not targets and imp.module in modules:
+                    targets = [imp.module]
+                for target in targets:
+                    if target != facts.module:
+                        graph.add_edge(facts.module, target)
+        return graph
+
+    def importers(self, module: str) -> int:
+        """How many project modules import this one."""
+        graph = self.import_graph
+        return graph.in_degree(module) if module in graph else 0

@@ -1,0 +1,20 @@
+"""Renderers: an AuditResult in, text out. One module per format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ssot_audit.model import AuditResult
+from ssot_audit.render import json_format, text
+
+Renderer = Callable[[AuditResult, bool], str]
+
+
+def renderers() -> dict[str, Renderer]:
+    return {
+        "text": text.render,
+        "json": json_format.render,
+    }
+
+
+EXTENSIONS = {".json": "json", ".txt": "text"}

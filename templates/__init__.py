@@ -1,0 +1,1 @@
+"""Jinja2 templates of the Markdown report; shipped as package data."""
