@@ -1,0 +1,50 @@
+"""Fetch real code nobody here wrote: a PyPI package's wheel, unpacked into a temporary folder.
+
+Used by every benchmark script: `python -m benchmarks.realcode django` prints the folder.
+Nothing downloaded is committed; the folder lives under the system temp dir and is reused
+across runs of the same version.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+DEFAULT_VERSIONS = {"django": "5.2.19", "flask": "3.1.3", "httpx": "0.28.1"}
+IMPORT_NAMES = {"django": "django", "flask": "flask", "httpx": "httpx"}
+
+
+def fetch(package: str, version: str | None = None) -> Path:
+    """The unpacked import package (e.g. .../django-5.2.8/django)."""
+    name = package.lower()
+    version = version or DEFAULT_VERSIONS.get(name)
+    spec = f"{name}=={version}" if version else name
+    base = Path(tempfile.gettempdir()) / "ssot-audit-bench" / spec.replace("==", "-")
+    target = base / IMPORT_NAMES.get(name, name)
+    if target.is_dir():
+        return target
+    download = base / "download"
+    download.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", "-d", str(download), spec],
+        check=True,
+    )
+    wheel = next(download.glob("*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(base)
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("packages", nargs="+")
+    for package in parser.parse_args().packages:
+        print(fetch(package))
+
+
+if __name__ == "__main__":
+    main()
