@@ -49,7 +49,7 @@ class Config:
     rule_options: dict[str, object]
     enabled: frozenset[str]
     rule_names: Mapping[str, str]
-    per_file_ignores: tuple[tuple[pathspec.PathSpec, tuple[str, ...]], ...] = ()
+    per_file_ignores: tuple[tuple[pathspec.PathSpec[pathspec.Pattern], tuple[str, ...]], ...] = ()
 
     @property
     def fail_under(self) -> float | None:

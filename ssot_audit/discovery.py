@@ -72,7 +72,7 @@ class Discovery:
         self.namer = ModuleNamer()
         self._seen_dirs: set[tuple[int, int]] = set()
         self._seen_files: set[tuple[int, int]] = set()
-        self._ignore_cache: dict[Path, pathspec.PathSpec | None] = {}
+        self._ignore_cache: dict[Path, pathspec.PathSpec[pathspec.Pattern] | None] = {}
 
     def relpath(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.root)).as_posix()
@@ -149,7 +149,7 @@ class Discovery:
                 break  # .gitignore files above the repository do not apply
         return False
 
-    def _gitignore_of(self, folder: Path) -> pathspec.PathSpec | None:
+    def _gitignore_of(self, folder: Path) -> pathspec.PathSpec[pathspec.Pattern] | None:
         if folder not in self._ignore_cache:
             spec = None
             try:

@@ -7,6 +7,6 @@ from collections.abc import Iterable
 import pathspec
 
 
-def compile_globs(patterns: Iterable[str]) -> pathspec.PathSpec:
+def compile_globs(patterns: Iterable[str]) -> pathspec.PathSpec[pathspec.Pattern]:
     # gitwildmatch: users already know these rules from .gitignore ("build/", "**/migrations").
     return pathspec.PathSpec.from_lines("gitignore", patterns)
