@@ -28,12 +28,19 @@ def decode(data: bytes) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        raise SourceError(str(exc.msg if hasattr(exc, "msg") else exc), exc.lineno or 1) from None
+        if "unknown encoding" in str(exc):
+            raise SourceError(str(exc)) from None
+        # "invalid or missing encoding declaration": the first lines are not UTF-8; decoding
+        # below names the offending byte and line, which tells the user more.
+        encoding = "utf-8"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise SourceError(f"cannot decode as {encoding}: byte 0x{data[exc.start]:02x} is invalid", line) from None
+        raise SourceError(
+            f"cannot decode as {encoding}: byte 0x{data[exc.start]:02x} is invalid; add a coding cookie or save as UTF-8",
+            line,
+        ) from None
     except LookupError:
         raise SourceError(f"unknown encoding {encoding!r} in the coding cookie") from None
     return text.removeprefix("\ufeff")

@@ -12,7 +12,7 @@ from chat_backend.config.settings import MAX_MESSAGE_LENGTH
 
 _CONTROL_CHARS_RE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK_LINES_RE: Final = re.compile(r"\n{3,}")
-_MENTION_RE: Final = re.compile(r"(?<![\w@])@([a-z0-9_]{3,32})", re.IGNORECASE)
+_MENTION_RE = re.compile(r"(?<![\w@])@([a-z0-9_]{3,32})", re.IGNORECASE)
 _NON_SLUG_RE: Final = re.compile(r"[^a-z0-9]+")
 _LINK_PREFIXES: Final = ("http://", "https://", "www.")
 
