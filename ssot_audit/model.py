@@ -127,6 +127,46 @@ class AuditStats:
     cache_hits: int = 0
 
 
+@dataclass(frozen=True)
+class RuleChange:
+    """How many findings of one rule appeared and disappeared between two audits."""
+
+    rule: str
+    name: str
+    category: str
+    new: int
+    eliminated: int
+
+
+@dataclass(frozen=True)
+class CategoryChange:
+    category: str
+    new: int
+    eliminated: int
+    score_before: float | None
+    score_after: float | None
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The comparison with the tree at a git ref (`--diff-against`)."""
+
+    ref: str
+    commit: str
+    score_before: float
+    rating_before: str
+    rules: tuple[RuleChange, ...]
+    categories: tuple[CategoryChange, ...]
+
+    @property
+    def new(self) -> int:
+        return sum(r.new for r in self.rules)
+
+    @property
+    def eliminated(self) -> int:
+        return sum(r.eliminated for r in self.rules)
+
+
 @dataclass
 class AuditResult:
     root: str
@@ -139,6 +179,7 @@ class AuditResult:
     score_formula_version: str
     tool_version: str
     fixed: list[Finding] | None = None
+    changes: Changes | None = None
     stats: AuditStats = field(default_factory=AuditStats)
 
     @property
