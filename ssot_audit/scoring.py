@@ -1,5 +1,5 @@
 """Category and overall scores. Version the formula: a changed score must be told apart
-from changed code."""
+from changed code. docs/scoring.md explains the formula to users; keep the two in step."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ssot_audit.model import Category, CategoryScore, Finding
 
 FORMULA_VERSION = "1"
 RATINGS = ((90.0, "EXCELLENT"), (80.0, "VERY GOOD"), (70.0, "GOOD"), (60.0, "FAIR"))
+NOT_CONFIGURED = "not configured"
 
 
 def rating(score: float) -> str:
@@ -18,23 +19,31 @@ def rating(score: float) -> str:
     return "POOR"
 
 
-def category_score(category: Category, findings: Sequence[Finding], checked: int, configured: bool = True) -> CategoryScore:
-    """100 * (1 - weighted findings / items checked), floored at 0.
+def weighted(findings: Iterable[Finding]) -> int:
+    """The severity-weighted count of the findings that count: suppressed ones do not."""
+    return sum(f.severity.weight for f in findings if not f.suppressed)
 
-    A ratio, so a codebase twice the size with twice the findings scores the same."""
+
+def category_score(category: Category, findings: Sequence[Finding], checked: int, configured: bool = True) -> CategoryScore:
+    """100 * (1 - weighted findings / items checked), floored at 0, rounded to 0.1.
+
+    A density, so a codebase twice the size with twice the findings scores the same, and
+    one more finding can only lower it. No score at all (None) when the category's rules
+    are not configured or found nothing to check: 100 would claim a compliance never seen."""
     active = [f for f in findings if not f.suppressed]
-    weighted = sum(f.severity.weight for f in active)
+    weight = weighted(active)
     if not configured:
-        return CategoryScore(category, None, None, len(active), weighted, checked, "not configured")
-    if checked == 0:
-        return CategoryScore(category, None, None, len(active), weighted, 0, f"nothing to check: no {category.unit}")
-    score = round(100.0 * max(0.0, 1.0 - weighted / checked), 1)
-    formula = f"100 * (1 - {weighted} weighted / {checked} {category.unit})"
-    return CategoryScore(category, score, rating(score), len(active), weighted, checked, formula)
+        return CategoryScore(category, None, None, len(active), weight, checked, NOT_CONFIGURED)
+    if checked <= 0:
+        return CategoryScore(category, None, None, len(active), weight, 0, f"nothing to check: no {category.unit}")
+    score = round(100.0 * max(0.0, 1.0 - weight / checked), 1)
+    formula = f"100 * (1 - {weight} weighted / {checked} {category.unit})"
+    return CategoryScore(category, score, rating(score), len(active), weight, checked, formula)
 
 
 def overall(scores: Iterable[CategoryScore], weights: Mapping[str, float]) -> float:
-    """The weighted mean of the categories that have a score; 100 when none has."""
+    """The weighted mean of the categories that have a score (weight 1 unless configured),
+    rounded to 0.1; 100 when none has, since nothing was found wanting."""
     total = 0.0
     weight_sum = 0.0
     for cs in scores:

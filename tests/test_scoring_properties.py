@@ -1,0 +1,111 @@
+"""The promises SPEC makes about scores, checked over generated findings with hypothesis."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ssot_audit.model import Category, CategoryScore, Finding, Severity, Span
+from ssot_audit.scoring import category_score, overall, rating
+
+IMPORTS = Category("imports", "Import Pattern Compliance", "imports")
+CATEGORIES = [Category(f"c{i}", f"Category {i}", "items") for i in range(6)]
+
+
+def finding(severity: Severity, line: int = 1, suppressed: bool = False) -> Finding:
+    return Finding(
+        rule="SSOT101", name="relative-import", category="imports", severity=severity,
+        path="pkg/mod.py", span=Span(line, 1, line, 2), message="m", suppressed=suppressed,
+    )
+
+
+severities = st.sampled_from(list(Severity))
+findings_lists = st.lists(st.builds(finding, severities, st.integers(1, 500), st.booleans()), max_size=60)
+checked_counts = st.integers(min_value=1, max_value=5000)
+
+
+@given(findings_lists, st.integers(min_value=0, max_value=5000), st.booleans())
+def test_scores_stay_between_0_and_100(findings: list[Finding], checked: int, configured: bool) -> None:
+    result = category_score(IMPORTS, findings, checked, configured)
+    if result.score is not None:
+        assert 0.0 <= result.score <= 100.0
+        assert result.rating == rating(result.score)
+
+
+@given(findings_lists, checked_counts, severities)
+def test_adding_a_finding_never_raises_the_score(findings: list[Finding], checked: int, severity: Severity) -> None:
+    before = category_score(IMPORTS, findings, checked).score
+    after = category_score(IMPORTS, [*findings, finding(severity)], checked).score
+    assert before is not None and after is not None
+    assert after <= before
+
+
+@given(findings_lists.filter(bool), checked_counts, st.data())
+def test_removing_a_finding_never_lowers_the_score(findings: list[Finding], checked: int, data: st.DataObject) -> None:
+    index = data.draw(st.integers(0, len(findings) - 1))
+    before = category_score(IMPORTS, findings, checked).score
+    after = category_score(IMPORTS, findings[:index] + findings[index + 1 :], checked).score
+    assert before is not None and after is not None
+    assert after >= before
+
+
+@given(findings_lists, checked_counts, st.integers(min_value=2, max_value=7))
+def test_a_larger_codebase_with_proportionally_more_findings_scores_the_same(
+    findings: list[Finding], checked: int, factor: int
+) -> None:
+    small = category_score(IMPORTS, findings, checked)
+    large = category_score(IMPORTS, findings * factor, checked * factor)
+    assert large.score == small.score
+    assert large.weighted == small.weighted * factor
+
+
+@given(findings_lists, checked_counts)
+def test_suppressed_findings_do_not_count(findings: list[Finding], checked: int) -> None:
+    active = [f for f in findings if not f.suppressed]
+    assert category_score(IMPORTS, findings, checked).score == category_score(IMPORTS, active, checked).score
+
+
+def test_a_category_with_nothing_to_check_or_not_configured_has_no_score() -> None:
+    empty = category_score(IMPORTS, [], 0)
+    assert empty.score is None and empty.rating is None
+    assert "nothing to check" in empty.formula
+    unconfigured = category_score(IMPORTS, [finding(Severity.LOW)], 10, configured=False)
+    assert unconfigured.score is None and unconfigured.formula == "not configured"
+
+
+def test_the_formula_names_the_numbers_behind_the_score() -> None:
+    result = category_score(IMPORTS, [finding(Severity.LOW)] * 3, 412)
+    assert result.formula == "100 * (1 - 3 weighted / 412 imports)"
+    assert result.score == 99.3
+
+
+scored = st.builds(
+    CategoryScore,
+    category=st.sampled_from(CATEGORIES),
+    score=st.one_of(st.none(), st.floats(min_value=0, max_value=100, allow_nan=False).map(lambda s: round(s, 1))),
+    rating=st.none(),
+    findings=st.just(0),
+    weighted=st.just(0),
+    checked=st.just(1),
+    formula=st.just(""),
+)
+weight_maps = st.dictionaries(st.sampled_from([c.id for c in CATEGORIES]), st.floats(min_value=0.1, max_value=10))
+
+
+@given(st.lists(scored, max_size=6, unique_by=lambda c: c.category.id), weight_maps)
+def test_overall_is_the_weighted_mean_of_the_scored_categories(scores: list[CategoryScore], weights: dict[str, float]) -> None:
+    result = overall(scores, weights)
+    counted = [(weights.get(c.category.id, 1.0), c.score) for c in scores if c.score is not None]
+    if not counted:
+        assert result == 100.0
+        return
+    mean = sum(w * s for w, s in counted) / sum(w for w, _ in counted)
+    assert abs(result - mean) <= 0.05 + 1e-9
+    assert min(s for _, s in counted) - 0.05 <= result <= max(s for _, s in counted) + 0.05
+
+
+@given(st.lists(scored, min_size=1, max_size=6, unique_by=lambda c: c.category.id))
+def test_equal_weights_make_overall_the_plain_mean(scores: list[CategoryScore]) -> None:
+    counted = [c.score for c in scores if c.score is not None]
+    if counted:
+        assert abs(overall(scores, {}) - sum(counted) / len(counted)) <= 0.05 + 1e-9
