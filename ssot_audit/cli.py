@@ -18,14 +18,20 @@ from rich.table import Table
 from ssot_audit import __version__
 from ssot_audit.atomic import write_text_atomic
 from ssot_audit.config import Config, Overrides, load_config
-from ssot_audit.discovery import common_root
+from ssot_audit.discovery import project_root
 from ssot_audit.engine import Engine, ProgressCallback
-from ssot_audit.model import AuditResult
+from ssot_audit import baseline, check, gitdiff
+from ssot_audit.gate import failures, new_findings
+from ssot_audit.model import AuditResult, Finding
+from ssot_audit.render.text import render_findings
 from ssot_audit.options import ConfigError
 from ssot_audit.plugins import Registry, documentation
 from ssot_audit.render import EXTENSIONS, renderers
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
+BASELINE_OPTION = typer.Option(
+    "--baseline", metavar="FILE", help="A file from `ssot-audit baseline`: only findings not recorded in it fail."
+)
 
 app = typer.Typer(
     name="ssot-audit",
@@ -93,12 +99,12 @@ def prepare(paths: list[Path] | None, config_file: Path | None, overrides: Overr
     missing = [p for p in targets if not p.exists()]
     if missing:
         fail(f"{missing[0]}: no such file or directory")
-    root = common_root(targets)
     registry = load_registry()
     try:
         config = load_config(registry, targets[0].resolve(), config_file, overrides)
     except ConfigError as exc:
         fail(str(exc))
+    root = project_root(targets, config.base if config.source is not None else None)
     return registry, config, targets, root
 
 
@@ -126,12 +132,23 @@ def audit(
     select: Annotated[list[str] | None, typer.Option(help="Rules to run: codes, names or prefixes (SSOT1).")] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="Rules to skip: codes, names or prefixes.")] = None,
     fail_under: Annotated[float | None, typer.Option(help="Exit 1 when the overall score is below this.")] = None,
+    baseline_file: Annotated[Path | None, BASELINE_OPTION] = None,
+    diff_against: Annotated[
+        str | None,
+        typer.Option(
+            "--diff-against", metavar="GIT_REF",
+            help="Also audit the tree at this git ref and report what is new and what was eliminated; "
+            "with --fail-under, a lower score or a new finding fails.",
+        ),
+    ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but findings and errors.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say how many files were parsed or cached.")] = False,
 ) -> None:
     """Audit PATHS and print findings and scores."""
+    if baseline_file is not None and diff_against is not None:
+        fail("--baseline and --diff-against cannot be used together")
     known = renderers()
     if output_format is not None and output_format not in known:
         fail(f"--format {output_format}: unknown format (choose from {', '.join(known)})")
@@ -140,7 +157,18 @@ def audit(
     outputs = [parse_output(spec, output_format or "text") for spec in output or []]
     overrides = Overrides(select=split_list(select), ignore=split_list(ignore), fail_under=fail_under)
     registry, config, targets, root = prepare(paths, config_file, overrides)
+    recorded = read_baseline(baseline_file, root)
     result = run_audit(registry, config, targets, root, jobs, no_cache, quiet)
+    if recorded is not None:
+        result = baseline.apply(result, recorded)
+    if diff_against is not None:
+        try:
+            before, commit = gitdiff.audit_before(
+                diff_against, targets, root, lambda t, r: run_audit(registry, config, list(t), r, jobs, no_cache, True)
+            )
+        except gitdiff.GitError as exc:
+            fail(str(exc))
+        result = gitdiff.with_changes(result, before, diff_against, commit)
 
     if verbose:
         typer.echo(f"ssot-audit: {result.stats.files_parsed} files parsed, {result.stats.cache_hits} from cache", err=True)
@@ -156,11 +184,82 @@ def audit(
         color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         sys.stdout.write(known[fmt](result, color))
 
-    threshold = config.fail_under
-    if threshold is not None and result.score < threshold:
+    gate(failures(result, config.fail_under, baseline=recorded is not None), quiet)
+
+
+def gate(reasons: list[str], quiet: bool) -> None:
+    if reasons:
         if not quiet:
-            typer.echo(f"ssot-audit: score {result.score:.1f} is under --fail-under {threshold:g}", err=True)
+            typer.echo(f"ssot-audit: {'; '.join(reasons)}", err=True)
         raise typer.Exit(EXIT_GATE)
+
+
+def read_baseline(baseline_file: Path | None, root: Path) -> list[Finding] | None:
+    if baseline_file is None:
+        return None
+    try:
+        return baseline.load(baseline_file, str(root))
+    except baseline.BaselineError as exc:
+        fail(str(exc))
+
+
+@app.command("baseline")
+def write_baseline(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to audit (default: .).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The baseline file to write (JSON).")] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", help="pyproject.toml or .ssot-audit.yaml to use.")] = None,
+    select: Annotated[list[str] | None, typer.Option(help="Rules to run: codes, names or prefixes (SSOT1).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Rules to skip: codes, names or prefixes.")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Record today's findings in FILE so that `audit --baseline FILE` and `check --baseline FILE` fail on new ones only."""
+    if output is None:
+        fail("baseline: missing -o/--output FILE")
+    overrides = Overrides(select=split_list(select), ignore=split_list(ignore))
+    registry, config, targets, root = prepare(paths, config_file, overrides)
+    result = run_audit(registry, config, targets, root, jobs, no_cache, quiet)
+    try:
+        write_text_atomic(output, baseline.dumps(str(root), result.findings, output))
+    except OSError as exc:
+        fail(f"--output {output}: {exc.strerror or exc}")
+    if not quiet:
+        typer.echo(f"ssot-audit: recorded {len(result.active_findings)} findings in {output}", err=True)
+
+
+@app.command("check")
+def check_files(
+    files: Annotated[list[Path] | None, typer.Argument(help="The files to report on (pre-commit passes the staged ones).")] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", help="pyproject.toml or .ssot-audit.yaml to use.")] = None,
+    baseline_file: Annotated[Path | None, BASELINE_OPTION] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but findings and errors.")] = False,
+) -> None:
+    """Report and gate only FILES; cross-file rules still see each file's whole project."""
+    given = files or []
+    missing = [f for f in given if not f.is_file()]
+    if missing:
+        fail(f"{missing[0]}: no such file")
+    registry = load_registry()
+    results = []
+    for root, members in check.by_project(given).items():
+        try:
+            config = load_config(registry, root, config_file, Overrides())
+        except ConfigError as exc:
+            fail(str(exc))
+        recorded = read_baseline(baseline_file, root)
+        whole = run_audit(registry, config, [root, *members], root, jobs, no_cache, quiet)
+        results.append(check.only(whole, check.relpaths(root, members), recorded))
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    sys.stdout.write(render_findings(results, color))
+    reasons = [r for result in results for r in failures(result, None, baseline=baseline_file is not None, every_finding=True)]
+    if not quiet:
+        found = sum(len(r.active_findings) for r in results)
+        new = f" ({sum(new_findings(r) for r in results)} new)" if baseline_file is not None else ""
+        typer.echo(f"ssot-audit: {found} findings{new} in {len(given)} checked files", err=True)
+    gate(reasons, quiet=True)
 
 
 @app.command("rules")

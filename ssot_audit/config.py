@@ -155,7 +155,7 @@ def load_config(registry: Registry, start: Path, explicit: Path | None = None, o
             raise ConfigError(f"{where}: rules: unknown rule '{key}'{closest(key, names)}")
         if not isinstance(table, Mapping):
             raise ConfigError(f"{where}: rules.{key}: expected a table of options")
-        rule_options[rule.code] = parse_options(rule.Options, table, f"{where}: rules.{key}")
+        rule_options[rule.code] = parse_options(rule.Options, table, where, prefix=f"rules.{key}.")
 
     enabled = frozenset(
         code

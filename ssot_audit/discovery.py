@@ -33,10 +33,26 @@ class SourceFile:
     is_package: bool
 
 
+PROJECT_MARKERS = ("pyproject.toml", ".ssot-audit.yaml", ".ssot-audit.yml", ".git")
+
+
 def common_root(paths: Sequence[Path]) -> Path:
-    """The folder findings are reported relative to: the deepest folder holding every path."""
+    """The deepest folder holding every path."""
     folders = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
     return Path(os.path.commonpath([str(f) for f in folders]))
+
+
+def project_root(paths: Sequence[Path], config_base: Path | None = None) -> Path:
+    """The folder findings are reported relative to: the config file's folder when it holds
+    every path, else the nearest folder above them with a pyproject.toml, a config file or
+    .git (as pre-commit and ruff see a project), else the deepest folder holding them."""
+    common = common_root(paths)
+    if config_base is not None and (common == config_base or config_base in common.parents):
+        return config_base
+    for folder in (common, *common.parents):
+        if any((folder / marker).exists() for marker in PROJECT_MARKERS):
+            return folder
+    return common
 
 
 class ModuleNamer:

@@ -33,12 +33,14 @@ def check_type(value: object, tp: object, where: str) -> object:
     if tp is typing.Any:
         return value
     if origin in (typing.Union, types.UnionType):
+        first_error: ConfigError | None = None
         for arg in args:
             try:
                 return check_type(value, arg, where)
-            except ConfigError:
-                continue
-        raise ConfigError(f"{where}: expected {_describe(tp)}, got {type(value).__name__}")
+            except ConfigError as exc:
+                # "expected a number" reads better than "expected float | None".
+                first_error = first_error or (exc if arg is not type(None) else None)
+        raise first_error or ConfigError(f"{where}: expected {_describe(tp)}, got {type(value).__name__}")
     if tp is type(None):
         if value is None:
             return None
@@ -72,7 +74,9 @@ def check_type(value: object, tp: object, where: str) -> object:
 T = typing.TypeVar("T")
 
 
-def parse_options(options_class: type[T], raw: Mapping[str, object], where: str, noun: str = "option") -> T:
+def parse_options(
+    options_class: type[T], raw: Mapping[str, object], where: str, noun: str = "option", prefix: str = ""
+) -> T:
     """Build options_class from kebab-case keys, naming the closest key on a typo."""
     if not dataclasses.is_dataclass(options_class):
         raise TypeError(f"{options_class!r} is not a dataclass")
@@ -82,8 +86,8 @@ def parse_options(options_class: type[T], raw: Mapping[str, object], where: str,
     for key, value in raw.items():
         option = fields.get(key) or fields.get(config_key(key))
         if option is None:
-            raise ConfigError(f"{where}: unknown {noun} '{key}'{closest(key, fields)}")
-        values[option.name] = check_type(value, hints[option.name], f"{where}.{key}")
+            raise ConfigError(f"{where}: unknown {noun} '{prefix}{key}'{closest(key, fields)}")
+        values[option.name] = check_type(value, hints[option.name], f"{where}: {prefix}{key}")
     return options_class(**values)
 
 

@@ -1,0 +1,73 @@
+"""The per-file cache: an unchanged file is never parsed twice, and the cache heals itself."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from ssot_audit.model import AuditResult
+from tests.support import audit_tree, write_config, write_tree
+
+FILES = {f"pkg/mod_{i}.py": f"from . import mod_{(i + 1) % 5}\nVALUE_{i} = {i}\n" for i in range(5)}
+
+
+def cached_audit(root: Path) -> AuditResult:
+    return audit_tree(root, use_cache=True)
+
+
+def findings(result: AuditResult) -> list[tuple[str, int, str]]:
+    return [(f.path, f.line, f.rule) for f in result.findings]
+
+
+def test_second_run_over_unchanged_tree_parses_nothing(tmp_path: Path) -> None:
+    write_tree(tmp_path, FILES)
+    first = cached_audit(tmp_path)
+    assert first.stats.files_parsed == 6 and first.stats.cache_hits == 0
+    second = cached_audit(tmp_path)
+    assert second.stats.files_parsed == 0 and second.stats.cache_hits == 6
+    assert findings(second) == findings(first)
+    assert (tmp_path / ".ssot_audit_cache" / "CACHEDIR.TAG").is_file()
+
+
+def test_only_the_edited_file_is_parsed_again(tmp_path: Path) -> None:
+    write_tree(tmp_path, FILES)
+    cached_audit(tmp_path)
+    (tmp_path / "pkg/mod_2.py").write_text("import os\n", encoding="utf-8")
+    result = cached_audit(tmp_path)
+    assert result.stats.files_parsed == 1
+    assert ("pkg/mod_2.py", 1, "SSOT101") not in findings(result)
+
+
+def test_a_config_change_invalidates_the_cache(tmp_path: Path) -> None:
+    write_tree(tmp_path, FILES)
+    cached_audit(tmp_path)
+    write_config(tmp_path, per_file_ignores={"pkg/mod_1.py": ["SSOT101"]})
+    result = cached_audit(tmp_path)
+    assert result.stats.files_parsed == 1  # only the file whose effective rules changed
+    assert not [f for f in result.findings if f.path == "pkg/mod_1.py"]
+
+
+def test_corrupt_and_truncated_entries_are_rebuilt(tmp_path: Path) -> None:
+    write_tree(tmp_path, FILES)
+    first = cached_audit(tmp_path)
+    entries = sorted(p for p in (tmp_path / ".ssot_audit_cache").rglob("*") if p.is_file() and len(p.name) == 64)
+    assert len(entries) == 6
+    entries[0].write_bytes(b"not a pickle")
+    entries[1].write_bytes(entries[1].read_bytes()[:10])
+    second = cached_audit(tmp_path)
+    assert second.stats.files_parsed == 2
+    assert findings(second) == findings(first)
+    assert cached_audit(tmp_path).stats.files_parsed == 0
+
+
+def test_two_audits_at_once_share_the_cache(tmp_path: Path) -> None:
+    write_tree(tmp_path, {f"pkg/m{i}.py": f"from . import m{i}\n" for i in range(30)})
+    results: list[AuditResult] = []
+    threads = [threading.Thread(target=lambda: results.append(cached_audit(tmp_path))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 2 and findings(results[0]) == findings(results[1])
+    assert cached_audit(tmp_path).stats.files_parsed == 0
+    assert not list((tmp_path / ".ssot_audit_cache").rglob(".tmp-*"))

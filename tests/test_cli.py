@@ -1,0 +1,102 @@
+"""The command line as users and CI run it: formats, outputs, exit codes, rule docs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.support import SHARED, run_cli, write_config, write_tree
+
+TREE = {f"app/mod_{i:02d}.py": ("from . import mod_00\n" if i % 3 == 0 else "import os\n") + f"X_{i} = {i}\n" for i in range(30)}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    write_tree(tmp_path, TREE)
+    return tmp_path
+
+
+def test_json_is_the_same_bytes_at_any_jobs(project: Path) -> None:
+    one = run_cli("audit", str(project), "--format", "json", "--no-cache", "--jobs", "1")
+    two = run_cli("audit", str(project), "--format", "json", "--no-cache", "--jobs", "2")
+    again = run_cli("audit", str(project), "--format", "json", "--jobs", "2")
+    assert one.returncode == two.returncode == again.returncode == 0
+    assert one.stdout == two.stdout == again.stdout
+    report = json.loads(one.stdout)
+    assert [(f["path"], f["line"]) for f in report["findings"]] == [(f"app/mod_{i:02d}.py", 1) for i in range(0, 30, 3)]
+
+
+def test_json_validates_against_the_spec_schema(project: Path) -> None:
+    schema_path = SHARED / "schemas" / "ssot-audit-report-v1.schema.json"
+    if not schema_path.is_file():
+        pytest.skip(f"{schema_path} is not beside this checkout; the schema lives in ../shared")
+    jsonschema = pytest.importorskip("jsonschema")
+    report = json.loads(run_cli("audit", str(project), "--format", "json").stdout)
+    jsonschema.validate(report, json.loads(schema_path.read_text(encoding="utf-8")))
+    assert report["root"] == str(project.resolve())
+    finding = report["findings"][0]
+    assert finding["path"] == "app/mod_00.py" and finding["column"] == 1 and finding["end_column"] == 21
+
+
+def test_text_lists_findings_then_a_summary_and_has_no_progress_bar_in_a_pipe(project: Path) -> None:
+    result = run_cli("audit", ".", cwd=project)
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "app/mod_00.py:1:1: SSOT101 [relative-import] relative import of '.'; use 'from app import ...'"
+    assert "Import Pattern Compliance" in result.stdout and "Overall score" in result.stdout
+    assert "\x1b[" not in result.stdout  # no colour codes in a pipe
+    assert result.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_fail_under_gates_on_the_score(project: Path) -> None:
+    assert run_cli("audit", str(project), "--fail-under", "99", "-q").returncode == 1
+    assert run_cli("audit", str(project), "--fail-under", "50", "-q").returncode == 0
+    write_config(project, fail_under=99)
+    assert run_cli("audit", str(project), "-q").returncode == 1
+    assert run_cli("audit", str(project), "-q", "--fail-under", "10").returncode == 0  # the command line wins
+    bad = run_cli("audit", str(project), "--fail-under", "140")
+    assert bad.returncode == 2 and "between 0 and 100" in bad.stderr
+
+
+def test_outputs_are_written_and_select_accepts_codes_names_prefixes(project: Path, tmp_path: Path) -> None:
+    out = project / "out.json"
+    result = run_cli("audit", str(project), "-o", f"json:{out}", "-o", str(project / "out.txt"), "--select", "relative-import")
+    assert result.returncode == 0 and result.stdout == ""
+    assert json.loads(out.read_text())["findings"]
+    assert "Overall score" in (project / "out.txt").read_text()
+    for selector in ("SSOT1", "SSOT101", "relative-import"):
+        report = json.loads(run_cli("audit", str(project), "--format", "json", "--select", selector).stdout)
+        assert {f["rule"] for f in report["findings"]} == {"SSOT101"}
+    ignored = json.loads(run_cli("audit", str(project), "--format", "json", "--ignore", "SSOT101").stdout)
+    assert ignored["findings"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--select", "SSOT999"), "unknown rule 'SSOT999'"),
+        (("--format", "xml"), "unknown format"),
+        (("-o", "pdf:x.pdf"), "unknown format 'pdf'"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(project: Path, args: tuple[str, ...], message: str) -> None:
+    result = run_cli("audit", str(project), *args)
+    assert result.returncode == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_rules_lists_every_rule_and_rule_explains_one() -> None:
+    listing = run_cli("rules")
+    assert listing.returncode == 0
+    for code in ("SSOT000", "SSOT101", "SSOT900"):
+        assert code in listing.stdout
+    docs = run_cli("rule", "SSOT101")
+    assert docs.returncode == 0
+    for heading in ("# SSOT101 relative-import", "## What it finds", "## Why it matters", "## Example", "## Fix"):
+        assert heading in docs.stdout
+    assert run_cli("rule", "relative-import").stdout == docs.stdout
+    unknown = run_cli("rule", "relative-imports")
+    assert unknown.returncode == 2 and "did you mean 'relative-import'" in unknown.stderr
