@@ -14,10 +14,13 @@ from ssot_audit import __version__
 from ssot_audit.cache import Cache
 from ssot_audit.config import Config
 from ssot_audit.discovery import Discovery, SourceFile
+from ssot_audit.excerpts import collect as collect_excerpts
 from ssot_audit.model import AuditResult, AuditStats, FileFacts, Finding, Span
 from ssot_audit.per_file import PARSE_ERROR, FileTask, RulePlan, analyze, analyze_chunk
 from ssot_audit.plugins import FileRule, ProjectRule, Registry, Rule
 from ssot_audit.project import Project
+from ssot_audit.repository import read_repository
+from ssot_audit.rule_info import describe, is_configured
 from ssot_audit.scoring import FORMULA_VERSION, category_score, overall, rating
 from ssot_audit.suppressions import Unused, apply
 
@@ -49,7 +52,13 @@ class Engine:
             for code, n in f.checked.items():
                 checked[code] = checked.get(code, 0) + n
         findings = self._project_phase(str(root), facts, checked)
-        return self._result(str(root), facts, findings, checked, stats)
+        result = self._result(str(root), facts, findings, checked, stats)
+        # Facts for the renderers only: what was audited, the rules, evidence, git state.
+        result.paths = sorted({Path(os.path.relpath(p.resolve(), root)).as_posix() for p in paths})
+        result.rules = describe(self.registry, self.config, checked)
+        result.excerpts = collect_excerpts(root, findings)
+        result.repository = read_repository(root)
+        return result
 
     # -- per-file phase -------------------------------------------------------------
 
@@ -209,7 +218,7 @@ class Engine:
             rules = [r for r in self.registry.sorted() if r.category.id == category.id and r.code in self.config.enabled]
             if not rules:
                 continue
-            configured = any(_is_configured(r, self.config.rule_options[r.code]) for r in rules)
+            configured = any(is_configured(r, self.config.rule_options[r.code]) for r in rules)
             in_category = [f for f in findings if f.category == category.id]
             total = sum(checked.get(r.code, 0) for r in rules)
             scores.append(category_score(category, in_category, total, configured))
@@ -226,9 +235,3 @@ class Engine:
             tool_version=__version__,
             stats=stats,
         )
-
-
-def _is_configured(rule: type[Rule], options: object) -> bool:
-    check = getattr(rule, "is_configured", None)
-    return bool(check(options)) if callable(check) else True
-

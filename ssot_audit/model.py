@@ -167,6 +167,47 @@ class Changes:
         return sum(r.eliminated for r in self.rules)
 
 
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a renderer may know about one rule of the audit (SARIF's rule list, the report's
+    per-rule facts and recommendations) without importing the rules themselves."""
+
+    code: str
+    name: str
+    category: str
+    severity: Severity
+    summary: str
+    # The rule's documentation as Markdown (what, why, example, fix, options).
+    help: str
+    # What one checked item is ("imports"): the unit of `checked`.
+    unit: str
+    enabled: bool
+    configured: bool
+    checked: int
+    fixable: bool = False
+    # The command that fixes its findings, when one does.
+    fix_command: str | None = None
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """The source lines of a finding, for the evidence of a report; `start` is the 1-based
+    number of the first line, `truncated` says lines of the span were left out."""
+
+    start: int
+    lines: tuple[str, ...]
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class Repository:
+    """The git state of the audited tree, when it is in a repository."""
+
+    commit: str
+    branch: str | None
+    dirty: bool
+
+
 @dataclass
 class AuditResult:
     root: str
@@ -181,6 +222,12 @@ class AuditResult:
     fixed: list[Finding] | None = None
     changes: Changes | None = None
     stats: AuditStats = field(default_factory=AuditStats)
+    # The audited paths as given, relative to root; the rules of the run; source excerpts of
+    # the findings by (path, line); the git state. Facts for the renderers, never scored.
+    paths: list[str] = field(default_factory=list)
+    rules: list[RuleInfo] = field(default_factory=list)
+    excerpts: dict[Location, Excerpt] = field(default_factory=dict)
+    repository: Repository | None = None
 
     @property
     def active_findings(self) -> list[Finding]:

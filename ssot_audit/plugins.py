@@ -102,6 +102,9 @@ class Rule:
     fix: ClassVar[str]
     Options: ClassVar[type] = NoOptions
     fixable: ClassVar[bool] = False
+    # What one item counted by count_checked() is ("dataclass fields"); the category's unit
+    # when None. Reports print it beside the count.
+    unit: ClassVar[str | None] = None
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
 
