@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssot_audit.model import Finding, Severity, Span
+from ssot_audit.model import AuditResult, Finding, Severity, Span
 
 BASELINE_FORMAT = "ssot-audit-baseline"
 BASELINE_VERSION = 1
@@ -77,6 +77,11 @@ def compare(current: Sequence[Finding], recorded: Sequence[Finding]) -> Comparis
     return Comparison(marked, sorted(fixed, key=Finding.sort_key))
 
 
+def apply(result: AuditResult, recorded: Sequence[Finding]) -> AuditResult:
+    comparison = compare(result.findings, recorded)
+    return dataclasses.replace(result, findings=comparison.findings, fixed=comparison.fixed)
+
+
 # -- the file -----------------------------------------------------------------------
 # Paths in the file are relative to the file's own folder, so a baseline committed at the
 # repository root matches however the audit names its paths.
@@ -113,7 +118,7 @@ def dumps(root: str, findings: Iterable[Finding], baseline_file: Path) -> str:
     placed.sort(key=lambda pf: (pf[0], pf[1].span.line, pf[1].span.column, pf[1].rule, pf[1].code, pf[1].message))
     entries = [entry(f, path) for path, f in placed]
     data = {"format": BASELINE_FORMAT, "version": BASELINE_VERSION, "findings": entries}
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def load(baseline_file: Path, root: str) -> list[Finding]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from ssot_audit.model import AuditResult
+from ssot_audit.baseline import NEW
+from ssot_audit.model import AuditResult, Finding
 
 RATING_STYLE = {"EXCELLENT": "green", "VERY GOOD": "green", "GOOD": "yellow", "FAIR": "yellow", "POOR": "red"}
 
@@ -20,12 +23,51 @@ def display_path(root: str, path: str) -> str:
     return rel if not rel.startswith("../../") else full
 
 
+def finding_line(root: str, f: Finding) -> str:
+    """`path:line:col: CODE [name] message`, as rich markup; editors and terminals link it."""
+    location = f"{display_path(root, f.path)}:{f.line}:{f.span.column}:"
+    state = " [yellow](new)[/yellow]" if f.baseline_state == NEW else ""
+    return f"[bold]{location}[/bold] [red]{f.rule}[/red] [dim]\\[{f.name}][/dim] {escape(f.message)}{state}"
+
+
+def console_for(buffer: io.StringIO, color: bool) -> Console:
+    return Console(file=buffer, force_terminal=color, no_color=not color, width=110, highlight=False, soft_wrap=True)
+
+
+def render_findings(results: Sequence[AuditResult], color: bool = False) -> str:
+    """Only the finding lines: what `ssot-audit check` prints."""
+    buffer = io.StringIO()
+    console = console_for(buffer, color)
+    for result in results:
+        for f in result.active_findings:
+            console.print(finding_line(result.root, f), markup=True)
+    return buffer.getvalue()
+
+
+def comparison_lines(result: AuditResult) -> list[str]:
+    """New/unchanged/fixed counts against a baseline, or the changes since a git ref."""
+    lines: list[str] = []
+    changes = result.changes
+    if changes is not None:
+        lines.append(
+            f"Changes since {escape(changes.ref)} ({changes.commit[:12]}): {changes.new} new, "
+            f"{changes.eliminated} eliminated; score {changes.score_before:.1f} -> {result.score:.1f}"
+        )
+        lines += [
+            f"  {r.rule} {r.name}: {r.new} new, {r.eliminated} eliminated" for r in changes.rules if r.new or r.eliminated
+        ]
+    elif result.fixed is not None:
+        active = result.active_findings
+        new = sum(1 for f in active if f.baseline_state == NEW)
+        lines.append(f"Baseline: {new} new, {len(active) - new} unchanged, {len(result.fixed)} fixed")
+    return lines
+
+
 def render(result: AuditResult, color: bool = False) -> str:
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=110, highlight=False, soft_wrap=True)
+    console = console_for(buffer, color)
     for f in result.active_findings:
-        location = f"{display_path(result.root, f.path)}:{f.line}:{f.span.column}:"
-        console.print(f"[bold]{location}[/bold] [red]{f.rule}[/red] [dim]\\[{f.name}][/dim] {f.message}", markup=True)
+        console.print(finding_line(result.root, f), markup=True)
     if result.active_findings:
         console.print()
 
@@ -49,4 +91,6 @@ def render(result: AuditResult, color: bool = False) -> str:
         f"{len(result.active_findings)} findings ({unscored} unscored), {result.suppressed_count} suppressed  "
         f"[dim]score formula v{result.score_formula_version}[/dim]"
     )
+    for line in comparison_lines(result):
+        console.print(line)
     return buffer.getvalue()
