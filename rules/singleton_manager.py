@@ -1,0 +1,603 @@
+"""SSOT301 singleton-manager: process-wide shared instances hidden in a class or a module."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from ssot_audit.categories import SINGLETONS
+from ssot_audit.model import Severity
+from ssot_audit.names import dotted_name
+from ssot_audit.plugins import FileContext, FileRule, Invalid, Valid
+
+DEFAULT_SUFFIXES = ("Manager", "Service", "Registry", "Factory", "Client", "Pool", "Cache", "Store", "Provider")
+CACHE_DECORATORS = frozenset({"functools.lru_cache", "functools.cache"})
+# A cached instance of these is a constant value or a lookup table, not a shared service.
+VALUE_TYPES = frozenset(
+    {
+        "Any", "ChainMap", "Counter", "Decimal", "Dict", "Fraction", "FrozenSet", "List", "Mapping",
+        "MappingProxyType", "OrderedDict", "Path", "Pattern", "PosixPath", "PurePath", "PurePosixPath",
+        "PureWindowsPath", "Sequence", "Set", "SimpleNamespace", "Tuple", "UUID", "Version", "WindowsPath",
+    }
+)
+CLASS_LIKE = re.compile(r"^_*[A-Z]")
+# `renderer_class()`: a class chosen at run time (from settings, a registry...) being instantiated.
+CLASS_VARIABLE = re.compile(r"(?i)(^|_)(class|cls|klass)$")
+
+
+@dataclass(frozen=True)
+class Options:
+    suffixes: tuple[str, ...] = field(
+        default=DEFAULT_SUFFIXES,
+        metadata={"doc": "class-name endings whose module-level instances are reported"},
+    )
+
+
+class BodyScan(cst.CSTVisitor):
+    """The statements that belong to one function body itself, not to nested definitions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.assigns: list[cst.Assign] = []
+        self.returns: list[cst.BaseExpression] = []
+        # Conditions the body branches on: `if`, ternaries, and the left side of `a or b`.
+        self.tests: list[cst.BaseExpression] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self.assigns.append(node)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self.returns.append(node.value)
+
+    def visit_If(self, node: cst.If) -> None:
+        self.tests.append(node.test)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self.tests.append(node.test)
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        self.tests.append(node.left)
+
+
+class WordScan(cst.CSTVisitor):
+    """Every identifier, attribute name and short string an expression mentions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.words.add(node.value)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        value = node.evaluated_value
+        if isinstance(value, str):
+            self.words.add(value)
+
+
+def scan_body(function: cst.FunctionDef) -> BodyScan:
+    scan = BodyScan()
+    function.body.visit(scan)
+    return scan
+
+
+def words_in(node: cst.CSTNode) -> set[str]:
+    scan = WordScan()
+    node.visit(scan)
+    return scan.words
+
+
+def last_part(name: str | None) -> str:
+    return (name or "").rsplit(".", 1)[-1]
+
+
+def callee(call: cst.Call) -> str | None:
+    """The dotted name called, looking through a generic subscript (`Registry[str]()`)."""
+    func = call.func.value if isinstance(call.func, cst.Subscript) else call.func
+    return dotted_name(func)
+
+
+def root_name(node: cst.BaseExpression) -> str | None:
+    """`cls` for `cls._instances[cls]` or `cls.__it__`."""
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def cache_key(target: cst.Attribute | cst.Subscript) -> str | None:
+    """The attribute that holds the cache: `_instances` in `cls._instances[cls]`."""
+    node: cst.BaseExpression = target
+    while isinstance(node, cst.Subscript):
+        node = node.value
+    return node.attr.value if isinstance(node, cst.Attribute) else None
+
+
+def parameters(function: cst.FunctionDef) -> list[cst.Param]:
+    params = function.params
+    found = [*params.posonly_params, *params.params, *params.kwonly_params]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            found.append(star)
+    return found
+
+
+def decorator_names(node: cst.FunctionDef | cst.ClassDef) -> list[str]:
+    names = []
+    for decorator in node.decorators:
+        expr = decorator.decorator
+        name = dotted_name(expr.func if isinstance(expr, cst.Call) else expr)
+        if name:
+            names.append(name)
+    return names
+
+
+def is_main_guard(node: cst.If) -> bool:
+    test = node.test
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    sides = [test.left, test.comparisons[0].comparator]
+    return any(isinstance(s, cst.Name) and s.value == "__name__" for s in sides) and any(
+        isinstance(s, cst.SimpleString) and s.evaluated_value == "__main__" for s in sides
+    )
+
+
+def module_statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
+    """Statements that run at import time: the module body and its if/try/with blocks, but not
+    an `if __name__ == "__main__":` block, which runs only as a script."""
+    for stmt in body:
+        if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            yield from stmt.body
+        elif isinstance(stmt, cst.ClassDef):
+            yield stmt
+        elif isinstance(stmt, cst.If) and is_main_guard(stmt):
+            continue
+        elif isinstance(stmt, (cst.If, cst.Try, cst.TryStar, cst.With)):
+            yield from module_statements(branches(stmt))
+
+
+def branches(stmt: cst.CSTNode) -> list[cst.CSTNode]:
+    """The statements of every branch of an if/try/with; an `elif` stays an `if` of its own."""
+    found: list[cst.CSTNode] = []
+    for child in stmt.children:
+        if isinstance(child, cst.IndentedBlock):
+            found.extend(child.body)
+        elif isinstance(child, (cst.SimpleStatementSuite, cst.If)):
+            found.append(child)
+        elif isinstance(child, (cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally)):
+            found.extend(branches(child))
+    return found
+
+
+@dataclass(frozen=True)
+class CachingMethod:
+    """How one method of a class creates the instance it may cache."""
+
+    function: cst.FunctionDef
+    first: str
+    class_name: str
+
+    def creates(self, value: cst.BaseExpression) -> bool:
+        if isinstance(value, cst.BooleanOperation):
+            return self.creates(value.right)
+        if not isinstance(value, cst.Call):
+            return False
+        func = value.func
+        if self.function.name.value in ("__new__", "__call__"):
+            return isinstance(func, cst.Attribute) and func.attr.value == self.function.name.value
+        return isinstance(func, cst.Name) and func.value in (self.first, self.class_name)
+
+    def cache(self) -> str | None:
+        """The written cache (`cls._instance`) when this method fills it once and returns it."""
+        scan = scan_body(self.function)
+        others = {p.name.value for p in parameters(self.function)} - {self.first}
+        created = {
+            t.target.value for a in scan.assigns if self.creates(a.value) for t in a.targets if isinstance(t.target, cst.Name)
+        }
+        tested = set().union(*(words_in(t) for t in scan.tests)) if scan.tests else set()
+        # `it = cls.__dict__.get("__it__")`, then `if it is not None`: a test through a local.
+        aliases: dict[str, set[str]] = {}
+        for assign in scan.assigns:
+            for item in assign.targets:
+                if isinstance(item.target, cst.Name):
+                    aliases.setdefault(item.target.value, set()).update(words_in(assign.value))
+        for assign in scan.assigns:
+            value = assign.value
+            if not (self.creates(value) or (isinstance(value, cst.Name) and value.value in created)):
+                continue
+            locals_ = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
+            if isinstance(value, cst.Name):
+                locals_.add(value.value)
+            for item in assign.targets:
+                target = item.target
+                if not isinstance(target, (cst.Attribute, cst.Subscript)):
+                    continue
+                if root_name(target) not in (self.first, self.class_name):
+                    continue
+                if isinstance(target, cst.Subscript) and words_in(target.slice[0]) & others:
+                    continue  # keyed by the arguments: interning, one instance per value
+                key = cache_key(target)
+                if key is None:
+                    continue
+                checked = key in tested or any(key in aliases.get(w, set()) for w in tested)
+                returned = any(
+                    r.deep_equals(target) or (isinstance(r, cst.Name) and r.value in locals_) for r in scan.returns
+                )
+                if checked and returned:
+                    return cst.Module([]).code_for_node(target)
+        return None
+
+
+class SingletonManager(FileRule):
+    code = "SSOT301"
+    name = "singleton-manager"
+    category = SINGLETONS
+    severity = Severity.MEDIUM
+    Options = Options
+    summary = "A process-wide shared instance (singleton class, module-level manager, cached getter)."
+    what = (
+        "Reports the ways Python code hides one shared instance behind a name:\n\n"
+        "- a class whose `__new__` (or a classmethod such as `instance()`) stores the instance it "
+        "creates on the class (`cls._instance`, `cls.__it__`, `cls._instances[cls]`) and returns it;\n"
+        "- a metaclass whose `__call__` caches what `super().__call__()` creates, and every class "
+        "that uses such a metaclass or base (a base or metaclass imported from elsewhere counts when "
+        "its name says `Singleton`), or a `@singleton` decorator;\n"
+        "- a module-level instance of a class whose name ends with one of the `suffixes` "
+        "(`connection_manager = ConnectionManager()`);\n"
+        "- a function that fills a module `global` once and returns it "
+        "(`global _client; if _client is None: _client = Client(); return _client`);\n"
+        "- an `@lru_cache`/`@cache` function without parameters that returns an instance "
+        "(`functools.lru_cache` however imported or aliased).\n\n"
+        "Loggers, web framework apps and routers, compiled regexes, constants, plain records, "
+        "factories that build a new object per call, `__new__` that does not cache, caches keyed by "
+        "arguments, and `if __name__ == \"__main__\":` blocks are left alone."
+    )
+    why = (
+        "A singleton is global mutable state with a constructor. Every module that reaches for it "
+        "depends on one hidden instance: tests cannot replace it without patching, two configurations "
+        "cannot live in one process, and its lifetime (when it connects, when it is closed) is decided "
+        "by whoever imports it first. The single source of truth for which instance a component uses "
+        "should be the code that wires the application together, not an import side effect."
+    )
+    example = (
+        "```python\n"
+        "class ConnectionManager:\n"
+        "    _instance = None\n\n"
+        "    def __new__(cls):\n"
+        "        if cls._instance is None:\n"
+        "            cls._instance = super().__new__(cls)\n"
+        "        return cls._instance\n\n"
+        "connection_manager = ConnectionManager()\n\n"
+        "@functools.lru_cache(maxsize=None)\n"
+        "def get_settings() -> Settings:\n"
+        "    return Settings()\n"
+        "```"
+    )
+    fix = (
+        "Create the instance once where the application is assembled (its `main`, app factory or "
+        "dependency-injection container) and pass it to what needs it as a parameter or constructor "
+        "argument. Keep the class an ordinary class; a framework's dependency mechanism (FastAPI "
+        "`Depends`, a DI container) can hold the one instance explicitly."
+    )
+
+    VALID = (
+        Valid("MAX_CONNECTIONS = 100\nNAMES = ('a', 'b')\nTIMEOUT = float('1.5')\n"),
+        Valid("import logging\n\nlogger = logging.getLogger(__name__)\n"),
+        Valid(
+            "from fastapi import APIRouter, FastAPI\nfrom flask import Blueprint, Flask\nfrom celery import Celery\n\n"
+            "router = APIRouter()\napi = FastAPI()\napp = Flask(__name__)\nbp = Blueprint('bp', __name__)\n"
+            "worker = Celery('tasks')\n"
+        ),
+        Valid("import re\n\nMENTION_RE = re.compile(r'@(\\w+)')\n"),
+        Valid(
+            "class Money:\n    def __new__(cls, amount):\n        self = super().__new__(cls)\n"
+            "        self.amount = amount\n        return self\n"
+        ),
+        Valid(
+            "class RoomService:\n    pass\n\n\ndef create_room_service() -> RoomService:\n    return RoomService()\n"
+        ),
+        Valid(
+            "class ConnectionManager:\n    pass\n\n\ndef main() -> None:\n    manager = ConnectionManager()\n"
+            "    manager.run()\n"
+        ),
+        Valid(
+            "class ConnectionManager:\n    pass\n\n\nif __name__ == '__main__':\n"
+            "    manager = ConnectionManager()\n"
+        ),
+        Valid(
+            "from functools import lru_cache\n\n\n@lru_cache(maxsize=None)\ndef get_client(name: str) -> 'Client':\n"
+            "    return Client(name)\n"
+        ),
+        Valid(
+            "from typing import Callable, TypeAlias, TypeVar\n\nManagerT = TypeVar('ManagerT', bound='BaseManager')\n"
+            "ServiceAlias: TypeAlias = 'UserService'\nClientFactory = Callable[[], 'Client']\n"
+        ),
+        Valid(
+            "from dataclasses import dataclass\n\n\n@dataclass\nclass Point:\n    x: int\n    y: int\n\n\n"
+            "ORIGIN = Point(0, 0)\n"
+        ),
+        Valid(
+            "class Node:\n    _instance = None\n\n    def __new__(cls, *args):\n        return super().__new__(cls)\n"
+        ),
+        # A per-argument cache (interning) keeps one instance per value, not one per process.
+        Valid(
+            "class Symbol:\n    _cache = {}\n\n    def __new__(cls, name):\n        if name not in cls._cache:\n"
+            "            cls._cache[name] = super().__new__(cls)\n        return cls._cache[name]\n"
+        ),
+        # Django's model managers are class attributes, one per model, not module-level instances.
+        Valid("from django.db import models\n\n\nclass Post(models.Model):\n    objects = models.Manager()\n"),
+        Valid("def lru_cache(f):\n    return f\n\n\n@lru_cache\ndef get_settings():\n    return Settings()\n"),
+        Valid(
+            "import functools\nfrom pathlib import Path\n\n\n@functools.cache\ndef is_tty() -> bool:\n"
+            "    return os.isatty(1)\n\n\n@functools.cache\ndef home() -> Path:\n    return Path.home()\n"
+        ),
+        Valid("class _Singleton:\n    pass\n\n\nclass Sentinel(_Singleton):\n    pass\n\n\nMISSING = Sentinel()\n"),
+        Valid(
+            "_counter = 0\n\n\ndef next_id():\n    global _counter\n    _counter += 1\n    return _counter\n"
+        ),
+        Valid(
+            "class Config:\n    _last = None\n\n    def __new__(cls):\n        cls._last = super().__new__(cls)\n"
+            "        return cls._last\n"
+        ),
+    )
+    INVALID = (
+        Invalid(
+            "class ConnectionManager:\n    _instance = None\n\n    def __new__(cls):\n"
+            "        if cls._instance is None:\n            cls._instance = super().__new__(cls)\n"
+            "        return cls._instance\n",
+            line=1,
+        ),
+        Invalid(
+            "class Config:\n    __instance = None\n\n    def __new__(klass, *args, **kwargs):\n"
+            "        if not klass.__instance:\n            klass.__instance = object.__new__(klass)\n"
+            "        return klass.__instance\n",
+            line=1,
+        ),
+        Invalid(
+            "import threading\n\n\nclass IDs:\n    _inst = None\n    _lock = threading.Lock()\n\n"
+            "    def __new__(cls):\n        if cls._inst is None:\n            with cls._lock:\n"
+            "                if cls._inst is None:\n                    inst = super().__new__(cls)\n"
+            "                    cls._inst = inst\n        return cls._inst\n",
+            line=4,
+        ),
+        Invalid(
+            "class Singleton:\n    def __new__(cls, *args, **kwds):\n        it = cls.__dict__.get('__it__')\n"
+            "        if it is not None:\n            return it\n        cls.__it__ = it = object.__new__(cls)\n"
+            "        return it\n",
+            line=1,
+        ),
+        Invalid(
+            "class SingletonMeta(type):\n    _instances = {}\n\n    def __call__(cls, *args, **kwargs):\n"
+            "        if cls not in cls._instances:\n            cls._instances[cls] = super().__call__(*args, **kwargs)\n"
+            "        return cls._instances[cls]\n\n\nclass Settings(metaclass=SingletonMeta):\n    pass\n",
+            count=2,
+        ),
+        Invalid(
+            "from app.patterns import Singleton\n\n\nclass Registry(Singleton):\n    pass\n",
+            path="app/registry.py",
+            line=4,
+        ),
+        Invalid(
+            "from app import patterns\n\n\nclass Bus(metaclass=patterns.SingletonMeta):\n    pass\n",
+            path="app/bus.py",
+            line=4,
+        ),
+        Invalid(
+            "class ConnectionManager:\n    pass\n\n\nconnection_manager = ConnectionManager()\n",
+            line=5,
+        ),
+        Invalid("import httpx\n\nhttp: httpx.Client = httpx.Client(timeout=5)\n", line=3),
+        Invalid(
+            "try:\n    from redis import ConnectionPool\nexcept ImportError:\n    ConnectionPool = None\n"
+            "else:\n    pool = ConnectionPool()\n",
+            line=6,
+        ),
+        Invalid(
+            "_client = None\n\n\ndef get_client():\n    global _client\n    if _client is None:\n"
+            "        _client = Client()\n    return _client\n",
+            line=4,
+        ),
+        Invalid(
+            "import functools\n\n\n@functools.lru_cache(maxsize=None)\ndef get_settings() -> 'Settings':\n"
+            "    return Settings()\n",
+            line=5,
+        ),
+        Invalid(
+            "from functools import cache as memo\n\n\n@memo\ndef engine():\n    return create_engine('sqlite://')\n\n\n"
+            "@memo\ndef session_factory():\n    factory = SessionMaker(bind=engine())\n    return factory\n",
+            line=10,
+        ),
+        Invalid(
+            "from functools import lru_cache\n\n\n@lru_cache\ndef get_renderer():\n"
+            "    renderer_class = import_string('app.Renderer')\n    return renderer_class()\n",
+            line=5,
+        ),
+        Invalid(
+            "class Clock:\n    _instance = None\n\n    @classmethod\n    def instance(cls):\n"
+            "        if cls._instance is None:\n            cls._instance = cls()\n        return cls._instance\n",
+            line=1,
+        ),
+        Invalid("@singleton\nclass Settings:\n    pass\n", line=2),
+        Invalid(
+            "_engine = None\n\n\ndef engine():\n    global _engine\n    _engine = _engine or Engine()\n    return _engine\n",
+            line=4,
+        ),
+    )
+
+    def __init__(self, context: FileContext, options: object) -> None:
+        super().__init__(context, options)
+        assert isinstance(self.options, Options)
+        self.suffixes = tuple(self.options.suffixes)
+        self.local_classes: set[str] = set()
+        self.singletons: set[str] = set()
+        self.global_frames: list[set[str]] = []
+
+    # -- module-level instances -------------------------------------------------------------
+
+    def visit_Module(self, node: cst.Module) -> None:
+        for stmt in module_statements(node.body):
+            if isinstance(stmt, cst.ClassDef):
+                self.local_classes.add(stmt.name.value)
+            elif isinstance(stmt, (cst.Assign, cst.AnnAssign)) and isinstance(stmt.value, cst.Call):
+                self.count_checked()
+                self._check_module_instance(stmt, stmt.value)
+
+    def _check_module_instance(self, stmt: cst.Assign | cst.AnnAssign, call: cst.Call) -> None:
+        class_name = last_part(callee(call))
+        suffix = next((s for s in self.suffixes if class_name.endswith(s)), None)
+        if suffix is None or not CLASS_LIKE.match(class_name):
+            return
+        targets = [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else [stmt.target]
+        shown = ", ".join(cst.Module([]).code_for_node(t) for t in targets)
+        self.report(
+            stmt,
+            f"module-level instance '{shown}' of '{class_name}' is a process-wide singleton; "
+            "create it where the application is assembled and pass it in",
+        )
+
+    # -- classes ----------------------------------------------------------------------------
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.count_checked()
+        reason = self._caching_reason(node) or self._inherited_reason(node)
+        if reason is not None:
+            self.singletons.add(node.name.value)
+            self.report(node, f"class '{node.name.value}' is a singleton: {reason}", definition=node)
+
+    def _caching_reason(self, node: cst.ClassDef) -> str | None:
+        for stmt in node.body.body:
+            if not isinstance(stmt, cst.FunctionDef):
+                continue
+            params = parameters(stmt)
+            is_classmethod = "classmethod" in decorator_names(stmt)
+            if not params or not (stmt.name.value in ("__new__", "__call__") or is_classmethod):
+                continue
+            cache = CachingMethod(stmt, params[0].name.value, node.name.value).cache()
+            if cache is None:
+                continue
+            if stmt.name.value == "__call__":
+                return f"as a metaclass, its __call__ caches the instances it creates in '{cache}'"
+            return f"{stmt.name.value}() caches the instance in '{cache}' and returns it"
+        return None
+
+    def _inherited_reason(self, node: cst.ClassDef) -> str | None:
+        for decorator in decorator_names(node):
+            if "singleton" in last_part(decorator).lower():
+                return f"it is decorated with @{decorator}"
+        for arg in (*node.bases, *node.keywords):
+            name = dotted_name(arg.value)
+            base = last_part(name)
+            if not base:
+                continue
+            if base in self.local_classes and base not in self.singletons:
+                continue  # defined here and found not to cache: its name does not matter
+            if base in self.singletons or "Singleton" in base:
+                role = "metaclass" if arg.keyword is not None else "base"
+                return f"its {role} '{name}' caches its instances"
+        return None
+
+    # -- functions --------------------------------------------------------------------------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.count_checked()
+        self.global_frames.append(set())
+        if node.decorators:
+            self._check_cached_factory(node)
+
+    def visit_Global(self, node: cst.Global) -> None:
+        if self.global_frames:
+            self.global_frames[-1].update(item.name.value for item in node.names)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        names = self.global_frames.pop()
+        if names:
+            self._check_global_getter(original_node, names)
+
+    def _check_global_getter(self, node: cst.FunctionDef, names: set[str]) -> None:
+        scan = scan_body(node)
+        tested = set().union(*(words_in(t) for t in scan.tests)) if scan.tests else set()
+        filled: set[str] = set()
+        for assign in scan.assigns:
+            value = assign.value.expression if isinstance(assign.value, cst.Await) else assign.value
+            if not isinstance(value, (cst.Call, cst.BooleanOperation)):
+                continue
+            for item in assign.targets:
+                if isinstance(item.target, cst.Name) and item.target.value in names & tested:
+                    filled.add(item.target.value)
+        returned = sorted({r.value for r in scan.returns if isinstance(r, cst.Name) and r.value in filled})
+        if returned:
+            self.report(
+                node,
+                f"'{node.name.value}' creates the module global '{returned[0]}' once and returns it: "
+                "a hidden singleton; pass the instance in instead",
+                definition=node,
+            )
+
+    def _check_cached_factory(self, node: cst.FunctionDef) -> None:
+        decorators = [d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator for d in node.decorators]
+        qualified = [self.context.names.qualified_name(d) for d in decorators]
+        if not any(q in CACHE_DECORATORS for q in qualified):
+            return
+        params = parameters(node)
+        is_classmethod = "classmethod" in decorator_names(node)
+        if len(params) > (1 if is_classmethod else 0):
+            return
+        product = returned_instance(node)
+        if product is not None:
+            self.report(
+                node,
+                f"'{node.name.value}' is a cached zero-argument factory: every caller shares one "
+                f"'{product}'; create it once where the application is assembled and pass it in",
+                definition=node,
+            )
+
+
+def returned_instance(function: cst.FunctionDef) -> str | None:
+    """What class of instance a function returns, when it visibly builds one."""
+    scan = scan_body(function)
+    bound = {
+        t.target.value: a.value
+        for a in scan.assigns
+        for t in a.targets
+        if isinstance(t.target, cst.Name) and isinstance(a.value, cst.Call)
+    }
+    declared = annotation_class(function.returns)
+    for value in scan.returns:
+        if isinstance(value, cst.Name) and value.value in bound:
+            value = bound[value.value]
+        if not isinstance(value, cst.Call):
+            continue
+        name = last_part(callee(value))
+        if name not in VALUE_TYPES and (CLASS_LIKE.match(name) and not name.isupper() or CLASS_VARIABLE.search(name)):
+            return name
+        if declared is not None:
+            return declared
+    return None
+
+
+def annotation_class(annotation: cst.Annotation | None) -> str | None:
+    """The class a return annotation names (`Settings`, `"db.Engine"`), if it is a plain class."""
+    if annotation is None:
+        return None
+    expr = annotation.annotation
+    if isinstance(expr, cst.SimpleString):
+        text = expr.evaluated_value
+        name = text.strip() if isinstance(text, str) and re.fullmatch(r"[\w.]+", text.strip()) else None
+    else:
+        name = dotted_name(expr)
+    short = last_part(name)
+    if not short or short in VALUE_TYPES or not CLASS_LIKE.match(short) or short.isupper():
+        return None
+    return short
