@@ -144,7 +144,7 @@ class Discovery:
                 if (path / "pyvenv.cfg").exists() or self._excluded(path, is_dir=True):
                     continue
                 yield from self._walk(path)
-            elif self.include.match_file(entry.name) and not self._excluded(path, is_dir=False):
+            elif self.include.match_file(self.relpath(path)) and not self._excluded(path, is_dir=False):
                 yield path
 
     def _excluded(self, path: Path, *, is_dir: bool) -> bool:
