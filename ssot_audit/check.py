@@ -13,9 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ssot_audit.baseline import apply
+from ssot_audit.discovery import project_root
 from ssot_audit.model import AuditResult, Finding
-
-PROJECT_MARKERS = ("pyproject.toml", ".ssot-audit.yaml", ".ssot-audit.yml", ".git")
 
 
 def absolute(path: Path) -> Path:
@@ -25,20 +24,10 @@ def absolute(path: Path) -> Path:
     return full.parent.resolve() / full.name
 
 
-def project_root(file: Path) -> Path:
-    """The nearest folder at or above the file holding a pyproject.toml, an
-    .ssot-audit.yaml or a .git; the file's own folder when there is none."""
-    folder = absolute(file).parent
-    for candidate in (folder, *folder.parents):
-        if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
-            return candidate
-    return folder
-
-
 def by_project(files: Iterable[Path]) -> dict[Path, list[Path]]:
     groups: dict[Path, list[Path]] = {}
     for file in files:
-        groups.setdefault(project_root(file), []).append(absolute(file))
+        groups.setdefault(project_root([absolute(file)]), []).append(absolute(file))
     return {root: sorted(set(members)) for root, members in sorted(groups.items())}
 
 
