@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import libcst as cst
+from libcst.metadata import PositionProvider
 
 from ssot_audit.categories import IMPORTS
 from ssot_audit.model import Severity
@@ -80,3 +81,35 @@ class RelativeImport(FileRule):
         else:
             message = f"relative import of '{written}'; use 'from {absolute} import ...'"
         self.report(node, message, fixable=absolute is not None)
+
+    @classmethod
+    def fixer(cls, module_name: str, is_package: bool, lines: frozenset[int]) -> cst.CSTTransformer | None:
+        return AbsoluteImportFixer(module_name, is_package, lines)
+
+
+class AbsoluteImportFixer(cst.CSTTransformer):
+    """Rewrites `from ..pkg import x` to `from top.pkg import x` on the given lines, keeping
+    the names, aliases, parentheses and comments exactly as written."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, module_name: str, is_package: bool, lines: frozenset[int]) -> None:
+        super().__init__()
+        self.module_name = module_name
+        self.is_package = is_package
+        self.lines = lines
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
+        if not original_node.relative:
+            return updated_node
+        if self.get_metadata(PositionProvider, original_node).start.line not in self.lines:
+            return updated_node
+        absolute = absolute_module(original_node, self.module_name, self.is_package)
+        if absolute is None:
+            return updated_node
+        module = cst.parse_expression(absolute)
+        assert isinstance(module, (cst.Name, cst.Attribute))
+        whitespace = updated_node.whitespace_after_from
+        if not whitespace.value:
+            whitespace = cst.SimpleWhitespace(" ")
+        return updated_node.with_changes(relative=(), module=module, whitespace_after_from=whitespace)

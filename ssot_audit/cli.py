@@ -20,6 +20,7 @@ from ssot_audit.atomic import write_text_atomic
 from ssot_audit.config import Config, Overrides, load_config
 from ssot_audit.discovery import project_root
 from ssot_audit.engine import Engine, ProgressCallback
+from ssot_audit.fixes import plan_fixes
 from ssot_audit import baseline, check, gitdiff
 from ssot_audit.gate import failures, new_findings
 from ssot_audit.model import AuditResult, Finding
@@ -260,6 +261,37 @@ def check_files(
         new = f" ({sum(new_findings(r) for r in results)} new)" if baseline_file is not None else ""
         typer.echo(f"ssot-audit: {found} findings{new} in {len(given)} checked files", err=True)
     gate(reasons, quiet=True)
+
+
+@app.command()
+def fix(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to fix (default: .).")] = None,
+    diff: Annotated[bool, typer.Option("--diff", help="Print the fixes as a unified diff; write nothing.")] = False,
+    config_file: Annotated[Path | None, typer.Option("--config", help="pyproject.toml or .ssot-audit.yaml to use.")] = None,
+    select: Annotated[list[str] | None, typer.Option(help="Rules to fix: codes, names or prefixes.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Rules not to fix.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Apply the safe autofixes (relative imports to absolute ones); --diff shows them instead."""
+    overrides = Overrides(select=split_list(select), ignore=split_list(ignore))
+    registry, config, targets, root = prepare(paths, config_file, overrides)
+    result = run_audit(registry, config, targets, root, None, False, quiet)
+    fixable = [f for f in result.active_findings if f.fixable]
+    fixes, problems = plan_fixes(root, fixable, registry.rules)
+    for problem in problems:
+        typer.echo(f"ssot-audit: {problem.relpath}: {problem.message}", err=True)
+    count = sum(f.findings for f in fixes)
+    for file_fix in fixes:
+        if diff:
+            sys.stdout.write(file_fix.diff())
+        else:
+            try:
+                file_fix.apply()
+            except OSError as exc:
+                fail(f"{file_fix.relpath}: cannot write: {exc.strerror or exc}")
+    if not quiet:
+        verb = "would fix" if diff else "fixed"
+        typer.echo(f"ssot-audit: {verb} {count} findings in {len(fixes)} files", err=True)
 
 
 @app.command("rules")

@@ -18,7 +18,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from ssot_audit.model import Category, Finding, Location, Severity, Span
-from ssot_audit.names import ImportTable
+from ssot_audit.names import ImportTable, ScopeNode
 from ssot_audit.options import NoOptions
 
 if TYPE_CHECKING:
@@ -59,6 +59,9 @@ class FileContext:
         self.source = source
         self.wrapper = wrapper
         self.scope: list[str] = []
+        # The classes, functions and lambdas whose body is being visited, innermost last;
+        # CoreFacts keeps it, so qualified_name() looks names up where Python would.
+        self.scopes: list[ScopeNode] = []
         self._lines: list[str] | None = None
         self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
         self._names: ImportTable | None = None
@@ -74,6 +77,11 @@ class FileContext:
         if self._names is None:
             self._names = ImportTable.from_module(self.wrapper.module, self.module_name, self.is_package)
         return self._names
+
+    def qualified_name(self, node: cst.BaseExpression) -> str | None:
+        """What a Name or `a.b` chain refers to where the traversal stands (`typing.Any`),
+        function-local imports and local shadowing included; None when no import binds it."""
+        return self.names.in_scopes(self.scopes).qualified_name(node)
 
     def span(self, node: cst.CSTNode) -> Span:
         if self._positions is None:
@@ -115,6 +123,12 @@ class Rule:
     @classmethod
     def default_options(cls) -> object:
         return cls.Options()
+
+    @classmethod
+    def fixer(cls, module_name: str, is_package: bool, lines: frozenset[int]) -> cst.CSTTransformer | None:
+        """A transformer that fixes this rule's findings starting on `lines`, for a rule that
+        declares `fixable`; it may need PositionProvider metadata."""
+        return None
 
     def make_finding(
         self,
