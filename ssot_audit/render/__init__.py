@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ssot_audit.model import AuditResult
-from ssot_audit.render import json_format, text
+from ssot_audit.render import github, json_format, sarif, text
 
 Renderer = Callable[[AuditResult, bool], str]
 
@@ -14,7 +14,9 @@ def renderers() -> dict[str, Renderer]:
     return {
         "text": text.render,
         "json": json_format.render,
+        "sarif": sarif.render,
+        "github": github.render,
     }
 
 
-EXTENSIONS = {".json": "json", ".txt": "text"}
+EXTENSIONS = {".json": "json", ".txt": "text", ".sarif": "sarif"}
