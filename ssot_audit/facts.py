@@ -29,6 +29,26 @@ class CoreFacts(FileVisitor):
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.context.scope.pop()
 
+    # A definition's body, not its header, is its own scope: decorators, bases, defaults
+    # and parameter annotations are looked up in the enclosing one.
+    def visit_ClassDef_body(self, node: cst.ClassDef) -> None:
+        self.context.scopes.append(node)
+
+    def leave_ClassDef_body(self, node: cst.ClassDef) -> None:
+        self.context.scopes.pop()
+
+    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self.context.scopes.append(node)
+
+    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self.context.scopes.pop()
+
+    def visit_Lambda_body(self, node: cst.Lambda) -> None:
+        self.context.scopes.append(node)
+
+    def leave_Lambda_body(self, node: cst.Lambda) -> None:
+        self.context.scopes.pop()
+
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             name = dotted_name(alias.name)

@@ -1,13 +1,27 @@
-"""A light name resolver: which module-level names were bound by which imports.
+"""A light name resolver: what a `Name` or `a.b.c` chain refers to, from import statements.
 
-libcst's QualifiedNameProvider would answer the same questions, but it needs the full scope
-analysis of every file; a table of import bindings is built from the top-level statements
-alone, which is what rules asking "is this `Any` really `typing.Any`?" need.
+Each scope (the module, a class body, a function body) gets a table of the names its own
+statements bind: an import binds a name to a qualified name (`t` -> `typing` after
+`import typing as t`); any other binding (assignment, `def`, `class`, parameter, `for`,
+`with ... as`, `except ... as`) shadows it. A lookup walks the enclosing scopes the way
+Python does (class bodies are skipped by the functions nested in them), so a local class
+named `Any` or a function-local `from os import environ as env` is seen for what it is.
+
+Why not libcst's QualifiedNameProvider: it needs ScopeProvider's analysis of every name in
+every file. These tables come from statements alone and are built lazily, only for scopes a
+rule actually asks about; `python -m benchmarks.name_resolution` measures the difference.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 import libcst as cst
+
+TYPING_MODULES = ("typing", "typing_extensions")
+
+# The definitions that open a scope of their own.
+ScopeNode = cst.ClassDef | cst.FunctionDef | cst.Lambda
 
 
 def dotted_name(node: cst.BaseExpression) -> str | None:
@@ -18,6 +32,11 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
         head = dotted_name(node.value)
         return None if head is None else f"{head}.{node.attr.value}"
     return None
+
+
+def typing_names(*names: str) -> frozenset[str]:
+    """`typing.X` and `typing_extensions.X` for each X: the spellings type checkers accept."""
+    return frozenset(f"{module}.{name}" for module in TYPING_MODULES for name in names)
 
 
 def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str | None:
@@ -33,48 +52,118 @@ def resolve_relative(module: str, is_package: bool, level: int, target: str | No
     return ".".join(base) or None
 
 
-class ImportTable:
-    """Local name -> qualified name for names bound by `import` statements."""
+def _target_names(node: cst.BaseExpression) -> Iterable[str]:
+    """Names an assignment-like target binds: `a`, `a, (b, *c)`; not `a.b` or `a[0]`."""
+    if isinstance(node, cst.Name):
+        yield node.value
+    elif isinstance(node, (cst.Tuple, cst.List)):
+        for element in node.elements:
+            yield from _target_names(element.value)
+    elif isinstance(node, cst.StarredElement):
+        yield from _target_names(node.value)
 
-    def __init__(self, module_name: str = "", is_package: bool = False) -> None:
+
+def _parameter_names(params: cst.Parameters) -> Iterable[str]:
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        yield param.name.value
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            yield star.name.value
+
+
+class ImportTable:
+    """The names one scope binds: imports map to qualified names, other bindings shadow.
+
+    `ImportTable.from_module(module)` is the module scope; `child(node)` the table of a
+    class or function defined in this scope, built on first use and cached.
+    """
+
+    def __init__(
+        self,
+        module_name: str = "",
+        is_package: bool = False,
+        parent: ImportTable | None = None,
+        is_class: bool = False,
+    ) -> None:
         self.module_name = module_name
         self.is_package = is_package
+        self.parent = parent
+        self.is_class = is_class
         self.bindings: dict[str, str] = {}
         self.shadowed: set[str] = set()
+        self.declared_global: set[str] = set()
+        self._children: dict[cst.CSTNode, ImportTable] = {}
 
     @classmethod
     def from_module(cls, module: cst.Module, module_name: str = "", is_package: bool = False) -> ImportTable:
         table = cls(module_name, is_package)
-        table._scan(module.body)
+        table._scan(module.body, conditional=False)
         return table
 
-    def _scan(self, body: object) -> None:
-        for stmt in body if isinstance(body, (list, tuple)) else ():
-            if isinstance(stmt, cst.SimpleStatementLine):
+    # -- building -----------------------------------------------------------------------
+
+    def child(self, node: ScopeNode) -> ImportTable:
+        """The table of a class, function or lambda body nested directly in this scope."""
+        table = self._children.get(node)
+        if table is None:
+            # Python skips class bodies when a nested function looks a name up.
+            parent = self.parent if self.is_class and self.parent is not None else self
+            table = ImportTable(self.module_name, self.is_package, parent, is_class=isinstance(node, cst.ClassDef))
+            if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+                for name in _parameter_names(node.params):
+                    table._bind_local(name, conditional=False)
+            # A lambda's body is one expression: it binds nothing but its parameters.
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                suite = node.body
+                table._scan(suite.body if isinstance(suite, cst.IndentedBlock) else [suite], conditional=False)
+            self._children[node] = table
+        return table
+
+    def _scan(self, body: Sequence[cst.CSTNode], conditional: bool) -> None:
+        for stmt in body:
+            if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
                 for small in stmt.body:
-                    if isinstance(small, (cst.Import, cst.ImportFrom)):
-                        self.add(small)
-                    elif isinstance(small, (cst.Assign, cst.AnnAssign)):
-                        self._shadow_targets(small)
+                    self._scan_small(small, conditional)
             elif isinstance(stmt, (cst.ClassDef, cst.FunctionDef)):
-                self._bind_local(stmt.name.value)
-            elif isinstance(stmt, (cst.If, cst.Try, cst.With, cst.TryStar)):
+                self._bind_local(stmt.name.value, conditional)
+            elif isinstance(stmt, cst.BaseCompoundStatement):
                 self._scan_compound(stmt)
 
+    def _scan_small(self, small: cst.BaseSmallStatement, conditional: bool) -> None:
+        if isinstance(small, (cst.Import, cst.ImportFrom)):
+            self.add(small)
+        elif isinstance(small, cst.Assign):
+            for target in small.targets:
+                self._bind_targets(target.target, conditional)
+        elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+            self._bind_targets(small.target, conditional)
+        elif isinstance(small, cst.Global):
+            self.declared_global.update(item.name.value for item in small.names)
+
     def _scan_compound(self, stmt: cst.CSTNode) -> None:
+        """Bindings under if/try/with/for/while. A fallback such as `except ImportError:
+        Any = object` does not hide the import it stands in for."""
+        if isinstance(stmt, cst.For):
+            self._bind_targets(stmt.target, conditional=True)
+        elif isinstance(stmt, cst.With):
+            for item in stmt.items:
+                if item.asname is not None:
+                    self._bind_targets(item.asname.name, conditional=True)
+        elif isinstance(stmt, (cst.ExceptHandler, cst.ExceptStarHandler)) and stmt.name is not None:
+            self._bind_targets(stmt.name.name, conditional=True)
         for child in stmt.children:
             if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
-                self._scan(child.body)
+                self._scan(child.body, conditional=True)
             elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally)):
                 self._scan_compound(child)
 
-    def _shadow_targets(self, node: cst.Assign | cst.AnnAssign) -> None:
-        targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
-        for target in targets:
-            if isinstance(target, cst.Name):
-                self._bind_local(target.value)
+    def _bind_targets(self, target: cst.BaseExpression, conditional: bool) -> None:
+        for name in _target_names(target):
+            self._bind_local(name, conditional)
 
-    def _bind_local(self, name: str) -> None:
+    def _bind_local(self, name: str, conditional: bool = False) -> None:
+        if conditional and name in self.bindings:
+            return
         self.bindings.pop(name, None)
         self.shadowed.add(name)
 
@@ -104,16 +193,45 @@ class ImportTable:
         self.bindings[local] = qualified
         self.shadowed.discard(local)
 
+    # -- lookups ------------------------------------------------------------------------
+
+    def lookup(self, name: str) -> str | None:
+        """The qualified name a bare name is bound to by an import, seen from this scope."""
+        table: ImportTable | None = self
+        while table is not None:
+            if name in table.declared_global:
+                return table._root().lookup(name)
+            bound = table.bindings.get(name)
+            if bound is not None:
+                return bound
+            if name in table.shadowed:
+                return None
+            table = table.parent
+        return None
+
+    def _root(self) -> ImportTable:
+        table = self
+        while table.parent is not None:
+            table = table.parent
+        return table
+
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
         """`typing.Any` for `t.Any` after `import typing as t`; None when not an import."""
         dotted = dotted_name(node)
         if dotted is None:
             return None
         head, _, rest = dotted.partition(".")
-        bound = self.bindings.get(head)
+        bound = self.lookup(head)
         if bound is None:
             return None
         return f"{bound}.{rest}" if rest else bound
 
     def is_bound_to(self, node: cst.BaseExpression, *qualified: str) -> bool:
         return self.qualified_name(node) in qualified
+
+    def in_scopes(self, scopes: Sequence[ScopeNode]) -> ImportTable:
+        """The table of the innermost of `scopes`, a chain of nested definitions in this scope."""
+        table = self
+        for scope in scopes:
+            table = table.child(scope)
+        return table

@@ -1,0 +1,279 @@
+"""SSOT401 any-usage: `typing.Any` wherever a type is written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from ssot_audit.categories import TYPING
+from ssot_audit.model import Severity
+from ssot_audit.names import dotted_name, typing_names
+from ssot_audit.places import Places
+from ssot_audit.plugins import FileContext, FileRule, Invalid, Valid
+
+ANY = typing_names("Any")
+TYPE_ALIAS = typing_names("TypeAlias")
+# Calls whose arguments are type expressions: the positional ones from `first` up to
+# `stop` (None: all the rest), and these keywords.
+@dataclass(frozen=True)
+class TypeArguments:
+    first: int
+    stop: int | None
+    keywords: tuple[str, ...]
+
+
+TYPE_ARGUMENTS = {
+    "cast": TypeArguments(0, 1, ("typ",)),
+    "NewType": TypeArguments(1, 2, ("tp",)),
+    "TypeAliasType": TypeArguments(1, 2, ("value",)),
+    "TypeVar": TypeArguments(1, None, ("bound", "default")),
+}
+# Subscripts whose arguments are values, not types: `Literal["Any"]`, the metadata of
+# `Annotated[int, "Any"]`. Matched by their last name part, so a re-exported `Literal`
+# from a compat module is still never read as a type.
+LITERAL_LIKE = frozenset({"Literal"})
+FIRST_ARGUMENT_ONLY = frozenset({"Annotated"})
+# Generic bases that make `X = base[...]` an implicit type alias.
+TYPE_MODULE_PREFIXES = ("typing.", "typing_extensions.", "collections.abc.")
+BUILTIN_GENERICS = frozenset({"dict", "list", "tuple", "set", "frozenset", "type"})
+
+
+@dataclass(frozen=True)
+class AnyUsageOptions:
+    allow: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "doc": "Where `Any` is accepted: path globs relative to the audit root (`legacy/**`) "
+            "or qualified names of modules, classes or functions (`pkg.plugins.Hook.call`)."
+        },
+    )
+
+
+def _subscript_arguments(node: cst.Subscript) -> Iterator[cst.BaseExpression]:
+    for element in node.slice:
+        if isinstance(element.slice, cst.Index):
+            yield element.slice.value
+
+
+def _string_value(node: cst.SimpleString | cst.ConcatenatedString) -> str | None:
+    value = node.evaluated_value
+    return value.strip() if isinstance(value, str) else None
+
+
+def _parse_type(text: str) -> cst.BaseExpression | None:
+    """A string annotation's expression; None for text that is not one (`"a user id"`)."""
+    if not text:
+        return None
+    try:
+        return cst.parse_expression(text)
+    except (cst.ParserSyntaxError, ValueError):
+        return None
+
+
+class AnyUsage(FileRule):
+    code = "SSOT401"
+    name = "any-usage"
+    category = TYPING
+    severity = Severity.MEDIUM
+    summary = "`typing.Any` in an annotation; name the real type."
+    what = (
+        "Reports each `typing.Any` written where a type is expected, once per occurrence at its own line and "
+        "column: parameter (also `*args`, `**kwargs`), return, variable and class attribute annotations, inside "
+        "generics (`Dict[str, Any]`, `Callable[..., Any]`), in string annotations (`\"Dict[str, Any]\"`, "
+        "reported at the string), in `cast(Any, x)`, and in type aliases (`X: TypeAlias = ...`, "
+        "`type X = ...`, `X = Dict[str, Any]`, `TypeAliasType`, `NewType`, `TypeVar` bounds, subscripted "
+        "base classes).\n\n"
+        "`Any` counts only when it is `typing.Any` or `typing_extensions.Any`, however imported "
+        "(`import typing as t` -> `t.Any`, `from typing import Any as A`, a function-local import). "
+        "A local class, function or assignment named `Any`, `typing.AnyStr`, the builtin `any()`, `Any` "
+        "from another library, `Any` used as a value (`tp is Any`), `Literal[\"Any\"]`, `Annotated` "
+        "metadata, docstrings, comments (type comments included) and strings that are not annotations "
+        "are left alone. `Any` re-exported by a project module is not followed: only imports from "
+        "`typing`/`typing_extensions` are known to be it."
+    )
+    why = (
+        "`Any` switches the type checker off for everything it touches, so the real shape of the data is "
+        "written nowhere: each caller rediscovers it and the copies drift apart. A named type (a dataclass, "
+        "a `TypedDict`, a `Protocol`) is the single place where that shape is defined and checked."
+    )
+    example = (
+        "```python\nfrom typing import Any\n\ndef send(payload: dict[str, Any]) -> Any:\n    ...\n```"
+    )
+    fix = (
+        "Name the type: a dataclass or `TypedDict` for records, a `Protocol` for behaviour, a `TypeVar` for "
+        "\"whatever the caller passes\", `object` for values only passed along. Where `Any` is the honest "
+        "answer (a plugin boundary, a JSON decoder), list that place under the `allow` option or suppress "
+        "the line with `# ssot: ignore[any-usage]`."
+    )
+    Options = AnyUsageOptions
+    VALID = (
+        Valid("class Any:\n    pass\n\ndef load(x: Any) -> Any:\n    return x\n"),
+        Valid("from typing import AnyStr\n\ndef echo(x: AnyStr) -> AnyStr:\n    return x\n"),
+        Valid("def ok(items: list[int]) -> bool:\n    return any(i > 0 for i in items)\n"),
+        Valid(
+            "def f(x: int) -> int:\n"
+            '    """Accepts Any value, like Dict[str, Any]."""\n'
+            "    # Any goes here: typing.Any\n"
+            "    return x\n"
+        ),
+        Valid('from typing import Any\n\nTEMPLATE = "Dict[str, Any]"\nprint("Any", TEMPLATE)\n'),
+        Valid('from typing import Any, Literal\n\nMode = Literal["Any", "All"]\n\ndef pick(m: Literal["Any"]) -> None: ...\n'),
+        Valid('from typing import Annotated, Any\n\ndef f(x: Annotated[int, "Any", Any]) -> None: ...\n'),
+        Valid("from mylib.types import Any\n\ndef f(x: Any) -> Any:\n    return x\n"),
+        Valid("import mylib as t\n\nx: t.Any = 1\n"),
+        Valid("from typing import Any\n\ndef is_any(tp: object) -> bool:\n    return tp is Any or tp == Any\n"),
+        Valid("from typing import Any\n\ndef f() -> None:\n    Any = int\n    x: Any = 1\n"),
+        Valid("from typing import Any\n\nclass Row:\n    Any = str\n    name: Any\n"),
+        Valid("from typing import Any, List\n\nitems = []  # type: List[Any]\n"),
+        Valid("from typing import Any\nfrom mylib import cast\n\nvalue = cast(Any, 1)\n"),
+        Valid("from typing import Any\n\ndef f(x: Any) -> None: ...\n", path="legacy/old.py", options={"allow": ["legacy/**"]}),
+        Valid(
+            "from typing import Any\n\nclass Hook:\n    def call(self, *args: Any) -> Any: ...\n",
+            path="pkg/plugins.py",
+            options={"allow": ["pkg.plugins.Hook"]},
+        ),
+        Valid("from typing import Any\n\nREGISTRY = {Any: 1}\nTABLE = handlers[Any]\n"),
+        Valid('from typing import Any\n\ndef f(user: "a user id") -> "Any old thing": ...\n'),
+    )
+    INVALID = (
+        Invalid("from typing import Any\n\ndef f(x: Any) -> None: ...\n", line=3, count=1),
+        Invalid("import typing as t\n\nx: t.Any = 1\n", line=3),
+        Invalid("from typing import Any as A\n\ndef f() -> A: ...\n", line=3),
+        Invalid("from typing import Any, Dict\n\nCONFIG: Dict[str, Any] = {}\n", line=3),
+        Invalid('from typing import Any, Dict\n\ndef f(x: "Dict[str, Any]") -> None: ...\n', line=3, count=1),
+        Invalid("from typing import Any\n\ndef f(*args: Any, **kwargs: Any) -> None: ...\n", count=2),
+        Invalid("from typing import Any\n\nclass Row:\n    data: Any\n", line=4),
+        Invalid("from typing import Any, cast\n\nvalue = cast(Any, 1)\nother = cast('list[Any]', [])\n", count=2),
+        Invalid("from typing import Any, TypeAlias\n\nJSON: TypeAlias = dict[str, Any]\n", line=3, count=1),
+        Invalid("from typing_extensions import Any\n\ndef f() -> Any: ...\n", line=3),
+        Invalid("def f() -> None:\n    from typing import Any\n    x: Any = 1\n", line=3),
+        Invalid("import typing\n\ndef f() -> typing.Optional[typing.Any]: ...\n", line=3),
+        Invalid("from typing import Any, Callable\n\nHandler = Callable[..., Any]\n", line=3),
+        Invalid("from typing import Any\n\ntype JSON = dict[str, Any]\n", line=3),
+        Invalid(
+            "from typing import Any, Dict, List\n\ndef f(a: Any, b: List[Any]) -> Dict[Any, Any]: ...\n",
+            count=4,
+        ),
+        Invalid(
+            "try:\n    from typing import Any\nexcept ImportError:\n    Any = object\n\nx: Any = 1\n",
+            line=6,
+        ),
+        Invalid(
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from typing import Any\n\ndef f(x: 'Any') -> None: ...\n",
+            line=5,
+        ),
+        Invalid("from typing import Annotated, Any\n\ndef f(x: Annotated[Any, 'meta']) -> None: ...\n", count=1),
+        Invalid("from typing import Any, List\n\nrows: List['Any'] = []\n", line=3),
+        Invalid("from typing import Any, TypeVar\n\nT = TypeVar('T', bound=Any)\n", line=3),
+        Invalid("from typing import Any\n\nclass Bag(dict[str, Any]):\n    pass\n", line=3),
+        Invalid("from typing import Any\n\ndef f(x: Any) -> None: ...\n", path="app/new.py", options={"allow": ["legacy/**", "app.old"]}),
+    )
+
+    def __init__(self, context: FileContext, options: object) -> None:
+        super().__init__(context, options)
+        assert isinstance(options, AnyUsageOptions)
+        self.allow = Places.of(options.allow)
+        self.file_allowed = self.allow.has_path(context.path)
+
+    def qualified_name(self, node: cst.BaseExpression, at: cst.CSTNode) -> str | None:
+        """What node refers to; `at` is the node of the tree it stands for (the string it was
+        parsed from), so a resolver keyed on tree nodes can find its scope."""
+        return self.context.qualified_name(node)
+
+    # -- where types are written ------------------------------------------------------
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self.check_type(node.annotation)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        annotation = node.annotation.annotation
+        if node.value is not None and self.qualified_name(annotation, annotation) in TYPE_ALIAS:
+            self.check_type(node.value)
+
+    def visit_TypeAlias(self, node: cst.TypeAlias) -> None:
+        self.check_type(node.value)
+
+    def visit_TypeVar(self, node: cst.TypeVar) -> None:
+        if node.bound is not None:
+            self.check_type(node.bound)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) and self.is_type_like(node.value):
+            self.check_type(node.value)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        for base in node.bases:
+            if isinstance(base.value, cst.Subscript):
+                self.check_type(base.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        written = dotted_name(node.func)
+        short = written.rpartition(".")[2] if written is not None else ""
+        spec = TYPE_ARGUMENTS.get(short)
+        if spec is None or self.qualified_name(node.func, node.func) not in typing_names(short):
+            return
+        positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
+        for arg in positional[spec.first : spec.stop]:
+            self.check_type(arg.value)
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in spec.keywords:
+                self.check_type(arg.value)
+
+    # -- looking inside a type expression ---------------------------------------------
+
+    def is_type_like(self, value: cst.BaseExpression) -> bool:
+        """Whether `X = value` is an implicit type alias: a subscripted typing or builtin
+        generic, a `|` union holding one, or `Any` itself."""
+        if isinstance(value, cst.Subscript):
+            base = self.qualified_name(value.value, value.value)
+            if base is not None:
+                return base.startswith(TYPE_MODULE_PREFIXES)
+            return dotted_name(value.value) in BUILTIN_GENERICS
+        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.BitOr):
+            return self.is_type_like(value.left) or self.is_type_like(value.right)
+        if isinstance(value, (cst.Name, cst.Attribute)):
+            return self.qualified_name(value, value) in ANY
+        return False
+
+    def check_type(self, expr: cst.BaseExpression) -> None:
+        self.count_checked()
+        for found, at in self.any_nodes(expr, None):
+            self.report_any(found, at)
+
+    def any_nodes(self, expr: cst.CSTNode, string: cst.CSTNode | None) -> Iterator[tuple[cst.BaseExpression, cst.CSTNode]]:
+        """Each `Any` in a type expression, with the tree node to report it at: itself, or
+        the string annotation it was parsed from."""
+        if isinstance(expr, (cst.Name, cst.Attribute)):
+            if self.qualified_name(expr, string or expr) in ANY:
+                yield expr, string or expr
+            return
+        if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+            text = _string_value(expr)
+            parsed = _parse_type(text) if text is not None else None
+            if parsed is not None:
+                yield from self.any_nodes(parsed, string or expr)
+            return
+        if isinstance(expr, cst.Subscript):
+            yield from self.any_nodes(expr.value, string)
+            kind = (dotted_name(expr.value) or "").rpartition(".")[2]
+            if kind in LITERAL_LIKE:
+                return
+            arguments: Sequence[cst.BaseExpression] = list(_subscript_arguments(expr))
+            if kind in FIRST_ARGUMENT_ONLY:
+                arguments = arguments[:1]
+            for argument in arguments:
+                yield from self.any_nodes(argument, string)
+            return
+        if isinstance(expr, (cst.Call, cst.Lambda)):
+            return  # a call's arguments are values, not types
+        for child in expr.children:
+            yield from self.any_nodes(child, string)
+
+    def report_any(self, found: cst.BaseExpression, at: cst.CSTNode) -> None:
+        if self.file_allowed or self.allow.has_name(".".join([self.context.module_name, *self.context.scope])):
+            return
+        written = dotted_name(found) or "Any"
+        where = " in a string annotation" if at is not found else ""
+        self.report(at, f"'{written}' is typing.Any{where}; name the real type (a dataclass, TypedDict, Protocol, TypeVar or object)")

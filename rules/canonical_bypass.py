@@ -1,0 +1,241 @@
+"""SSOT501 canonical-bypass: a reserved API used outside the modules allowed to use it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from ssot_audit.categories import CANONICAL
+from ssot_audit.model import Severity
+from ssot_audit.names import dotted_name
+from ssot_audit.places import Places
+from ssot_audit.plugins import FileContext, FileRule, Invalid, Valid
+
+ENVIRONMENT = {"apis": {"os.environ": ["shared/config/environment.py"], "os.getenv": ["shared/config/environment.py"]}}
+HTTP = {"apis": {"requests.get": ["app.http", "tools/*.py"]}}
+
+
+@dataclass(frozen=True)
+class CanonicalBypassOptions:
+    apis: dict[str, tuple[str, ...]] = field(
+        default_factory=dict,
+        metadata={
+            "doc": "Each canonical API's qualified name (`os.environ`, `os.getenv`, `requests.get`) mapped to "
+            "the modules allowed to use it: path globs relative to the audit root "
+            "(`shared/config/environment.py`) or dotted module names (`shared.config`). "
+            "Empty: the rule checks nothing and its category reports \"not configured\"."
+        },
+    )
+
+
+def _bound_names(target: cst.BaseExpression) -> Iterator[cst.Name]:
+    """The Name nodes an assignment-like target binds (never loads of an API)."""
+    if isinstance(target, cst.Name):
+        yield target
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _bound_names(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from _bound_names(target.value)
+
+
+class CanonicalBypass(FileRule):
+    code = "SSOT501"
+    name = "canonical-bypass"
+    category = CANONICAL
+    severity = Severity.HIGH
+    summary = "An API reserved for one canonical module, used somewhere else."
+    what = (
+        "With the `apis` option mapping an API to the modules allowed to use it (for example `os.environ` "
+        "and `os.getenv` -> `shared/config/environment.py`), reports every use of that API anywhere else, "
+        "and names the module to go through instead. A use is any reference to the API or to something "
+        "under it (`os.environ[\"X\"]`, `os.environ.get(...)`, `\"X\" in os.environ`, passing it along), "
+        "however it was imported: `import os as _os`, `from os import environ as env`, a function-local "
+        "import. An import alone is not a use; neither are attributes of other objects with the same name "
+        "(`request.environ`), keyword arguments, parameters or local variables that shadow the import, "
+        "strings, comments and docstrings.\n\n"
+        "Without an `apis` mapping the rule checks nothing and its category reports \"not configured\"."
+    )
+    why = (
+        "A canonical module is the single place that knows how a concern is handled: which environment "
+        "variables exist, their defaults and types, how HTTP calls are retried and logged. Every direct use "
+        "elsewhere is a second source of truth that silently disagrees with the first when it changes."
+    )
+    example = (
+        "```toml\n[tool.ssot-audit.rules.canonical-bypass.apis]\n"
+        "\"os.environ\" = [\"shared/config/environment.py\"]\n```\n\n"
+        "```python\n# billing/service.py\nimport os\n\nAPI_KEY = os.environ[\"BILLING_API_KEY\"]\n```"
+    )
+    fix = (
+        "Go through the canonical module (`from shared.config.environment import settings; "
+        "settings.billing_api_key`), adding what it lacks there. If a module legitimately needs the API, "
+        "add it to the API's list of allowed modules."
+    )
+    Options = CanonicalBypassOptions
+    VALID = (
+        Valid("import os\n\nDEBUG = os.environ.get('DEBUG')\n"),
+        Valid("import os\n\nDEBUG = os.environ.get('DEBUG')\n", path="shared/config/environment.py", options=ENVIRONMENT),
+        Valid(
+            "import os\n\nDEBUG = os.getenv('DEBUG')\n",
+            path="shared/config/environment.py",
+            options={"apis": {"os.getenv": ["shared.config.environment"]}},
+        ),
+        Valid(
+            "from os import environ\n\nHOME = environ['HOME']\n",
+            path="shared/config/paths.py",
+            options={"apis": {"os.environ": ["shared.config"]}},
+        ),
+        Valid("environ = {'X': '1'}\nvalue = environ['X']\n", options=ENVIRONMENT),
+        Valid("def app(request):\n    return request.environ['PATH_INFO']\n", options=ENVIRONMENT),
+        Valid("from os import environ\n\ndef serve(app):\n    return app(environ=None)\n", options=ENVIRONMENT),
+        Valid("import os\n\ndef read(os):\n    return os.environ['X']\n", options=ENVIRONMENT),
+        Valid("import os\n\nHERE = os.path.join(os.getcwd(), 'x')\n", options=ENVIRONMENT),
+        Valid(
+            'import os\n\n# os.environ is off limits here\nTEXT = "os.environ[\'X\']"\n\n'
+            'def f():\n    """Never call os.getenv."""\n',
+            options=ENVIRONMENT,
+        ),
+        Valid("from os import environ, getenv\n", options=ENVIRONMENT),
+        Valid("class Config:\n    def getenv(self, key):\n        return self.getenv(key)\n", options=ENVIRONMENT),
+        Valid("from myproject.config import getenv\n\nDEBUG = getenv('DEBUG')\n", options=ENVIRONMENT),
+        Valid("import os\n\ndef f():\n    os = object()\n    return os.environ\n", options=ENVIRONMENT),
+        Valid("import requests\n\ndef fetch(url):\n    return requests.get(url)\n", path="app/http.py", options=HTTP),
+        Valid("import requests\n\nrequests.get('https://example.com')\n", path="tools/smoke.py", options=HTTP),
+        Valid("import requests\n\nsession = requests.Session()\nsession.get('x')\n", path="app/views.py", options=HTTP),
+    )
+    INVALID = (
+        Invalid("import os\n\nDEBUG = os.environ.get('DEBUG')\n", path="app/settings.py", options=ENVIRONMENT, line=3, count=1),
+        Invalid("import os\n\nDEBUG = os.getenv('DEBUG')\n", options=ENVIRONMENT, line=3, count=1),
+        Invalid("from os import environ\n\nHOME = environ['HOME']\n", options=ENVIRONMENT, line=3, count=1),
+        Invalid("from os import environ as env\n\nHOME = env.get('HOME')\n", options=ENVIRONMENT, line=3),
+        Invalid("import os as _os\n\nHOME = _os.environ['HOME']\n", options=ENVIRONMENT, line=3),
+        Invalid("def home():\n    from os import getenv\n    return getenv('HOME')\n", options=ENVIRONMENT, line=3),
+        Invalid("import os\n\nos.environ['MODE'] = 'test'\n", options=ENVIRONMENT, line=3),
+        Invalid("import os\n\nX = os.environ['X']\n", path="shared/config/other.py", options=ENVIRONMENT, line=3),
+        Invalid("import requests\n\nrequests.get('https://example.com')\n", path="app/views.py", options=HTTP, line=3),
+        Invalid("from requests import get as fetch\n\nfetch('https://example.com')\n", path="app/views.py", options=HTTP, line=3),
+        Invalid("import os\n\nDEBUG = 'DEBUG' in os.environ\n", options=ENVIRONMENT, line=3),
+        Invalid("import os\n\nSNAPSHOT = dict(os.environ)\n", options=ENVIRONMENT, line=3),
+        Invalid(
+            "import os\n\nA = os.environ['A']\nB = os.getenv('B')\nC = os.environ.get('C', os.getenv('D'))\n",
+            options=ENVIRONMENT,
+            count=4,
+        ),
+        Invalid("import os.path\n\nX = os.environ['X']\n", options=ENVIRONMENT, line=3),
+        Invalid("import os\n\nget = lambda key: os.environ[key]\n", options=ENVIRONMENT, line=3),
+        Invalid("import os\n\nclass Settings:\n    def debug(self):\n        return os.getenv('DEBUG')\n", options=ENVIRONMENT, line=5),
+    )
+
+    @classmethod
+    def is_configured(cls, options: object) -> bool:
+        return isinstance(options, CanonicalBypassOptions) and bool(options.apis)
+
+    def __init__(self, context: FileContext, options: object) -> None:
+        super().__init__(context, options)
+        assert isinstance(options, CanonicalBypassOptions)
+        self.apis = {api.strip(): tuple(modules) for api, modules in options.apis.items() if api.strip()}
+        self.allowed_here: dict[str, bool] = {}
+        # Names that bind or label rather than load (keywords, parameters, attribute names
+        # of other objects); visited after their parent, so their parent marks them.
+        self.not_uses: set[cst.CSTNode] = set()
+        self.in_import = 0
+
+    def qualified_name(self, node: cst.BaseExpression) -> str | None:
+        return self.context.qualified_name(node)
+
+    def api_of(self, node: cst.BaseExpression) -> str | None:
+        """The configured API that node is, or is under (`os.environ.get` -> `os.environ`)."""
+        qualified = self.qualified_name(node)
+        if qualified is None:
+            return None
+        for api in self.apis:
+            if qualified == api or qualified.startswith(api + "."):
+                return api
+        return None
+
+    # -- uses -----------------------------------------------------------------------------
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if not self.apis or self.in_import or node in self.not_uses:
+            return
+        api = self.api_of(node)
+        if api is not None:
+            self.use(node, api)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if not self.apis or self.in_import:
+            return
+        self.not_uses.add(node.attr)
+        # Report the shortest chain that is the API: `os.environ` in `os.environ.get`, once.
+        api = self.api_of(node)
+        if api is not None and self.api_of(node.value) is None:
+            self.use(node, api)
+
+    def use(self, node: cst.BaseExpression, api: str) -> None:
+        self.count_checked()
+        allowed = self.allowed_here.get(api)
+        if allowed is None:
+            allowed = Places.of(self.apis[api]).contains(self.context.path, self.context.module_name)
+            self.allowed_here[api] = allowed
+        if allowed:
+            return
+        modules = self.apis[api]
+        written = dotted_name(node) or api
+        via = "" if written == api else f" ('{written}')"
+        if not modules:
+            advice = "no module may use it directly"
+        elif len(modules) == 1:
+            advice = f"use {modules[0]} instead"
+        else:
+            advice = f"use one of {', '.join(modules)} instead"
+        self.report(node, f"{api}{via} is reserved for its canonical module; {advice}")
+
+    # -- names that are not uses ------------------------------------------------------------
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self.in_import += 1
+
+    def leave_Import(self, original_node: cst.Import) -> None:
+        self.in_import -= 1
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.in_import += 1
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
+        self.in_import -= 1
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self.not_uses.add(node.keyword)
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.not_uses.add(node.name)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.not_uses.add(node.name)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.not_uses.add(node.name)
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        self.not_uses.update(_bound_names(node.name))
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.not_uses.update(_bound_names(node.target))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.not_uses.update(_bound_names(node.target))
+
+    def visit_For(self, node: cst.For) -> None:
+        self.not_uses.update(_bound_names(node.target))
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self.not_uses.update(_bound_names(node.target))
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.not_uses.update(_bound_names(node.target))
+
+    def visit_NameItem(self, node: cst.NameItem) -> None:
+        self.not_uses.add(node.name)
