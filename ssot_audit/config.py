@@ -12,6 +12,7 @@ from typing import Any
 import pathspec
 import yaml
 
+from ssot_audit.categories import BUILTIN
 from ssot_audit.globs import compile_globs
 from ssot_audit.options import ConfigError, closest, parse_options
 from ssot_audit.plugins import Registry
@@ -140,7 +141,7 @@ def load_config(registry: Registry, start: Path, explicit: Path | None = None, o
     _check_selectors(registry, settings.ignore, where, "ignore")
     for pattern, selectors in settings.per_file_ignores.items():
         _check_selectors(registry, selectors, where, f"per-file-ignores.{pattern}")
-    known_categories = {c.id for c in registry.categories()}
+    known_categories = {c.id for c in (*BUILTIN, *registry.categories()) if c.scored}
     for category in settings.weights:
         if category not in known_categories:
             raise ConfigError(f"{where}: weights: unknown category '{category}'{closest(category, known_categories)}")
