@@ -1,0 +1,420 @@
+"""SSOT201 missing-dataclass: a plain class that is only a record of annotated fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from ssot_audit.categories import DATACLASSES
+from ssot_audit.dataclass_kinds import (
+    CONSTRUCTOR_METHODS,
+    DATA_MODEL_BASES,
+    OBJECT,
+    DecoratorKind,
+    base_names,
+    body_statements,
+    callee,
+    decorator_kind,
+    is_class_level,
+    is_type_checking_test,
+    matches_any,
+)
+from ssot_audit.model import Finding, Severity, Span
+from ssot_audit.names import dotted_name
+from ssot_audit.plugins import FileContext, FileVisitor, Invalid, ProjectRule, Valid
+from ssot_audit.project import Project
+
+ABSTRACT_DECORATORS = frozenset({"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"})
+# How many re-exports a base name may pass through before we give up on it.
+MAX_REEXPORT_HOPS = 8
+
+
+@dataclass(frozen=True)
+class Options:
+    exempt_bases: tuple[str, ...] = field(
+        default=DATA_MODEL_BASES,
+        metadata={
+            "doc": "Bases that make a class a data model of its own kind, so neither they nor their "
+            "subclasses are reported. An entry matches a base's qualified name exactly or by its "
+            "last dotted parts (`Model` matches `shop.db.Model`). Bases from outside the project are "
+            "always exempt, since the rule cannot see that they are plain; list your own project's "
+            "model bases here (a home-made ORM base, for example)."
+        },
+    )
+
+
+@dataclass(frozen=True)
+class ClassFact:
+    """One class as the project phase needs it. `span` is set only for candidates, so files
+    without any pay nothing for positions."""
+
+    qualname: str
+    bases: tuple[str | None, ...]
+    # No decorator, keyword, or constructor method of its own that could give it an __init__.
+    own_plain: bool
+    # Its instance fields when its body is a record; empty when it is not.
+    fields: tuple[str, ...]
+    span: Span | None = None
+    decorator_line: int | None = None
+    scope: str = ""
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class ModuleClasses:
+    """A module's classes and its import bindings (to follow re-exported bases)."""
+
+    classes: tuple[ClassFact, ...]
+    bindings: dict[str, str]
+
+
+def is_abstract(func: cst.FunctionDef) -> bool:
+    """Decorated @abstractmethod, or a body that only raises NotImplementedError: an interface."""
+    for decorator in func.decorators:
+        dotted = dotted_name(callee(decorator.decorator))
+        if dotted is not None and dotted.rpartition(".")[2] in ABSTRACT_DECORATORS:
+            return True
+    statements = list(func.body.body)
+    if statements and _is_docstring(statements[0]):
+        statements = statements[1:]
+    if len(statements) != 1 or not isinstance(statements[0], cst.SimpleStatementLine):
+        return False
+    small = statements[0].body[0]
+    if not isinstance(small, cst.Raise) or small.exc is None:
+        return False
+    return dotted_name(callee(small.exc)) == "NotImplementedError"
+
+
+def _is_docstring(stmt: cst.CSTNode) -> bool:
+    return (
+        isinstance(stmt, cst.SimpleStatementLine)
+        and isinstance(stmt.body[0], cst.Expr)
+        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def record_fields(node: cst.ClassDef) -> tuple[str, ...]:
+    """The instance fields of a class whose body is a record, else (). Constants
+    (UPPER_CASE, ClassVar, Final) are not fields; a constructor or an abstract method means
+    the annotations describe something else."""
+    fields: list[str] = []
+    for stmt in body_statements(node):
+        if isinstance(stmt, cst.AnnAssign) and isinstance(stmt.target, cst.Name):
+            name = stmt.target.value
+            if not (name.isupper() or is_class_level(stmt.annotation.annotation)):
+                fields.append(name)
+        elif isinstance(stmt, cst.FunctionDef) and (stmt.name.value in CONSTRUCTOR_METHODS or is_abstract(stmt)):
+            return ()
+    return tuple(fields)
+
+
+def defines_constructor(node: cst.ClassDef) -> bool:
+    return any(isinstance(s, cst.FunctionDef) and s.name.value in CONSTRUCTOR_METHODS for s in body_statements(node))
+
+
+class ClassCollector(FileVisitor):
+    """Records every class of a file, with its bases resolved as far as this file can."""
+
+    def __init__(self, context: FileContext, options: object) -> None:
+        super().__init__(context, options)
+        self.classes: list[ClassFact] = []
+        self.type_checking_depth = 0
+
+    def visit_If(self, node: cst.If) -> None:
+        if is_type_checking_test(node.test):
+            self.type_checking_depth += 1
+
+    def leave_If(self, original_node: cst.If) -> None:
+        if is_type_checking_test(original_node.test):
+            self.type_checking_depth -= 1
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.count_checked()
+        names = self.context.names
+        # CoreFacts ran first in this traversal, so the scope already ends with this class.
+        scope = ".".join(self.context.scope) or node.name.value
+        qualname = f"{self.context.module_name}.{scope}" if self.context.module_name else scope
+        bases = tuple(None if arg.star else name for arg, name in zip(node.bases, base_names(node, names)))
+        own_plain = (
+            not node.keywords
+            and not defines_constructor(node)
+            and all(decorator_kind(d, names) is DecoratorKind.HARMLESS for d in node.decorators)
+        )
+        fields = record_fields(node) if own_plain and not self.type_checking_depth else ()
+        fact = ClassFact(qualname, bases, own_plain, fields)
+        if fields and all(b is not None for b in bases):
+            header = self.context.span(node)
+            name_end = self.context.span(node.name)
+            fact = ClassFact(
+                qualname,
+                bases,
+                own_plain,
+                fields,
+                span=Span(header.line, header.column, name_end.end_line, name_end.end_column),
+                decorator_line=self.context.span(node.decorators[0]).line if node.decorators else None,
+                scope=scope,
+                code=self.context.line_text(header.line),
+            )
+        self.classes.append(fact)
+
+    def facts(self) -> ModuleClasses:
+        # Kept even without classes: an `__init__.py` re-exporting a base is how many
+        # packages name their model base.
+        return ModuleClasses(tuple(self.classes), dict(self.context.names.bindings))
+
+
+class ProjectClasses:
+    """Every class of the project by qualified name, and whether each one is plain: nothing
+    in it or in its bases (transitively) can give it an __init__ or make it a data model."""
+
+    def __init__(self, project: Project, code: str, exempt: Iterable[str]) -> None:
+        self.exempt = tuple(exempt)
+        self.classes: dict[str, ClassFact] = {}
+        self.bindings: dict[str, dict[str, str]] = {}
+        self.paths: dict[str, str] = {}
+        for facts in project.files:
+            module = facts.extras.get(code)
+            if not isinstance(module, ModuleClasses):
+                continue
+            self.bindings[facts.module] = module.bindings
+            for cls in module.classes:
+                self.classes[cls.qualname] = cls
+                self.paths[cls.qualname] = facts.path
+        self.modules = set(project.by_module)
+        self._plain: dict[str, bool] = {}
+
+    def lookup(self, qualified: str) -> ClassFact | None:
+        """The project class a qualified name denotes, following re-exports such as
+        `pkg.Base` bound in pkg/__init__.py by `from pkg.base import Base`."""
+        for _ in range(MAX_REEXPORT_HOPS):
+            found = self.classes.get(qualified)
+            if found is not None:
+                return found
+            module, rest = self._split(qualified)
+            if module is None:
+                return None
+            head, dot, tail = rest.partition(".")
+            target = self.bindings.get(module, {}).get(head)
+            if target is None:
+                return None
+            qualified = target + dot + tail
+        return None
+
+    def _split(self, qualified: str) -> tuple[str | None, str]:
+        """The longest project module that prefixes `qualified`, and the rest."""
+        parts = qualified.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:i])
+            if module in self.modules:
+                return module, ".".join(parts[i:])
+        return None, qualified
+
+    def is_plain(self, cls: ClassFact) -> bool:
+        known = self._plain.get(cls.qualname)
+        if known is not None:
+            return known
+        self._plain[cls.qualname] = False  # an inheritance cycle is not plain
+        plain = cls.own_plain and not matches_any(cls.qualname, self.exempt) and all(self._plain_base(b) for b in cls.bases)
+        self._plain[cls.qualname] = plain
+        return plain
+
+    def _plain_base(self, base: str | None) -> bool:
+        if base == OBJECT:
+            return True
+        if base is None or matches_any(base, self.exempt):
+            return False
+        target = self.lookup(base)
+        # A base from outside the project, or one we cannot find, is unknown: not plain.
+        return target is not None and self.is_plain(target)
+
+    def candidates(self) -> Iterator[tuple[str, ClassFact]]:
+        for qualname, cls in self.classes.items():
+            if cls.span is not None:
+                yield self.paths[qualname], cls
+
+
+class MissingDataclass(ProjectRule):
+    code = "SSOT201"
+    name = "missing-dataclass"
+    category = DATACLASSES
+    severity = Severity.MEDIUM
+    summary = "A plain class that only records annotated fields; make it a @dataclass."
+    what = (
+        "Reports a class whose body is a record — annotated instance fields, with or without defaults, "
+        "maybe a docstring and methods — with no `__init__`, no decorator that makes it a data class, and "
+        "no base that gives it one. Every base must be `object` (or absent) or a class of the same project "
+        "that is itself plain, transitively: a base from outside the project, one the rule cannot resolve, "
+        "or a project class derived from pydantic, `TypedDict`, `NamedTuple`, `Enum`, `Protocol`, an ORM "
+        "model, attrs or msgspec means no finding. `ClassVar`, `Final` and UPPER_CASE names are constants, "
+        "not fields; classes with abstract methods are interfaces; classes declared only under "
+        "`if TYPE_CHECKING:` are left alone."
+    )
+    why = (
+        "Annotations alone do not make a constructor, equality or a repr, so every caller invents its own "
+        "way to fill the fields (`obj = User(); obj.name = ...`), and the field list stops being the one "
+        "place that defines the record. `@dataclass` turns the annotations into that single source: one "
+        "generated `__init__`, `__eq__` and `__repr__` that follow the fields as they change."
+    )
+    example = (
+        "```python\nclass User:\n    name: str\n    email: str\n    active: bool = True\n\n"
+        "    def greeting(self) -> str:\n        return f\"Hello {self.name}\"\n```"
+    )
+    fix = (
+        "Decorate the class with `@dataclass` (add `frozen=True` for a value object), or derive it from "
+        "the data-model base your project uses (pydantic `BaseModel`, attrs `@define`). If the class is a "
+        "model base of your own, list it in `exempt-bases`."
+    )
+    Options = Options
+    Collector = ClassCollector
+
+    VALID = (
+        Valid("from dataclasses import dataclass\n\n@dataclass\nclass User:\n    name: str\n    age: int = 0\n"),
+        Valid("import dataclasses as dc\n\n@dc.dataclass(frozen=True)\nclass Point:\n    x: float\n    y: float\n"),
+        Valid("import pydantic.dataclasses\n\n@pydantic.dataclasses.dataclass\nclass User:\n    name: str\n"),
+        Valid("from pydantic import BaseModel\n\nclass User(BaseModel):\n    name: str\n    tags: list[str] = []\n"),
+        Valid("from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    debug: bool = False\n"),
+        Valid(
+            "from typing import NamedTuple, TypedDict\n\nclass Movie(TypedDict, total=False):\n    title: str\n\n"
+            "class Pair(NamedTuple):\n    left: int\n    right: int\n"
+        ),
+        Valid(
+            "import enum\n\nclass Color(enum.Enum):\n    red: int = 1\n\nclass Level(enum.IntEnum):\n    low: int = 1\n\n"
+            "class Mode(enum.StrEnum):\n    fast: str = 'fast'\n\nclass Perm(enum.Flag):\n    read: int = 1\n"
+        ),
+        Valid(
+            "from typing import Protocol\n\nclass Named(Protocol):\n    name: str\n\n    def greet(self) -> str: ...\n"
+        ),
+        Valid("from typing import Generic, TypeVar\n\nT = TypeVar('T')\n\nclass Box(Generic[T]):\n    item: T\n"),
+        Valid(
+            "from abc import ABC, abstractmethod\n\nclass Repository(ABC):\n    table: str\n\n"
+            "    @abstractmethod\n    def get(self, key: str) -> object: ...\n"
+        ),
+        Valid(
+            "class Storage:\n    root: str\n\n    def save(self, data: bytes) -> None:\n"
+            "        raise NotImplementedError\n"
+        ),
+        Valid(
+            "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n"
+            "class Base(DeclarativeBase):\n    pass\n\n"
+            "class User(Base):\n    __tablename__ = 'users'\n    id: Mapped[int] = mapped_column(primary_key=True)\n"
+            "    name: Mapped[str]\n"
+        ),
+        Valid(
+            "from django import forms\nfrom django.db import models\n\n"
+            "class Post(models.Model):\n    title: str = models.CharField(max_length=80)\n\n"
+            "class PostForm(forms.ModelForm):\n    title: str\n"
+        ),
+        Valid(
+            "import attr\nfrom attrs import define, frozen\n\n@attr.s(auto_attribs=True)\nclass A:\n    x: int\n\n"
+            "@define\nclass B:\n    y: int\n\n@frozen\nclass C:\n    z: int\n"
+        ),
+        Valid("import msgspec\n\nclass Event(msgspec.Struct):\n    name: str\n    at: float\n"),
+        Valid(
+            {
+                "pkg/base.py": "from pydantic import BaseModel\n\nclass Model(BaseModel):\n    id: int\n",
+                "pkg/models.py": "from pkg.base import Model\n\nclass User(Model):\n    name: str\n",
+            }
+        ),
+        Valid(
+            {
+                "pkg/base.py": "import enum\n\nclass Choice(str, enum.Enum):\n    pass\n",
+                "pkg/models.py": "from pkg.base import Choice\n\nclass Color(Choice):\n    red: str = 'red'\n",
+            }
+        ),
+        Valid("class ApiError(Exception):\n    status: int = 500\n\nclass NotFound(ApiError):\n    status: int = 404\n"),
+        Valid("from vendor.models import *\n\nclass User(Base):\n    name: str\n"),
+        Valid("from vendor import make_base\n\nclass User(make_base()):\n    name: str\n"),
+        Valid("from werkzeug.wrappers import Request\n\nclass AppRequest(Request):\n    user_id: int | None = None\n"),
+        Valid("class User:\n    name: str\n\n    def __init__(self, name: str) -> None:\n        self.name = name\n"),
+        Valid("class Limits:\n    MAX_SIZE: int = 10\n    TIMEOUT: float = 2.5\n"),
+        Valid("from typing import ClassVar\n\nclass Registry:\n    items: ClassVar[dict[str, int]] = {}\n"),
+        Valid("class Plain:\n    x = 1\n\n    def run(self) -> int:\n        return self.x\n"),
+        Valid("from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    class Row:\n        id: int\n"),
+        Valid("class Model:\n    def __init__(self, **values: object) -> None:\n        vars(self).update(values)\n\nclass User(Model):\n    name: str\n"),
+        Valid("class Meta(type):\n    pass\n\nclass Base(metaclass=Meta):\n    name: str\n"),
+        Valid("from registry import register\n\n@register\nclass Handler:\n    name: str\n"),
+        Valid(
+            "from dataclasses import dataclass\n\n@dataclass\nclass Base:\n    id: int\n\nclass User(Base):\n    name: str = ''\n"
+        ),
+        Valid(
+            {
+                "pkg/db.py": "class Record:\n    def save(self) -> None: ...\n",
+                "pkg/models.py": "from pkg.db import Record\n\nclass User(Record):\n    name: str\n",
+            },
+            options={"exempt-bases": ["pkg.db.Record"]},
+        ),
+        Valid("class Base:\n    def __init_subclass__(cls) -> None: ...\n\nclass User(Base):\n    name: str\n"),
+    )
+    INVALID = (
+        Invalid("class User:\n    name: str\n    email: str\n", line=1, count=1),
+        Invalid("class Config:\n    host: str = 'localhost'\n    port: int = 8080\n", line=1),
+        Invalid(
+            'class Order:\n    """An order."""\n\n    id: int\n    total: float = 0.0\n\n'
+            "    def describe(self) -> str:\n        return f'{self.id}: {self.total}'\n",
+            line=1,
+        ),
+        Invalid("class Point(object):\n    x: float\n    y: float\n", line=1),
+        Invalid(
+            "class Base:\n    def describe(self) -> str:\n        return repr(self)\n\nclass User(Base):\n    name: str\n",
+            line=5,
+            count=1,
+        ),
+        Invalid(
+            {
+                "pkg/base.py": "class Base:\n    def describe(self) -> str:\n        return repr(self)\n",
+                "pkg/models.py": "from pkg.base import Base\n\nclass User(Base):\n    name: str\n",
+            },
+            path="pkg/models.py",
+            line=3,
+        ),
+        Invalid(
+            {
+                "pkg/__init__.py": "from pkg.base import Base\n",
+                "pkg/base.py": "class Base:\n    pass\n",
+                "pkg/models.py": "from pkg import Base\n\nclass User(Base):\n    name: str\n",
+            },
+            line=3,
+        ),
+        Invalid(
+            {
+                "pkg/base.py": "class Base:\n    pass\n",
+                "pkg/models.py": "from .base import Base\n\nclass User(Base):\n    name: str\n",
+            },
+            line=3,
+        ),
+        Invalid("from typing import final\n\n@final\nclass Money:\n    amount: int\n    currency: str\n", line=4),
+        Invalid(
+            "import functools\n\n@functools.total_ordering\nclass Version:\n    major: int\n    minor: int\n\n"
+            "    def __lt__(self, other: 'Version') -> bool:\n        return (self.major, self.minor) < (other.major, other.minor)\n",
+            line=4,
+        ),
+        Invalid(
+            "from typing import ClassVar\n\nclass Job:\n    registry: ClassVar[list[str]] = []\n    name: str\n", line=3
+        ),
+        Invalid("class Outer:\n    class Inner:\n        value: int = 0\n", line=2, count=1),
+        Invalid("def build() -> object:\n    class Row:\n        id: int\n    return Row\n", line=2),
+        Invalid("class Node:\n    parent: 'Node | None' = None\n\n    @property\n    def root(self) -> 'Node':\n        return self.parent.root if self.parent else self\n", line=1),
+        Invalid("class A:\n    x: int\n\nclass B:\n    y: int\n", count=2),
+        Invalid(
+            "class Plain:\n    pass\n\nclass Middle(Plain):\n    pass\n\nclass Leaf(Middle):\n    value: int\n", line=7, count=1
+        ),
+    )
+
+    def check(self, project: Project) -> Iterable[Finding]:
+        assert isinstance(self.options, Options)
+        classes = ProjectClasses(project, self.code, self.options.exempt_bases)
+        for path, cls in classes.candidates():
+            if cls.span is None or not classes.is_plain(cls):
+                continue
+            shown = ", ".join(cls.fields[:4]) + (", ..." if len(cls.fields) > 4 else "")
+            name = cls.qualname.rpartition(".")[2]
+            yield self.make_finding(
+                path,
+                cls.span,
+                f"class '{name}' only records fields ({shown}) but is not a dataclass; decorate it with @dataclass",
+                suppress_lines=() if cls.decorator_line is None else (cls.decorator_line,),
+                scope=cls.scope,
+                code=cls.code,
+            )
