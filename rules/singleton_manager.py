@@ -20,9 +20,14 @@ VALUE_TYPES = frozenset(
     {
         "Any", "ChainMap", "Counter", "Decimal", "Dict", "Fraction", "FrozenSet", "List", "Mapping",
         "MappingProxyType", "OrderedDict", "Path", "Pattern", "PosixPath", "PurePath", "PurePosixPath",
-        "PureWindowsPath", "Sequence", "Set", "SimpleNamespace", "Tuple", "UUID", "Version", "WindowsPath",
+        "PureWindowsPath", "Sequence", "Set", "SimpleNamespace", "Tuple", "UUID", "Version", "WindowsPath", "ZoneInfo",
     }
 )
+SCALARS = frozenset({"bool", "bytes", "complex", "float", "frozenset", "int", "str", "tuple"})
+LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer, cst.Float, cst.Imaginary)
+# A first argument such as "GEOSFree", "tasks" or "bp" names one instance of a family
+# (ctypes prototypes, Celery apps, blueprints); a URL or path is configuration, not a name.
+HANDLE_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 CLASS_LIKE = re.compile(r"^_*[A-Z]")
 # `renderer_class()`: a class chosen at run time (from settings, a registry...) being instantiated.
 CLASS_VARIABLE = re.compile(r"(?i)(^|_)(class|cls|klass)$")
@@ -132,6 +137,29 @@ def parameters(function: cst.FunctionDef) -> list[cst.Param]:
         if isinstance(star, cst.Param):
             found.append(star)
     return found
+
+
+def is_named_handle(call: cst.Call) -> bool:
+    """`GEOSFuncFactory("GEOSFree")`: an instance identified by the name it is given, one of many."""
+    first = call.args[0] if call.args else None
+    if first is None or first.keyword is not None or first.star or not isinstance(first.value, cst.SimpleString):
+        return False
+    value = first.value.evaluated_value
+    return isinstance(value, str) and bool(HANDLE_NAME.match(value))
+
+
+def is_scalar_literal(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.UnaryOperation):
+        node = node.expression
+    return isinstance(node, LITERALS) or (isinstance(node, cst.Name) and node.value in ("True", "False"))
+
+
+def is_value_annotation(annotation: cst.Annotation | None) -> bool:
+    """`-> str`, `-> Path`: what a function returns is a value, not a shared object."""
+    if annotation is None:
+        return False
+    name = last_part(dotted_name(annotation.annotation))
+    return name in SCALARS or name in VALUE_TYPES
 
 
 def decorator_names(node: cst.FunctionDef | cst.ClassDef) -> list[str]:
@@ -351,6 +379,26 @@ class SingletonManager(FileRule):
             "class Config:\n    _last = None\n\n    def __new__(cls):\n        cls._last = super().__new__(cls)\n"
             "        return cls._last\n"
         ),
+        # Found in Django: lazily bound ctypes functions, one instance per C function name.
+        Valid(
+            "from geos.libgeos import GEOSFuncFactory\n\nfree = GEOSFuncFactory('GEOSFree')\n"
+            "cs_is_ccw = GEOSFuncFactory('GEOSCoordSeq_isCCW', restype=c_int)\n"
+        ),
+        # Found in Flask: a getter that caches a version string, not a shared object.
+        Valid(
+            "import importlib.metadata\n\n_werkzeug_version = ''\n\n\ndef _get_werkzeug_version():\n"
+            "    global _werkzeug_version\n    if not _werkzeug_version:\n"
+            "        _werkzeug_version = importlib.metadata.version('werkzeug')\n    return _werkzeug_version\n"
+        ),
+        Valid(
+            "_version = None\n\n\ndef version() -> str:\n    global _version\n    if _version is None:\n"
+            "        _version = read_version()\n    return _version\n"
+        ),
+        # Found in Django: a cached immutable time zone is a constant value.
+        Valid(
+            "import functools\nimport zoneinfo\n\n\n@functools.lru_cache\ndef get_default_timezone():\n"
+            "    return zoneinfo.ZoneInfo(settings.TIME_ZONE)\n"
+        ),
     )
     INVALID = (
         Invalid(
@@ -434,6 +482,20 @@ class SingletonManager(FileRule):
             "_engine = None\n\n\ndef engine():\n    global _engine\n    _engine = _engine or Engine()\n    return _engine\n",
             line=4,
         ),
+        # Found in Django: the class comes from settings, the one instance from the cache.
+        Invalid(
+            "import functools\n\n\n@functools.lru_cache\ndef get_default_exception_reporter_filter():\n"
+            "    return import_string(settings.DEFAULT_EXCEPTION_REPORTER_FILTER)()\n",
+            line=5,
+        ),
+        Invalid("from pymongo import MongoClient\n\nclient = MongoClient('mongodb://localhost:27017')\n", line=3),
+        # Django's translation catalog: filled once behind an early return for the active one.
+        Invalid(
+            "_default = None\n\n\ndef catalog():\n    global _default\n    t = getattr(_active, 'value', None)\n"
+            "    if t is not None:\n        return t\n    if _default is None:\n"
+            "        _default = translation(settings.LANGUAGE_CODE)\n    return _default\n",
+            line=4,
+        ),
     )
 
     def __init__(self, context: FileContext, options: object) -> None:
@@ -443,6 +505,8 @@ class SingletonManager(FileRule):
         self.local_classes: set[str] = set()
         self.singletons: set[str] = set()
         self.global_frames: list[set[str]] = []
+        # Module globals that start as a string or number: a getter filling one caches a value.
+        self.scalar_globals: set[str] = set()
 
     # -- module-level instances -------------------------------------------------------------
 
@@ -453,11 +517,16 @@ class SingletonManager(FileRule):
             elif isinstance(stmt, (cst.Assign, cst.AnnAssign)) and isinstance(stmt.value, cst.Call):
                 self.count_checked()
                 self._check_module_instance(stmt, stmt.value)
+            elif isinstance(stmt, cst.Assign) and is_scalar_literal(stmt.value):
+                self.scalar_globals.update(t.target.value for t in stmt.targets if isinstance(t.target, cst.Name))
+            elif isinstance(stmt, cst.AnnAssign) and stmt.value is not None and is_scalar_literal(stmt.value):
+                if isinstance(stmt.target, cst.Name):
+                    self.scalar_globals.add(stmt.target.value)
 
     def _check_module_instance(self, stmt: cst.Assign | cst.AnnAssign, call: cst.Call) -> None:
         class_name = last_part(callee(call))
         suffix = next((s for s in self.suffixes if class_name.endswith(s)), None)
-        if suffix is None or not CLASS_LIKE.match(class_name):
+        if suffix is None or not CLASS_LIKE.match(class_name) or is_named_handle(call):
             return
         targets = [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else [stmt.target]
         shown = ", ".join(cst.Module([]).code_for_node(t) for t in targets)
@@ -526,6 +595,9 @@ class SingletonManager(FileRule):
             self._check_global_getter(original_node, names)
 
     def _check_global_getter(self, node: cst.FunctionDef, names: set[str]) -> None:
+        names = names - self.scalar_globals
+        if not names or is_value_annotation(node.returns):
+            return
         scan = scan_body(node)
         tested = set().union(*(words_in(t) for t in scan.tests)) if scan.tests else set()
         filled: set[str] = set()
@@ -566,6 +638,8 @@ class SingletonManager(FileRule):
 
 def returned_instance(function: cst.FunctionDef) -> str | None:
     """What class of instance a function returns, when it visibly builds one."""
+    if is_value_annotation(function.returns):
+        return None
     scan = scan_body(function)
     bound = {
         t.target.value: a.value
@@ -579,6 +653,9 @@ def returned_instance(function: cst.FunctionDef) -> str | None:
             value = bound[value.value]
         if not isinstance(value, cst.Call):
             continue
+        if isinstance(value.func, cst.Call):
+            # `import_string(settings.X)()`: a class looked up at run time, then instantiated.
+            return f"{last_part(callee(value.func)) or 'dynamically loaded'}(...)()"
         name = last_part(callee(value))
         if name not in VALUE_TYPES and (CLASS_LIKE.match(name) and not name.isupper() or CLASS_VARIABLE.search(name)):
             return name
