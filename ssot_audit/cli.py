@@ -27,7 +27,7 @@ from ssot_audit.model import AuditResult, Finding
 from ssot_audit.render.text import render_findings
 from ssot_audit.options import ConfigError
 from ssot_audit.plugins import Registry, documentation
-from ssot_audit.render import EXTENSIONS, renderers
+from ssot_audit.render import EXTENSIONS, Renderer, markdown, renderers
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
 BASELINE_OPTION = typer.Option(
@@ -84,6 +84,22 @@ def progress_bar(enabled: bool) -> Iterator[ProgressCallback | None]:
         yield update
 
 
+def markdown_renderer(template: Path | None, date: str | None) -> Renderer:
+    """The Markdown renderer with the user's template and date, checked before the audit runs."""
+    try:
+        markdown.report_date(date)
+        return markdown.MarkdownRenderer(template, date)
+    except (markdown.TemplateError, markdown.DateError) as exc:
+        fail(str(exc))
+
+
+def render_report(renderer: Renderer, result: AuditResult, color: bool) -> str:
+    try:
+        return renderer(result, color)
+    except (markdown.TemplateError, markdown.DateError) as exc:
+        fail(str(exc))
+
+
 def parse_output(spec: str, default_format: str) -> tuple[str, Path]:
     """`markdown:audit.md` -> ("markdown", audit.md); `audit.json` -> ("json", audit.json)."""
     known = renderers()
@@ -124,7 +140,12 @@ def run_audit(registry: Registry, config: Config, targets: list[Path], root: Pat
 def audit(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to audit (default: .).")] = None,
     output_format: Annotated[
-        str | None, typer.Option("--format", help="text, json (default: text).", show_default=False)
+        str | None,
+        typer.Option(
+            "--format", show_default=False,
+            help="text, markdown (the scored report), json, sarif (code scanning) or github (workflow "
+            "annotations); default: text.",
+        ),
     ] = None,
     output: Annotated[
         list[str] | None, typer.Option("--output", "-o", help="[FORMAT:]FILE to write, atomically; repeatable.")
@@ -146,6 +167,13 @@ def audit(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but findings and errors.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say how many files were parsed or cached.")] = False,
+    template: Annotated[
+        Path | None, typer.Option("--template", metavar="FILE", help="Render the Markdown report with this Jinja2 template.")
+    ] = None,
+    report_date: Annotated[
+        str | None,
+        typer.Option("--date", metavar="YYYY-MM-DD", help="Date of the Markdown report (default: SOURCE_DATE_EPOCH or today)."),
+    ] = None,
 ) -> None:
     """Audit PATHS and print findings and scores."""
     if baseline_file is not None and diff_against is not None:
@@ -156,6 +184,12 @@ def audit(
     if fail_under is not None and not 0 <= fail_under <= 100:
         fail(f"--fail-under {fail_under}: must be between 0 and 100")
     outputs = [parse_output(spec, output_format or "text") for spec in output or []]
+    if template is not None and "markdown" not in {output_format, *(fmt for fmt, _ in outputs)}:
+        if output_format is not None or outputs:
+            fail("--template renders the Markdown report: add --format markdown or -o markdown:FILE")
+        output_format = "markdown"
+    if template is not None or report_date is not None:
+        known["markdown"] = markdown_renderer(template, report_date)
     overrides = Overrides(select=split_list(select), ignore=split_list(ignore), fail_under=fail_under)
     registry, config, targets, root = prepare(paths, config_file, overrides)
     recorded = read_baseline(baseline_file, root)
@@ -175,7 +209,7 @@ def audit(
         typer.echo(f"ssot-audit: {result.stats.files_parsed} files parsed, {result.stats.cache_hits} from cache", err=True)
     for fmt, target in outputs:
         try:
-            write_text_atomic(target, known[fmt](result, False))
+            write_text_atomic(target, render_report(known[fmt], result, False))
         except OSError as exc:
             fail(f"--output {target}: {exc.strerror or exc}")
         if not quiet:
@@ -183,7 +217,7 @@ def audit(
     if output_format is not None or not outputs:
         fmt = output_format or "text"
         color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        sys.stdout.write(known[fmt](result, color))
+        sys.stdout.write(render_report(known[fmt], result, color))
 
     gate(failures(result, config.fail_under, baseline=recorded is not None), quiet)
 

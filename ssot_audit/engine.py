@@ -58,6 +58,7 @@ class Engine:
         result.rules = describe(self.registry, self.config, checked)
         result.excerpts = collect_excerpts(root, findings)
         result.repository = read_repository(root)
+        result.weights = dict(self.config.settings.weights)
         return result
 
     # -- per-file phase -------------------------------------------------------------

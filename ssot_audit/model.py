@@ -228,6 +228,8 @@ class AuditResult:
     rules: list[RuleInfo] = field(default_factory=list)
     excerpts: dict[Location, Excerpt] = field(default_factory=dict)
     repository: Repository | None = None
+    # Category weights of the overall score; a category not named weighs 1.
+    weights: dict[str, float] = field(default_factory=dict)
 
     @property
     def active_findings(self) -> list[Finding]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ssot_audit.model import AuditResult
-from ssot_audit.render import github, json_format, sarif, text
+from ssot_audit.render import github, json_format, markdown, sarif, text
 
 Renderer = Callable[[AuditResult, bool], str]
 
@@ -13,10 +13,11 @@ Renderer = Callable[[AuditResult, bool], str]
 def renderers() -> dict[str, Renderer]:
     return {
         "text": text.render,
+        "markdown": markdown.render,
         "json": json_format.render,
         "sarif": sarif.render,
         "github": github.render,
     }
 
 
-EXTENSIONS = {".json": "json", ".txt": "text", ".sarif": "sarif"}
+EXTENSIONS = {".json": "json", ".txt": "text", ".sarif": "sarif", ".md": "markdown"}

@@ -1,0 +1,165 @@
+"""`--format markdown`: the scored audit report, rendered from Jinja2 templates.
+
+The built-in templates ship in `ssot_audit.templates`; `--template FILE` renders a user's
+own, which may also include or extend the built-in ones. The output is deterministic except
+for the date, which `--date` or SOURCE_DATE_EPOCH fixes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from ssot_audit.model import AuditResult, Excerpt
+from ssot_audit.render import report_context
+
+REPORT_TEMPLATE = "report.md.j2"
+_BACKTICKS = re.compile(r"`+")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+class TemplateError(Exception):
+    """A template that cannot be loaded or rendered; the message names the template and line."""
+
+
+class DateError(ValueError):
+    """A report date that is not YYYY-MM-DD, or a SOURCE_DATE_EPOCH that is not a number."""
+
+
+def report_date(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """`--date` if given, else SOURCE_DATE_EPOCH (reproducible builds), else today (UTC)."""
+    environ = os.environ if environ is None else environ
+    if explicit is not None:
+        try:
+            return datetime.date.fromisoformat(explicit).isoformat()
+        except ValueError:
+            raise DateError(f"--date {explicit}: not a date of the form YYYY-MM-DD") from None
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date().isoformat()
+        except (ValueError, OverflowError, OSError):
+            raise DateError(f"SOURCE_DATE_EPOCH={epoch}: not a number of seconds since 1970") from None
+    return datetime.datetime.now(tz=datetime.UTC).date().isoformat()
+
+
+def longest_backtick_run(text: str) -> int:
+    return max((len(m.group()) for m in _BACKTICKS.finditer(text)), default=0)
+
+
+def fence(body: str, language: str = "python") -> str:
+    """A fenced code block whose fence is longer than any run of backticks inside it."""
+    ticks = "`" * max(3, longest_backtick_run(body) + 1)
+    return f"{ticks}{language}\n{body}\n{ticks}"
+
+
+def fence_excerpt(excerpt: Excerpt | None, language: str = "python") -> str:
+    if excerpt is None:
+        return ""
+    body = "\n".join(excerpt.lines)
+    if excerpt.truncated:
+        body += "\n..."
+    return fence(body, language)
+
+
+def inline_code(text: object) -> str:
+    """An inline code span that backticks inside cannot end early (CommonMark's rule)."""
+    value = str(text).replace("\n", " ")
+    ticks = "`" * (longest_backtick_run(value) + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{ticks}{pad}{value}{pad}{ticks}"
+
+
+def escape(text: object) -> str:
+    """Plain text that Markdown shows as written: no emphasis, links, HTML or table cells."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def mermaid_label(text: object) -> str:
+    """Text inside a quoted Mermaid label, where quotes and angle brackets are entities."""
+    return str(text).replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+
+
+def number(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,g}"  # weights: 3 not 3.0, 1.5 as is
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def environment(extra_folder: Path | None = None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if extra_folder is not None:
+        loaders.append(jinja2.FileSystemLoader(str(extra_folder)))
+    loaders.append(jinja2.PackageLoader("ssot_audit.templates", "."))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=False,  # Markdown, not HTML: the filters below escape what needs it
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        fence=fence, excerpt=fence_excerpt, code=inline_code, md=escape, mermaid=mermaid_label, num=number,
+        plural=report_context.plural,
+    )
+    return env
+
+
+def _where(exc: BaseException, names: set[str]) -> str:
+    """`file:line` of the innermost template frame of a rendering error; Jinja2 rewrites
+    tracebacks so that template frames carry the template's file name and line."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename in names or frame.filename.endswith(".j2"):
+            return f"{frame.filename}:{frame.lineno}"
+    return "the template"
+
+
+@dataclass
+class MarkdownRenderer:
+    """Renders with the built-in report template, or with a user's template file."""
+
+    template_file: Path | None = None
+    date: str | None = None
+
+    def __post_init__(self) -> None:
+        folder = self.template_file.resolve().parent if self.template_file else None
+        self._env = environment(folder)
+        try:
+            if self.template_file is None:
+                self._template = self._env.get_template(REPORT_TEMPLATE)
+            else:
+                source = self.template_file.read_text(encoding="utf-8")
+                # Compiled under its own file name, so errors and tracebacks name the file.
+                code = self._env.compile(source, name=self.template_file.name, filename=str(self.template_file))
+                self._template = self._env.template_class.from_code(self._env, code, self._env.make_globals(None))
+        except OSError as exc:
+            raise TemplateError(f"--template {self.template_file}: {exc.strerror or exc}") from None
+        except jinja2.TemplateSyntaxError as exc:
+            name = exc.filename or str(self.template_file or exc.name or REPORT_TEMPLATE)
+            raise TemplateError(f"{name}:{exc.lineno}: template syntax error: {exc.message}") from None
+
+    def context(self, result: AuditResult) -> dict[str, object]:
+        return {"report": report_context.build(result, report_date(self.date)), "result": result}
+
+    def __call__(self, result: AuditResult, color: bool = False) -> str:
+        context = self.context(result)
+        try:
+            text = self._template.render(context)
+        except jinja2.TemplateSyntaxError as exc:  # an included template that does not parse
+            raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
+        except Exception as exc:  # whatever a user's template does wrong, report where
+            names = {str(self.template_file)} if self.template_file else set()
+            raise TemplateError(f"{_where(exc, names)}: {type(exc).__name__}: {exc}") from None
+        return text if text.endswith("\n") else text + "\n"
+
+
+def render(result: AuditResult, color: bool = False) -> str:
+    return MarkdownRenderer()(result, color)

@@ -1,0 +1,450 @@
+"""The facts of the Markdown report, derived from an AuditResult alone: which findings are
+evidence, which clusters to draw, what to recommend first. Every sentence it writes states a
+number measured by the audit; the templates only lay the facts out.
+
+docs/templates.md documents these records for users who write their own template.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from ssot_audit.model import (
+    AuditResult,
+    CategoryScore,
+    Changes,
+    Excerpt,
+    Finding,
+    Location,
+    Repository,
+    RuleInfo,
+    Severity,
+)
+
+TOP_FINDINGS = 3  # per category, shown in full with their source; the rest go in a table
+MAX_TABLE_ROWS = 200  # a table longer than this helps nobody; JSON has them all
+MAX_DIAGRAM_CLUSTERS = 15
+IMPORTS = "imports"
+SEVERITY_ORDER = {s: i for i, s in enumerate(reversed(list(Severity)))}  # critical first
+PRIORITY_TITLES = {
+    1: "Immediate Actions (Priority 1)",
+    2: "Monitoring Actions (Priority 2)",
+    3: "Future Enhancements (Priority 3)",
+}
+PRIORITY_RULES = {
+    1: "rules with high or critical findings, or with medium ones in a category scored under 70",
+    2: "rules whose worst finding is of medium severity, or low in a category scored under 70",
+    3: "rules with only low-severity findings, and rules that are not configured",
+}
+ICONS = {"EXCELLENT": "✅", "VERY GOOD": "✅", "GOOD": "⚠️", "FAIR": "⚠️", "POOR": "❌"}
+PROMOTE_UNDER = 70.0
+
+
+def plural(count: int, word: str) -> str:
+    """`1 import`, `2 imports`, `1 class`, `3 classes`: for the units rules count."""
+    if count != 1:
+        return f"{count:,} {word}"
+    if word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif word.endswith("s"):
+        word = word[:-1]
+    return f"{count:,} {word}"
+
+
+def icon(rating: str | None) -> str:
+    return ICONS.get(rating or "", "➖")
+
+
+def score_text(score: float | None, rating: str | None) -> str:
+    return "no score" if score is None or rating is None else f"{score:.1f}/100 ({rating})"
+
+
+@dataclass(frozen=True)
+class FindingView:
+    finding: Finding
+    location: str
+    excerpt: Excerpt | None
+
+    @property
+    def title(self) -> str:
+        return f"{self.finding.rule} {self.finding.name}"
+
+
+@dataclass(frozen=True)
+class RuleFacts:
+    """One enabled rule's numbers, and the sentence that states them."""
+
+    info: RuleInfo
+    findings: int
+    suppressed: int
+    files: int
+    fixable: int
+    weighted: int
+    worst: Severity | None
+    statement: str
+
+    @property
+    def clean(self) -> bool:
+        return self.findings == 0 and self.info.configured and self.info.checked > 0
+
+
+@dataclass(frozen=True)
+class ClusterMember:
+    location: Location
+    scope: str
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Findings sharing a `group`, with the locations they list as related. The canonical
+    member is the one no finding flags, else the first by path and line."""
+
+    group: str
+    rule: str
+    canonical: ClusterMember
+    copies: tuple[ClusterMember, ...]
+
+    @property
+    def size(self) -> int:
+        return 1 + len(self.copies)
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    id: str
+    title: str
+    score: float | None
+    rating: str | None
+    icon: str
+    formula: str
+    findings: int
+    weighted: int
+    checked: int
+    unit: str
+    weight: float
+    rules: tuple[RuleFacts, ...]
+    strengths: tuple[str, ...]
+    areas: tuple[str, ...]
+    top: tuple[FindingView, ...]
+    rest: tuple[FindingView, ...]
+    rest_omitted: int
+    clusters: tuple[Cluster, ...]
+
+    @property
+    def score_text(self) -> str:
+        return score_text(self.score, self.rating)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    priority: int
+    rule: RuleFacts
+    text: str
+    command: str | None
+
+
+@dataclass(frozen=True)
+class PriorityGroup:
+    priority: int
+    title: str
+    criterion: str
+    items: tuple[Recommendation, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    date: str
+    tool_version: str
+    formula_version: str
+    project: str
+    paths: tuple[str, ...]
+    files: int
+    lines: int
+    repository: Repository | None
+    score: float
+    rating: str
+    icon: str
+    scored_categories: int
+    summary: str
+    key_facts: tuple[str, ...]
+    categories: tuple[CategoryView, ...]
+    imports: CategoryView | None
+    clusters: tuple[Cluster, ...]
+    critical: tuple[FindingView, ...]
+    high: tuple[FindingView, ...]
+    parse_errors: tuple[FindingView, ...]
+    unscored: tuple[FindingView, ...]
+    recommendations: tuple[PriorityGroup, ...]
+    suppressed: tuple[FindingView, ...]
+    changes: Changes | None
+    fixed: int | None
+    verdict: str
+    conclusion: str
+    metrics: tuple[str, ...]
+
+    @property
+    def score_text(self) -> str:
+        return score_text(self.score, self.rating)
+
+    @property
+    def diagram_clusters(self) -> tuple[Cluster, ...]:
+        return self.clusters[:MAX_DIAGRAM_CLUSTERS]
+
+
+def importance(f: Finding) -> tuple[int, str, int, int, str, str]:
+    return (SEVERITY_ORDER[f.severity], *f.sort_key())
+
+
+def view(result: AuditResult, finding: Finding) -> FindingView:
+    return FindingView(finding, f"{finding.path}:{finding.line}", result.excerpts.get(Location(finding.path, finding.line)))
+
+
+def rule_facts(info: RuleInfo, findings: Sequence[Finding]) -> RuleFacts:
+    active = [f for f in findings if not f.suppressed]
+    suppressed = len(findings) - len(active)
+    files = len({f.path for f in active})
+    fixable = sum(1 for f in active if f.fixable)
+    worst = min((f.severity for f in active), key=SEVERITY_ORDER.__getitem__, default=None)
+    label = f"**{info.name}** (`{info.code}`)"
+    if not info.configured:
+        statement = f"{label} is not configured, so it checked nothing; `ssot-audit rule {info.code}` shows its options"
+    elif active:
+        statement = f"{label}: {plural(len(active), 'findings')} in {plural(files, 'files')}"
+        if info.checked:
+            statement += f" among {plural(info.checked, info.unit)} checked"
+        if fixable:
+            statement += f"; {fixable:,} autofixable with `{info.fix_command or 'ssot-audit fix'}`"
+    elif info.checked == 0:
+        statement = f"{label} found nothing to check: no {info.unit}"
+    else:
+        statement = f"{label}: no findings among {plural(info.checked, info.unit)} checked"
+    if suppressed:
+        statement += f" ({suppressed:,} more suppressed by comments)"
+    weighted = sum(f.severity.weight for f in active)
+    return RuleFacts(info, len(active), suppressed, files, fixable, weighted, worst, statement)
+
+
+def clusters_of(findings: Iterable[Finding]) -> list[Cluster]:
+    flagged: dict[str, dict[Location, Finding]] = defaultdict(dict)
+    mentioned: dict[str, set[Location]] = defaultdict(set)
+    for f in findings:
+        if f.group is None or f.suppressed:
+            continue
+        flagged[f.group][Location(f.path, f.line)] = f
+        mentioned[f.group].update(f.related)
+    clusters = []
+    for group, members in flagged.items():
+        everyone = sorted(set(members) | mentioned[group])
+        if len(everyone) < 2:
+            continue
+        unflagged = [loc for loc in everyone if loc not in members]
+        canonical = unflagged[0] if unflagged else everyone[0]
+
+        def member(loc: Location) -> ClusterMember:
+            found = members.get(loc)
+            return ClusterMember(loc, found.scope if found else "", found is not None)
+
+        rule = next(iter(members.values())).rule
+        copies = tuple(member(loc) for loc in everyone if loc != canonical)
+        clusters.append(Cluster(group, rule, member(canonical), copies))
+    return sorted(clusters, key=lambda c: (-c.size, c.canonical.location, c.group))
+
+
+def category_view(result: AuditResult, score: CategoryScore, weight: float, findings: Sequence[Finding]) -> CategoryView:
+    infos = [r for r in result.rules if r.enabled and r.category == score.category.id]
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_rule[f.rule].append(f)
+    known = {info.code for info in infos}
+    for code in sorted(set(by_rule) - known):
+        first = by_rule[code][0]
+        infos.append(
+            RuleInfo(code, first.name, first.category, first.severity, "", "", score.category.unit, True, True, 0)
+        )
+    facts = tuple(rule_facts(info, by_rule.get(info.code, [])) for info in infos)
+    strengths = tuple(r.statement for r in facts if r.clean)
+    areas = tuple(r.statement for r in facts if not r.clean)
+    active = sorted((f for f in findings if not f.suppressed), key=importance)
+    shown = [view(result, f) for f in active]
+    rest = shown[TOP_FINDINGS:]
+    return CategoryView(
+        id=score.category.id,
+        title=score.category.title,
+        score=score.score,
+        rating=score.rating,
+        icon=icon(score.rating),
+        formula=score.formula,
+        findings=score.findings,
+        weighted=score.weighted,
+        checked=score.checked,
+        unit=score.category.unit,
+        weight=weight,
+        rules=facts,
+        strengths=strengths,
+        areas=areas,
+        top=tuple(shown[:TOP_FINDINGS]),
+        rest=tuple(rest[:MAX_TABLE_ROWS]),
+        rest_omitted=max(0, len(rest) - MAX_TABLE_ROWS),
+        clusters=tuple(clusters_of(findings)),
+    )
+
+
+def recommendations(categories: Sequence[CategoryView], other: Sequence[RuleFacts]) -> tuple[PriorityGroup, ...]:
+    items: list[Recommendation] = []
+    weak = {r.info.code for c in categories if c.score is not None and c.score < PROMOTE_UNDER for r in c.rules}
+    for facts in [*(r for c in categories for r in c.rules), *other]:
+        if not facts.info.configured:
+            text = f"Configure **{facts.info.name}** (`{facts.info.code}`): until then it checks nothing"
+            items.append(Recommendation(3, facts, text, f"ssot-audit rule {facts.info.code}"))
+            continue
+        if facts.findings == 0 or facts.worst is None:
+            continue
+        priority = {Severity.CRITICAL: 1, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}[facts.worst]
+        if facts.info.code in weak:
+            priority = max(1, priority - 1)
+        text = (
+            f"Resolve {plural(facts.findings, 'findings')} of **{facts.info.name}** (`{facts.info.code}`, "
+            f"worst severity {facts.worst.value}) in {plural(facts.files, 'files')}. {facts.info.summary}"
+        )
+        if facts.fixable and facts.fixable < facts.findings:
+            text += f" {facts.fixable:,} of them are autofixable."
+        if facts.fixable:
+            command = facts.info.fix_command
+        else:
+            command = f"ssot-audit rule {facts.info.code}"
+        items.append(Recommendation(priority, facts, text, command))
+    groups = []
+    for priority, title in PRIORITY_TITLES.items():
+        chosen = sorted((i for i in items if i.priority == priority), key=lambda i: (-i.rule.weighted, i.rule.info.code))
+        groups.append(PriorityGroup(priority, title, PRIORITY_RULES[priority], tuple(chosen)))
+    return tuple(groups)
+
+
+def key_facts(
+    result: AuditResult, categories: Sequence[CategoryView], clusters: Sequence[Cluster], active: Sequence[Finding]
+) -> list[str]:
+    facts = []
+    for c in categories:
+        if c.score is None:
+            facts.append(f"**{c.title}**: not scored ({c.formula})")
+        else:
+            facts.append(f"**{c.title}**: {c.score_text}; {plural(c.findings, 'findings')} among {plural(c.checked, c.unit)} checked")
+    if clusters:
+        members = sum(c.size for c in clusters)
+        facts.append(f"**Duplicate clusters**: {plural(len(clusters), 'clusters')} with {members:,} members in all")
+    fixable = sum(1 for f in active if f.fixable)
+    if fixable:
+        facts.append(f"**Autofixable**: {plural(fixable, 'findings')}, with `ssot-audit fix`")
+    if result.changes is not None:
+        ch = result.changes
+        facts.append(
+            f"**Since `{ch.ref}`** (`{ch.commit[:12]}`): {plural(ch.new, 'new findings')}, "
+            f"{ch.eliminated:,} eliminated; score {ch.score_before:.1f} then, {result.score:.1f} now"
+        )
+    if result.fixed is not None:
+        facts.append(f"**Fixed since the baseline**: {plural(len(result.fixed), 'findings')}")
+    return facts
+
+
+def summary(result: AuditResult, active: Sequence[Finding], scored: int) -> str:
+    enabled = sum(1 for r in result.rules if r.enabled)
+    counts = Counter(f.severity for f in active)
+    text = (
+        f"ssot-audit checked {plural(result.files_scanned, 'Python files')} ({plural(result.lines_scanned, 'lines')}) "
+        f"with {plural(enabled, 'rules')} and found {plural(len(active), 'findings')} "
+        f"in {plural(len({f.path for f in active}), 'files')}: "
+        f"{counts[Severity.CRITICAL]:,} critical, {counts[Severity.HIGH]:,} high, "
+        f"{counts[Severity.MEDIUM]:,} medium and {counts[Severity.LOW]:,} low."
+    )
+    if result.suppressed_count:
+        text += f" Suppressed by comments, and so counted but not scored: {plural(result.suppressed_count, 'more findings')}."
+    if scored == 0:
+        text += " No category had anything to check, so no category has a score."
+    return text
+
+
+def conclusion(report_score: str, categories: Sequence[CategoryView], active: Sequence[Finding]) -> str:
+    scored = [c for c in categories if c.score is not None]
+    if not scored:
+        return "No category had anything to check; the audit found nothing to score."
+    weakest = min(scored, key=lambda c: (c.score or 0.0, c.id))
+    strongest = max(scored, key=lambda c: (c.score or 0.0, c.id))
+    text = f"The overall score is {report_score}, the weighted mean of {plural(len(scored), 'scored categories')}."
+    if weakest is not strongest:
+        text += (
+            f" The strongest category is {strongest.title} at {strongest.score_text};"
+            f" the weakest is {weakest.title} at {weakest.score_text} with {plural(weakest.findings, 'findings')}."
+        )
+    if not active:
+        text += " The audit found no finding to act on."
+    return text
+
+
+def build(result: AuditResult, date: str, title: str = "SSOT Compliance Audit Report") -> Report:
+    by_category: dict[str, list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        by_category[f.category].append(f)
+    views = [
+        category_view(result, c, result.weights.get(c.category.id, 1.0), by_category.get(c.category.id, []))
+        for c in result.categories
+    ]
+    scored_ids = {c.category.id for c in result.categories}
+    outside = sorted((f for f in result.active_findings if f.category not in scored_ids), key=importance)
+    other_rules = [
+        rule_facts(info, [f for f in result.findings if f.rule == info.code])
+        for info in result.rules
+        if info.enabled and info.category not in scored_ids
+    ]
+    active = result.active_findings
+    clusters = [c for v in views for c in v.clusters]
+    scored = sum(1 for v in views if v.score is not None)
+    by_severity = sorted(active, key=importance)
+    return Report(
+        title=title,
+        date=date,
+        tool_version=result.tool_version,
+        formula_version=result.score_formula_version,
+        project=PurePath(result.root).name or result.root,
+        paths=tuple(result.paths) or (".",),
+        files=result.files_scanned,
+        lines=result.lines_scanned,
+        repository=result.repository,
+        score=result.score,
+        rating=result.rating,
+        icon=icon(result.rating),
+        scored_categories=scored,
+        summary=summary(result, active, scored),
+        key_facts=tuple(key_facts(result, views, clusters, active)),
+        categories=tuple(v for v in views if v.id != IMPORTS),
+        imports=next((v for v in views if v.id == IMPORTS), None),
+        clusters=tuple(clusters),
+        critical=tuple(view(result, f) for f in by_severity if f.severity is Severity.CRITICAL),
+        high=tuple(view(result, f) for f in by_severity if f.severity is Severity.HIGH),
+        parse_errors=tuple(view(result, f) for f in outside if f.category == "errors"),
+        unscored=tuple(view(result, f) for f in outside),
+        recommendations=recommendations(views, other_rules),
+        suppressed=tuple(view(result, f) for f in result.findings if f.suppressed),
+        changes=result.changes,
+        fixed=None if result.fixed is None else len(result.fixed),
+        verdict=f"{result.rating} SSOT COMPLIANCE" if scored else "NOTHING TO SCORE",
+        conclusion=conclusion(score_text(result.score, result.rating), views, active),
+        metrics=tuple(metrics(result, active, clusters)),
+    )
+
+
+def metrics(result: AuditResult, active: Sequence[Finding], clusters: Sequence[Cluster]) -> list[str]:
+    critical = sum(1 for f in active if f.severity is Severity.CRITICAL)
+    return [
+        f"**{plural(result.files_scanned, 'files')}**, {plural(result.lines_scanned, 'lines')} audited",
+        f"**{plural(len(active), 'findings')}** to act on, {result.suppressed_count:,} suppressed",
+        f"**{plural(critical, 'critical findings')}**",
+        f"**{plural(len(clusters), 'duplicate clusters')}**",
+        f"**{plural(sum(1 for f in active if f.fixable), 'autofixable findings')}**",
+    ]
