@@ -62,16 +62,27 @@ def analyze(task: FileTask, plan: RulePlan) -> FileFacts:
     context = FileContext(task.relpath, task.module, task.is_package, text, wrapper)
     core = CoreFacts(context)
     rules = [cls(context, options) for cls, options in plan.file_rules if cls.code in task.enabled]
-    collectors = [(code, cls(context, options)) for code, cls, options in plan.collectors if code in task.enabled]
-    visitors: Sequence[FileVisitor] = [core, *rules, *(v for _, v in collectors)]
+    # Rules that declare the same Collector class (SSOT001 and SSOT002) share one instance:
+    # one pass gathers the facts both read.
+    shared: dict[type[FileVisitor], FileVisitor] = {}
+    collectors: list[tuple[str, FileVisitor]] = []
+    for code, cls, options in plan.collectors:
+        if code in task.enabled:
+            if cls not in shared:
+                shared[cls] = cls(context, options)
+            collectors.append((code, shared[cls]))
+    visitors: Sequence[FileVisitor] = [core, *rules, *shared.values()]
     try:
         wrapper.visit_batched(visitors)
         facts.imports = core.imports
         for rule in rules:
             facts.findings.extend(rule.findings)
             facts.checked[rule.code] = rule.checked
+        gathered: dict[int, object] = {}
         for code, collector in collectors:
-            facts.extras[code] = collect_facts(collector)
+            if id(collector) not in gathered:
+                gathered[id(collector)] = collect_facts(collector)
+            facts.extras[code] = gathered[id(collector)]
             facts.checked[code] = collector.checked
     except RecursionError:
         fresh = FileFacts(path=task.relpath, module=task.module, lines=facts.lines, is_package=task.is_package)
