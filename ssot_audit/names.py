@@ -127,7 +127,7 @@ class ImportTable:
             elif isinstance(stmt, (cst.ClassDef, cst.FunctionDef)):
                 self._bind_local(stmt.name.value, conditional)
             elif isinstance(stmt, cst.BaseCompoundStatement):
-                self._scan_compound(stmt)
+                self._scan_compound(stmt, conditional)
 
     def _scan_small(self, small: cst.BaseSmallStatement, conditional: bool) -> None:
         if isinstance(small, (cst.Import, cst.ImportFrom)):
@@ -140,22 +140,23 @@ class ImportTable:
         elif isinstance(small, cst.Global):
             self.declared_global.update(item.name.value for item in small.names)
 
-    def _scan_compound(self, stmt: cst.CSTNode) -> None:
-        """Bindings under if/try/with/for/while. A fallback such as `except ImportError:
-        Any = object` does not hide the import it stands in for."""
+    def _scan_compound(self, stmt: cst.CSTNode, conditional: bool) -> None:
+        """Bindings of if/try/with/for/while. What their bodies bind is conditional: a
+        fallback such as `except ImportError: Any = object` does not hide the import it
+        stands in for."""
         if isinstance(stmt, cst.For):
-            self._bind_targets(stmt.target, conditional=True)
+            self._bind_targets(stmt.target, conditional)
         elif isinstance(stmt, cst.With):
             for item in stmt.items:
                 if item.asname is not None:
-                    self._bind_targets(item.asname.name, conditional=True)
+                    self._bind_targets(item.asname.name, conditional)
         elif isinstance(stmt, (cst.ExceptHandler, cst.ExceptStarHandler)) and stmt.name is not None:
             self._bind_targets(stmt.name.name, conditional=True)
         for child in stmt.children:
             if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
                 self._scan(child.body, conditional=True)
             elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally)):
-                self._scan_compound(child)
+                self._scan_compound(child, conditional=True)
 
     def _bind_targets(self, target: cst.BaseExpression, conditional: bool) -> None:
         for name in _target_names(target):

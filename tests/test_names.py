@@ -1,0 +1,98 @@
+"""The light name resolver: what a name refers to where it stands."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from ssot_audit.names import ImportTable, ScopeNode
+
+
+def resolve(source: str, expression: str, *path: str, module: str = "pkg.mod", is_package: bool = False) -> str | None:
+    """The qualified name of `expression` seen from inside the definitions named by `path`
+    (`"f"`, then `"Inner"` inside it, ...), or from module level when path is empty."""
+    tree = cst.parse_module(source)
+    scopes: list[ScopeNode] = []
+    body: object = tree.body
+    for name in path:
+        node = next(s for s in body if isinstance(s, (cst.FunctionDef, cst.ClassDef)) and s.name.value == name)  # type: ignore[attr-defined]
+        scopes.append(node)
+        body = node.body.body
+    table = ImportTable.from_module(tree, module, is_package)
+    return table.in_scopes(scopes).qualified_name(cst.parse_expression(expression))
+
+
+@pytest.mark.parametrize(
+    ("source", "expression", "expected"),
+    [
+        ("import typing as t\n", "t.Any", "typing.Any"),
+        ("from typing import Any as A\n", "A", "typing.Any"),
+        ("from typing_extensions import Any\n", "Any", "typing_extensions.Any"),
+        ("import typing\n", "typing.AnyStr", "typing.AnyStr"),
+        ("from os import environ as env\n", "env.get", "os.environ.get"),
+        ("import os as _os\n", "_os.getenv", "os.getenv"),
+        ("import os.path\n", "os.environ", "os.environ"),
+        ("from . import sibling\n", "sibling.x", "pkg.sibling.x"),
+        ("from .. import up\n", "up", None),
+        ("", "any", None),
+        ("from typing import *\n", "Any", None),
+    ],
+)
+def test_module_level_imports(source: str, expression: str, expected: str | None) -> None:
+    assert resolve(source, expression) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from typing import Any\nclass Any:\n    pass\n",
+        "from typing import Any\ndef Any():\n    pass\n",
+        "from typing import Any\nAny = object\n",
+        "from typing import Any\nAny, other = object, 1\n",
+        "from typing import Any\nfor Any in []:\n    pass\n",
+        "from typing import Any\nwith open('f') as Any:\n    pass\n",
+    ],
+)
+def test_a_later_local_binding_shadows_the_import(source: str) -> None:
+    assert resolve(source, "Any") is None
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "try:\n    from typing import Any\nexcept ImportError:\n    Any = object\n",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from typing import Any\nelse:\n    Any = object\n",
+    ],
+)
+def test_a_fallback_binding_does_not_hide_the_import_it_stands_in_for(source: str) -> None:
+    assert resolve(source, "Any") == "typing.Any"
+
+
+def test_function_local_imports_count_for_their_function_only() -> None:
+    source = "def f():\n    from os import environ as env\n\ndef g():\n    pass\n"
+    assert resolve(source, "env", "f") == "os.environ"
+    assert resolve(source, "env", "g") is None
+    assert resolve(source, "env") is None
+
+
+def test_enclosing_function_imports_are_seen_by_nested_functions() -> None:
+    source = "def outer():\n    import typing as t\n    def inner():\n        pass\n"
+    assert resolve(source, "t.Any", "outer", "inner") == "typing.Any"
+
+
+def test_parameters_and_local_assignments_shadow_module_imports() -> None:
+    source = "import os\nfrom typing import Any\ndef f(os):\n    Any = int\n"
+    assert resolve(source, "os.environ", "f") is None
+    assert resolve(source, "Any", "f") is None
+    assert resolve(source, "Any") == "typing.Any"
+
+
+def test_class_body_names_are_not_seen_by_its_methods() -> None:
+    source = "from typing import Any\nclass C:\n    Any = str\n    def m(self):\n        pass\n"
+    assert resolve(source, "Any", "C") is None
+    assert resolve(source, "Any", "C", "m") == "typing.Any"
+
+
+def test_a_global_declaration_looks_the_name_up_at_module_level() -> None:
+    source = "import os\ndef f():\n    global os\n    os = None\n"
+    assert resolve(source, "os.environ", "f") == "os.environ"
