@@ -1,4 +1,4 @@
-"""Real git repositories in temporary folders, for the gate's tests."""
+"""Real git repositories in temporary folders, and sample code, for the gate's tests."""
 
 from __future__ import annotations
 
@@ -49,4 +49,17 @@ def state(repo: Path) -> tuple[str, str, str]:
         git(repo, "rev-parse", "HEAD"),
         git(repo, "ls-files", "--stage"),
         git(repo, "status", "--porcelain", "--untracked-files=all"),
+    )
+
+
+def slug_function(name: str) -> str:
+    """A function whose body every caller repeats: copies of it are duplicate implementations."""
+    return (
+        f"def {name}(text):\n"
+        "    cleaned = text.strip().lower()\n"
+        "    parts = [p for p in cleaned.split(' ') if p]\n"
+        "    joined = '-'.join(parts)\n"
+        "    if len(joined) > 40:\n"
+        "        joined = joined[:40]\n"
+        "    return joined.replace('--', '-')\n"
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.git_support import commit_all, init_repo
+from tests.git_support import commit_all, init_repo, slug_function
 from tests.support import run_cli, write_tree
 
 FILES = {
@@ -106,17 +106,9 @@ def test_a_parse_error_in_a_given_file_fails(repo: Path) -> None:
 def test_a_clone_between_a_given_file_and_an_untouched_one_is_found(repo: Path) -> None:
     if run_cli("rule", "SSOT001").returncode != 0:
         pytest.skip("SSOT001 duplicate-implementation is not registered yet (`ssot-audit rule SSOT001` fails)")
-    body = (
-        "    cleaned = text.strip().lower()\n"
-        "    parts = [p for p in cleaned.split(' ') if p]\n"
-        "    joined = '-'.join(parts)\n"
-        "    if len(joined) > 40:\n"
-        "        joined = joined[:40]\n"
-        "    return joined.replace('--', '-')\n"
-    )
-    (repo / "app" / "old.py").write_text("def slug(text):\n" + body, encoding="utf-8")
+    (repo / "app" / "old.py").write_text(slug_function("slug"), encoding="utf-8")
     commit_all(repo, "old slug")
-    (repo / "app" / "new.py").write_text("def make_slug(text):\n" + body, encoding="utf-8")
+    (repo / "app" / "new.py").write_text(slug_function("make_slug"), encoding="utf-8")
     done = run_cli("check", "app/new.py", cwd=repo)
     assert done.returncode == 1
     assert finding_lines(done.stdout)[0].startswith("app/new.py:1:1: SSOT001")

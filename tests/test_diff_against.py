@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.git_support import commit_all, git, init_repo, state
+from tests.git_support import commit_all, git, init_repo, slug_function, state
 from tests.support import run_cli
 
 CLEAN = "import os\nimport sys\n"
@@ -105,26 +105,14 @@ def test_outside_a_repository_is_a_usage_error(tmp_path: Path) -> None:
     assert done.returncode == 2 and "--diff-against HEAD:" in done.stderr and "Traceback" not in done.stderr
 
 
-def duplicate(name: str) -> str:
-    return (
-        f"def {name}(text):\n"
-        "    cleaned = text.strip().lower()\n"
-        "    parts = [p for p in cleaned.split(' ') if p]\n"
-        "    joined = '-'.join(parts)\n"
-        "    if len(joined) > 40:\n"
-        "        joined = joined[:40]\n"
-        "    return joined.replace('--', '-')\n"
-    )
-
-
 def test_consolidating_four_duplicates_and_adding_a_relative_import(tmp_path: Path) -> None:
     if run_cli("rule", "SSOT001").returncode != 0:
         pytest.skip("SSOT001 duplicate-implementation is not registered yet (`ssot-audit rule SSOT001` fails)")
     names = ["slug_for_user", "slug_for_room", "slug_for_channel", "slug_for_tag"]
-    repo = init_repo(tmp_path / "repo", {f"app/{n}.py": duplicate(n) for n in names})
+    repo = init_repo(tmp_path / "repo", {f"app/{n}.py": slug_function(n) for n in names})
     for n in names:
         (repo / "app" / f"{n}.py").write_text(f"from app.text import slugify as {n}\n", encoding="utf-8")
-    (repo / "app" / "text.py").write_text(duplicate("slugify"), encoding="utf-8")
+    (repo / "app" / "text.py").write_text(slug_function("slugify"), encoding="utf-8")
     (repo / "app" / "views.py").write_text("from .text import slugify\n", encoding="utf-8")
     commit_all(repo, "one slugify")
     done = run_cli("audit", ".", "--select", "SSOT001,SSOT101", "--diff-against", "HEAD~1", "--format", "json", cwd=repo)
