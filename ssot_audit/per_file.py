@@ -75,6 +75,8 @@ def analyze(task: FileTask, plan: RulePlan) -> FileFacts:
     try:
         wrapper.visit_batched(visitors)
         facts.imports = core.imports
+        # One code generation pass positions every finding of every rule in this file.
+        context.spans(node for rule in rules for node in rule.pending_nodes())
         for rule in rules:
             facts.findings.extend(rule.findings)
             facts.checked[rule.code] = rule.checked
