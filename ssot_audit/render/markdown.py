@@ -23,6 +23,8 @@ from ssot_audit.render import report_context
 REPORT_TEMPLATE = "report.md.j2"
 _BACKTICKS = re.compile(r"`+")
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>|#])")
+# A code span: a run of backticks, then text, then a run of the same length (CommonMark).
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
 class TemplateError(Exception):
@@ -82,6 +84,20 @@ def escape(text: object) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
+def message(text: object) -> str:
+    """A finding's message: its `code spans` kept as rule authors wrote them, the rest
+    escaped; `|` escaped everywhere, since GitHub splits table cells even inside code."""
+    value = str(text).replace("\n", " ")
+    out = []
+    last = 0
+    for span in _CODE_SPAN.finditer(value):
+        out.append(escape(value[last : span.start()]))
+        out.append(span.group().replace("|", "\\|"))
+        last = span.end()
+    out.append(escape(value[last:]))
+    return "".join(out)
+
+
 def mermaid_label(text: object) -> str:
     """Text inside a quoted Mermaid label, where quotes and angle brackets are entities."""
     return str(text).replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
@@ -107,7 +123,8 @@ def environment(extra_folder: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        fence=fence, excerpt=fence_excerpt, code=inline_code, md=escape, mermaid=mermaid_label, num=number,
+        fence=fence, excerpt=fence_excerpt, code=inline_code, md=escape, message=message, mermaid=mermaid_label,
+        num=number,
         plural=report_context.plural,
     )
     return env

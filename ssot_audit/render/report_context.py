@@ -174,6 +174,9 @@ class Report:
     scored_categories: int
     summary: str
     key_facts: tuple[str, ...]
+    # Every category in the audit's order; `categories` leaves out imports, which the
+    # report analyses in a section of their own, as hand-written audits do.
+    all_categories: tuple[CategoryView, ...]
     categories: tuple[CategoryView, ...]
     imports: CategoryView | None
     clusters: tuple[Cluster, ...]
@@ -257,6 +260,13 @@ def clusters_of(findings: Iterable[Finding]) -> list[Cluster]:
     return sorted(clusters, key=lambda c: (-c.size, c.canonical.location, c.group))
 
 
+def spared_files(facts: RuleFacts, files_scanned: int) -> str | None:
+    """A rule with findings still states how much of the code it found nothing in."""
+    if facts.findings == 0 or files_scanned <= facts.files:
+        return None
+    return f"{files_scanned - facts.files:,} of {plural(files_scanned, 'files')} have no **{facts.info.name}** finding"
+
+
 def category_view(result: AuditResult, score: CategoryScore, weight: float, findings: Sequence[Finding]) -> CategoryView:
     infos = [r for r in result.rules if r.enabled and r.category == score.category.id]
     by_rule: dict[str, list[Finding]] = defaultdict(list)
@@ -269,7 +279,9 @@ def category_view(result: AuditResult, score: CategoryScore, weight: float, find
             RuleInfo(code, first.name, first.category, first.severity, "", "", score.category.unit, True, True, 0)
         )
     facts = tuple(rule_facts(info, by_rule.get(info.code, [])) for info in infos)
-    strengths = tuple(r.statement for r in facts if r.clean)
+    strengths = tuple(r.statement for r in facts if r.clean) + tuple(
+        s for s in (spared_files(r, result.files_scanned) for r in facts) if s is not None
+    )
     areas = tuple(r.statement for r in facts if not r.clean)
     active = sorted((f for f in findings if not f.suppressed), key=importance)
     shown = [view(result, f) for f in active]
@@ -301,7 +313,7 @@ def recommendations(categories: Sequence[CategoryView], other: Sequence[RuleFact
     weak = {r.info.code for c in categories if c.score is not None and c.score < PROMOTE_UNDER for r in c.rules}
     for facts in [*(r for c in categories for r in c.rules), *other]:
         if not facts.info.configured:
-            text = f"Configure **{facts.info.name}** (`{facts.info.code}`): until then it checks nothing"
+            text = f"Configure **{facts.info.name}** (`{facts.info.code}`): until then it checks nothing."
             items.append(Recommendation(3, facts, text, f"ssot-audit rule {facts.info.code}"))
             continue
         if facts.findings == 0 or facts.worst is None:
@@ -422,6 +434,7 @@ def build(result: AuditResult, date: str, title: str = "SSOT Compliance Audit Re
         scored_categories=scored,
         summary=summary(result, active, scored),
         key_facts=tuple(key_facts(result, views, clusters, active)),
+        all_categories=tuple(views),
         categories=tuple(v for v in views if v.id != IMPORTS),
         imports=next((v for v in views if v.id == IMPORTS), None),
         clusters=tuple(clusters),

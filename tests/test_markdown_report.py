@@ -1,0 +1,223 @@
+"""The Markdown audit report: a golden copy of the example project's report, and the
+promises the report makes whatever the project (sections, safe fences, honest statuses)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ssot_audit.model import AuditResult, Finding, Severity, Span
+from ssot_audit.render.markdown import MarkdownRenderer, TemplateError, fence, inline_code, report_date
+from tests.render_support import small_audit, with_cluster
+from tests.support import EXAMPLE, REPO, audit_tree, run_cli, write_tree
+
+GOLDEN = REPO / "tests" / "golden" / "chat_backend_report.md"
+GOLDEN_DATE = "2026-01-15"
+SECTIONS = [
+    "# SSOT Compliance Audit Report",
+    "**Date:**",
+    "**Scope:**",
+    "## Executive Summary",
+    "## Detailed Compliance Analysis",
+    "## Import Pattern Compliance Analysis",
+    "## Critical SSOT Violations Assessment",
+    "## Recommendations",
+    "### Immediate Actions (Priority 1):",
+    "### Monitoring Actions (Priority 2):",
+    "### Future Enhancements (Priority 3):",
+    "## Conclusion",
+]
+
+
+def render(result: AuditResult, date: str = GOLDEN_DATE) -> str:
+    return MarkdownRenderer(date=date)(result)
+
+
+def example_report(tmp_path: Path) -> str:
+    # A copy outside the repository, so the report does not name this checkout's commit.
+    root = tmp_path / "chat_backend"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".ssot_audit_cache", "__pycache__"))
+    return render(audit_tree(root))
+
+
+def test_the_example_report_matches_the_golden_copy(tmp_path: Path) -> None:
+    """Regenerate deliberately with `UPDATE_GOLDEN=1 python -m pytest tests/test_markdown_report.py`."""
+    text = example_report(tmp_path)
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(text, encoding="utf-8", newline="\n")
+    assert GOLDEN.is_file(), "no golden report yet: run with UPDATE_GOLDEN=1"
+    assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_the_example_report_has_every_section_filled_from_findings(tmp_path: Path) -> None:
+    text = example_report(tmp_path)
+    positions = [text.find(heading) for heading in SECTIONS]
+    assert -1 not in positions, [h for h, p in zip(SECTIONS, positions) if p == -1]
+    assert positions == sorted(positions)
+    assert "OVERALL SSOT COMPLIANCE SCORE: " in text
+    assert re.search(r"`100 \* \(1 - \d+ weighted / \d+ imports\)`", text)
+    assert re.search(r"\*\*`chat_backend/[\w/]+\.py:\d+`\*\*", text), "no evidence with path:line"
+    assert "```python\n" in text
+    assert "`ssot-audit fix`" in text  # the relative imports the example plants
+    assert "Overall SSOT Compliance Score: " in text
+
+
+def test_the_same_audit_renders_the_same_bytes(tmp_path: Path) -> None:
+    result = with_cluster(small_audit(tmp_path))
+    assert render(result) == render(result)
+
+
+def test_scope_and_numbers_come_from_the_audit(tmp_path: Path) -> None:
+    result = small_audit(tmp_path)
+    text = render(result)
+    assert f"**Date:** {GOLDEN_DATE}  \n" in text
+    assert f"**Files:** {result.files_scanned} Python files, {result.lines_scanned} lines" in text
+    assert "`100 * (1 - 2 weighted / 5 imports)` = 60.0" in text
+    assert "**COMPLIANCE SCORE: 60.0/100 (FAIR)**" in text
+    assert "**Repository:**" not in text  # tmp_path is no git repository
+
+
+def test_scope_names_the_git_commit_and_branch(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"pkg/a.py": "from . import b\n", "pkg/b.py": "x = 1\n"})
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q", "-b", "trunk"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "one"], check=True)
+    commit = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    text = render(audit_tree(tmp_path))
+    assert f"**Repository:** commit `{commit[:12]}` on branch `trunk`  \n" in text
+    (tmp_path / "pkg" / "b.py").write_text("x = 2\n", encoding="utf-8")
+    assert "with uncommitted changes to tracked files" in render(audit_tree(tmp_path))
+
+
+def test_zero_critical_violations_only_when_there_are_none(tmp_path: Path) -> None:
+    result = small_audit(tmp_path)
+    assert "**STATUS: ZERO CRITICAL VIOLATIONS FOUND**" in render(result)
+    critical = Finding(
+        rule="SSOT101", name="relative-import", category="imports", severity=Severity.CRITICAL,
+        path="shop/views.py", span=Span(1, 1, 1, 24), message="a planted critical finding",
+    )
+    text = render(dataclasses.replace(result, findings=[*result.findings, critical]))
+    assert "ZERO CRITICAL" not in text
+    assert "**STATUS: 1 CRITICAL VIOLATION FOUND**" in text
+    assert "a planted critical finding" in text.split("## Critical SSOT Violations Assessment")[1]
+
+
+def test_code_with_backticks_cannot_break_its_fence(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"pkg/a.py": 'from . import b; DOC = "````"\n', "pkg/b.py": ""})
+    text = render(audit_tree(tmp_path, select=["SSOT101"]))
+    assert '`````python\nfrom . import b; DOC = "````"\n`````' in text
+    assert fence("a ``` b") == "````python\na ``` b\n````"
+    assert inline_code("x`y") == "``x`y``" and inline_code("`x") == "`` `x ``"
+
+
+def test_many_findings_collapse_into_a_details_table(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"pkg/a.py": "".join(f"from . import m{i}\n" for i in range(7))})
+    text = render(audit_tree(tmp_path, select=["SSOT101"]))
+    section = text.split("## Import Pattern Compliance Analysis")[1].split("## Critical")[0]
+    assert section.count("```python") == 3
+    details = section.split("<details>")[1].split("</details>")[0]
+    assert "<summary>4 more findings in this category</summary>" in details
+    assert details.count("| `pkg/a.py:") == 4
+
+
+def test_clusters_are_drawn_as_a_mermaid_diagram(tmp_path: Path) -> None:
+    result = with_cluster(small_audit(tmp_path))
+    from ssot_audit.categories import DUPLICATES
+    from ssot_audit.scoring import category_score
+
+    dupes = [f for f in result.findings if f.category == "duplicates"]
+    text = render(dataclasses.replace(result, categories=[category_score(DUPLICATES, dupes, 40), *result.categories]))
+    diagram = text.split("```mermaid\n")[1].split("```")[0]
+    assert 'subgraph g1["clone-1: 3 members"]' in diagram
+    assert 'c1_0["shop/a.py:3 slugify"]' in diagram
+    assert 'c1_0 -->|copy| c1_1["shop/b.py:10 slugify"]' in diagram
+    assert 'c1_0 -->|copy| c1_2["shop/c.py:20 slugify"]' in diagram
+
+
+def test_a_category_with_nothing_to_check_says_so_instead_of_100(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"pkg/a.py": "x = 1\n"})
+    text = render(audit_tree(tmp_path, select=["SSOT101"]))
+    assert "**COMPLIANCE SCORE: NOT SCORED** (nothing to check: no imports)" in text
+    assert "100.0/100" not in text.split("## Conclusion")[0].split("## Import Pattern")[1]
+    assert "No category had anything to check" in text
+
+
+def test_messages_are_escaped_but_keep_their_code_spans(tmp_path: Path) -> None:
+    result = small_audit(tmp_path)
+    odd = dataclasses.replace(result.findings[0], message="in __init__ use `a|b` <not html>", suppressed=False)
+    text = render(dataclasses.replace(result, findings=[odd, *result.findings[1:]]))
+    assert r"in \_\_init\_\_ use `a\|b` \<not html\>" in text
+
+
+def test_the_date_comes_from_the_option_or_source_date_epoch() -> None:
+    assert report_date("2026-03-04", {}) == "2026-03-04"
+    assert report_date(None, {"SOURCE_DATE_EPOCH": "86400"}) == "1970-01-02"
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        report_date("04/03/2026", {})
+
+
+def test_the_cli_writes_the_report_for_a_md_output(tmp_path: Path) -> None:
+    small_audit(tmp_path)
+    env_date = run_cli("audit", ".", "--no-cache", "-o", "audit.md", "--date", "2026-05-06", cwd=tmp_path)
+    assert env_date.returncode == 0, env_date.stderr
+    assert "**Date:** 2026-05-06" in (tmp_path / "audit.md").read_text(encoding="utf-8")
+
+
+def test_a_user_template_renders_with_the_documented_context(tmp_path: Path) -> None:
+    small_audit(tmp_path)
+    (tmp_path / "mine.md.j2").write_text(
+        "{{ report.title }}: {{ report.score_text }} on {{ report.date }}\n"
+        "{% for c in report.all_categories %}{{ c.title }} {{ c.checked }} {{ c.unit }}\n{% endfor %}"
+        "{{ result.files_scanned }} files\n",
+        encoding="utf-8",
+    )
+    done = run_cli("audit", ".", "--no-cache", "--select", "SSOT000,SSOT101,SSOT900", "--template", "mine.md.j2", "--date", "2026-05-06", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "SSOT Compliance Audit Report: 60.0/100 (FAIR) on 2026-05-06\nImport Pattern Compliance 5 imports\n5 files\n"
+
+
+def test_a_user_template_can_extend_the_built_in_report(tmp_path: Path) -> None:
+    small_audit(tmp_path)
+    (tmp_path / "mine.md.j2").write_text(
+        '{% extends "report.md.j2" %}{% block conclusion %}## Our verdict\n{{ report.verdict }}\n{% endblock %}',
+        encoding="utf-8",
+    )
+    done = run_cli("audit", ".", "--no-cache", "--select", "SSOT000,SSOT101,SSOT900", "--template", "mine.md.j2", "--format", "markdown", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "## Executive Summary" in done.stdout
+    assert done.stdout.endswith("## Our verdict\nFAIR SSOT COMPLIANCE\n")
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "problem"),
+    [
+        ("# ok\n{{ report.score }}\n{% for c in %}\n", 3, "template syntax error"),
+        ("# ok\n\n{{ report.no_such_fact }}\n", 3, "no_such_fact"),
+    ],
+)
+def test_a_broken_template_is_a_usage_error_naming_its_line(tmp_path: Path, source: str, line: int, problem: str) -> None:
+    small_audit(tmp_path)
+    (tmp_path / "bad.md.j2").write_text(source, encoding="utf-8")
+    done = run_cli("audit", ".", "--no-cache", "--select", "SSOT000,SSOT101,SSOT900", "--template", "bad.md.j2", cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"bad.md.j2:{line}:" in done.stderr and problem in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_template_errors_are_raised_as_template_errors(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError, match="no-such.j2"):
+        MarkdownRenderer(tmp_path / "no-such.j2")
+
+
+def test_a_bad_date_is_a_usage_error(tmp_path: Path) -> None:
+    small_audit(tmp_path)
+    done = run_cli("audit", ".", "--no-cache", "--format", "markdown", "--date", "tomorrow", cwd=tmp_path)
+    assert done.returncode == 2 and "--date tomorrow" in done.stderr
