@@ -119,3 +119,20 @@ def test_the_cli_writes_sarif_for_a_sarif_extension(tmp_path: Path) -> None:
     document = json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8"))
     validate(document)
     assert {r["ruleId"] for r in results_of(document)} == {"SSOT101"}
+
+
+def test_the_example_projects_sarif_validates_and_lists_every_rule(tmp_path: Path) -> None:
+    import shutil
+
+    from ssot_audit.plugins import Registry
+    from tests.support import EXAMPLE
+
+    root = tmp_path / "chat_backend"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".ssot_audit_cache", "__pycache__"))
+    document = sarif.sarif_dict(audit_tree(root))
+    validate(document)
+    driver = document["runs"][0]["tool"]["driver"]  # type: ignore[index]
+    assert [r["id"] for r in driver["rules"]] == [r.code for r in Registry.load().sorted()]
+    results = results_of(document)
+    assert {r["ruleId"] for r in results} >= {"SSOT101", "SSOT201", "SSOT301", "SSOT401"}
+    assert all(r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for r in results)  # type: ignore[index]
