@@ -7,7 +7,6 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pathspec
 import yaml
@@ -37,7 +36,7 @@ class FileSettings:
     respect_gitignore: bool = True
     cache_dir: str = DEFAULT_CACHE_DIR
     # Rule options, one table per rule, keyed by its code or name.
-    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rules: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,12 +79,18 @@ def find_config(start: Path) -> Path | None:
             if (folder / name).is_file():
                 return folder / name
         pyproject = folder / PYPROJECT
-        if pyproject.is_file() and "ssot-audit" in _read_toml(pyproject).get("tool", {}):
+        if pyproject.is_file() and _tool_table(_read_toml(pyproject)) is not None:
             return pyproject
     return None
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _tool_table(data: Mapping[str, object]) -> object:
+    """`[tool.ssot-audit]` of a parsed pyproject.toml, None when it has none."""
+    tool = data.get("tool")
+    return tool.get("ssot-audit") if isinstance(tool, dict) else None
+
+
+def _read_toml(path: Path) -> dict[str, object]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -93,13 +98,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read TOML: {exc}") from None
 
 
-def read_table(path: Path) -> Mapping[str, Any]:
+def read_table(path: Path) -> Mapping[str, object]:
     """The raw ssot-audit table of a config file."""
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found")
     if path.suffix == ".toml":
-        data: Any = _read_toml(path)
-        table = data.get("tool", {}).get("ssot-audit", {}) if path.name == PYPROJECT else data
+        data = _read_toml(path)
+        table = (_tool_table(data) or {}) if path.name == PYPROJECT else data
     else:
         try:
             table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -123,19 +128,16 @@ class Overrides:
 
 def load_config(registry: Registry, start: Path, explicit: Path | None = None, overrides: Overrides = Overrides()) -> Config:
     source = explicit if explicit is not None else find_config(start)
-    raw: Mapping[str, Any] = read_table(source) if source is not None else {}
+    raw: Mapping[str, object] = read_table(source) if source is not None else {}
     where = f"{source}" if source is not None else "config"
     settings = parse_options(FileSettings, raw, where, noun="key")
-    changes: dict[str, Any] = {}
-    if overrides.select:
-        changes["select"] = tuple(overrides.select)
-    if overrides.ignore:
-        changes["ignore"] = tuple(settings.ignore) + tuple(overrides.ignore)
-    if overrides.fail_under is not None:
-        changes["fail_under"] = overrides.fail_under
-    if overrides.extend_exclude:
-        changes["extend_exclude"] = tuple(settings.extend_exclude) + tuple(overrides.extend_exclude)
-    settings = dataclasses.replace(settings, **changes)
+    settings = dataclasses.replace(
+        settings,
+        select=tuple(overrides.select) if overrides.select else settings.select,
+        ignore=(*settings.ignore, *(overrides.ignore or ())),
+        fail_under=overrides.fail_under if overrides.fail_under is not None else settings.fail_under,
+        extend_exclude=(*settings.extend_exclude, *overrides.extend_exclude),
+    )
 
     _check_selectors(registry, settings.select, where, "select")
     _check_selectors(registry, settings.ignore, where, "ignore")

@@ -27,11 +27,14 @@ def finding_line(root: str, f: Finding) -> str:
     """`path:line:col: CODE [name] message`, as rich markup; editors and terminals link it."""
     location = f"{display_path(root, f.path)}:{f.line}:{f.span.column}:"
     state = " [yellow](new)[/yellow]" if f.baseline_state == NEW else ""
-    return f"[bold]{location}[/bold] [red]{f.rule}[/red] [dim]\\[{f.name}][/dim] {escape(f.message)}{state}"
+    return f"[bold]{escape(location)}[/bold] [red]{f.rule}[/red] [dim]\\[{f.name}][/dim] {escape(f.message)}{state}"
 
 
 def console_for(buffer: io.StringIO, color: bool) -> Console:
-    return Console(file=buffer, force_terminal=color, no_color=not color, width=110, highlight=False, soft_wrap=True)
+    # emoji=False: ":100:" in "detect.py:100:5:" must not become an emoji.
+    return Console(
+        file=buffer, force_terminal=color, no_color=not color, width=110, highlight=False, soft_wrap=True, emoji=False
+    )
 
 
 def render_findings(results: Sequence[AuditResult], color: bool = False) -> str:
