@@ -22,7 +22,7 @@ from ssot_audit.discovery import project_root
 from ssot_audit.engine import Engine, ProgressCallback
 from ssot_audit.fixes import plan_fixes
 from ssot_audit import baseline, check, gitdiff
-from ssot_audit.gate import failures, new_findings
+from ssot_audit.gate import failures, new_findings, plural
 from ssot_audit.model import AuditResult, Finding
 from ssot_audit.render.text import render_findings
 from ssot_audit.options import ConfigError
@@ -293,7 +293,7 @@ def check_files(
     if not quiet:
         found = sum(len(r.active_findings) for r in results)
         new = f" ({sum(new_findings(r) for r in results)} new)" if baseline_file is not None else ""
-        typer.echo(f"ssot-audit: {found} findings{new} in {len(given)} checked files", err=True)
+        typer.echo(f"ssot-audit: {plural(found, 'finding')}{new} in {plural(len(given), 'checked file')}", err=True)
     gate(reasons, quiet=True)
 
 

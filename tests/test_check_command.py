@@ -34,7 +34,7 @@ def test_only_the_given_files_are_reported_and_gate(repo: Path) -> None:
     assert finding_lines(done.stdout) == [
         "app/a.py:1:1: SSOT101 [relative-import] relative import of '.'; use 'from app import ...'"
     ]
-    assert "1 findings in 2 checked files" in done.stderr
+    assert "1 finding in 2 checked files" in done.stderr
     clean = run_cli("check", "app/c.py", "app/d.py", cwd=repo)
     assert clean.returncode == 0 and clean.stdout == ""
     assert run_cli("check", cwd=repo).returncode == 0  # nothing staged, nothing to check
