@@ -30,7 +30,9 @@ def check_type(value: object, tp: object, where: str) -> object:
     """Check value against a simple annotation; returns the value converted where lossless."""
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
-    if tp is typing.Any:
+    # `object` as `Any`: an unconstrained value, such as one rule option inside the `rules`
+    # table, which the rule's own Options dataclass checks afterwards.
+    if tp is typing.Any or tp is object:
         return value
     if origin in (typing.Union, types.UnionType):
         first_error: ConfigError | None = None
