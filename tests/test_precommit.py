@@ -1,0 +1,100 @@
+"""The real pre-commit framework running this checkout's hook (`.pre-commit-hooks.yaml`) in a
+temporary repository: a commit adding a relative import is refused, a clean one passes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.git_support import GIT_ENV, git, init_repo
+from tests.support import REPO
+
+BAD = "from . import models\n"
+GOOD = "from shop import models\n"
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # Hook environments are built once per module, outside the user's ~/.cache.
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def pre_commit(repo: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"},
+    )
+
+
+def commit(repo: Path, home: Path, message: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", "commit", "-m", message],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"},
+    )
+
+
+@pytest.fixture(scope="module")
+def head() -> str:
+    # The committed state of this checkout: try-repo and an installed hook then share one
+    # hook environment, where uncommitted changes would make try-repo build a new one each run.
+    return git(REPO, "rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    return init_repo(tmp_path / "shop-repo", {"shop/models.py": "User = object\n"})
+
+
+def test_the_hook_declaration_is_the_one_spec_names() -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    [hook] = hooks
+    assert hook["id"] == "ssot-audit" and hook["entry"] == "ssot-audit check"
+    assert hook["types"] == ["python"] and hook["require_serial"] is True and hook["language"] == "python"
+
+
+def test_try_repo_refuses_a_staged_relative_import(shop: Path, pre_commit_home: Path, head: str) -> None:
+    # try-repo builds a fresh hook environment on every run, so this is one run: a staged
+    # bad file next to a staged clean one.
+    (shop / "shop" / "api.py").write_text(BAD, encoding="utf-8")
+    (shop / "shop" / "views.py").write_text(GOOD, encoding="utf-8")
+    git(shop, "add", "shop/api.py", "shop/views.py")
+    refused = pre_commit(shop, pre_commit_home, "try-repo", str(REPO), "ssot-audit", "--ref", head)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "shop/api.py:1:1: SSOT101 [relative-import]" in refused.stdout
+    assert "shop/views.py" not in refused.stdout
+    assert "1 finding in 2 checked files" in refused.stdout
+
+
+def test_an_installed_hook_refuses_the_commit_and_prints_the_finding(shop: Path, pre_commit_home: Path, head: str) -> None:
+    config = {"repos": [{"repo": str(REPO), "rev": head, "hooks": [{"id": "ssot-audit"}]}]}
+    (shop / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    git(shop, "add", ".pre-commit-config.yaml")
+    installed = pre_commit(shop, pre_commit_home, "install")
+    assert installed.returncode == 0, installed.stderr
+    before = git(shop, "rev-parse", "HEAD")
+
+    (shop / "shop" / "api.py").write_text(BAD, encoding="utf-8")
+    git(shop, "add", "shop/api.py")
+    refused = commit(shop, pre_commit_home, "add a relative import")
+    assert refused.returncode != 0
+    assert "shop/api.py:1:1: SSOT101 [relative-import]" in refused.stdout + refused.stderr
+    assert git(shop, "rev-parse", "HEAD") == before
+
+    (shop / "shop" / "api.py").write_text(GOOD, encoding="utf-8")
+    git(shop, "add", "shop/api.py")
+    accepted = commit(shop, pre_commit_home, "add an absolute import")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert git(shop, "rev-parse", "HEAD") != before
