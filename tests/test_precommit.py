@@ -24,26 +24,18 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
+def run_in(repo: Path, home: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    """A command in the test repository, with its own hook store and no colour codes."""
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never", "NO_COLOR": "1"}
+    return subprocess.run(list(command), cwd=repo, capture_output=True, text=True, timeout=600, env=env)
+
+
 def pre_commit(repo: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pre_commit", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"},
-    )
+    return run_in(repo, home, sys.executable, "-m", "pre_commit", *args)
 
 
 def commit(repo: Path, home: Path, message: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "commit", "-m", message],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"},
-    )
+    return run_in(repo, home, "git", "commit", "-m", message)
 
 
 @pytest.fixture(scope="module")
