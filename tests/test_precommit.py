@@ -71,7 +71,9 @@ def test_try_repo_refuses_a_staged_relative_import(shop: Path, pre_commit_home: 
 
 
 def test_an_installed_hook_refuses_the_commit_and_prints_the_finding(shop: Path, pre_commit_home: Path, head: str) -> None:
-    config = {"repos": [{"repo": str(REPO), "rev": head, "hooks": [{"id": "ssot-audit"}]}]}
+    # The documented example, pointed at this checkout.
+    config = yaml.safe_load((REPO / "examples" / "ci" / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    config["repos"][0].update(repo=str(REPO), rev=head)
     (shop / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     git(shop, "add", ".pre-commit-config.yaml")
     installed = pre_commit(shop, pre_commit_home, "install")
@@ -90,3 +92,13 @@ def test_an_installed_hook_refuses_the_commit_and_prints_the_finding(shop: Path,
     accepted = commit(shop, pre_commit_home, "add an absolute import")
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert git(shop, "rev-parse", "HEAD") != before
+
+
+def test_the_ci_example_gates_and_uploads_the_sarif_it_writes() -> None:
+    workflow = yaml.safe_load((REPO / "examples" / "ci" / "ssot-audit.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["audit"]["steps"]
+    gate = next(step["run"].split() for step in steps if step.get("name") == "ssot-audit gate")
+    assert gate[:2] == ["ssot-audit", "audit"] and "--fail-under" in gate and "--baseline" in gate
+    written = [spec.split(":", 1)[1] for flag, spec in zip(gate, gate[1:]) if flag == "-o" and spec.startswith("sarif:")]
+    upload = next(step for step in steps if str(step.get("uses", "")).startswith("github/codeql-action/upload-sarif"))
+    assert written == [upload["with"]["sarif_file"]]
