@@ -1,0 +1,292 @@
+"""SSOT001 duplicate-implementation: functions, methods and classes that are copies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ssot_audit.categories import DUPLICATES
+from ssot_audit.clones.clusters import Member, choose_canonical, group_id
+from ssot_audit.clones.collector import DefinitionCollector
+from ssot_audit.clones.detect import EXACT, CloneIndex, Cluster, find_clusters
+from ssot_audit.clones.fingerprint import Definition, FileDefinitions
+from ssot_audit.clones.report import definition_finding
+from ssot_audit.model import Finding, Severity
+from ssot_audit.plugins import Invalid, ProjectRule, Valid
+from ssot_audit.project import Project
+
+
+@dataclass(frozen=True)
+class DuplicateImplementationOptions:
+    min_statements: int = field(
+        default=3,
+        metadata={
+            "doc": "Definitions with fewer statements (nested ones included) are never clones; statements "
+            "that are alike once names and literals are normalised count once, so a class of ten "
+            "`X = 'x'` constants or an `__init__` of `self.a = a` lines is not an implementation."
+        },
+    )
+    min_tokens: int = field(
+        default=30,
+        metadata={"doc": "Definitions with fewer syntax tokens (parameters and body) are never clones."},
+    )
+    similarity: float = field(
+        default=0.75,
+        metadata={
+            "doc": "Near-miss copies: how much of two definitions' token sequences (identifiers and "
+            "literals normalised) must match in order, from 0 to 1 (difflib's ratio)."
+        },
+    )
+
+
+def _eligible(definition: Definition, options: DuplicateImplementationOptions) -> bool:
+    return (
+        not definition.stub
+        and definition.distinct_statements >= options.min_statements
+        and definition.tokens >= max(1, options.min_tokens)
+    )
+
+
+def _relation(index: CloneIndex, member: Member, canonical: Member) -> str:
+    a, b = member.definition, canonical.definition
+    if a.exact == b.exact:
+        return "an exact copy"
+    if a.normalised == b.normalised:
+        return "a copy with renamed identifiers or changed literals"
+    return f"a near-miss copy ({index.similarity(member, canonical):.0%} similar)"
+
+
+def _where(member: Member) -> str:
+    return f"`{member.definition.qualname}` ({member.path}:{member.definition.line})"
+
+
+_A = "```python\n"
+_EXAMPLE = (
+    _A + "# shop/orders.py\n"
+    "def order_total(items):\n"
+    "    total = 0\n"
+    "    for item in items:\n"
+    "        total += item.price * item.quantity\n"
+    "    return round(total, 2)\n\n"
+    "# shop/invoices.py\n"
+    "def invoice_total(lines):\n"
+    "    amount = 0\n"
+    "    for line in lines:\n"
+    "        amount += line.price * line.quantity\n"
+    "    return round(amount, 2)\n```"
+)
+
+_SUM = (
+    "def {name}(items):\n"
+    "    total = 0\n"
+    "    for item in items:\n"
+    "        if item.active:\n"
+    "            total += item.price * item.quantity\n"
+    "    return round(total, 2)\n"
+)
+_SUM_RENAMED = (
+    "def {name}(lines):\n"
+    "    amount = 1\n"
+    "    for line in lines:\n"
+    "        if line.enabled:\n"
+    "            amount += line.cost * line.count\n"
+    "    return round(amount, 3)\n"
+)
+_PARSE = (
+    "def {name}(text):\n"
+    "    result = {{}}\n"
+    "    for raw in text.splitlines():\n"
+    "        raw = raw.strip()\n"
+    "        if not raw or raw.startswith('#'):\n"
+    "            continue\n"
+    "        key, _, value = raw.partition('=')\n"
+    "        result[key.strip()] = value.strip()\n"
+    "    return result\n"
+)
+_PARSE_EDITED = (
+    "def {name}(text):\n"
+    "    result = {{}}\n"
+    "    for raw in text.splitlines():\n"
+    "        raw = raw.strip()\n"
+    "        if not raw or raw.startswith(';'):\n"
+    "            continue\n"
+    "        key, _, value = raw.partition(':')\n"
+    "        result[key.strip()] = value.strip()\n"
+    "    log(len(result))\n"
+    "    return result\n"
+)
+_OTHER = (
+    "def {name}(path):\n"
+    "    with open(path) as handle:\n"
+    "        data = handle.read()\n"
+    "    if not data:\n"
+    "        raise ValueError(path)\n"
+    "    return data.split(',')\n"
+)
+
+
+class DuplicateImplementation(ProjectRule):
+    code = "SSOT001"
+    name = "duplicate-implementation"
+    category = DUPLICATES
+    severity = Severity.MEDIUM
+    summary = "Functions, methods or classes whose bodies are the same code; keep one and import it."
+    what = (
+        "Reports every member of a cluster of copies across the project: exact copies (Type-1, only layout, "
+        "comments and docstrings differ), copies with renamed identifiers or changed literals (Type-2), and "
+        "near-miss copies where statements were added, removed or edited (Type-3) above the `similarity` "
+        "threshold. All members of a cluster share a `group` id and list each other as related locations; "
+        "the message names the member to keep: the one whose module the rest of the project imports most, "
+        "then the oldest path by name.\n\n"
+        "Never reported: `@overload` stubs, abstract methods, bodies that are only `...`, `pass`, a docstring "
+        "or `raise NotImplementedError`, definitions under `min-statements`/`min-tokens` (trivial `__init__`, "
+        "`__repr__`, property getters), and one module's alternative definitions of one name (under "
+        "`if TYPE_CHECKING:`/`else:` or `try:`/`except ImportError:`, a property's getter and setter). "
+        "Methods of two copied classes are reported with their classes, not again on their own."
+    )
+    why = (
+        "Two copies of one implementation drift apart: a bug is fixed in one and lives on in the other, and "
+        "a reader cannot tell which copy is the truth. One implementation, imported wherever it is needed, "
+        "is the single source of truth."
+    )
+    example = _EXAMPLE
+    fix = (
+        "Keep the canonical member the message names, delete the others and import the canonical one in "
+        "their place (or call it from a thin wrapper when the names must stay). For near-miss copies, "
+        "move the difference into a parameter."
+    )
+    Options = DuplicateImplementationOptions
+    Collector = DefinitionCollector
+    VALID = (
+        Valid({"shop/orders.py": _SUM.format(name="order_total"), "shop/files.py": _OTHER.format(name="load")}),
+        Valid({"shop/a.py": _PARSE.format(name="parse"), "shop/b.py": _SUM.format(name="parse")}),
+        Valid(
+            {
+                "shop/api.py": "from typing import overload\n\n@overload\ndef get(x: int) -> int: ...\n"
+                "@overload\ndef get(x: str) -> str: ...\n",
+                "shop/other.py": "from typing import overload\n\n@overload\ndef get(x: int) -> int: ...\n"
+                "@overload\ndef get(x: str) -> str: ...\n",
+            }
+        ),
+        Valid(
+            {
+                "shop/base.py": "import abc\n\nclass Store(abc.ABC):\n    @abc.abstractmethod\n"
+                "    def load(self, key, default=None, *, strict=False, retries=3, timeout=1.0):\n"
+                "        x = key\n        y = default\n        return x or y\n",
+                "shop/cache.py": "import abc\n\nclass Cache(abc.ABC):\n    @abc.abstractmethod\n"
+                "    def load(self, key, default=None, *, strict=False, retries=3, timeout=1.0):\n"
+                "        x = key\n        y = default\n        return x or y\n",
+            }
+        ),
+        Valid(
+            {
+                "shop/a.py": "def hook(request, response, *args, **kwargs):\n    '''Subclasses do this.'''\n"
+                "    raise NotImplementedError('subclasses must implement hook()')\n",
+                "shop/b.py": "def hook(request, response, *args, **kwargs):\n    '''Subclasses do this.'''\n"
+                "    raise NotImplementedError('subclasses must implement hook()')\n",
+            }
+        ),
+        Valid(
+            {
+                "shop/a.py": "class Point:\n    def __init__(self, x, y):\n        self.x = x\n        self.y = y\n",
+                "shop/b.py": "class Pair:\n    def __init__(self, a, b):\n        self.a = a\n        self.b = b\n",
+            }
+        ),
+        Valid(
+            {
+                "shop/compat.py": "try:\n    from fastjson import dumps\nexcept ImportError:\n"
+                + "".join("    " + line + "\n" for line in _PARSE.format(name="dumps").splitlines())
+                + "else:\n"
+                + "".join("    " + line + "\n" for line in _PARSE.format(name="dumps").splitlines()),
+            }
+        ),
+        Valid(
+            {
+                "shop/__init__.py": "from shop.orders import order_total\n\n__all__ = ['order_total']\n",
+                "shop/orders.py": _SUM.format(name="order_total"),
+                "shop/sub/__init__.py": "from shop.orders import order_total\n\n__all__ = ['order_total']\n",
+            }
+        ),
+        Valid(
+            {"shop/a.py": _SUM.format(name="total"), "shop/b.py": _SUM.format(name="total")},
+            options={"min-statements": 8},
+        ),
+    )
+    INVALID = (
+        Invalid({"shop/a.py": _SUM.format(name="total"), "shop/b.py": _SUM.format(name="total")}, count=2, line=1),
+        Invalid(
+            {"shop/a.py": _SUM.format(name="order_total"), "shop/b.py": _SUM_RENAMED.format(name="invoice_total")},
+            count=2,
+        ),
+        Invalid(
+            {"shop/a.py": _PARSE.format(name="parse_ini"), "shop/b.py": _PARSE_EDITED.format(name="parse_conf")},
+            count=2,
+        ),
+        Invalid(
+            {
+                "shop/a.py": "class Cart:\n    def total(self, items):\n"
+                + "".join("    " + line + "\n" for line in _SUM.splitlines()[1:]),
+                "shop/b.py": "class Basket:\n    def total(self, items):\n"
+                + "".join("    " + line + "\n" for line in _SUM.splitlines()[1:]),
+            },
+            line=1,
+            count=2,
+        ),
+        Invalid(
+            {"shop/a.py": "import functools\n\n\n@functools.cache\n" + _PARSE.format(name="parse"), "shop/b.py": _PARSE.format(name="parse")},
+            line=5,
+        ),
+        Invalid({"shop/a.py": _SUM.format(name="total") + "\n\n" + _SUM.format(name="total_again")}, count=2),
+        Invalid(
+            {
+                "shop/a.py": _OTHER.format(name="load"),
+                "shop/b.py": _OTHER.format(name="read"),
+                "shop/c.py": _OTHER.format(name="fetch"),
+            },
+            count=3,
+        ),
+        Invalid(
+            {"shop/a.py": _SUM.format(name="total"), "shop/b.py": _SUM.format(name="total")},
+            options={"min-statements": 2, "min-tokens": 10, "similarity": 0.95},
+            count=2,
+        ),
+    )
+
+    def check(self, project: Project) -> Iterable[Finding]:
+        options = self.options if isinstance(self.options, DuplicateImplementationOptions) else DuplicateImplementationOptions()
+        files: dict[str, FileDefinitions] = {}
+        members: list[Member] = []
+        for facts in project.files:
+            found = facts.extras.get(self.code)
+            if not isinstance(found, FileDefinitions):
+                continue
+            files[facts.path] = found
+            for i, definition in enumerate(found.definitions):
+                if _eligible(definition, options):
+                    members.append(Member(facts.path, facts.module, i, definition))
+        self.checked = len(members)
+        index = CloneIndex(files, members)
+        findings: list[Finding] = []
+        for cluster in find_clusters(index, options.similarity):
+            findings.extend(self._report(index, cluster, project))
+        return findings
+
+    def _report(self, index: CloneIndex, cluster: Cluster, project: Project) -> Iterable[Finding]:
+        canonical = choose_canonical(cluster.members, project.importers)
+        group = group_id(self.code, cluster.members)
+        keep = canonical.member
+        for member in cluster.members:
+            others = [m for m in cluster.members if m is not member]
+            if member is keep:
+                kinds = {"exact copies" if cluster.kind == EXACT else "copies"}
+                message = (
+                    f"`{member.definition.qualname}` has {len(others)} {kinds.pop()} elsewhere "
+                    f"({', '.join(_where(m) for m in others)}); keep this one as the canonical "
+                    f"implementation ({canonical.reason}) and import it there"
+                )
+            else:
+                message = (
+                    f"`{member.definition.qualname}` is {_relation(index, member, keep)} of {_where(keep)}; "
+                    f"keep that one as the canonical implementation ({canonical.reason}) and import it here"
+                )
+            yield definition_finding(self, member, message, group, others)

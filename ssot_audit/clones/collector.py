@@ -1,0 +1,256 @@
+"""The per-file half of the clone engine: records every definition's token stream, lines and
+fingerprints during the one batched traversal of each file.
+
+Cost matters here, because every file of every audit pays it. The collector's visit
+"methods" are the bound `append` of one list, so visiting a node runs no Python code at all;
+`facts()` then walks that flat list once. Lines come from the same walk by counting the
+newlines seen before each definition (Newline nodes, multi-line strings, backslash
+continuations): exact, and measured several times cheaper than libcst's PositionProvider,
+which would cost every file a second traversal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import libcst as cst
+
+from ssot_audit.clones.fingerprint import (
+    Definition,
+    FileDefinitions,
+    exact_hash,
+    normalised_hash,
+)
+from ssot_audit.clones.minhash import SHINGLE, signature
+from ssot_audit.clones.similarity import distinct_statements
+from ssot_audit.clones.tokens import BLOCK_END, CODES, NAME, NUMBER, STRING, node_tables
+from ssot_audit.names import dotted_name
+from ssot_audit.plugins import FileContext, FileVisitor
+
+OVERLOAD_DECORATORS = frozenset({"overload"})
+ABSTRACT_DECORATORS = frozenset({"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"})
+
+
+_CHARS = tuple(chr(code) for code in range(256))
+
+
+def _newlines(text: str) -> int:
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _decorator_names(node: cst.FunctionDef | cst.ClassDef) -> set[str]:
+    names = set()
+    for decorator in node.decorators:
+        expr = decorator.decorator
+        dotted = dotted_name(expr.func if isinstance(expr, cst.Call) else expr)
+        if dotted:
+            names.add(dotted.rpartition(".")[2])
+    return names
+
+
+def docstring_of(node: cst.FunctionDef | cst.ClassDef) -> cst.Expr | None:
+    body = node.body
+    if not isinstance(body, cst.IndentedBlock) or not body.body:
+        return None
+    first = body.body[0]
+    if isinstance(first, cst.SimpleStatementLine) and len(first.body) == 1:
+        expr = first.body[0]
+        if isinstance(expr, cst.Expr) and isinstance(expr.value, (cst.SimpleString, cst.ConcatenatedString)):
+            return expr
+    return None
+
+
+def _is_stub_statement(stmt: cst.CSTNode) -> bool:
+    """`pass`, `...` or `raise NotImplementedError[(...)]`: a placeholder, not an implementation."""
+    if isinstance(stmt, cst.Pass):
+        return True
+    if isinstance(stmt, cst.Expr):
+        return isinstance(stmt.value, cst.Ellipsis)
+    if isinstance(stmt, cst.Raise) and stmt.exc is not None:
+        exc = stmt.exc.func if isinstance(stmt.exc, cst.Call) else stmt.exc
+        return dotted_name(exc) == "NotImplementedError"
+    return False
+
+
+def stub_reason(node: cst.FunctionDef | cst.ClassDef) -> str:
+    """Why a definition is never a clone: `@overload`, abstract, or a placeholder body."""
+    decorators = _decorator_names(node)
+    if decorators & OVERLOAD_DECORATORS:
+        return "overload"
+    if decorators & ABSTRACT_DECORATORS:
+        return "abstract"
+    body = node.body
+    statements: list[cst.CSTNode] = []
+    if isinstance(body, cst.SimpleStatementSuite):
+        statements = list(body.body)
+    else:
+        for line in body.body:
+            statements.extend(line.body if isinstance(line, cst.SimpleStatementLine) else [line])
+    docstring = docstring_of(node)
+    real = [s for s in statements if s is not docstring]
+    if isinstance(node, cst.ClassDef):
+        # An interface: a class of nothing but placeholders and abstract methods.
+        return "stub body" if all(_is_stub_statement(s) or _is_stub_method(s) for s in real) else ""
+    return "stub body" if all(_is_stub_statement(s) for s in real) else ""
+
+
+def _is_stub_method(stmt: cst.CSTNode) -> bool:
+    return isinstance(stmt, cst.FunctionDef) and bool(stub_reason(stmt))
+
+
+class _Open:
+    """A definition whose tokens are still being read."""
+
+    __slots__ = ("node", "index", "qualname", "kind", "line", "decorator_line", "parent", "start", "statements", "stub", "docstring")
+
+    def __init__(self, node: cst.FunctionDef | cst.ClassDef, index: int, qualname: str, kind: str, parent: int) -> None:
+        self.node = node
+        self.index = index
+        self.qualname = qualname
+        self.kind = kind
+        self.parent = parent
+        self.line = 0
+        self.decorator_line = 0
+        self.start = 0
+        self.statements = 0
+        self.stub = stub_reason(node)
+        self.docstring = docstring_of(node)
+
+
+class DefinitionCollector(FileVisitor):
+    """Collects FileDefinitions for one file. Takes no options: SSOT001 and SSOT002 share one
+    instance per file, and size thresholds are applied in the project phase."""
+
+    def __init__(self, context: FileContext, options: object = None) -> None:
+        super().__init__(context, options)
+        self.nodes: list[cst.CSTNode] = []
+
+    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
+        # Every node is appended as it is entered; definitions and indented blocks again as
+        # they are left, which is how facts() tells where they end.
+        append = self.nodes.append
+        names = [*CODES, "Name", "Integer", "Float", "Imaginary", "SimpleString", "FormattedStringText", "Newline"]
+        if "\\\n" in self.context.source or "\\\r" in self.context.source:
+            names.append("SimpleWhitespace")  # backslash continuations hold newlines
+        visitors: dict[str, Callable[[cst.CSTNode], None]] = {f"visit_{name}": append for name in names}
+        for name in ("FunctionDef", "ClassDef", "IndentedBlock"):
+            visitors[f"leave_{name}"] = append
+        return visitors
+
+    def facts(self) -> FileDefinitions:
+        return _read(self.nodes, self.context)
+
+
+def _read(nodes: list[cst.CSTNode], context: FileContext) -> FileDefinitions:
+    codes = bytearray()
+    exact: list[str] = []
+    stack: list[_Open] = []
+    blocks: list[cst.CSTNode] = []
+    expect_name: cst.CSTNode | None = None
+    expect_decorator: cst.CSTNode | None = None
+    skip: cst.CSTNode | None = None  # the docstring being passed over
+    line = 1
+    statements = 0
+    code_of, is_statement = node_tables()
+    chars = _CHARS
+    slots: list[Definition | None] = []
+
+    for node in nodes:
+        kind = type(node)
+        if kind is cst.Newline:
+            line += 1
+            continue
+        if kind is cst.SimpleWhitespace:
+            line += _newlines(node.value)  # type: ignore[attr-defined]
+            continue
+        if node is expect_decorator:
+            stack[-1].decorator_line = line
+            expect_decorator = None
+        if kind is cst.Name:
+            if node is expect_name:
+                stack[-1].line = line
+                stack[-1].start = len(codes)
+                stack[-1].statements = statements
+                expect_name = None
+                continue
+            codes.append(NAME)
+            exact.append(node.value)  # type: ignore[attr-defined]
+            continue
+        if kind is cst.SimpleString or kind is cst.FormattedStringText:
+            value: str = node.value  # type: ignore[attr-defined]
+            line += _newlines(value)
+            if skip is None:
+                codes.append(STRING)
+                exact.append(value)
+            continue
+        if kind is cst.Integer or kind is cst.Float or kind is cst.Imaginary:
+            codes.append(NUMBER)
+            exact.append(node.value)  # type: ignore[attr-defined]
+            continue
+        if kind is cst.IndentedBlock:
+            if blocks and blocks[-1] is node:
+                blocks.pop()
+                codes.append(BLOCK_END)
+                exact.append(chars[BLOCK_END])
+                continue
+            blocks.append(node)
+        elif kind is cst.FunctionDef or kind is cst.ClassDef:
+            if stack and stack[-1].node is node:
+                _close(stack.pop(), codes, exact, statements, line, context, slots)
+                continue
+            assert isinstance(node, (cst.FunctionDef, cst.ClassDef))
+            parent = stack[-1] if stack else None
+            qualname = f"{parent.qualname}.{node.name.value}" if parent else node.name.value
+            def_kind = "class" if kind is cst.ClassDef else ("method" if parent and parent.kind == "class" else "function")
+            opened = _Open(node, len(slots), qualname, def_kind, parent.index if parent else -1)
+            slots.append(None)
+            stack.append(opened)
+            expect_name = node.name
+            expect_decorator = node.decorators[0].decorator if node.decorators else None
+        elif kind is cst.Expr and stack and node is stack[-1].docstring:
+            skip = node
+            continue
+        if skip is not None:
+            if kind is cst.ConcatenatedString:
+                continue
+            skip = None
+        code = code_of[kind]
+        codes.append(code)
+        exact.append(chars[code])
+        if is_statement[kind]:
+            statements += 1
+    return FileDefinitions(bytes(codes), tuple(d for d in slots if d is not None))
+
+
+def _close(
+    opened: _Open,
+    codes: bytearray,
+    exact: list[str],
+    statements: int,
+    line: int,
+    context: FileContext,
+    slots: list[Definition | None],
+) -> None:
+    start, end = opened.start, len(codes)
+    stream = bytes(codes[start:end])
+    text = context.lines[opened.line - 1] if 0 < opened.line <= len(context.lines) else ""
+    indent = len(text) - len(text.lstrip())
+    slots[opened.index] = Definition(
+        qualname=opened.qualname,
+        kind=opened.kind,
+        line=opened.line,
+        column=indent + 1,
+        end_column=len(text.rstrip()) + 1,
+        end_line=max(opened.line, line - 1),
+        decorator_line=opened.decorator_line,
+        parent=opened.parent,
+        start=start,
+        end=end,
+        statements=statements - opened.statements,
+        distinct_statements=distinct_statements(stream),
+        exact=exact_hash(exact[start:end]),
+        normalised=normalised_hash(stream),
+        signature=signature(stream) if not opened.stub and len(stream) >= SHINGLE else b"",
+        stub=opened.stub,
+        text=text.strip(),
+    )

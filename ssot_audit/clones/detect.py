@@ -1,0 +1,113 @@
+"""Finds clone clusters among the definitions of a project, never comparing all pairs:
+identical normalised streams meet in a hash bucket, near-miss copies in an LSH band, and
+only those candidate pairs are verified."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ssot_audit.clones.clusters import Member, components
+from ssot_audit.clones.fingerprint import FileDefinitions
+from ssot_audit.clones.lsh import candidate_pairs
+from ssot_audit.clones.similarity import lines, similarity
+
+EXACT = "exact"
+RENAMED = "renamed"
+NEAR_MISS = "near-miss"
+
+
+@dataclass(frozen=True)
+class Cluster:
+    members: tuple[Member, ...]
+    kind: str  # EXACT, RENAMED or NEAR_MISS
+
+
+@dataclass
+class CloneIndex:
+    """Every eligible definition of the project, with the file facts it came from."""
+
+    files: dict[str, FileDefinitions]
+    members: list[Member]
+    _lines: dict[tuple[str, int], list[bytes]] = field(default_factory=dict)
+
+    def lines(self, member: Member) -> list[bytes]:
+        key = (member.path, member.index)
+        if key not in self._lines:
+            self._lines[key] = lines(self.files[member.path].stream(member.definition))
+        return self._lines[key]
+
+    def similarity(self, a: Member, b: Member, at_least: float = 0.0) -> float:
+        return similarity(self.lines(a), self.lines(b), at_least)
+
+    def never_clones(self, a: Member, b: Member) -> bool:
+        """One module defining one name twice (`if TYPE_CHECKING:`/`else:`, `try:`/`except
+        ImportError:`, a property's getter and setter) holds alternatives, not copies; and a
+        definition is never a copy of one it contains."""
+        if a.path != b.path:
+            return False
+        return a.definition.qualname == b.definition.qualname or self._encloses(a, b) or self._encloses(b, a)
+
+    def _encloses(self, outer: Member, inner: Member) -> bool:
+        definitions = self.files[inner.path].definitions
+        parent = inner.definition.parent
+        while parent >= 0:
+            if parent == outer.index:
+                return True
+            parent = definitions[parent].parent
+        return False
+
+
+def find_clusters(index: CloneIndex, similarity: float) -> list[Cluster]:
+    members = index.members
+    edges: list[tuple[int, int]] = []
+
+    by_stream: dict[bytes, list[int]] = {}
+    for i, m in enumerate(members):
+        by_stream.setdefault(m.definition.normalised, []).append(i)
+    for group in by_stream.values():
+        for i in group[1:]:
+            partner = next((j for j in group if j != i and not index.never_clones(members[i], members[j])), None)
+            if partner is not None:
+                edges.append((partner, i))
+
+    # One representative per normalised stream: its copies have the same tokens.
+    representatives = [group[0] for group in by_stream.values()]
+    signatures = [members[i].definition.signature for i in representatives]
+    for x, y in candidate_pairs(signatures):
+        a, b = members[representatives[x]], members[representatives[y]]
+        if index.never_clones(a, b):
+            continue
+        if index.similarity(a, b, similarity) >= similarity:
+            edges.append((representatives[x], representatives[y]))
+
+    clusters = []
+    for component in components(range(len(members)), edges):
+        chosen = tuple(members[i] for i in sorted(component))
+        clusters.append(Cluster(chosen, _kind(chosen)))
+    return _outermost(index, clusters)
+
+
+def _kind(members: Sequence[Member]) -> str:
+    if len({m.definition.exact for m in members}) == 1:
+        return EXACT
+    if len({m.definition.normalised for m in members}) == 1:
+        return RENAMED
+    return NEAR_MISS
+
+
+def _outermost(index: CloneIndex, clusters: list[Cluster]) -> list[Cluster]:
+    """Drop a cluster when each of its members sits inside a member of another cluster: the
+    methods of two copied classes are already reported with their classes."""
+    clustered = {(m.path, m.index) for c in clusters for m in c.members}
+
+    def inside_clustered(m: Member) -> bool:
+        definitions = index.files[m.path].definitions
+        parent = m.definition.parent
+        while parent >= 0:
+            if (m.path, parent) in clustered:
+                return True
+            parent = definitions[parent].parent
+        return False
+
+    return [c for c in clusters if not all(inside_clustered(m) for m in c.members)]

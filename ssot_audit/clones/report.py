@@ -1,0 +1,24 @@
+"""Findings about whole definitions that belong to a group (a clone cluster, a competing
+name): the location, the group's other members and the decorator line for suppressions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ssot_audit.clones.clusters import Member
+from ssot_audit.model import Finding, Location, Span
+from ssot_audit.plugins import Rule
+
+
+def definition_finding(rule: Rule, member: Member, message: str, group: str, others: Sequence[Member]) -> Finding:
+    d = member.definition
+    return rule.make_finding(
+        member.path,
+        Span(d.line, d.column, d.line, d.end_column),
+        message,
+        group=group,
+        related=sorted(Location(m.path, m.definition.line) for m in others),
+        suppress_lines=[d.decorator_line] if d.decorator_line else [],
+        scope=d.qualname,
+        code=d.text,
+    )
