@@ -63,6 +63,9 @@ class Finding:
     code: str = ""
     suppressed: bool = False
     baseline_state: str | None = None
+    # In a cluster (same `group`), the member the rule advises keeping; reports draw the
+    # others as its copies.
+    canonical: bool = False
 
     @property
     def line(self) -> int:

@@ -128,6 +128,18 @@ def test_many_findings_collapse_into_a_details_table(tmp_path: Path) -> None:
     assert details.count("| `pkg/a.py:") == 4
 
 
+def test_long_messages_are_cut_in_tables_but_whole_in_evidence(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"pkg/a.py": "".join(f"from . import m{i}\n" for i in range(4))})
+    result = audit_tree(tmp_path, select=["SSOT101"])
+    long = "x" * 400
+    findings = [dataclasses.replace(f, message=f"{long} {f.line}") for f in result.findings]
+    text = render(dataclasses.replace(result, findings=findings))
+    evidence, table = text.split("<details>")[0], text.split("<details>")[1].split("</details>")[0]
+    assert f"{long} 1" in evidence
+    row = next(line for line in table.splitlines() if line.startswith("| `pkg/a.py:4`"))
+    assert long not in row and "x…" in row and len(row) < 400
+
+
 def test_clusters_are_drawn_as_a_mermaid_diagram(tmp_path: Path) -> None:
     result = with_cluster(small_audit(tmp_path))
     from ssot_audit.categories import DUPLICATES
@@ -138,8 +150,23 @@ def test_clusters_are_drawn_as_a_mermaid_diagram(tmp_path: Path) -> None:
     diagram = text.split("```mermaid\n")[1].split("```")[0]
     assert 'subgraph g1["clone-1: 3 members"]' in diagram
     assert 'c1_0["shop/a.py:3 slugify"]' in diagram
-    assert 'c1_0 -->|copy| c1_1["shop/b.py:10 slugify"]' in diagram
-    assert 'c1_0 -->|copy| c1_2["shop/c.py:20 slugify"]' in diagram
+    # every member is flagged and none is marked canonical: no direction is claimed
+    assert 'c1_0 --- c1_1["shop/b.py:10 slugify"]' in diagram
+    assert 'c1_0 --- c1_2["shop/c.py:20 slugify"]' in diagram
+    assert "-->" not in diagram
+
+
+def test_the_cluster_member_the_rule_marks_canonical_is_drawn_first(tmp_path: Path) -> None:
+    result = with_cluster(small_audit(tmp_path))
+    from ssot_audit.categories import DUPLICATES
+    from ssot_audit.scoring import category_score
+
+    findings = [dataclasses.replace(f, canonical=f.path == "shop/b.py") for f in result.findings]
+    dupes = [f for f in findings if f.category == "duplicates"]
+    result = dataclasses.replace(result, findings=findings, categories=[category_score(DUPLICATES, dupes, 40)])
+    diagram = render(result).split("```mermaid\n")[1].split("```")[0]
+    assert 'c1_0["shop/b.py:10 slugify"]' in diagram
+    assert 'c1_0 -->|copy| c1_1["shop/a.py:3 slugify"]' in diagram
 
 
 def test_a_category_with_nothing_to_check_says_so_instead_of_100(tmp_path: Path) -> None:

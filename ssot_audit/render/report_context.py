@@ -27,6 +27,7 @@ from ssot_audit.model import (
 TOP_FINDINGS = 3  # per category, shown in full with their source; the rest go in a table
 MAX_TABLE_ROWS = 200  # a table longer than this helps nobody; JSON has them all
 MAX_DIAGRAM_CLUSTERS = 15
+MAX_DIAGRAM_COPIES = 8  # Mermaid on GitHub refuses very large graphs
 IMPORTS = "imports"
 SEVERITY_ORDER = {s: i for i, s in enumerate(reversed(list(Severity)))}  # critical first
 PRIORITY_TITLES = {
@@ -103,16 +104,27 @@ class ClusterMember:
 @dataclass(frozen=True)
 class Cluster:
     """Findings sharing a `group`, with the locations they list as related. The canonical
-    member is the one no finding flags, else the first by path and line."""
+    member is the one whose finding the rule marks canonical, else the one member no
+    finding flags; `directed` is False when neither says which to keep, and `canonical`
+    is then merely the first by path and line."""
 
     group: str
     rule: str
     canonical: ClusterMember
     copies: tuple[ClusterMember, ...]
+    directed: bool
 
     @property
     def size(self) -> int:
         return 1 + len(self.copies)
+
+    @property
+    def drawn_copies(self) -> tuple[ClusterMember, ...]:
+        return self.copies[:MAX_DIAGRAM_COPIES]
+
+    @property
+    def undrawn(self) -> int:
+        return max(0, len(self.copies) - MAX_DIAGRAM_COPIES)
 
 
 @dataclass(frozen=True)
@@ -139,6 +151,14 @@ class CategoryView:
     @property
     def score_text(self) -> str:
         return score_text(self.score, self.rating)
+
+    @property
+    def drawn_clusters(self) -> tuple[Cluster, ...]:
+        return self.clusters[:MAX_DIAGRAM_CLUSTERS]
+
+    @property
+    def undrawn_clusters(self) -> int:
+        return max(0, len(self.clusters) - MAX_DIAGRAM_CLUSTERS)
 
 
 @dataclass(frozen=True)
@@ -196,9 +216,6 @@ class Report:
     def score_text(self) -> str:
         return score_text(self.score, self.rating)
 
-    @property
-    def diagram_clusters(self) -> tuple[Cluster, ...]:
-        return self.clusters[:MAX_DIAGRAM_CLUSTERS]
 
 
 def importance(f: Finding) -> tuple[int, str, int, int, str, str]:
@@ -247,8 +264,10 @@ def clusters_of(findings: Iterable[Finding]) -> list[Cluster]:
         everyone = sorted(set(members) | mentioned[group])
         if len(everyone) < 2:
             continue
+        marked = [loc for loc in everyone if loc in members and members[loc].canonical]
         unflagged = [loc for loc in everyone if loc not in members]
-        canonical = unflagged[0] if unflagged else everyone[0]
+        known = marked if len(marked) == 1 else unflagged if len(unflagged) == 1 else []
+        canonical = (known or everyone)[0]
 
         def member(loc: Location) -> ClusterMember:
             found = members.get(loc)
@@ -256,7 +275,7 @@ def clusters_of(findings: Iterable[Finding]) -> list[Cluster]:
 
         rule = next(iter(members.values())).rule
         copies = tuple(member(loc) for loc in everyone if loc != canonical)
-        clusters.append(Cluster(group, rule, member(canonical), copies))
+        clusters.append(Cluster(group, rule, member(canonical), copies, directed=bool(known)))
     return sorted(clusters, key=lambda c: (-c.size, c.canonical.location, c.group))
 
 

@@ -20,6 +20,8 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/ssot-audit/"
 SOURCE_ROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "ssotAudit/v1"
+# A cluster of 100 copies would otherwise list 99 others in each of its 100 results.
+MAX_RELATED = 10
 LEVELS = {Severity.LOW: "note", Severity.MEDIUM: "warning", Severity.HIGH: "error", Severity.CRITICAL: "error"}
 
 Json = dict[str, object]
@@ -50,8 +52,10 @@ def message(finding: Finding) -> str:
     # `[text](id)` links a message to its relatedLocations; viewers render them as links.
     if not finding.related:
         return finding.message
-    links = ", ".join(f"[{r.path}:{r.line}]({i})" for i, r in enumerate(finding.related, start=1))
-    return f"{finding.message} (see also {links})"
+    shown = finding.related[:MAX_RELATED]
+    links = ", ".join(f"[{r.path}:{r.line}]({i})" for i, r in enumerate(shown, start=1))
+    more = len(finding.related) - len(shown)
+    return f"{finding.message} (see also {links}{f' and {more} more' if more else ''})"
 
 
 def rule_descriptor(rule: RuleInfo) -> Json:
@@ -81,7 +85,8 @@ def result_object(finding: Finding, rule_index: dict[str, int], occurrence: int)
     if finding.rule in rule_index:
         data["ruleIndex"] = rule_index[finding.rule]
     if finding.related:
-        data["relatedLocations"] = [related_location(i, r) for i, r in enumerate(finding.related, start=1)]
+        shown = finding.related[:MAX_RELATED]
+        data["relatedLocations"] = [related_location(i, r) for i, r in enumerate(shown, start=1)]
     if finding.suppressed:
         data["suppressions"] = [{"kind": "inSource", "justification": "suppression comment in the source"}]
     if finding.baseline_state is not None:
