@@ -136,3 +136,16 @@ def test_the_example_projects_sarif_validates_and_lists_every_rule(tmp_path: Pat
     results = results_of(document)
     assert {r["ruleId"] for r in results} >= {"SSOT101", "SSOT201", "SSOT301", "SSOT401"}
     assert all(r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for r in results)  # type: ignore[index]
+
+
+def test_a_large_cluster_lists_a_bounded_number_of_related_locations(tmp_path: Path) -> None:
+    from ssot_audit.model import Location
+    from tests.render_support import clone_finding
+
+    result = small_audit(tmp_path)
+    others = [Location(f"shop/m{i:02}.py", 1) for i in range(30)]
+    document = sarif.sarif_dict(dataclasses.replace(result, findings=[clone_finding("shop/a.py", 3, others)]))
+    validate(document)
+    (clone,) = results_of(document)
+    assert len(clone["relatedLocations"]) == sarif.MAX_RELATED  # type: ignore[arg-type]
+    assert clone["message"]["text"].endswith(f"and {30 - sarif.MAX_RELATED} more)")  # type: ignore[index]
