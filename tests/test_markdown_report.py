@@ -258,3 +258,32 @@ def test_docs_templates_names_only_facts_the_report_has(tmp_path: Path) -> None:
     report = MarkdownRenderer(date=GOLDEN_DATE).context(small_audit(tmp_path))["report"]
     missing = [name for name in documented if not hasattr(report, name)]
     assert not missing, f"docs/templates.md documents names the report lacks: {missing}"
+
+
+def test_the_report_states_what_changed_since_a_git_ref(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"pkg/a.py": "from . import b\nfrom . import c\n", "pkg/b.py": "", "pkg/c.py": ""})
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "one"], check=True)
+    (tmp_path / "pkg" / "a.py").write_text("from pkg import b\nfrom . import c\n", encoding="utf-8")
+    done = run_cli(
+        "audit", ".", "--no-cache", "--select", "SSOT101", "--diff-against", "main", "--format", "markdown", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    changes = done.stdout.split("## Changes Since `main`")[1].split("\n## ")[0]
+    assert "0 new findings, 1 eliminated" in changes
+    assert "| SSOT101 relative-import | 0 | 1 |" in changes
+    assert "**Since `main`**" in done.stdout
+
+
+def test_excerpts_are_dedented_and_cut_at_eight_lines() -> None:
+    from ssot_audit.excerpts import excerpt
+
+    lines = ["class A:", "    def f(self):", *[f"        x{i} = {i}" for i in range(12)]]
+    cut = excerpt(lines, 2, 14)
+    assert cut is not None and cut.start == 2 and cut.truncated
+    assert cut.lines[0] == "def f(self):" and cut.lines[1] == "    x0 = 0" and len(cut.lines) == 8
+    whole = excerpt(lines, 3, 3)
+    assert whole is not None and whole.lines == ("x0 = 0",) and not whole.truncated
+    assert excerpt(lines, 99, 99) is None
