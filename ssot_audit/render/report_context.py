@@ -167,6 +167,8 @@ class Recommendation:
     rule: RuleFacts
     text: str
     command: str | None
+    # True when the command fixes the findings; else it explains how to.
+    fixes: bool = False
 
 
 @dataclass(frozen=True)
@@ -346,11 +348,10 @@ def recommendations(categories: Sequence[CategoryView], other: Sequence[RuleFact
         )
         if facts.fixable and facts.fixable < facts.findings:
             text += f" {facts.fixable:,} of them are autofixable."
-        if facts.fixable:
-            command = facts.info.fix_command
+        if facts.fixable and facts.info.fix_command:
+            items.append(Recommendation(priority, facts, text, facts.info.fix_command, fixes=True))
         else:
-            command = f"ssot-audit rule {facts.info.code}"
-        items.append(Recommendation(priority, facts, text, command))
+            items.append(Recommendation(priority, facts, text, f"ssot-audit rule {facts.info.code}"))
     groups = []
     for priority, title in PRIORITY_TITLES.items():
         chosen = sorted((i for i in items if i.priority == priority), key=lambda i: (-i.rule.weighted, i.rule.info.code))
