@@ -20,6 +20,7 @@ from ssot_audit.clones.fingerprint import (
     FileDefinitions,
     exact_hash,
     normalised_hash,
+    pieces,
 )
 from ssot_audit.clones.minhash import SHINGLE, signature
 from ssot_audit.clones.similarity import distinct_statements
@@ -61,11 +62,11 @@ def docstring_of(node: cst.FunctionDef | cst.ClassDef) -> cst.Expr | None:
 
 
 def _is_stub_statement(stmt: cst.CSTNode) -> bool:
-    """`pass`, `...` or `raise NotImplementedError[(...)]`: a placeholder, not an implementation."""
+    """`pass`, `...`, a string or `raise NotImplementedError[(...)]`: a placeholder."""
     if isinstance(stmt, cst.Pass):
         return True
     if isinstance(stmt, cst.Expr):
-        return isinstance(stmt.value, cst.Ellipsis)
+        return isinstance(stmt.value, (cst.Ellipsis, cst.SimpleString, cst.ConcatenatedString))
     if isinstance(stmt, cst.Raise) and stmt.exc is not None:
         exc = stmt.exc.func if isinstance(stmt.exc, cst.Call) else stmt.exc
         return dotted_name(exc) == "NotImplementedError"
@@ -101,7 +102,10 @@ def _is_stub_method(stmt: cst.CSTNode) -> bool:
 class _Open:
     """A definition whose tokens are still being read."""
 
-    __slots__ = ("node", "index", "qualname", "kind", "line", "decorator_line", "parent", "start", "statements", "stub", "docstring")
+    __slots__ = (
+        "node", "index", "qualname", "kind", "line", "decorator_line", "parent", "start", "statements", "stub",
+        "docstring", "holes", "hole_statements",
+    )  # fmt: skip
 
     def __init__(self, node: cst.FunctionDef | cst.ClassDef, index: int, qualname: str, kind: str, parent: int) -> None:
         self.node = node
@@ -115,6 +119,8 @@ class _Open:
         self.statements = 0
         self.stub = stub_reason(node)
         self.docstring = docstring_of(node)
+        self.holes: list[tuple[int, int]] = []
+        self.hole_statements = 0
 
 
 class DefinitionCollector(FileVisitor):
@@ -196,7 +202,10 @@ def _read(nodes: list[cst.CSTNode], context: FileContext) -> FileDefinitions:
             blocks.append(node)
         elif kind is cst.FunctionDef or kind is cst.ClassDef:
             if stack and stack[-1].node is node:
-                _close(stack.pop(), codes, exact, statements, line, context, slots)
+                closed = stack.pop()
+                _close(closed, codes, exact, statements, line, context, slots)
+                if stack:
+                    _pass_holes_up(closed, stack[-1], len(codes), statements)
                 continue
             assert isinstance(node, (cst.FunctionDef, cst.ClassDef))
             parent = stack[-1] if stack else None
@@ -222,6 +231,15 @@ def _read(nodes: list[cst.CSTNode], context: FileContext) -> FileDefinitions:
     return FileDefinitions(bytes(codes), tuple(d for d in slots if d is not None))
 
 
+def _pass_holes_up(closed: _Open, parent: _Open, end: int, statements: int) -> None:
+    if closed.stub:
+        parent.holes.append((closed.start, end))
+        parent.hole_statements += statements - closed.statements
+    else:
+        parent.holes.extend(closed.holes)
+        parent.hole_statements += closed.hole_statements
+
+
 def _close(
     opened: _Open,
     codes: bytearray,
@@ -232,7 +250,9 @@ def _close(
     slots: list[Definition | None],
 ) -> None:
     start, end = opened.start, len(codes)
-    stream = bytes(codes[start:end])
+    kept = pieces(start, end, opened.holes)
+    stream = b"".join(codes[a:b] for a, b in kept)
+    written = [part for a, b in kept for part in exact[a:b]]
     text = context.lines[opened.line - 1] if 0 < opened.line <= len(context.lines) else ""
     indent = len(text) - len(text.lstrip())
     slots[opened.index] = Definition(
@@ -246,9 +266,10 @@ def _close(
         parent=opened.parent,
         start=start,
         end=end,
-        statements=statements - opened.statements,
+        holes=tuple(opened.holes),
+        statements=statements - opened.statements - opened.hole_statements,
         distinct_statements=distinct_statements(stream),
-        exact=exact_hash(exact[start:end]),
+        exact=exact_hash(written),
         normalised=normalised_hash(stream),
         signature=signature(stream) if not opened.stub and len(stream) >= SHINGLE else b"",
         stub=opened.stub,

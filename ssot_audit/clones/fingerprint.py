@@ -26,6 +26,9 @@ class Definition:
     # decorators or its own name, so a renamed copy is still a copy.
     start: int
     end: int
+    # Ranges inside start..end left out: nested placeholders (abstract methods, `...` stubs),
+    # so an interface's stubs never make two classes look alike.
+    holes: tuple[tuple[int, int], ...]
     statements: int
     # Statements that differ once names and literals are normalised: ten `X = "x"` lines
     # count once, so a table of constants is not mistaken for an implementation.
@@ -42,7 +45,7 @@ class Definition:
 
     @property
     def tokens(self) -> int:
-        return self.end - self.start
+        return self.end - self.start - sum(b - a for a, b in self.holes)
 
     @property
     def top_level(self) -> bool:
@@ -57,7 +60,19 @@ class FileDefinitions:
     definitions: tuple[Definition, ...]
 
     def stream(self, definition: Definition) -> bytes:
-        return self.tokens[definition.start : definition.end]
+        return b"".join(self.tokens[a:b] for a, b in pieces(definition.start, definition.end, definition.holes))
+
+
+def pieces(start: int, end: int, holes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ranges of start..end outside the holes (which lie inside it and never overlap)."""
+    out = []
+    for a, b in sorted(holes):
+        if a > start:
+            out.append((start, a))
+        start = max(start, b)
+    if end > start:
+        out.append((start, end))
+    return out
 
 
 def exact_hash(parts: Sequence[str]) -> bytes:

@@ -14,6 +14,8 @@ from collections import Counter
 from difflib import SequenceMatcher
 from functools import cache
 
+import libcst as cst
+
 from ssot_audit.clones.tokens import line_starts, node_tables
 
 
@@ -28,7 +30,8 @@ def lines(stream: bytes) -> list[bytes]:
 
 
 def distinct_statements(stream: bytes) -> int:
-    """How many different statements a stream holds (clauses and block ends aside)."""
+    """How many different statements a stream holds. Clauses, block ends and the `def`/`class`
+    lines of nested definitions are structure, not statements of their own."""
     statements = _statement_codes()
     return len({line for line in lines(stream) if line[0] in statements})
 
@@ -36,7 +39,8 @@ def distinct_statements(stream: bytes) -> int:
 @cache
 def _statement_codes() -> frozenset[int]:
     code_of, is_statement = node_tables()
-    return frozenset(code for t, code in code_of.items() if is_statement[t])
+    containers = (cst.FunctionDef, cst.ClassDef)
+    return frozenset(code for t, code in code_of.items() if is_statement[t] and t not in containers)
 
 
 def similarity(a: list[bytes], b: list[bytes], at_least: float = 0.0) -> float:

@@ -1,0 +1,184 @@
+"""SSOT001 through the real engine: planted clusters of every clone type, their members,
+group and canonical member, and look-alike code that must be left alone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from ssot_audit.model import Finding
+from tests.support import audit_tree, of_rule, write_config, write_tree
+
+SUM = (
+    "def {name}(items):\n"
+    "    total = 0\n"
+    "    for item in items:\n"
+    "        if item.discounted:\n"
+    "            total += item.price * (1 - item.rate)\n"
+    "        else:\n"
+    "            total += item.price\n"
+    "    return total\n"
+)
+RENAMED = SUM.replace("items", "lines").replace("item", "line").replace("total", "amount").replace("1 -", "2 -")
+NEAR = SUM.replace("    return total", "    log(total)\n    return total")
+OTHER = (
+    "def {name}(url):\n"
+    "    response = fetch(url, timeout=5)\n"
+    "    while response.status == 429:\n"
+    "        sleep(response.retry_after)\n"
+    "        response = fetch(url, timeout=5)\n"
+    "    return response.json()\n"
+)
+
+
+def audit(tmp_path: Path, files: Mapping[str, str], options: Mapping[str, object] | None = None) -> list[Finding]:
+    write_tree(tmp_path, dict(files))
+    write_config(tmp_path, rules={"SSOT001": dict(options)} if options else None)
+    return of_rule(audit_tree(tmp_path, select=["SSOT001"]), "SSOT001")
+
+
+def members(findings: list[Finding]) -> set[tuple[str, int]]:
+    return {(f.path, f.line) for f in findings}
+
+
+def test_exact_copies_form_one_cluster_and_the_most_imported_is_canonical(tmp_path: Path) -> None:
+    files = {
+        "shop/a.py": SUM.format(name="total"),
+        "shop/b.py": "import os\n\n" + SUM.format(name="total"),
+        "shop/core.py": SUM.format(name="total"),
+        "shop/x.py": "from shop.core import total\n",
+        "shop/y.py": "import shop.core\n",
+    }
+    found = audit(tmp_path, files)
+    assert members(found) == {("shop/a.py", 1), ("shop/b.py", 3), ("shop/core.py", 1)}
+    assert len({f.group for f in found}) == 1 and found[0].group
+    for f in found:
+        assert "shop/core.py:1" in f.message or f.path == "shop/core.py"
+        assert {(r.path, r.line) for r in f.related} == members(found) - {(f.path, f.line)}
+    canonical = next(f for f in found if f.path == "shop/core.py")
+    assert "keep this one" in canonical.message and "imported by 2 project modules" in canonical.message
+    assert all("an exact copy" in f.message for f in found if f is not canonical)
+
+
+def test_tie_break_is_the_oldest_path_by_name(tmp_path: Path) -> None:
+    found = audit(tmp_path, {"shop/zeta.py": SUM.format(name="t"), "shop/alpha.py": SUM.format(name="t")})
+    canonical = [f for f in found if "keep this one" in f.message]
+    assert [f.path for f in canonical] == ["shop/alpha.py"] and "oldest path" in canonical[0].message
+
+
+def test_renamed_copy_is_type_2(tmp_path: Path) -> None:
+    found = audit(tmp_path, {"shop/a.py": SUM.format(name="order_total"), "shop/b.py": RENAMED.format(name="invoice_total")})
+    assert members(found) == {("shop/a.py", 1), ("shop/b.py", 1)}
+    assert "renamed identifiers or changed literals" in next(f for f in found if f.path == "shop/b.py").message
+
+
+def test_near_miss_copy_is_type_3_and_the_threshold_decides(tmp_path: Path) -> None:
+    files = {"shop/a.py": SUM.format(name="total"), "shop/b.py": NEAR.format(name="total")}
+    found = audit(tmp_path, files)
+    assert members(found) == {("shop/a.py", 1), ("shop/b.py", 1)}
+    assert "near-miss copy" in next(f for f in found if f.path == "shop/b.py").message
+    assert audit(tmp_path, files, {"similarity": 0.99}) == []
+
+
+def test_unrelated_code_of_the_same_size_is_left_alone(tmp_path: Path) -> None:
+    assert audit(tmp_path, {"shop/a.py": SUM.format(name="total"), "shop/b.py": OTHER.format(name="load")}) == []
+
+
+def test_copied_classes_are_reported_once_not_again_per_method(tmp_path: Path) -> None:
+    klass = "class {name}:\n" + "".join("    " + line + "\n" for line in (SUM + "\n" + OTHER).format(name="m").splitlines()).replace("(items)", "(self, items)").replace("m(path)", "n(self, path)")
+    found = audit(tmp_path, {"shop/a.py": klass.format(name="Cart"), "shop/b.py": klass.format(name="Basket")})
+    assert members(found) == {("shop/a.py", 1), ("shop/b.py", 1)}
+
+
+def test_suppression_on_the_first_decorator_silences_the_finding(tmp_path: Path) -> None:
+    files = {
+        "shop/a.py": "import functools\n\n\n@functools.cache  # ssot: ignore[SSOT001]\n" + SUM.format(name="total"),
+        "shop/b.py": SUM.format(name="total"),
+    }
+    write_tree(tmp_path, files)
+    found = of_rule(audit_tree(tmp_path, select=["SSOT001"]), "SSOT001", include_suppressed=True)
+    decorated = next(f for f in found if f.path == "shop/a.py")
+    assert decorated.line == 5 and decorated.suppressed
+    assert not next(f for f in found if f.path == "shop/b.py").suppressed
+
+
+def test_group_id_is_stable_when_unrelated_files_change(tmp_path: Path) -> None:
+    files = {"shop/a.py": SUM.format(name="total"), "shop/b.py": SUM.format(name="total")}
+    first = {f.group for f in audit(tmp_path / "one", files)}
+    second = {f.group for f in audit(tmp_path / "two", {**files, "shop/aa.py": OTHER.format(name="x")})}
+    assert first == second and len(first) == 1
+
+
+def test_checked_counts_the_definitions_compared(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"shop/a.py": SUM.format(name="total") + "\n\ndef tiny():\n    return 1\n", "shop/b.py": OTHER.format(name="x")})
+    result = audit_tree(tmp_path, select=["SSOT001"])
+    duplicates = next(c for c in result.categories if c.category.id == "duplicates")
+    assert duplicates.checked == 2
+
+
+# -- not clones ---------------------------------------------------------------------------
+
+
+def _twice(tmp_path: Path, source: str, options: Mapping[str, object] | None = None) -> list[Finding]:
+    return audit(tmp_path, {"shop/a.py": source, "shop/b.py": source}, options)
+
+
+def test_overload_stubs_are_not_clones(tmp_path: Path) -> None:
+    source = "from typing import overload\n\n" + "".join(
+        f"@overload\ndef get(key: {t}, default: {t} | None = None, *, strict: bool = False) -> {t}: ...\n" for t in ("int", "str", "bytes")
+    )
+    assert _twice(tmp_path, source, {"min-statements": 1, "min-tokens": 5}) == []
+
+
+def test_abstract_methods_are_not_clones(tmp_path: Path) -> None:
+    method = "".join("    " + line + "\n" for line in SUM.format(name="total").replace("(items)", "(self, items)").splitlines())
+    source = "import abc\n\nclass Base(abc.ABC):\n    x = 1\n\n    @abc.abstractmethod\n" + method
+    assert _twice(tmp_path, source) == []
+
+
+def test_placeholder_bodies_are_not_clones(tmp_path: Path) -> None:
+    for body in ("...", "pass", "'''Only a docstring.'''", "raise NotImplementedError", "raise NotImplementedError('subclass')"):
+        source = f"def hook(request, response, *args, timeout=None, retries=3, **kwargs):\n    '''Doc.'''\n    {body}\n"
+        assert _twice(tmp_path / body[:5], source, {"min-statements": 1, "min-tokens": 1}) == [], body
+
+
+def test_small_bodies_are_not_clones(tmp_path: Path) -> None:
+    small = (
+        "    def __init__(self, x, y):\n        self.x = x\n        self.y = y\n\n"
+        "    def __repr__(self):\n        return f'{type(self).__name__}({self.x}, {self.y})'\n\n"
+        "    @property\n    def norm(self):\n        return (self.x ** 2 + self.y ** 2) ** 0.5\n"
+    )
+    a = "class Point:\n" + small + "".join("    " + line + "\n" for line in SUM.format(name="total").replace("(items)", "(self, items)").splitlines())
+    b = "class Size:\n" + small + "".join("    " + line + "\n" for line in OTHER.format(name="load").replace("(path)", "(self, path)").splitlines())
+    assert audit(tmp_path, {"shop/a.py": a, "shop/b.py": b}) == []
+    assert audit(tmp_path / "big", {"shop/a.py": SUM.format(name="t"), "shop/b.py": SUM.format(name="t")}, {"min-tokens": 500}) == []
+
+
+def test_reexporting_init_files_are_not_clones(tmp_path: Path) -> None:
+    init = "from shop.orders import total\nfrom shop.files import load\n\n__all__ = ['total', 'load']\n"
+    files = {"shop/__init__.py": init, "shop/sub/__init__.py": init, "shop/orders.py": SUM.format(name="total"), "shop/files.py": OTHER.format(name="load")}
+    assert audit(tmp_path, files) == []
+
+
+def test_type_checking_and_import_error_alternatives_are_not_clones(tmp_path: Path) -> None:
+    indented = "".join("    " + line + "\n" for line in SUM.format(name="total").splitlines())
+    source = (
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n" + indented + "else:\n" + indented
+        + "try:\n    from fast import load\nexcept ImportError:\n" + "".join("    " + line + "\n" for line in OTHER.format(name="load").splitlines())
+        + "else:\n" + "".join("    " + line + "\n" for line in OTHER.format(name="load").splitlines())
+    )
+    assert audit(tmp_path, {"shop/compat.py": source}) == []
+
+
+def test_constant_tables_are_not_implementations(tmp_path: Path) -> None:
+    # Django's core.checks.Tags and postgres RangeOperators were once reported as copies.
+    tags = "class Tags:\n    '''Built-in tags.'''\n" + "".join(f"    tag{i} = 'tag{i}'\n" for i in range(12))
+    operators = "class RangeOperators:\n" + "".join(f"    OP{i} = '{'<>'[i % 2] * (i + 1)}'\n" for i in range(10))
+    assert audit(tmp_path, {"shop/checks.py": tags, "shop/ranges.py": operators}) == []
+
+
+def test_keyword_defaulting_inits_are_not_implementations(tmp_path: Path) -> None:
+    # Django's NullBooleanField.__init__ and OrderWrt.__init__ were once reported as copies.
+    a = "class NullBoolean(Field):\n    def __init__(self, *args, **kwargs):\n        kwargs['null'] = True\n        kwargs['blank'] = True\n        super().__init__(*args, **kwargs)\n"
+    b = "class OrderWrt(Field):\n    def __init__(self, *args, **kwargs):\n        kwargs['name'] = '_order'\n        kwargs['editable'] = False\n        super().__init__(*args, **kwargs)\n"
+    assert audit(tmp_path, {"shop/fields.py": a, "shop/proxy.py": b}) == []
