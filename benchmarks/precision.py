@@ -95,8 +95,8 @@ def print_samples(console: Console, runs: Sequence[PackageRun], codes: Sequence[
             picked = sample(run.findings[code], size, seed, run.package, code)
             console.rule(f"{code} in {run.package}: {len(picked)} of {len(run.findings[code])}")
             for number, finding in enumerate(picked, 1):
-                console.print(f"{number:2d}. {finding.path}:{finding.line}:{finding.span.column} {finding.message}", markup=False, highlight=False)
-                console.print(f"      | {source_line(run.root, finding)}", markup=False, highlight=False)
+                console.print(f"{number:2d}. {finding.path}:{finding.line}:{finding.span.column} {finding.message}", markup=False, highlight=False, emoji=False)
+                console.print(f"      | {source_line(run.root, finding)}", markup=False, highlight=False, emoji=False)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -9,7 +9,7 @@ import libcst as cst
 
 from ssot_audit.categories import CANONICAL
 from ssot_audit.model import Severity
-from ssot_audit.names import dotted_name
+from ssot_audit.names import dotted_name, import_bindings
 from ssot_audit.places import Places
 from ssot_audit.plugins import FileContext, FileRule, Invalid, Valid
 
@@ -125,6 +125,7 @@ class CanonicalBypass(FileRule):
         ),
         Invalid("import os.path\n\nX = os.environ['X']\n", options=ENVIRONMENT, line=3),
         Invalid("import os\n\nget = lambda key: os.environ[key]\n", options=ENVIRONMENT, line=3),
+        Invalid("def home():\n    return environ['HOME']\n\nfrom os import environ\n", options=ENVIRONMENT, line=2),
         Invalid("import os\n\nclass Settings:\n    def debug(self):\n        return os.getenv('DEBUG')\n", options=ENVIRONMENT, line=5),
     )
 
@@ -141,9 +142,30 @@ class CanonicalBypass(FileRule):
         # of other objects); visited after their parent, so their parent marks them.
         self.not_uses: set[cst.CSTNode] = set()
         self.in_import = 0
+        self._heads: set[str] | None = None
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
         return self.context.qualified_name(node)
+
+    def leads_to_api(self, qualified: str) -> bool:
+        """Whether a name bound to `qualified` can reach a configured API (`os` -> `os.environ`)."""
+        return any(qualified == api or qualified.startswith(api + ".") or api.startswith(qualified + ".") for api in self.apis)
+
+    @property
+    def heads(self) -> set[str]:
+        """Names that an import binds to an API or to what holds it: only a Name or chain
+        starting with one of these can be a use, so every other name costs one set lookup.
+        Module-level imports are all known up front; function-level ones join as the
+        traversal meets them, before the uses that follow them."""
+        if self._heads is None:
+            self._heads = {local for local, q in self.context.names.bindings.items() if self.leads_to_api(q)}
+        return self._heads
+
+    def note_import(self, node: cst.Import | cst.ImportFrom) -> None:
+        self.in_import += 1
+        if self.apis:
+            bound = import_bindings(node, self.context.module_name, self.context.is_package)
+            self.heads.update(local for local, qualified in bound if self.leads_to_api(qualified))
 
     def api_of(self, node: cst.BaseExpression) -> str | None:
         """The configured API that node is, or is under (`os.environ.get` -> `os.environ`)."""
@@ -158,7 +180,7 @@ class CanonicalBypass(FileRule):
     # -- uses -----------------------------------------------------------------------------
 
     def visit_Name(self, node: cst.Name) -> None:
-        if not self.apis or self.in_import or node in self.not_uses:
+        if not self.apis or self.in_import or node.value not in self.heads or node in self.not_uses:
             return
         api = self.api_of(node)
         if api is not None:
@@ -168,6 +190,11 @@ class CanonicalBypass(FileRule):
         if not self.apis or self.in_import:
             return
         self.not_uses.add(node.attr)
+        head = node.value
+        while isinstance(head, cst.Attribute):
+            head = head.value
+        if not isinstance(head, cst.Name) or head.value not in self.heads:
+            return
         # Report the shortest chain that is the API: `os.environ` in `os.environ.get`, once.
         api = self.api_of(node)
         if api is not None and self.api_of(node.value) is None:
@@ -195,13 +222,13 @@ class CanonicalBypass(FileRule):
     # -- names that are not uses ------------------------------------------------------------
 
     def visit_Import(self, node: cst.Import) -> None:
-        self.in_import += 1
+        self.note_import(node)
 
     def leave_Import(self, original_node: cst.Import) -> None:
         self.in_import -= 1
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self.in_import += 1
+        self.note_import(node)
 
     def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
         self.in_import -= 1

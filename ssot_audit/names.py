@@ -14,7 +14,7 @@ rule actually asks about; `python -m benchmarks.name_resolution` measures the di
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import libcst as cst
 
@@ -50,6 +50,31 @@ def resolve_relative(module: str, is_package: bool, level: int, target: str | No
     if target:
         base = base + target.split(".")
     return ".".join(base) or None
+
+
+def import_bindings(node: cst.Import | cst.ImportFrom, module_name: str = "", is_package: bool = False) -> Iterator[tuple[str, str]]:
+    """(local name, qualified name) for each name an import binds: `import a.b` binds `a`,
+    `import a.b as c` binds `c` -> `a.b`, `from .m import x as y` binds `y` -> `pkg.m.x`."""
+    if isinstance(node, cst.Import):
+        for alias in node.names:
+            full = dotted_name(alias.name) or ""
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                yield alias.asname.name.value, full
+            else:
+                head = full.split(".")[0]
+                yield head, head
+        return
+    base = dotted_name(node.module) if node.module is not None else None
+    if node.relative:
+        base = resolve_relative(module_name, is_package, len(node.relative), base)
+    if base is None or isinstance(node.names, cst.ImportStar):
+        return
+    for alias in node.names:
+        name = dotted_name(alias.name) or ""
+        local = name
+        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            local = alias.asname.name.value
+        yield local, f"{base}.{name}"
 
 
 def _target_names(node: cst.BaseExpression) -> Iterable[str]:
@@ -169,26 +194,8 @@ class ImportTable:
         self.shadowed.add(name)
 
     def add(self, node: cst.Import | cst.ImportFrom) -> None:
-        if isinstance(node, cst.Import):
-            for alias in node.names:
-                full = dotted_name(alias.name) or ""
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    self._bind(alias.asname.name.value, full)
-                else:
-                    head = full.split(".")[0]
-                    self._bind(head, head)
-            return
-        base = dotted_name(node.module) if node.module is not None else None
-        if node.relative:
-            base = resolve_relative(self.module_name, self.is_package, len(node.relative), base)
-        if base is None or isinstance(node.names, cst.ImportStar):
-            return
-        for alias in node.names:
-            name = dotted_name(alias.name) or ""
-            local = name
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                local = alias.asname.name.value
-            self._bind(local, f"{base}.{name}")
+        for local, qualified in import_bindings(node, self.module_name, self.is_package):
+            self._bind(local, qualified)
 
     def _bind(self, local: str, qualified: str) -> None:
         self.bindings[local] = qualified
