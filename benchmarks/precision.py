@@ -27,6 +27,7 @@ from ssot_audit.config import Overrides, load_config
 from ssot_audit.engine import Engine, default_jobs
 from ssot_audit.model import Finding
 from ssot_audit.plugins import Registry
+from ssot_audit.rule_info import is_configured
 
 DEFAULT_CODES = ("SSOT201", "SSOT202", "SSOT301", "SSOT401", "SSOT501")
 
@@ -37,6 +38,7 @@ class PackageRun:
     root: Path
     findings: dict[str, list[Finding]]
     suppressed: dict[str, int]
+    configured: dict[str, bool]
 
 
 def default_codes(registry: Registry) -> list[str]:
@@ -56,7 +58,8 @@ def run_package(registry: Registry, package: str, codes: Sequence[str], config: 
             suppressed[finding.rule] += 1
         else:
             findings[finding.rule].append(finding)
-    return PackageRun(package, root, findings, suppressed)
+    configured = {code: is_configured(registry.rules[code], settings.rule_options[code]) for code in codes}
+    return PackageRun(package, root, findings, suppressed, configured)
 
 
 def sample(findings: Sequence[Finding], size: int, seed: int, package: str, code: str) -> list[Finding]:
@@ -84,7 +87,7 @@ def print_counts(console: Console, runs: Sequence[PackageRun], codes: Sequence[s
     for run in runs:
         table.add_column(run.package, justify="right")
     for code in codes:
-        cells = [f"{len(r.findings[code])} ({r.suppressed[code]})" for r in runs]
+        cells = [f"{len(r.findings[code])} ({r.suppressed[code]})" if r.configured[code] else "not configured" for r in runs]
         table.add_row(code, *cells)
     console.print(table)
 

@@ -275,5 +275,6 @@ class AnyUsage(FileRule):
         if self.file_allowed or self.allow.has_name(".".join([self.context.module_name, *self.context.scope])):
             return
         written = dotted_name(found) or "Any"
-        where = " in a string annotation" if at is not found else ""
-        self.report(at, f"'{written}' is typing.Any{where}; name the real type (a dataclass, TypedDict, Protocol, TypeVar or object)")
+        what = "typing.Any" if written in ANY or written == "Any" else f"typing.Any (as '{written}')"
+        where = "a string annotation" if at is not found else "an annotation"
+        self.report(at, f"{what} in {where}; name the real type (a dataclass, TypedDict, Protocol, TypeVar or object)")
