@@ -222,7 +222,9 @@ class Engine:
             configured = any(is_configured(r, self.config.rule_options[r.code]) for r in rules)
             in_category = [f for f in findings if f.category == category.id]
             total = sum(checked.get(r.code, 0) for r in rules)
-            scores.append(category_score(category, in_category, total, configured))
+            units = {r.unit or category.unit for r in rules}
+            unit = units.pop() if len(units) == 1 else "items"  # a sum of unlike counts
+            scores.append(category_score(category, in_category, total, configured, unit))
         score = overall(scores, self.config.settings.weights)
         return AuditResult(
             root=root,

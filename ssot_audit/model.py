@@ -122,6 +122,9 @@ class CategoryScore:
     weighted: int
     checked: int
     formula: str
+    # What the checked items are ("imports"); "items" when the category's rules count
+    # different things (classes and dataclass fields).
+    unit: str = ""
 
 
 @dataclass

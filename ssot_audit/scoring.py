@@ -24,21 +24,24 @@ def weighted(findings: Iterable[Finding]) -> int:
     return sum(f.severity.weight for f in findings if not f.suppressed)
 
 
-def category_score(category: Category, findings: Sequence[Finding], checked: int, configured: bool = True) -> CategoryScore:
+def category_score(
+    category: Category, findings: Sequence[Finding], checked: int, configured: bool = True, unit: str | None = None
+) -> CategoryScore:
     """100 * (1 - weighted findings / items checked), floored at 0, rounded to 0.1.
 
     A density, so a codebase twice the size with twice the findings scores the same, and
     one more finding can only lower it. No score at all (None) when the category's rules
     are not configured or found nothing to check: 100 would claim a compliance never seen."""
+    unit = unit or category.unit
     active = [f for f in findings if not f.suppressed]
     weight = weighted(active)
     if not configured:
-        return CategoryScore(category, None, None, len(active), weight, checked, NOT_CONFIGURED)
+        return CategoryScore(category, None, None, len(active), weight, checked, NOT_CONFIGURED, unit)
     if checked <= 0:
-        return CategoryScore(category, None, None, len(active), weight, 0, f"nothing to check: no {category.unit}")
+        return CategoryScore(category, None, None, len(active), weight, 0, f"nothing to check: no {unit}", unit)
     score = round(100.0 * max(0.0, 1.0 - weight / checked), 1)
-    formula = f"100 * (1 - {weight} weighted / {checked} {category.unit})"
-    return CategoryScore(category, score, rating(score), len(active), weight, checked, formula)
+    formula = f"100 * (1 - {weight} weighted / {checked} {unit})"
+    return CategoryScore(category, score, rating(score), len(active), weight, checked, formula, unit)
 
 
 def overall(scores: Iterable[CategoryScore], weights: Mapping[str, float]) -> float:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ssot_audit.model import Category, CategoryScore, Finding, Severity, Span
 from ssot_audit.scoring import category_score, overall, rating
+from tests.support import audit_tree, write_tree
 
 IMPORTS = Category("imports", "Import Pattern Compliance", "imports")
 CATEGORIES = [Category(f"c{i}", f"Category {i}", "items") for i in range(6)]
@@ -109,3 +112,11 @@ def test_equal_weights_make_overall_the_plain_mean(scores: list[CategoryScore]) 
     counted = [c.score for c in scores if c.score is not None]
     if counted:
         assert abs(overall(scores, {}) - sum(counted) / len(counted)) <= 0.05 + 1e-9
+
+
+def test_a_category_whose_rules_count_unlike_things_counts_items(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"pkg/a.py": "from dataclasses import dataclass\n\n@dataclass\nclass A:\n    x: int = 1\n    y: int = 2\n"})
+    (mixed,) = [c for c in audit_tree(tmp_path, select=["SSOT201", "SSOT202"]).categories if c.category.id == "dataclasses"]
+    assert mixed.unit == "items"
+    assert mixed.formula.endswith(f"/ {mixed.checked} items)")
+    assert audit_tree(tmp_path, select=["SSOT201"]).categories[0].unit == "classes"

@@ -317,7 +317,7 @@ def category_view(result: AuditResult, score: CategoryScore, weight: float, find
         findings=score.findings,
         weighted=score.weighted,
         checked=score.checked,
-        unit=score.category.unit,
+        unit=score.unit or score.category.unit,
         weight=weight,
         rules=facts,
         strengths=strengths,
