@@ -143,6 +143,8 @@ class CategoryView:
     rules: tuple[RuleFacts, ...]
     strengths: tuple[str, ...]
     areas: tuple[str, ...]
+    # Rules that found nothing to check: neither a strength nor a problem.
+    unchecked: tuple[str, ...]
     top: tuple[FindingView, ...]
     rest: tuple[FindingView, ...]
     rest_omitted: int
@@ -303,7 +305,9 @@ def category_view(result: AuditResult, score: CategoryScore, weight: float, find
     strengths = tuple(r.statement for r in facts if r.clean) + tuple(
         s for s in (spared_files(r, result.files_scanned) for r in facts) if s is not None
     )
-    areas = tuple(r.statement for r in facts if not r.clean)
+    idle = {r.info.code for r in facts if r.info.configured and r.info.checked == 0 and r.findings == 0}
+    areas = tuple(r.statement for r in facts if not r.clean and r.info.code not in idle)
+    unchecked = tuple(r.statement for r in facts if r.info.code in idle)
     active = sorted((f for f in findings if not f.suppressed), key=importance)
     shown = [view(result, f) for f in active]
     rest = shown[TOP_FINDINGS:]
@@ -322,6 +326,7 @@ def category_view(result: AuditResult, score: CategoryScore, weight: float, find
         rules=facts,
         strengths=strengths,
         areas=areas,
+        unchecked=unchecked,
         top=tuple(shown[:TOP_FINDINGS]),
         rest=tuple(rest[:MAX_TABLE_ROWS]),
         rest_omitted=max(0, len(rest) - MAX_TABLE_ROWS),
@@ -406,17 +411,27 @@ def conclusion(report_score: str, categories: Sequence[CategoryView], active: Se
     scored = [c for c in categories if c.score is not None]
     if not scored:
         return "No category had anything to check; the audit found nothing to score."
-    weakest = min(scored, key=lambda c: (c.score or 0.0, c.id))
-    strongest = max(scored, key=lambda c: (c.score or 0.0, c.id))
     text = f"The overall score is {report_score}, the weighted mean of {plural(len(scored), 'scored categories')}."
-    if weakest is not strongest:
-        text += (
-            f" The strongest category is {strongest.title} at {strongest.score_text};"
-            f" the weakest is {weakest.title} at {weakest.score_text} with {plural(weakest.findings, 'findings')}."
-        )
+    best = max(c.score or 0.0 for c in scored)
+    worst = min(c.score or 0.0 for c in scored)
+    if best != worst:
+        top = [c for c in scored if c.score == best]
+        bottom = [c for c in scored if c.score == worst]
+        weakest = _standing(bottom, "weakest")
+        text += f" {_standing(top, 'strongest')}; {weakest[0].lower()}{weakest[1:]}."
     if not active:
         text += " The audit found no finding to act on."
     return text
+
+
+def _standing(tied: Sequence[CategoryView], which: str) -> str:
+    """`The strongest category is X at 97.0/100 (EXCELLENT) with 2 findings`, or, for a tie,
+    `The strongest categories, at 100.0/100 (EXCELLENT), are X and Y`."""
+    if len(tied) == 1:
+        c = tied[0]
+        return f"The {which} category is {c.title} at {c.score_text} with {plural(c.findings, 'findings')}"
+    names = ", ".join(c.title for c in tied[:-1]) + f" and {tied[-1].title}"
+    return f"The {which} categories, at {tied[0].score_text}, are {names}"
 
 
 def build(result: AuditResult, date: str, title: str = "SSOT Compliance Audit Report") -> Report:
