@@ -175,6 +175,10 @@ def test_a_category_with_nothing_to_check_says_so_instead_of_100(tmp_path: Path)
     assert "**COMPLIANCE SCORE: NOT SCORED** (nothing to check: no imports)" in text
     assert "100.0/100" not in text.split("## Conclusion")[0].split("## Import Pattern")[1]
     assert "No category had anything to check" in text
+    section = text.split("## Import Pattern Compliance Analysis")[1].split("\n---")[0]
+    areas, unchecked = section.split("### ⚠️ Areas to Address:")[1].split("### ℹ️ Not Checked:")
+    assert "- None: no finding in this category." in areas
+    assert "**relative-import** (`SSOT101`) found nothing to check: no imports" in unchecked
 
 
 def test_messages_are_escaped_but_keep_their_code_spans(tmp_path: Path) -> None:
