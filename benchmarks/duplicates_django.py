@@ -1,0 +1,245 @@
+"""How fast and how good is the clone engine on real code? (SSOT001/SSOT002 on Django)
+
+    python -m benchmarks.duplicates_django [--version 5.2.19] [--jobs N] [--no-pylint]
+                                           [--sample 20 --seed 1] [--positions]
+
+Downloads Django's wheel from PyPI into a temporary folder (benchmarks/realcode.py), audits
+it cold (no cache) with every registered rule and prints: the time of the per-file phase,
+the time of the duplicate phase (SSOT001 and SSOT002 over the cached facts), peak memory of
+this process and of the largest worker, and the cluster count by kind.
+
+Then it runs `pylint --disable=all --enable=duplicate-code` on the same tree and prints its
+time and how many of its reported blocks lie inside a function or class body, and how many
+of those our clusters cover (every copy of the block lies inside a member of one cluster),
+overall and for blocks of 6 statements or more (counted with Python's `ast`), listing the
+big ones missed. pylint is not a dependency of ssot-audit:
+`pip install pylint` first, or pass --no-pylint.
+
+--sample N prints N clusters drawn at random (with --seed), with the first lines of each
+member, for reading by hand. --positions compares, file by file without worker processes,
+the cost of the traversal alone, with the definition collector (which counts lines itself),
+and with libcst's PositionProvider resolved instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import random
+import re
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from benchmarks.realcode import fetch
+from ssot_audit.clones.collector import DefinitionCollector
+from ssot_audit.clones.fingerprint import FileDefinitions
+from ssot_audit.config import Overrides, load_config
+from ssot_audit.engine import Engine, default_jobs
+from ssot_audit.facts import CoreFacts
+from ssot_audit.model import AuditStats, FileFacts, Finding
+from ssot_audit.plugins import FileContext, ProjectRule, Registry
+from ssot_audit.project import Project
+
+DUPLICATE_RULES = ("SSOT001", "SSOT002")
+BIG_BLOCK = 6
+_BLOCK_LINE = re.compile(r"^==(?P<module>[\w.]+):\[(?P<start>\d+):(?P<end>\d+)\]")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One place of a pylint duplicate-code report: module and 1-based inclusive lines."""
+
+    module: str
+    first: int
+    last: int
+
+
+def per_file_phase(engine: Engine, folder: Path) -> tuple[list[FileFacts], float]:
+    files = engine.discover([folder], folder)
+    start = time.perf_counter()
+    facts = engine._per_file_phase(files, AuditStats())  # the engine's own phase, timed alone
+    return facts, time.perf_counter() - start
+
+
+def duplicate_phase(registry: Registry, engine: Engine, folder: Path, facts: list[FileFacts]) -> tuple[list[Finding], float]:
+    start = time.perf_counter()
+    project = Project(str(folder), facts)
+    findings: list[Finding] = []
+    for code in DUPLICATE_RULES:
+        rule_class = registry.rules[code]
+        assert issubclass(rule_class, ProjectRule)
+        findings.extend(rule_class(engine.config.rule_options[code]).check(project))
+    return findings, time.perf_counter() - start
+
+
+def clusters_of(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.rule == "SSOT001" and finding.group:
+            groups.setdefault(finding.group, []).append(finding)
+    return groups
+
+
+def kind_of(members: Sequence[Finding]) -> str:
+    copies = [f.message for f in members if "keep this one" not in f.message]
+    if all(" is an exact copy " in m for m in copies):
+        return "exact"
+    if all(" is an exact copy " in m or "renamed identifiers" in m for m in copies):
+        return "renamed"
+    return "near-miss"
+
+
+def run_pylint(folder: Path) -> tuple[list[list[Block]], float]:
+    command = [sys.executable, "-m", "pylint", "--disable=all", "--enable=duplicate-code", "--jobs=1", folder.name]
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=folder.parent, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    return parse_pylint(done.stdout), elapsed
+
+
+def parse_pylint(report: str) -> list[list[Block]]:
+    """The places of each R0801 report: `==module:[start:end]` lines, 0-based, end-exclusive."""
+    blocks: list[list[Block]] = []
+    current: list[Block] = []
+    for line in report.splitlines():
+        match = _BLOCK_LINE.match(line)
+        if match:
+            module = match["module"].removesuffix(".__init__")  # pylint names a package by its __init__
+            current.append(Block(module, int(match["start"]) + 1, int(match["end"])))
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def statements_in(block: Block, folder: Path, facts: dict[str, FileFacts], trees: dict[str, ast.Module]) -> int:
+    """Statements wholly inside the block's lines (pylint counts lines; the issue counts
+    statements). Python's own parser is used here only to count, never in the auditor."""
+    file = facts.get(block.module)
+    if file is None:
+        return 0
+    if file.path not in trees:
+        trees[file.path] = ast.parse((folder / file.path).read_text(encoding="utf-8"))
+    return sum(
+        1
+        for node in ast.walk(trees[file.path])
+        if isinstance(node, ast.stmt) and block.first <= node.lineno and (node.end_lineno or node.lineno) <= block.last
+    )
+
+
+def coverage(blocks: list[list[Block]], folder: Path, facts: list[FileFacts], groups: dict[str, list[Finding]]) -> list[list[Block]]:
+    """Prints how many pylint blocks inside a body our clusters cover; returns the big ones missed."""
+    by_module = {f.module: f for f in facts}
+    clustered = {(f.path, f.line): group for group, members in groups.items() for f in members}
+    trees: dict[str, ast.Module] = {}
+
+    def places(block: Block) -> tuple[bool, set[str]]:
+        """Whether the block lies inside a definition's body, and the clusters of those around it."""
+        file = by_module.get(block.module)
+        found = file.extras.get("SSOT001") if file else None
+        if file is None or not isinstance(found, FileDefinitions):
+            return False, set()
+        around = [d for d in found.definitions if d.line < block.first and block.last <= d.end_line]
+        groups_around = {clustered[(file.path, d.line)] for d in around if (file.path, d.line) in clustered}
+        return bool(around), groups_around
+
+    missed: list[list[Block]] = []
+    for label, wanted in (("all", 0), (f">= {BIG_BLOCK} statements", BIG_BLOCK)):
+        chosen = [b for b in blocks if min(statements_in(p, folder, by_module, trees) for p in b) >= wanted]
+        inside = covered = 0
+        for block in chosen:
+            seen = [places(place) for place in block]
+            if all(is_inside for is_inside, _ in seen):
+                inside += 1
+                if set.intersection(*(groups for _, groups in seen)):
+                    covered += 1
+                elif wanted:
+                    missed.append(block)
+        print(f"pylint blocks ({label}): {len(chosen)}; inside a function/class body: {inside}; covered by our clusters: {covered}")
+    return missed
+
+
+def sample(groups: dict[str, list[Finding]], folder: Path, count: int, seed: int) -> None:
+    rng = random.Random(seed)
+    for group in rng.sample(sorted(groups), min(count, len(groups))):
+        members = groups[group]
+        print(f"\n=== {group} ({kind_of(members)}, {len(members)} members)")
+        for finding in members[:3]:
+            print(f"--- {finding.path}:{finding.line} {finding.scope}")
+            lines = (folder / finding.path).read_text(encoding="utf-8").splitlines()
+            print("\n".join(lines[finding.line - 1 : finding.line + 11]))
+
+
+def positions(folder: Path) -> None:
+    sources = [p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.py"))]
+
+    def timed(mode: str) -> float:
+        total = 0.0
+        for source in sources:
+            start = time.perf_counter()
+            wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
+            context = FileContext("m.py", "m", False, source, wrapper)
+            collector = DefinitionCollector(context)
+            wrapper.visit_batched([CoreFacts(context), collector] if mode == "collector" else [CoreFacts(context)])
+            if mode == "collector":
+                collector.facts()
+            elif mode == "positions":
+                wrapper.resolve(PositionProvider)
+            total += time.perf_counter() - start
+        return total
+
+    for mode in ("traversal", "collector", "positions"):
+        print(f"positions: {len(sources)} files, {mode:>10}: {timed(mode):6.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", default=None)
+    parser.add_argument("--jobs", type=int, default=default_jobs())
+    parser.add_argument("--no-pylint", action="store_true")
+    parser.add_argument("--sample", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--positions", action="store_true")
+    args = parser.parse_args()
+
+    folder = fetch("django", args.version)
+    registry = Registry.load()
+    config = load_config(registry, folder, None, Overrides())
+    engine = Engine(registry, config, jobs=args.jobs, use_cache=False)
+    facts, per_file = per_file_phase(engine, folder)
+    findings, duplicates = duplicate_phase(registry, engine, folder, facts)
+    groups = clusters_of(findings)
+    kinds: dict[str, int] = {}
+    for members in groups.values():
+        kinds[kind_of(members)] = kinds.get(kind_of(members), 0) + 1
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"django at {folder}: {len(facts)} files, {sum(f.lines for f in facts)} lines, --jobs {args.jobs}")
+    print(f"per-file phase (cold, all rules): {per_file:.2f} s")
+    print(f"duplicate phase (SSOT001 + SSOT002): {duplicates:.2f} s = {100 * duplicates / per_file:.1f}% of the per-file phase")
+    print(f"peak memory: {own:.0f} MiB this process, {worker:.0f} MiB the largest worker")
+    print(f"SSOT001 clusters: {len(groups)} ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), findings: {sum(map(len, groups.values()))}")
+    print(f"SSOT002 findings: {sum(1 for f in findings if f.rule == 'SSOT002')}")
+    if not args.no_pylint:
+        blocks, seconds = run_pylint(folder)
+        print(f"pylint duplicate-code: {seconds:.2f} s, {len(blocks)} blocks")
+        for block in coverage(blocks, folder, facts, groups):
+            print("  missed: " + "  ".join(f"{b.module}:{b.first}-{b.last}" for b in block))
+    if args.sample:
+        sample(groups, folder, args.sample, args.seed)
+    if args.positions:
+        positions(folder)
+
+
+if __name__ == "__main__":
+    main()
