@@ -246,6 +246,9 @@ def test_a_broken_template_is_a_usage_error_naming_its_line(tmp_path: Path, sour
 def test_template_errors_are_raised_as_template_errors(tmp_path: Path) -> None:
     with pytest.raises(TemplateError, match="no-such.j2"):
         MarkdownRenderer(tmp_path / "no-such.j2")
+    (tmp_path / "latin.j2").write_bytes(b"caf\xe9 {{ report.score }}\n")
+    with pytest.raises(TemplateError, match="latin.j2: not UTF-8"):
+        MarkdownRenderer(tmp_path / "latin.j2")
 
 
 def test_a_bad_date_is_a_usage_error(tmp_path: Path) -> None:

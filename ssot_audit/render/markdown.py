@@ -123,7 +123,12 @@ def environment(extra_folder: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        fence=fence, excerpt=fence_excerpt, code=inline_code, md=escape, message=message, mermaid=mermaid_label,
+        code=inline_code,
+        excerpt=fence_excerpt,
+        fence=fence,
+        md=escape,
+        mermaid=mermaid_label,
+        message=message,
         num=number,
         plural=report_context.plural,
     )
@@ -159,6 +164,8 @@ class MarkdownRenderer:
                 self._template = self._env.template_class.from_code(self._env, code, self._env.make_globals(None))
         except OSError as exc:
             raise TemplateError(f"--template {self.template_file}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise TemplateError(f"--template {self.template_file}: not UTF-8 text") from None
         except jinja2.TemplateSyntaxError as exc:
             name = exc.filename or str(self.template_file or exc.name or REPORT_TEMPLATE)
             raise TemplateError(f"{name}:{exc.lineno}: template syntax error: {exc.message}") from None
