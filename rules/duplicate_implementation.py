@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ssot_audit.categories import DUPLICATES
@@ -267,7 +267,10 @@ class DuplicateImplementation(ProjectRule):
         self.checked = len(members)
         index = CloneIndex(files, members)
         findings: list[Finding] = []
-        for cluster in find_clusters(index, options.similarity):
+        def canonical(members: Sequence[Member]) -> Member:
+            return choose_canonical(members, project.importers).member
+
+        for cluster in find_clusters(index, options.similarity, canonical):
             findings.extend(self._report(index, cluster, project))
         return findings
 

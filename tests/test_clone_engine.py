@@ -8,7 +8,7 @@ import pickle
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ssot_audit.clones.clusters import Member, choose_canonical, components, group_id
+from ssot_audit.clones.clusters import Member, choose_canonical, components, group_id, match_graph
 from ssot_audit.clones.collector import DefinitionCollector
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.lsh import candidate_pairs
@@ -131,7 +131,7 @@ def test_lsh_links_identical_signatures_without_all_pairs() -> None:
     other = collect("def f(p):\n    with open(p) as h:\n        for line in h:\n            yield line.split(',')\n").definitions[0].signature
     pairs = candidate_pairs([sig] * 50 + [other])
     assert all(50 not in pair for pair in pairs)
-    assert len(components(range(51), pairs)) == 1  # the 50 copies, linked
+    assert len(components(match_graph(pairs))) == 1  # the 50 copies, linked
     assert len(pairs) <= 2 * 50  # spanning links per bucket, not 50 * 49 / 2
 
 

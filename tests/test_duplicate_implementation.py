@@ -182,3 +182,16 @@ def test_keyword_defaulting_inits_are_not_implementations(tmp_path: Path) -> Non
     a = "class NullBoolean(Field):\n    def __init__(self, *args, **kwargs):\n        kwargs['null'] = True\n        kwargs['blank'] = True\n        super().__init__(*args, **kwargs)\n"
     b = "class OrderWrt(Field):\n    def __init__(self, *args, **kwargs):\n        kwargs['name'] = '_order'\n        kwargs['editable'] = False\n        super().__init__(*args, **kwargs)\n"
     assert audit(tmp_path, {"shop/fields.py": a, "shop/proxy.py": b}) == []
+
+
+def test_every_member_is_a_copy_of_the_canonical_not_of_a_chain(tmp_path: Path) -> None:
+    # a ~ b (86%) and b ~ c (81%), but a and c are only 67% alike: c is not a copy of a.
+    a = "def f(rows):\n    out = []\n    for row in rows:\n        if row.ok:\n            out.append(row.value)\n    out.sort()\n    return out\n"
+    b = a.replace("    out.sort()\n", "    out.sort()\n    seen = set(out)\n    log(seen)\n")
+    c = b.replace("    log(seen)\n", "    log(seen)\n    while len(out) > limit:\n        out.pop()\n    notify(out, seen)\n")
+    found = audit(tmp_path, {"shop/a.py": a, "shop/b.py": b, "shop/c.py": c})
+    assert members(found) == {("shop/a.py", 1), ("shop/b.py", 1)}
+    # With b the most imported, both others are copies of it.
+    found = audit(tmp_path / "hub", {"shop/a.py": a, "shop/b.py": b, "shop/c.py": c, "shop/use.py": "import shop.b\n"})
+    assert members(found) == {("shop/a.py", 1), ("shop/b.py", 1), ("shop/c.py", 1)}
+    assert all("shop/b.py:1" in f.message for f in found if f.path != "shop/b.py")

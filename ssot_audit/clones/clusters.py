@@ -29,12 +29,16 @@ class Member:
         return f"{self.module}.{self.definition.qualname}" if self.module else self.definition.qualname
 
 
-def components(nodes: Iterable[T], edges: Iterable[tuple[T, T]]) -> list[set[T]]:
-    """Groups of two or more nodes linked directly or through other nodes."""
+def match_graph(edges: Iterable[tuple[T, T]]) -> nx.Graph[T]:
     graph: nx.Graph[T] = nx.Graph()
-    graph.add_nodes_from(nodes)
     graph.add_edges_from(edges)
-    return [set(c) for c in nx.connected_components(graph) if len(c) > 1]
+    return graph
+
+
+def components(graph: nx.Graph[T], within: Iterable[T] | None = None) -> list[set[T]]:
+    """Groups of two or more nodes linked directly or through other nodes (of `within`)."""
+    view = graph if within is None else graph.subgraph(within)
+    return [set(c) for c in nx.connected_components(view) if len(c) > 1]
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ only those candidate pairs are verified."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ssot_audit.clones.clusters import Member, components
+from ssot_audit.clones.clusters import Member, components, match_graph
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.lsh import candidate_pairs
 from ssot_audit.clones.similarity import lines, similarity
@@ -58,7 +58,9 @@ class CloneIndex:
         return False
 
 
-def find_clusters(index: CloneIndex, similarity: float) -> list[Cluster]:
+def find_clusters(index: CloneIndex, similarity: float, canonical: Callable[[Sequence[Member]], Member]) -> list[Cluster]:
+    """Clusters of copies; every member is a copy of its cluster's canonical member (chosen by
+    `canonical`), not merely of some other member: A~B and B~C with A and C unlike are split."""
     members = index.members
     edges: list[tuple[int, int]] = []
 
@@ -82,10 +84,24 @@ def find_clusters(index: CloneIndex, similarity: float) -> list[Cluster]:
             edges.append((representatives[x], representatives[y]))
 
     clusters = []
-    for component in components(range(len(members)), edges):
-        chosen = tuple(members[i] for i in sorted(component))
-        clusters.append(Cluster(chosen, _kind(chosen)))
-    return _outermost(index, clusters)
+    graph = match_graph(edges)
+    pending = components(graph)
+    while pending:
+        component = pending.pop()
+        center = canonical([members[i] for i in sorted(component)])
+        kept = {i for i in component if _copy_of(index, members[i], center, similarity)}
+        if len(kept) > 1:
+            chosen = tuple(members[i] for i in sorted(kept))
+            clusters.append(Cluster(chosen, _kind(chosen)))
+        rest = component - kept
+        pending.extend(components(graph, rest))
+    return _outermost(index, sorted(clusters, key=lambda c: (c.members[0].path, c.members[0].definition.line)))
+
+
+def _copy_of(index: CloneIndex, member: Member, center: Member, similarity: float) -> bool:
+    if member is center or member.definition.normalised == center.definition.normalised:
+        return member is center or not index.never_clones(member, center)
+    return not index.never_clones(member, center) and index.similarity(member, center, similarity) >= similarity
 
 
 def _kind(members: Sequence[Member]) -> str:
