@@ -281,15 +281,15 @@ class DuplicateImplementation(ProjectRule):
         for member in cluster.members:
             others = [m for m in cluster.members if m is not member]
             if member is keep:
-                kinds = {"exact copies" if cluster.kind == EXACT else "copies"}
+                copies = ("exact " if cluster.kind == EXACT else "") + ("copy" if len(others) == 1 else "copies")
                 message = (
-                    f"`{member.definition.qualname}` has {len(others)} {kinds.pop()} elsewhere "
+                    f"`{member.definition.qualname}` has {len(others)} {copies} elsewhere "
                     f"({', '.join(_where(m) for m in others)}); keep this one as the canonical "
-                    f"implementation ({canonical.reason}) and import it there"
+                    f"implementation ({canonical.reason}) and make the copies use it"
                 )
             else:
                 message = (
                     f"`{member.definition.qualname}` is {_relation(index, member, keep)} of {_where(keep)}; "
-                    f"keep that one as the canonical implementation ({canonical.reason}) and import it here"
+                    f"keep that one as the canonical implementation ({canonical.reason}) and use it here"
                 )
             yield definition_finding(self, member, message, group, others)
