@@ -212,6 +212,8 @@ class Repository:
     commit: str
     branch: str | None
     dirty: bool
+    # The repository's top folder: code scanning wants paths relative to it.
+    toplevel: str = ""
 
 
 @dataclass

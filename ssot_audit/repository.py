@@ -12,6 +12,7 @@ from ssot_audit.model import Repository
 def read_repository(folder: Path) -> Repository | None:
     try:
         commit = _git(folder, "rev-parse", "--verify", "--quiet", "HEAD").strip()
+        toplevel = _git(folder, "rev-parse", "--show-toplevel").strip()
         branch = _git(folder, "rev-parse", "--abbrev-ref", "HEAD").strip()
         # Only tracked files: untracked ones are often build output, and listing them is slow.
         status = _git(folder, "status", "--porcelain", "--untracked-files=no", "--", ".")
@@ -19,4 +20,6 @@ def read_repository(folder: Path) -> Repository | None:
         return None
     if not commit:
         return None
-    return Repository(commit=commit, branch=None if branch == "HEAD" else branch, dirty=bool(status.strip()))
+    return Repository(
+        commit=commit, branch=None if branch == "HEAD" else branch, dirty=bool(status.strip()), toplevel=toplevel
+    )

@@ -149,3 +149,23 @@ def test_a_large_cluster_lists_a_bounded_number_of_related_locations(tmp_path: P
     (clone,) = results_of(document)
     assert len(clone["relatedLocations"]) == sarif.MAX_RELATED  # type: ignore[arg-type]
     assert clone["message"]["text"].endswith(f"and {30 - sarif.MAX_RELATED} more)")  # type: ignore[index]
+
+
+def test_paths_are_relative_to_the_repository_top_when_auditing_a_subfolder(tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.support import write_tree
+
+    write_tree(tmp_path / "src", {"shop/api.py": "from . import views\n", "shop/views.py": ""})
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "one"], check=True)
+    result = audit_tree(tmp_path / "src", select=["SSOT101"])
+    assert result.findings[0].path == "shop/api.py"
+    document = sarif.sarif_dict(result)
+    validate(document)
+    (finding,) = results_of(document)
+    assert finding["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "src/shop/api.py"  # type: ignore[index]
+    base = document["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]  # type: ignore[index]
+    assert base == tmp_path.resolve().as_uri() + "/"

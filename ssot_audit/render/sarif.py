@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from ssot_audit.baseline import identity
@@ -40,12 +42,36 @@ def region(span: Span) -> Json:
     return data
 
 
-def physical(path: str, where: Json) -> Json:
-    return {"physicalLocation": {"artifactLocation": {"uri": path, "uriBaseId": SOURCE_ROOT}, "region": where}}
+def physical(uri: str, where: Json) -> Json:
+    return {"physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": SOURCE_ROOT}, "region": where}}
 
 
-def related_location(index: int, other: Location) -> Json:
-    return {"id": index, **physical(other.path, {"startLine": other.line}), "message": {"text": "another member of the cluster"}}
+@dataclass(frozen=True)
+class SourceRoot:
+    """Where SARIF paths start: the git repository's top folder when there is one, since
+    code scanning resolves paths from there, else the audited root."""
+
+    base: str
+    prefix: str
+
+    @classmethod
+    def of(cls, result: AuditResult) -> SourceRoot:
+        top = result.repository.toplevel if result.repository else ""
+        if not top:
+            return cls(result.root, "")
+        prefix = Path(os.path.relpath(result.root, top)).as_posix()
+        return cls(top, "" if prefix == "." else prefix + "/")
+
+    def uri(self, path: str) -> str:
+        return self.prefix + path
+
+
+def related_location(root: SourceRoot, index: int, other: Location) -> Json:
+    return {
+        "id": index,
+        **physical(root.uri(other.path), {"startLine": other.line}),
+        "message": {"text": "another member of the cluster"},
+    }
 
 
 def message(finding: Finding) -> str:
@@ -70,7 +96,7 @@ def rule_descriptor(rule: RuleInfo) -> Json:
     }
 
 
-def result_object(finding: Finding, rule_index: dict[str, int], occurrence: int) -> Json:
+def result_object(root: SourceRoot, finding: Finding, rule_index: dict[str, int], occurrence: int) -> Json:
     properties: Json = {"severity": finding.severity.value, "category": finding.category}
     if finding.group is not None:
         properties["group"] = finding.group
@@ -78,7 +104,7 @@ def result_object(finding: Finding, rule_index: dict[str, int], occurrence: int)
         "ruleId": finding.rule,
         "level": LEVELS[finding.severity],
         "message": {"text": message(finding)},
-        "locations": [physical(finding.path, region(finding.span))],
+        "locations": [physical(root.uri(finding.path), region(finding.span))],
         "partialFingerprints": {FINGERPRINT_KEY: f"{fingerprint(finding)}:{occurrence}"},
         "properties": properties,
     }
@@ -86,7 +112,7 @@ def result_object(finding: Finding, rule_index: dict[str, int], occurrence: int)
         data["ruleIndex"] = rule_index[finding.rule]
     if finding.related:
         shown = finding.related[:MAX_RELATED]
-        data["relatedLocations"] = [related_location(i, r) for i, r in enumerate(shown, start=1)]
+        data["relatedLocations"] = [related_location(root, i, r) for i, r in enumerate(shown, start=1)]
     if finding.suppressed:
         data["suppressions"] = [{"kind": "inSource", "justification": "suppression comment in the source"}]
     if finding.baseline_state is not None:
@@ -96,6 +122,7 @@ def result_object(finding: Finding, rule_index: dict[str, int], occurrence: int)
 
 def sarif_dict(result: AuditResult) -> Json:
     rules = list(result.rules)
+    root = SourceRoot.of(result)
     rule_index = {r.code: i for i, r in enumerate(rules)}
     # Identical findings in one definition are told apart by their order, as GitHub does.
     seen: Counter[str] = Counter()
@@ -103,7 +130,7 @@ def sarif_dict(result: AuditResult) -> Json:
     for finding in result.findings:
         key = fingerprint(finding)
         seen[key] += 1
-        results.append(result_object(finding, rule_index, seen[key]))
+        results.append(result_object(root, finding, rule_index, seen[key]))
     run: Json = {
         "tool": {
             "driver": {
@@ -114,7 +141,7 @@ def sarif_dict(result: AuditResult) -> Json:
                 "rules": [rule_descriptor(r) for r in rules],
             }
         },
-        "originalUriBaseIds": {SOURCE_ROOT: {"uri": Path(result.root).as_uri().rstrip("/") + "/"}},
+        "originalUriBaseIds": {SOURCE_ROOT: {"uri": Path(root.base).as_uri().rstrip("/") + "/"}},
         "columnKind": "unicodeCodePoints",
         "results": results,
         "properties": {
