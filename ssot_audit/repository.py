@@ -11,15 +11,13 @@ from ssot_audit.model import Repository
 
 def read_repository(folder: Path) -> Repository | None:
     try:
-        commit = _git(folder, "rev-parse", "--verify", "--quiet", "HEAD").strip()
-        toplevel = _git(folder, "rev-parse", "--show-toplevel").strip()
-        branch = _git(folder, "rev-parse", "--abbrev-ref", "HEAD").strip()
+        # One rev-parse for all three: each git process costs milliseconds.
+        lines = _git(folder, "rev-parse", "--show-toplevel", "HEAD", "--abbrev-ref", "HEAD").splitlines()
         # Only tracked files: untracked ones are often build output, and listing them is slow.
         status = _git(folder, "status", "--porcelain", "--untracked-files=no", "--", ".")
     except (GitError, OSError):
+        return None  # not a repository, no commit yet, or no git
+    if len(lines) != 3:
         return None
-    if not commit:
-        return None
-    return Repository(
-        commit=commit, branch=None if branch == "HEAD" else branch, dirty=bool(status.strip()), toplevel=toplevel
-    )
+    toplevel, commit, branch = lines
+    return Repository(commit=commit, branch=None if branch == "HEAD" else branch, dirty=bool(status.strip()), toplevel=toplevel)
