@@ -120,3 +120,14 @@ def test_a_category_whose_rules_count_unlike_things_counts_items(tmp_path: Path)
     assert mixed.unit == "items"
     assert mixed.formula.endswith(f"/ {mixed.checked} items)")
     assert audit_tree(tmp_path, select=["SSOT201"]).categories[0].unit == "classes"
+
+
+def test_a_real_codebase_twice_as_large_with_twice_the_findings_scores_the_same(tmp_path: Path) -> None:
+    module = "import os\nfrom . import b\nfrom .b import c\nimport sys\nfrom shop import d\n"
+    write_tree(tmp_path / "one", {"shop/a.py": module, "shop/b.py": "import json\n"})
+    write_tree(tmp_path / "two", {"shop/a.py": module, "shop/b.py": "import json\n", "shop2/a.py": module, "shop2/b.py": "import json\n"})
+    small = audit_tree(tmp_path / "one", select=["SSOT101"])
+    large = audit_tree(tmp_path / "two", select=["SSOT101"])
+    assert (small.categories[0].checked * 2, small.categories[0].weighted * 2) == (large.categories[0].checked, large.categories[0].weighted)
+    assert small.categories[0].score == large.categories[0].score == 66.7
+    assert small.score == large.score
