@@ -9,7 +9,7 @@ import libcst as cst
 
 from ssot_audit.categories import TYPING
 from ssot_audit.model import Severity
-from ssot_audit.names import dotted_name, typing_names
+from ssot_audit.names import ImportHeads, TYPING_MODULES, dotted_name, typing_names
 from ssot_audit.places import Places
 from ssot_audit.plugins import FileContext, FileRule, Invalid, Valid
 
@@ -36,7 +36,8 @@ TYPE_ARGUMENTS = {
 LITERAL_LIKE = frozenset({"Literal"})
 FIRST_ARGUMENT_ONLY = frozenset({"Annotated"})
 # Generic bases that make `X = base[...]` an implicit type alias.
-TYPE_MODULE_PREFIXES = ("typing.", "typing_extensions.", "collections.abc.")
+TYPE_MODULES = (*TYPING_MODULES, "collections.abc")
+TYPE_MODULE_PREFIXES = tuple(f"{module}." for module in TYPE_MODULES)
 BUILTIN_GENERICS = frozenset({"dict", "list", "tuple", "set", "frozenset", "type"})
 
 
@@ -90,8 +91,8 @@ class AnyUsage(FileRule):
         "A local class, function or assignment named `Any`, `typing.AnyStr`, the builtin `any()`, `Any` "
         "from another library, `Any` used as a value (`tp is Any`), `Literal[\"Any\"]`, `Annotated` "
         "metadata, docstrings, comments (type comments included) and strings that are not annotations "
-        "are left alone. `Any` re-exported by a project module is not followed: only imports from "
-        "`typing`/`typing_extensions` are known to be it."
+        "are left alone. `Any` re-exported by a project module and `from typing import *` are not followed: only "
+        "names imported from `typing`/`typing_extensions` are known to be it."
     )
     why = (
         "`Any` switches the type checker off for everything it touches, so the real shape of the data is "
@@ -176,6 +177,14 @@ class AnyUsage(FileRule):
         assert isinstance(options, AnyUsageOptions)
         self.allow = Places.of(options.allow)
         self.file_allowed = self.allow.has_path(context.path)
+        # Only names an import binds to typing (or collections.abc) can be `Any`, `cast`,
+        # `TypeAlias` or a generic; every other name is settled by one set lookup.
+        self.heads = ImportHeads(TYPE_MODULES)
+
+    def resolved(self, node: cst.BaseExpression, at: cst.CSTNode) -> str | None:
+        if not self.heads.may_reach(node, self.context.names):
+            return None
+        return self.qualified_name(node, at)
 
     def qualified_name(self, node: cst.BaseExpression, at: cst.CSTNode) -> str | None:
         """What node refers to; `at` is the node of the tree it stands for (the string it was
@@ -189,7 +198,7 @@ class AnyUsage(FileRule):
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         annotation = node.annotation.annotation
-        if node.value is not None and self.qualified_name(annotation, annotation) in TYPE_ALIAS:
+        if node.value is not None and self.resolved(annotation, annotation) in TYPE_ALIAS:
             self.check_type(node.value)
 
     def visit_TypeAlias(self, node: cst.TypeAlias) -> None:
@@ -208,11 +217,17 @@ class AnyUsage(FileRule):
             if isinstance(base.value, cst.Subscript):
                 self.check_type(base.value)
 
+    def visit_Import(self, node: cst.Import) -> None:
+        self.heads.note(node, self.context.names)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.heads.note(node, self.context.names)
+
     def visit_Call(self, node: cst.Call) -> None:
         written = dotted_name(node.func)
         short = written.rpartition(".")[2] if written is not None else ""
         spec = TYPE_ARGUMENTS.get(short)
-        if spec is None or self.qualified_name(node.func, node.func) not in typing_names(short):
+        if spec is None or self.resolved(node.func, node.func) not in typing_names(short):
             return
         positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
         for arg in positional[spec.first : spec.stop]:
@@ -227,14 +242,14 @@ class AnyUsage(FileRule):
         """Whether `X = value` is an implicit type alias: a subscripted typing or builtin
         generic, a `|` union holding one, or `Any` itself."""
         if isinstance(value, cst.Subscript):
-            base = self.qualified_name(value.value, value.value)
+            base = self.resolved(value.value, value.value)
             if base is not None:
                 return base.startswith(TYPE_MODULE_PREFIXES)
             return dotted_name(value.value) in BUILTIN_GENERICS
         if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.BitOr):
             return self.is_type_like(value.left) or self.is_type_like(value.right)
         if isinstance(value, (cst.Name, cst.Attribute)):
-            return self.qualified_name(value, value) in ANY
+            return self.resolved(value, value) in ANY
         return False
 
     def check_type(self, expr: cst.BaseExpression) -> None:
@@ -246,7 +261,7 @@ class AnyUsage(FileRule):
         """Each `Any` in a type expression, with the tree node to report it at: itself, or
         the string annotation it was parsed from."""
         if isinstance(expr, (cst.Name, cst.Attribute)):
-            if self.qualified_name(expr, string or expr) in ANY:
+            if self.resolved(expr, string or expr) in ANY:
                 yield expr, string or expr
             return
         if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):

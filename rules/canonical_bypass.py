@@ -9,7 +9,7 @@ import libcst as cst
 
 from ssot_audit.categories import CANONICAL
 from ssot_audit.model import Severity
-from ssot_audit.names import dotted_name, import_bindings
+from ssot_audit.names import ImportHeads, dotted_name
 from ssot_audit.places import Places
 from ssot_audit.plugins import FileContext, FileRule, Invalid, Valid
 
@@ -142,30 +142,16 @@ class CanonicalBypass(FileRule):
         # of other objects); visited after their parent, so their parent marks them.
         self.not_uses: set[cst.CSTNode] = set()
         self.in_import = 0
-        self._heads: set[str] | None = None
+        # Only a name an import binds to an API (or to what holds it) can be a use.
+        self.heads = ImportHeads(self.apis)
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
         return self.context.qualified_name(node)
 
-    def leads_to_api(self, qualified: str) -> bool:
-        """Whether a name bound to `qualified` can reach a configured API (`os` -> `os.environ`)."""
-        return any(qualified == api or qualified.startswith(api + ".") or api.startswith(qualified + ".") for api in self.apis)
-
-    @property
-    def heads(self) -> set[str]:
-        """Names that an import binds to an API or to what holds it: only a Name or chain
-        starting with one of these can be a use, so every other name costs one set lookup.
-        Module-level imports are all known up front; function-level ones join as the
-        traversal meets them, before the uses that follow them."""
-        if self._heads is None:
-            self._heads = {local for local, q in self.context.names.bindings.items() if self.leads_to_api(q)}
-        return self._heads
-
     def note_import(self, node: cst.Import | cst.ImportFrom) -> None:
         self.in_import += 1
         if self.apis:
-            bound = import_bindings(node, self.context.module_name, self.context.is_package)
-            self.heads.update(local for local, qualified in bound if self.leads_to_api(qualified))
+            self.heads.note(node, self.context.names)
 
     def api_of(self, node: cst.BaseExpression) -> str | None:
         """The configured API that node is, or is under (`os.environ.get` -> `os.environ`)."""
@@ -180,7 +166,7 @@ class CanonicalBypass(FileRule):
     # -- uses -----------------------------------------------------------------------------
 
     def visit_Name(self, node: cst.Name) -> None:
-        if not self.apis or self.in_import or node.value not in self.heads or node in self.not_uses:
+        if not self.apis or self.in_import or not self.heads.may_reach(node, self.context.names) or node in self.not_uses:
             return
         api = self.api_of(node)
         if api is not None:
@@ -190,10 +176,7 @@ class CanonicalBypass(FileRule):
         if not self.apis or self.in_import:
             return
         self.not_uses.add(node.attr)
-        head = node.value
-        while isinstance(head, cst.Attribute):
-            head = head.value
-        if not isinstance(head, cst.Name) or head.value not in self.heads:
+        if not self.heads.may_reach(node, self.context.names):
             return
         # Report the shortest chain that is the API: `os.environ` in `os.environ.get`, once.
         api = self.api_of(node)

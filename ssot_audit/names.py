@@ -243,3 +243,45 @@ class ImportTable:
         for scope in scopes:
             table = table.child(scope)
         return table
+
+
+def leads_to(qualified: str, targets: Iterable[str]) -> bool:
+    """Whether a name bound to `qualified` can reach one of targets: it is one, is under one,
+    or holds one (`typing` holds `typing.Any`)."""
+    return any(qualified == t or qualified.startswith(t + ".") or t.startswith(qualified + ".") for t in targets)
+
+
+def head_name(node: cst.BaseExpression) -> str | None:
+    """`a` for `a`, `a.b.c`; None when the chain starts with a call, subscript, ..."""
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+class ImportHeads:
+    """The local names through which code can reach some qualified names (an import binds
+    them to one of those names, to something under one, or to a module holding one).
+
+    A rule that only cares about a few APIs checks a name against this set before resolving
+    it, so most names cost one set lookup. Module-level imports are all known up front;
+    call `note()` on each import the traversal meets to add function-level ones, which
+    precede the uses that follow them."""
+
+    def __init__(self, targets: Iterable[str]) -> None:
+        self.targets = tuple(targets)
+        self.names: set[str] | None = None
+
+    def _seeded(self, table: ImportTable) -> set[str]:
+        if self.names is None:
+            self.names = {local for local, q in table.bindings.items() if leads_to(q, self.targets)}
+        return self.names
+
+    def note(self, node: cst.Import | cst.ImportFrom, table: ImportTable) -> None:
+        names = self._seeded(table)
+        for local, qualified in import_bindings(node, table.module_name, table.is_package):
+            if leads_to(qualified, self.targets):
+                names.add(local)
+
+    def may_reach(self, node: cst.BaseExpression, table: ImportTable) -> bool:
+        head = head_name(node)
+        return head is not None and head in self._seeded(table)

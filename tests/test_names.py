@@ -36,6 +36,10 @@ def resolve(source: str, expression: str, *path: str, module: str = "pkg.mod", i
         ("from .. import up\n", "up", None),
         ("", "any", None),
         ("from typing import *\n", "Any", None),
+        ("from dataclasses import dataclass as dc\n", "dc", "dataclasses.dataclass"),
+        ("import pydantic.dataclasses\n", "pydantic.dataclasses.dataclass", "pydantic.dataclasses.dataclass"),
+        ("from functools import lru_cache as memo, cache\n", "memo", "functools.lru_cache"),
+        ("import functools as ft\n", "ft.cache", "functools.cache"),
     ],
 )
 def test_module_level_imports(source: str, expression: str, expected: str | None) -> None:
