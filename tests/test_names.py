@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from ssot_audit.names import ImportTable, ScopeNode
+from ssot_audit.names import ImportHeads, ImportTable, ScopeNode
 
 
 def resolve(source: str, expression: str, *path: str, module: str = "pkg.mod", is_package: bool = False) -> str | None:
@@ -100,3 +100,21 @@ def test_class_body_names_are_not_seen_by_its_methods() -> None:
 def test_a_global_declaration_looks_the_name_up_at_module_level() -> None:
     source = "import os\ndef f():\n    global os\n    os = None\n"
     assert resolve(source, "os.environ", "f") == "os.environ"
+
+
+def import_node(source: str) -> cst.Import | cst.ImportFrom:
+    line = cst.parse_statement(source)
+    assert isinstance(line, cst.SimpleStatementLine) and isinstance(line.body[0], (cst.Import, cst.ImportFrom))
+    return line.body[0]
+
+
+def test_import_heads_are_the_names_an_import_makes_relevant() -> None:
+    tree = cst.parse_module("import os\nimport typing as t\nfrom os import path, environ as env\n")
+    table = ImportTable.from_module(tree)
+    heads = ImportHeads(["os.environ"])
+    reaches = [heads.may_reach(cst.parse_expression(e), table) for e in ("os.environ", "env.get", "path.join", "t.Any", "f().x")]
+    assert reaches == [True, True, False, False, False]
+    heads.note(import_node("from os import getenv as environ_of"), table)
+    assert not heads.may_reach(cst.Name("environ_of"), table)
+    heads.note(import_node("from os import environ as e2"), table)
+    assert heads.may_reach(cst.Name("e2"), table)
