@@ -20,10 +20,10 @@ from pathlib import Path
 import libcst as cst
 import yaml
 from libcst.metadata import QualifiedName, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
-
-from benchmarks.realcode import fetch
 from ssot_audit.rules.any_usage import AnyUsage
 from ssot_audit.rules.canonical_bypass import CanonicalBypass
+
+from benchmarks.realcode import fetch
 from ssot_audit.config import Overrides, load_config
 from ssot_audit.engine import Engine
 from ssot_audit.model import Finding

@@ -45,7 +45,9 @@ def default_codes(registry: Registry) -> list[str]:
     return [code for code in DEFAULT_CODES if code in registry.rules]
 
 
-def run_package(registry: Registry, package: str, codes: Sequence[str], config: Path | None, jobs: int, cache: bool) -> PackageRun:
+def run_package(
+    registry: Registry, package: str, codes: Sequence[str], config: Path | None, jobs: int, cache: bool
+) -> PackageRun:
     root = fetch(package)
     settings = load_config(registry, root, config, Overrides(select=list(codes)))
     result = Engine(registry, settings, jobs=jobs, use_cache=cache).audit([root], root)
@@ -87,7 +89,9 @@ def print_counts(console: Console, runs: Sequence[PackageRun], codes: Sequence[s
     for run in runs:
         table.add_column(run.package, justify="right")
     for code in codes:
-        cells = [f"{len(r.findings[code])} ({r.suppressed[code]})" if r.configured[code] else "not configured" for r in runs]
+        cells = [
+            f"{len(r.findings[code])} ({r.suppressed[code]})" if r.configured[code] else "not configured" for r in runs
+        ]
         table.add_row(code, *cells)
     console.print(table)
 
@@ -98,13 +102,20 @@ def print_samples(console: Console, runs: Sequence[PackageRun], codes: Sequence[
             picked = sample(run.findings[code], size, seed, run.package, code)
             console.rule(f"{code} in {run.package}: {len(picked)} of {len(run.findings[code])}")
             for number, finding in enumerate(picked, 1):
-                console.print(f"{number:2d}. {finding.path}:{finding.line}:{finding.span.column} {finding.message}", markup=False, highlight=False, emoji=False)
+                console.print(
+                    f"{number:2d}. {finding.path}:{finding.line}:{finding.span.column} {finding.message}",
+                    markup=False,
+                    highlight=False,
+                    emoji=False,
+                )
                 console.print(f"      | {source_line(run.root, finding)}", markup=False, highlight=False, emoji=False)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--select", nargs="+", help=f"rule codes (default: those of {' '.join(DEFAULT_CODES)} that are registered)")
+    parser.add_argument(
+        "--select", nargs="+", help=f"rule codes (default: those of {' '.join(DEFAULT_CODES)} that are registered)"
+    )
     parser.add_argument("--packages", nargs="+", default=list(DEFAULT_VERSIONS))
     parser.add_argument("--sample", type=int, default=20, help="findings shown per rule and package")
     parser.add_argument("--seed", type=int, default=0)

@@ -9,16 +9,19 @@ import libcst as cst
 
 from ssot_audit.categories import TYPING
 from ssot_audit.model import Severity
-from ssot_audit.names import ImportHeads, TYPING_MODULES, dotted_name, typing_names
+from ssot_audit.names import TYPING_MODULES, ImportHeads, dotted_name, typing_names
 from ssot_audit.places import Places
 from ssot_audit.plugins import FileContext, FileRule, Invalid, Valid
 
 ANY = typing_names("Any")
 TYPE_ALIAS = typing_names("TypeAlias")
-# Calls whose arguments are type expressions: the positional ones from `first` up to
-# `stop` (None: all the rest), and these keywords.
+
+
 @dataclass(frozen=True)
 class TypeArguments:
+    """Which arguments of a typing call are type expressions: the positional ones from
+    `first` up to `stop` (None: all the rest), and these keywords."""
+
     first: int
     stop: int | None
     keywords: tuple[str, ...]
@@ -82,14 +85,14 @@ class AnyUsage(FileRule):
     what = (
         "Reports each `typing.Any` written where a type is expected, once per occurrence at its own line and "
         "column: parameter (also `*args`, `**kwargs`), return, variable and class attribute annotations, inside "
-        "generics (`Dict[str, Any]`, `Callable[..., Any]`), in string annotations (`\"Dict[str, Any]\"`, "
+        'generics (`Dict[str, Any]`, `Callable[..., Any]`), in string annotations (`"Dict[str, Any]"`, '
         "reported at the string), in `cast(Any, x)`, and in type aliases (`X: TypeAlias = ...`, "
         "`type X = ...`, `X = Dict[str, Any]`, `TypeAliasType`, `NewType`, `TypeVar` bounds, subscripted "
         "base classes).\n\n"
         "`Any` counts only when it is `typing.Any` or `typing_extensions.Any`, however imported "
         "(`import typing as t` -> `t.Any`, `from typing import Any as A`, a function-local import). "
         "A local class, function or assignment named `Any`, `typing.AnyStr`, the builtin `any()`, `Any` "
-        "from another library, `Any` used as a value (`tp is Any`), `Literal[\"Any\"]`, `Annotated` "
+        'from another library, `Any` used as a value (`tp is Any`), `Literal["Any"]`, `Annotated` '
         "metadata, docstrings, comments (type comments included) and strings that are not annotations "
         "are left alone. `Any` re-exported by a project module and `from typing import *` are not followed: only "
         "names imported from `typing`/`typing_extensions` are known to be it."
@@ -99,12 +102,10 @@ class AnyUsage(FileRule):
         "written nowhere: each caller rediscovers it and the copies drift apart. A named type (a dataclass, "
         "a `TypedDict`, a `Protocol`) is the single place where that shape is defined and checked."
     )
-    example = (
-        "```python\nfrom typing import Any\n\ndef send(payload: dict[str, Any]) -> Any:\n    ...\n```"
-    )
+    example = "```python\nfrom typing import Any\n\ndef send(payload: dict[str, Any]) -> Any:\n    ...\n```"
     fix = (
         "Name the type: a dataclass or `TypedDict` for records, a `Protocol` for behaviour, a `TypeVar` for "
-        "\"whatever the caller passes\", `object` for values only passed along. Where `Any` is the honest "
+        '"whatever the caller passes", `object` for values only passed along. Where `Any` is the honest '
         "answer (a plugin boundary, a JSON decoder), list that place under the `allow` option or suppress "
         "the line with `# ssot: ignore[any-usage]`."
     )
@@ -120,7 +121,10 @@ class AnyUsage(FileRule):
             "    return x\n"
         ),
         Valid('from typing import Any\n\nTEMPLATE = "Dict[str, Any]"\nprint("Any", TEMPLATE)\n'),
-        Valid('from typing import Any, Literal\n\nMode = Literal["Any", "All"]\n\ndef pick(m: Literal["Any"]) -> None: ...\n'),
+        Valid(
+            'from typing import Any, Literal\n\nMode = Literal["Any", "All"]\n\n'
+            'def pick(m: Literal["Any"]) -> None: ...\n'
+        ),
         Valid('from typing import Annotated, Any\n\ndef f(x: Annotated[int, "Any", Any]) -> None: ...\n'),
         Valid("from mylib.types import Any\n\ndef f(x: Any) -> Any:\n    return x\n"),
         Valid("import mylib as t\n\nx: t.Any = 1\n"),
@@ -129,7 +133,11 @@ class AnyUsage(FileRule):
         Valid("from typing import Any\n\nclass Row:\n    Any = str\n    name: Any\n"),
         Valid("from typing import Any, List\n\nitems = []  # type: List[Any]\n"),
         Valid("from typing import Any\nfrom mylib import cast\n\nvalue = cast(Any, 1)\n"),
-        Valid("from typing import Any\n\ndef f(x: Any) -> None: ...\n", path="legacy/old.py", options={"allow": ["legacy/**"]}),
+        Valid(
+            "from typing import Any\n\ndef f(x: Any) -> None: ...\n",
+            path="legacy/old.py",
+            options={"allow": ["legacy/**"]},
+        ),
         Valid(
             "from typing import Any\n\nclass Hook:\n    def call(self, *args: Any) -> Any: ...\n",
             path="pkg/plugins.py",
@@ -162,14 +170,20 @@ class AnyUsage(FileRule):
             line=6,
         ),
         Invalid(
-            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from typing import Any\n\ndef f(x: 'Any') -> None: ...\n",
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from typing import Any\n\n"
+            "def f(x: 'Any') -> None: ...\n",
             line=5,
         ),
         Invalid("from typing import Annotated, Any\n\ndef f(x: Annotated[Any, 'meta']) -> None: ...\n", count=1),
         Invalid("from typing import Any, List\n\nrows: List['Any'] = []\n", line=3),
         Invalid("from typing import Any, TypeVar\n\nT = TypeVar('T', bound=Any)\n", line=3),
         Invalid("from typing import Any\n\nclass Bag(dict[str, Any]):\n    pass\n", line=3),
-        Invalid("from typing import Any\n\ndef f(x: Any) -> None: ...\n", path="app/new.py", options={"allow": ["legacy/**", "app.old"]}),
+        Invalid("from typing import Any\n\ndef first[T: Any](items: list[T]) -> T: ...\n", line=3, count=1),
+        Invalid(
+            "from typing import Any\n\ndef f(x: Any) -> None: ...\n",
+            path="app/new.py",
+            options={"allow": ["legacy/**", "app.old"]},
+        ),
     )
 
     def __init__(self, context: FileContext, options: object) -> None:
@@ -257,7 +271,9 @@ class AnyUsage(FileRule):
         for found, at in self.any_nodes(expr, None):
             self.report_any(found, at)
 
-    def any_nodes(self, expr: cst.CSTNode, string: cst.CSTNode | None) -> Iterator[tuple[cst.BaseExpression, cst.CSTNode]]:
+    def any_nodes(
+        self, expr: cst.CSTNode, string: cst.CSTNode | None
+    ) -> Iterator[tuple[cst.BaseExpression, cst.CSTNode]]:
         """Each `Any` in a type expression, with the tree node to report it at: itself, or
         the string annotation it was parsed from."""
         if isinstance(expr, (cst.Name, cst.Attribute)):

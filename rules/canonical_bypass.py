@@ -25,7 +25,7 @@ class CanonicalBypassOptions:
             "doc": "Each canonical API's qualified name (`os.environ`, `os.getenv`, `requests.get`) mapped to "
             "the modules allowed to use it: path globs relative to the audit root "
             "(`shared/config/environment.py`) or dotted module names (`shared.config`). "
-            "Empty: the rule checks nothing and its category reports \"not configured\"."
+            'Empty: the rule checks nothing and its category reports "not configured".'
         },
     )
 
@@ -51,12 +51,12 @@ class CanonicalBypass(FileRule):
         "With the `apis` option mapping an API to the modules allowed to use it (for example `os.environ` "
         "and `os.getenv` -> `shared/config/environment.py`), reports every use of that API anywhere else, "
         "and names the module to go through instead. A use is any reference to the API or to something "
-        "under it (`os.environ[\"X\"]`, `os.environ.get(...)`, `\"X\" in os.environ`, passing it along), "
+        'under it (`os.environ["X"]`, `os.environ.get(...)`, `"X" in os.environ`, passing it along), '
         "however it was imported: `import os as _os`, `from os import environ as env`, a function-local "
         "import. An import alone is not a use; neither are attributes of other objects with the same name "
         "(`request.environ`), keyword arguments, parameters or local variables that shadow the import, "
         "strings, comments and docstrings.\n\n"
-        "Without an `apis` mapping the rule checks nothing and its category reports \"not configured\"."
+        'Without an `apis` mapping the rule checks nothing and its category reports "not configured".'
     )
     why = (
         "A canonical module is the single place that knows how a concern is handled: which environment "
@@ -65,8 +65,8 @@ class CanonicalBypass(FileRule):
     )
     example = (
         "```toml\n[tool.ssot-audit.rules.canonical-bypass.apis]\n"
-        "\"os.environ\" = [\"shared/config/environment.py\"]\n```\n\n"
-        "```python\n# billing/service.py\nimport os\n\nAPI_KEY = os.environ[\"BILLING_API_KEY\"]\n```"
+        '"os.environ" = ["shared/config/environment.py"]\n```\n\n'
+        '```python\n# billing/service.py\nimport os\n\nAPI_KEY = os.environ["BILLING_API_KEY"]\n```'
     )
     fix = (
         "Go through the canonical module (`from shared.config.environment import settings; "
@@ -76,7 +76,9 @@ class CanonicalBypass(FileRule):
     Options = CanonicalBypassOptions
     VALID = (
         Valid("import os\n\nDEBUG = os.environ.get('DEBUG')\n"),
-        Valid("import os\n\nDEBUG = os.environ.get('DEBUG')\n", path="shared/config/environment.py", options=ENVIRONMENT),
+        Valid(
+            "import os\n\nDEBUG = os.environ.get('DEBUG')\n", path="shared/config/environment.py", options=ENVIRONMENT
+        ),
         Valid(
             "import os\n\nDEBUG = os.getenv('DEBUG')\n",
             path="shared/config/environment.py",
@@ -93,7 +95,7 @@ class CanonicalBypass(FileRule):
         Valid("import os\n\ndef read(os):\n    return os.environ['X']\n", options=ENVIRONMENT),
         Valid("import os\n\nHERE = os.path.join(os.getcwd(), 'x')\n", options=ENVIRONMENT),
         Valid(
-            'import os\n\n# os.environ is off limits here\nTEXT = "os.environ[\'X\']"\n\n'
+            "import os\n\n# os.environ is off limits here\nTEXT = \"os.environ['X']\"\n\n"
             'def f():\n    """Never call os.getenv."""\n',
             options=ENVIRONMENT,
         ),
@@ -106,7 +108,13 @@ class CanonicalBypass(FileRule):
         Valid("import requests\n\nsession = requests.Session()\nsession.get('x')\n", path="app/views.py", options=HTTP),
     )
     INVALID = (
-        Invalid("import os\n\nDEBUG = os.environ.get('DEBUG')\n", path="app/settings.py", options=ENVIRONMENT, line=3, count=1),
+        Invalid(
+            "import os\n\nDEBUG = os.environ.get('DEBUG')\n",
+            path="app/settings.py",
+            options=ENVIRONMENT,
+            line=3,
+            count=1,
+        ),
         Invalid("import os\n\nDEBUG = os.getenv('DEBUG')\n", options=ENVIRONMENT, line=3, count=1),
         Invalid("from os import environ\n\nHOME = environ['HOME']\n", options=ENVIRONMENT, line=3, count=1),
         Invalid("from os import environ as env\n\nHOME = env.get('HOME')\n", options=ENVIRONMENT, line=3),
@@ -115,7 +123,12 @@ class CanonicalBypass(FileRule):
         Invalid("import os\n\nos.environ['MODE'] = 'test'\n", options=ENVIRONMENT, line=3),
         Invalid("import os\n\nX = os.environ['X']\n", path="shared/config/other.py", options=ENVIRONMENT, line=3),
         Invalid("import requests\n\nrequests.get('https://example.com')\n", path="app/views.py", options=HTTP, line=3),
-        Invalid("from requests import get as fetch\n\nfetch('https://example.com')\n", path="app/views.py", options=HTTP, line=3),
+        Invalid(
+            "from requests import get as fetch\n\nfetch('https://example.com')\n",
+            path="app/views.py",
+            options=HTTP,
+            line=3,
+        ),
         Invalid("import os\n\nDEBUG = 'DEBUG' in os.environ\n", options=ENVIRONMENT, line=3),
         Invalid("import os\n\nSNAPSHOT = dict(os.environ)\n", options=ENVIRONMENT, line=3),
         Invalid(
@@ -126,7 +139,11 @@ class CanonicalBypass(FileRule):
         Invalid("import os.path\n\nX = os.environ['X']\n", options=ENVIRONMENT, line=3),
         Invalid("import os\n\nget = lambda key: os.environ[key]\n", options=ENVIRONMENT, line=3),
         Invalid("def home():\n    return environ['HOME']\n\nfrom os import environ\n", options=ENVIRONMENT, line=2),
-        Invalid("import os\n\nclass Settings:\n    def debug(self):\n        return os.getenv('DEBUG')\n", options=ENVIRONMENT, line=5),
+        Invalid(
+            "import os\n\nclass Settings:\n    def debug(self):\n        return os.getenv('DEBUG')\n",
+            options=ENVIRONMENT,
+            line=5,
+        ),
     )
 
     @classmethod
@@ -166,7 +183,12 @@ class CanonicalBypass(FileRule):
     # -- uses -----------------------------------------------------------------------------
 
     def visit_Name(self, node: cst.Name) -> None:
-        if not self.apis or self.in_import or not self.heads.may_reach(node, self.context.names) or node in self.not_uses:
+        if (
+            not self.apis
+            or self.in_import
+            or not self.heads.may_reach(node, self.context.names)
+            or node in self.not_uses
+        ):
             return
         api = self.api_of(node)
         if api is not None:

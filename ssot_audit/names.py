@@ -52,7 +52,9 @@ def resolve_relative(module: str, is_package: bool, level: int, target: str | No
     return ".".join(base) or None
 
 
-def import_bindings(node: cst.Import | cst.ImportFrom, module_name: str = "", is_package: bool = False) -> Iterator[tuple[str, str]]:
+def import_bindings(
+    node: cst.Import | cst.ImportFrom, module_name: str = "", is_package: bool = False
+) -> Iterator[tuple[str, str]]:
     """(local name, qualified name) for each name an import binds: `import a.b` binds `a`,
     `import a.b as c` binds `c` -> `a.b`, `from .m import x as y` binds `y` -> `pkg.m.x`."""
     if isinstance(node, cst.Import):

@@ -20,12 +20,7 @@ def positions(tmp_path: Path, source: str, **options: object) -> list[tuple[int,
 
 
 def test_each_occurrence_is_reported_at_its_own_line_and_column(tmp_path: Path) -> None:
-    source = (
-        "from typing import Any, Dict\n"
-        "\n"
-        "def f(a: Any,\n"
-        "      b: Dict[str, Any]) -> Dict[Any, Any]: ...\n"
-    )
+    source = "from typing import Any, Dict\n\ndef f(a: Any,\n      b: Dict[str, Any]) -> Dict[Any, Any]: ...\n"
     assert positions(tmp_path, source) == [(3, 10), (4, 20), (4, 34), (4, 39)]
 
 
@@ -63,7 +58,9 @@ def test_allow_by_qualified_name_covers_what_is_nested_in_it_only(tmp_path: Path
 
 
 def test_a_suppression_comment_silences_one_line(tmp_path: Path) -> None:
-    source = "from typing import Any\n\nA: Any = 1  # ssot: ignore[any-usage]\nB: Any = 2  # noqa: SSOT401\nC: Any = 3\n"
+    source = (
+        "from typing import Any\n\nA: Any = 1  # ssot: ignore[any-usage]\nB: Any = 2  # noqa: SSOT401\nC: Any = 3\n"
+    )
     assert positions(tmp_path, source) == [(5, 4)]
 
 

@@ -112,7 +112,10 @@ def test_import_heads_are_the_names_an_import_makes_relevant() -> None:
     tree = cst.parse_module("import os\nimport typing as t\nfrom os import path, environ as env\n")
     table = ImportTable.from_module(tree)
     heads = ImportHeads(["os.environ"])
-    reaches = [heads.may_reach(cst.parse_expression(e), table) for e in ("os.environ", "env.get", "path.join", "t.Any", "f().x")]
+    reaches = [
+        heads.may_reach(cst.parse_expression(e), table)
+        for e in ("os.environ", "env.get", "path.join", "t.Any", "f().x")
+    ]
     assert reaches == [True, True, False, False, False]
     heads.note(import_node("from os import getenv as environ_of"), table)
     assert not heads.may_reach(cst.Name("environ_of"), table)
