@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 
 from ssot_audit.model import AuditResult, Excerpt
-from ssot_audit.render import report_context
+from ssot_audit.render import report_context, wording
 
 REPORT_TEMPLATE = "report.md.j2"
 _BACKTICKS = re.compile(r"`+")
@@ -130,7 +130,7 @@ def environment(extra_folder: Path | None = None) -> jinja2.Environment:
         mermaid=mermaid_label,
         message=message,
         num=number,
-        plural=report_context.plural,
+        plural=wording.plural,
     )
     return env
 
@@ -179,7 +179,7 @@ class MarkdownRenderer:
             text = self._template.render(context)
         except jinja2.TemplateSyntaxError as exc:  # an included template that does not parse
             raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
-        except Exception as exc:  # whatever a user's template does wrong, report where
+        except Exception as exc:  # noqa: BLE001 - whatever a user's template does wrong, say where
             names = {str(self.template_file)} if self.template_file else set()
             raise TemplateError(f"{_where(exc, names)}: {type(exc).__name__}: {exc}") from None
         return text if text.endswith("\n") else text + "\n"

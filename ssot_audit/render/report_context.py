@@ -1,225 +1,24 @@
-"""The facts of the Markdown report, derived from an AuditResult alone: which findings are
-evidence, which clusters to draw, what to recommend first. Every sentence it writes states a
-number measured by the audit; the templates only lay the facts out.
-
-docs/templates.md documents these records for users who write their own template.
+"""The facts of the Markdown report, derived from an AuditResult alone: per-rule numbers,
+which findings are evidence, the summary and the conclusion. Every sentence it writes
+states a number measured by the audit; the templates only lay the facts out.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import PurePath
 
-from ssot_audit.model import (
-    AuditResult,
-    CategoryScore,
-    Changes,
-    Excerpt,
-    Finding,
-    Location,
-    Repository,
-    RuleInfo,
-    Severity,
-)
+from ssot_audit.model import AuditResult, CategoryScore, Finding, Location, RuleInfo, Severity
+from ssot_audit.render.clusters import Cluster, clusters_of
+from ssot_audit.render.recommendations import recommendations
+from ssot_audit.render.report_records import CategoryView, FindingView, Report, RuleFacts
+from ssot_audit.render.wording import icon, plural, score_text
 
 TOP_FINDINGS = 3  # per category, shown in full with their source; the rest go in a table
 MAX_TABLE_ROWS = 200  # a table longer than this helps nobody; JSON has them all
-MAX_DIAGRAM_CLUSTERS = 15
-MAX_DIAGRAM_COPIES = 8  # Mermaid on GitHub refuses very large graphs
 IMPORTS = "imports"
 SEVERITY_ORDER = {s: i for i, s in enumerate(reversed(list(Severity)))}  # critical first
-PRIORITY_TITLES = {
-    1: "Immediate Actions (Priority 1)",
-    2: "Monitoring Actions (Priority 2)",
-    3: "Future Enhancements (Priority 3)",
-}
-PRIORITY_RULES = {
-    1: "rules with high or critical findings, or with medium ones in a category scored under 70",
-    2: "rules whose worst finding is of medium severity, or low in a category scored under 70",
-    3: "rules with only low-severity findings, and rules that are not configured",
-}
-ICONS = {"EXCELLENT": "✅", "VERY GOOD": "✅", "GOOD": "⚠️", "FAIR": "⚠️", "POOR": "❌"}
-PROMOTE_UNDER = 70.0
-
-
-def plural(count: int, word: str) -> str:
-    """`1 import`, `2 imports`, `1 class`, `3 classes`: for the units rules count."""
-    if count != 1:
-        return f"{count:,} {word}"
-    if word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith("ies"):
-        word = word[:-3] + "y"
-    elif word.endswith("s"):
-        word = word[:-1]
-    return f"{count:,} {word}"
-
-
-def icon(rating: str | None) -> str:
-    return ICONS.get(rating or "", "➖")
-
-
-def score_text(score: float | None, rating: str | None) -> str:
-    return "no score" if score is None or rating is None else f"{score:.1f}/100 ({rating})"
-
-
-@dataclass(frozen=True)
-class FindingView:
-    finding: Finding
-    location: str
-    excerpt: Excerpt | None
-
-    @property
-    def title(self) -> str:
-        return f"{self.finding.rule} {self.finding.name}"
-
-
-@dataclass(frozen=True)
-class RuleFacts:
-    """One enabled rule's numbers, and the sentence that states them."""
-
-    info: RuleInfo
-    findings: int
-    suppressed: int
-    files: int
-    fixable: int
-    weighted: int
-    worst: Severity | None
-    statement: str
-
-    @property
-    def clean(self) -> bool:
-        return self.findings == 0 and self.info.configured and self.info.checked > 0
-
-
-@dataclass(frozen=True)
-class ClusterMember:
-    location: Location
-    scope: str
-    flagged: bool
-
-
-@dataclass(frozen=True)
-class Cluster:
-    """Findings sharing a `group`, with the locations they list as related. The canonical
-    member is the one whose finding the rule marks canonical, else the one member no
-    finding flags; `directed` is False when neither says which to keep, and `canonical`
-    is then merely the first by path and line."""
-
-    group: str
-    rule: str
-    canonical: ClusterMember
-    copies: tuple[ClusterMember, ...]
-    directed: bool
-
-    @property
-    def size(self) -> int:
-        return 1 + len(self.copies)
-
-    @property
-    def drawn_copies(self) -> tuple[ClusterMember, ...]:
-        return self.copies[:MAX_DIAGRAM_COPIES]
-
-    @property
-    def undrawn(self) -> int:
-        return max(0, len(self.copies) - MAX_DIAGRAM_COPIES)
-
-
-@dataclass(frozen=True)
-class CategoryView:
-    id: str
-    title: str
-    score: float | None
-    rating: str | None
-    icon: str
-    formula: str
-    findings: int
-    weighted: int
-    checked: int
-    unit: str
-    weight: float
-    rules: tuple[RuleFacts, ...]
-    strengths: tuple[str, ...]
-    areas: tuple[str, ...]
-    # Rules that found nothing to check: neither a strength nor a problem.
-    unchecked: tuple[str, ...]
-    top: tuple[FindingView, ...]
-    rest: tuple[FindingView, ...]
-    rest_omitted: int
-    clusters: tuple[Cluster, ...]
-
-    @property
-    def score_text(self) -> str:
-        return score_text(self.score, self.rating)
-
-    @property
-    def drawn_clusters(self) -> tuple[Cluster, ...]:
-        return self.clusters[:MAX_DIAGRAM_CLUSTERS]
-
-    @property
-    def undrawn_clusters(self) -> int:
-        return max(0, len(self.clusters) - MAX_DIAGRAM_CLUSTERS)
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    priority: int
-    rule: RuleFacts
-    text: str
-    command: str | None
-    # True when the command fixes the findings; else it explains how to.
-    fixes: bool = False
-
-
-@dataclass(frozen=True)
-class PriorityGroup:
-    priority: int
-    title: str
-    criterion: str
-    items: tuple[Recommendation, ...]
-
-
-@dataclass(frozen=True)
-class Report:
-    title: str
-    date: str
-    tool_version: str
-    formula_version: str
-    project: str
-    paths: tuple[str, ...]
-    files: int
-    lines: int
-    repository: Repository | None
-    score: float
-    rating: str
-    icon: str
-    scored_categories: int
-    summary: str
-    key_facts: tuple[str, ...]
-    # Every category in the audit's order; `categories` leaves out imports, which the
-    # report analyses in a section of their own, as hand-written audits do.
-    all_categories: tuple[CategoryView, ...]
-    categories: tuple[CategoryView, ...]
-    imports: CategoryView | None
-    clusters: tuple[Cluster, ...]
-    critical: tuple[FindingView, ...]
-    high: tuple[FindingView, ...]
-    parse_errors: tuple[FindingView, ...]
-    unscored: tuple[FindingView, ...]
-    recommendations: tuple[PriorityGroup, ...]
-    suppressed: tuple[FindingView, ...]
-    changes: Changes | None
-    fixed: int | None
-    verdict: str
-    conclusion: str
-    metrics: tuple[str, ...]
-
-    @property
-    def score_text(self) -> str:
-        return score_text(self.score, self.rating)
-
 
 
 def importance(f: Finding) -> tuple[int, str, int, int, str, str]:
@@ -253,34 +52,6 @@ def rule_facts(info: RuleInfo, findings: Sequence[Finding]) -> RuleFacts:
         statement += f" ({suppressed:,} more suppressed by comments)"
     weighted = sum(f.severity.weight for f in active)
     return RuleFacts(info, len(active), suppressed, files, fixable, weighted, worst, statement)
-
-
-def clusters_of(findings: Iterable[Finding]) -> list[Cluster]:
-    flagged: dict[str, dict[Location, Finding]] = defaultdict(dict)
-    mentioned: dict[str, set[Location]] = defaultdict(set)
-    for f in findings:
-        if f.group is None or f.suppressed:
-            continue
-        flagged[f.group][Location(f.path, f.line)] = f
-        mentioned[f.group].update(f.related)
-    clusters = []
-    for group, members in flagged.items():
-        everyone = sorted(set(members) | mentioned[group])
-        if len(everyone) < 2:
-            continue
-        marked = [loc for loc in everyone if loc in members and members[loc].canonical]
-        unflagged = [loc for loc in everyone if loc not in members]
-        known = marked if len(marked) == 1 else unflagged if len(unflagged) == 1 else []
-        canonical = (known or everyone)[0]
-
-        def member(loc: Location) -> ClusterMember:
-            found = members.get(loc)
-            return ClusterMember(loc, found.scope if found else "", found is not None)
-
-        rule = next(iter(members.values())).rule
-        copies = tuple(member(loc) for loc in everyone if loc != canonical)
-        clusters.append(Cluster(group, rule, member(canonical), copies, directed=bool(known)))
-    return sorted(clusters, key=lambda c: (-c.size, c.canonical.location, c.group))
 
 
 def spared_files(facts: RuleFacts, files_scanned: int) -> str | None:
@@ -332,36 +103,6 @@ def category_view(result: AuditResult, score: CategoryScore, weight: float, find
         rest_omitted=max(0, len(rest) - MAX_TABLE_ROWS),
         clusters=tuple(clusters_of(findings)),
     )
-
-
-def recommendations(categories: Sequence[CategoryView], other: Sequence[RuleFacts]) -> tuple[PriorityGroup, ...]:
-    items: list[Recommendation] = []
-    weak = {r.info.code for c in categories if c.score is not None and c.score < PROMOTE_UNDER for r in c.rules}
-    for facts in [*(r for c in categories for r in c.rules), *other]:
-        if not facts.info.configured:
-            text = f"Configure **{facts.info.name}** (`{facts.info.code}`): until then it checks nothing."
-            items.append(Recommendation(3, facts, text, f"ssot-audit rule {facts.info.code}"))
-            continue
-        if facts.findings == 0 or facts.worst is None:
-            continue
-        priority = {Severity.CRITICAL: 1, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}[facts.worst]
-        if facts.info.code in weak:
-            priority = max(1, priority - 1)
-        text = (
-            f"Resolve {plural(facts.findings, 'findings')} of **{facts.info.name}** (`{facts.info.code}`, "
-            f"worst severity {facts.worst.value}) in {plural(facts.files, 'files')}. {facts.info.summary}"
-        )
-        if facts.fixable and facts.fixable < facts.findings:
-            text += f" {facts.fixable:,} of them are autofixable."
-        if facts.fixable and facts.info.fix_command:
-            items.append(Recommendation(priority, facts, text, facts.info.fix_command, fixes=True))
-        else:
-            items.append(Recommendation(priority, facts, text, f"ssot-audit rule {facts.info.code}"))
-    groups = []
-    for priority, title in PRIORITY_TITLES.items():
-        chosen = sorted((i for i in items if i.priority == priority), key=lambda i: (-i.rule.weighted, i.rule.info.code))
-        groups.append(PriorityGroup(priority, title, PRIORITY_RULES[priority], tuple(chosen)))
-    return tuple(groups)
 
 
 def key_facts(
