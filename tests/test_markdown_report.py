@@ -281,6 +281,7 @@ def test_the_report_states_what_changed_since_a_git_ref(tmp_path: Path) -> None:
     changes = done.stdout.split("## Changes Since `main`")[1].split("\n## ")[0]
     assert "0 new findings, 1 eliminated" in changes
     assert "| SSOT101 relative-import | 0 | 1 |" in changes
+    assert "| imports | 0.0 | 50.0 | 0 | 1 |" in changes
     assert "**Since `main`**" in done.stdout
 
 
