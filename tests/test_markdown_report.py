@@ -197,9 +197,12 @@ def test_the_date_comes_from_the_option_or_source_date_epoch() -> None:
 
 def test_the_cli_writes_the_report_for_a_md_output(tmp_path: Path) -> None:
     small_audit(tmp_path)
-    env_date = run_cli("audit", ".", "--no-cache", "-o", "audit.md", "--date", "2026-05-06", cwd=tmp_path)
-    assert env_date.returncode == 0, env_date.stderr
+    done = run_cli(
+        "audit", ".", "--no-cache", "-o", "audit.md", "-o", "sarif:out.json", "--date", "2026-05-06", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
     assert "**Date:** 2026-05-06" in (tmp_path / "audit.md").read_text(encoding="utf-8")
+    assert '"version": "2.1.0"' in (tmp_path / "out.json").read_text(encoding="utf-8")
 
 
 def test_a_user_template_renders_with_the_documented_context(tmp_path: Path) -> None:
