@@ -87,15 +87,16 @@ class AnyUsage(FileRule):
         "column: parameter (also `*args`, `**kwargs`), return, variable and class attribute annotations, inside "
         'generics (`Dict[str, Any]`, `Callable[..., Any]`), in string annotations (`"Dict[str, Any]"`, '
         "reported at the string), in `cast(Any, x)`, and in type aliases (`X: TypeAlias = ...`, "
-        "`type X = ...`, `X = Dict[str, Any]`, `TypeAliasType`, `NewType`, `TypeVar` bounds, subscripted "
-        "base classes).\n\n"
+        "`type X = ...`, `X = Dict[str, Any]` at module or class level, `TypeAliasType`, `NewType`, "
+        "`TypeVar` bounds, subscripted base classes).\n\n"
         "`Any` counts only when it is `typing.Any` or `typing_extensions.Any`, however imported "
         "(`import typing as t` -> `t.Any`, `from typing import Any as A`, a function-local import). "
         "A local class, function or assignment named `Any`, `typing.AnyStr`, the builtin `any()`, `Any` "
-        'from another library, `Any` used as a value (`tp is Any`), `Literal["Any"]`, `Annotated` '
-        "metadata, docstrings, comments (type comments included) and strings that are not annotations "
-        "are left alone. `Any` re-exported by a project module and `from typing import *` are not followed: only "
-        "names imported from `typing`/`typing_extensions` are known to be it."
+        "from another library, `Any` used as a value (`tp is Any`, `annotation = Any` in a function), "
+        '`Literal["Any"]`, `Annotated` metadata, docstrings, comments (type comments included) and strings '
+        "that are not annotations are left alone. `Any` re-exported by a project module and "
+        "`from typing import *` are not followed: only names imported from `typing`/`typing_extensions` "
+        "are known to be it."
     )
     why = (
         "`Any` switches the type checker off for everything it touches, so the real shape of the data is "
@@ -145,6 +146,10 @@ class AnyUsage(FileRule):
         ),
         Valid("from typing import Any\n\nREGISTRY = {Any: 1}\nTABLE = handlers[Any]\n"),
         Valid('from typing import Any\n\ndef f(user: "a user id") -> "Any old thing": ...\n'),
+        Valid(
+            "from typing import Any, Dict\n\ndef hint(p):\n    if p.annotation is p.empty:\n        annotation = Any\n"
+            "    expected = Dict[str, Any]\n    return annotation, expected\n"
+        ),
     )
     INVALID = (
         Invalid("from typing import Any\n\ndef f(x: Any) -> None: ...\n", line=3, count=1),
@@ -178,6 +183,7 @@ class AnyUsage(FileRule):
         Invalid("from typing import Any, List\n\nrows: List['Any'] = []\n", line=3),
         Invalid("from typing import Any, TypeVar\n\nT = TypeVar('T', bound=Any)\n", line=3),
         Invalid("from typing import Any\n\nclass Bag(dict[str, Any]):\n    pass\n", line=3),
+        Invalid("from typing import Any\n\nTypeVarType = Any\n\nclass Row:\n    Cell = list[Any]\n", count=2),
         Invalid("from typing import Any\n\ndef first[T: Any](items: list[T]) -> T: ...\n", line=3, count=1),
         Invalid(
             "from typing import Any\n\ndef f(x: Any) -> None: ...\n",
@@ -223,6 +229,10 @@ class AnyUsage(FileRule):
             self.check_type(node.bound)
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        # Implicit aliases live at module or class level; in a function, `annotation = Any`
+        # or `expected = Dict[str, Any]` is a value handed to runtime introspection.
+        if any(isinstance(scope, (cst.FunctionDef, cst.Lambda)) for scope in self.context.scopes):
+            return
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) and self.is_type_like(node.value):
             self.check_type(node.value)
 
