@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from ssot_audit.model import Category, CategoryScore, Finding, Severity, Span
 from ssot_audit.scoring import category_score, overall, rating
-from tests.support import audit_tree, write_tree
+from tests.support import audit_tree, write_config, write_tree
 
 IMPORTS = Category("imports", "Import Pattern Compliance", "imports")
 CATEGORIES = [Category(f"c{i}", f"Category {i}", "items") for i in range(6)]
@@ -131,3 +131,13 @@ def test_a_real_codebase_twice_as_large_with_twice_the_findings_scores_the_same(
     assert (small.categories[0].checked * 2, small.categories[0].weighted * 2) == (large.categories[0].checked, large.categories[0].weighted)
     assert small.categories[0].score == large.categories[0].score == 66.7
     assert small.score == large.score
+
+
+def test_the_audits_overall_score_is_the_configured_weighted_mean(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"pkg/a.py": "from . import b\nimport os\n\n\nclass Point:\n    x: int\n    y: int\n", "pkg/b.py": ""})
+    write_config(tmp_path, weights={"imports": 3, "dataclasses": 1})
+    result = audit_tree(tmp_path, select=["SSOT101", "SSOT201"])
+    scores = {c.category.id: c.score for c in result.categories}
+    assert scores["imports"] is not None and scores["dataclasses"] is not None
+    assert result.score == round((3 * scores["imports"] + 1 * scores["dataclasses"]) / 4, 1)
+    assert result.weights == {"imports": 3, "dataclasses": 1}
