@@ -199,7 +199,8 @@ def audit(
     if diff_against is not None:
         try:
             before, commit = gitdiff.audit_before(
-                diff_against, targets, root, lambda t, r: run_audit(registry, config, list(t), r, jobs, no_cache, True)
+                diff_against, targets, root, lambda t, r: run_audit(registry, config, list(t), r, jobs, no_cache, True),
+                gitdiff.source_filter(config.settings.include, targets),
             )
         except gitdiff.GitError as exc:
             fail(str(exc))

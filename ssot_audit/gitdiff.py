@@ -21,10 +21,13 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from ssot_audit.baseline import NEW, compare
+from ssot_audit.globs import compile_globs
 from ssot_audit.model import AuditResult, CategoryChange, Changes, Finding, RuleChange
 
 REGULAR_FILE_MODES = ("100644", "100755")
 AuditFunction = Callable[[Sequence[Path], Path], AuditResult]
+# Which files of the commit to write, by where they would lie in the working tree.
+FileFilter = Callable[[Path], bool]
 
 
 class GitError(Exception):
@@ -92,9 +95,10 @@ def _feed(stdin: IO[bytes], oids: Sequence[str]) -> None:
             stdin.write(oid.encode() + b"\n")
 
 
-def materialise(toplevel: Path, commit: str, prefix: str, dest: Path) -> int:
-    """Write the commit's files under prefix into dest; return how many were written."""
-    blobs = _blobs(toplevel, commit, prefix)
+def materialise(toplevel: Path, commit: str, prefix: str, dest: Path, keep: FileFilter | None = None) -> int:
+    """Write the commit's files under prefix (those `keep` accepts) into dest; return how
+    many were written."""
+    blobs = [(oid, path) for oid, path in _blobs(toplevel, commit, prefix) if keep is None or keep(toplevel / path)]
     process = subprocess.Popen(
         ["git", "cat-file", "--batch"], cwd=toplevel, stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
@@ -119,7 +123,7 @@ def materialise(toplevel: Path, commit: str, prefix: str, dest: Path) -> int:
 
 
 @contextmanager
-def snapshot(cwd: Path, ref: str, within: Path) -> Iterator[Snapshot]:
+def snapshot(cwd: Path, ref: str, within: Path, keep: FileFilter | None = None) -> Iterator[Snapshot]:
     """A temporary copy of the files of `ref` below `within`, removed afterwards."""
     toplevel, commit = resolve_commit(cwd, ref)
     prefix = Path(os.path.relpath(within.resolve(), toplevel)).as_posix()
@@ -127,15 +131,26 @@ def snapshot(cwd: Path, ref: str, within: Path) -> Iterator[Snapshot]:
         raise GitError(f"--diff-against {ref}: {within} is outside the repository {toplevel}")
     folder = Path(tempfile.mkdtemp(prefix="ssot-audit-ref-"))
     try:
-        materialise(toplevel, commit, prefix, folder)
+        materialise(toplevel, commit, prefix, folder, keep)
         yield Snapshot(toplevel, commit, folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def audit_before(ref: str, targets: Sequence[Path], root: Path, audit: AuditFunction) -> tuple[AuditResult, str]:
+def source_filter(include: Sequence[str], targets: Sequence[Path]) -> FileFilter:
+    """The files discovery could read: names its `include` globs match, files named on the
+    command line, and the .gitignore files it honours. Writing only these keeps a snapshot
+    of a repository full of data, docs and translations small and quick to remove."""
+    names = compile_globs([*include, ".gitignore"])
+    explicit = {t.resolve() for t in targets if t.is_file()}
+    return lambda path: path in explicit or bool(names.match_file(path.name))
+
+
+def audit_before(
+    ref: str, targets: Sequence[Path], root: Path, audit: AuditFunction, keep: FileFilter | None = None
+) -> tuple[AuditResult, str]:
     """Audit the same paths as they were at ref, with today's config and rules."""
-    with snapshot(root, ref, root) as snap:
+    with snapshot(root, ref, root, keep) as snap:
         old_root = snap.path(root)
         old_root.mkdir(parents=True, exist_ok=True)
         # A path added since the ref has nothing to audit there.

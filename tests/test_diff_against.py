@@ -123,3 +123,12 @@ def test_consolidating_four_duplicates_and_adding_a_relative_import(tmp_path: Pa
     text = run_cli("audit", ".", "--select", "SSOT001,SSOT101", "--diff-against", "HEAD~1", cwd=repo).stdout
     assert "1 new, 4 eliminated" in text
     assert "SSOT001 duplicate-implementation: 0 new, 4 eliminated" in text
+
+
+def test_a_script_named_on_the_command_line_is_compared_whatever_its_name(history: Path) -> None:
+    (history / "tool").write_text("#!/usr/bin/env python\nfrom . import a\n", encoding="utf-8")
+    commit_all(history, "a script")
+    (history / "tool").write_text("#!/usr/bin/env python\nimport os\n", encoding="utf-8")
+    done = run_cli("audit", "tool", "pkg/a.py", "--diff-against", "HEAD", "--format", "json", cwd=history)
+    assert done.returncode == 0, done.stderr
+    assert findings_by_state(json.loads(done.stdout))["fixed"] == [("SSOT101", "tool", 2)]
