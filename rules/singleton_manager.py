@@ -23,6 +23,11 @@ VALUE_TYPES = frozenset(
         "PureWindowsPath", "Sequence", "Set", "SimpleNamespace", "Tuple", "UUID", "Version", "WindowsPath", "ZoneInfo",
     }
 )
+# Calls that build plain data (or only retype a value, as `cast` does): caching their result
+# memoises a computation, it does not share a service object.
+DATA_BUILDERS = frozenset(
+    {"bool", "bytes", "cast", "copy", "deepcopy", "dict", "float", "frozenset", "int", "list", "set", "sorted", "str", "tuple"}
+)
 SCALARS = frozenset({"bool", "bytes", "complex", "float", "frozenset", "int", "str", "tuple"})
 LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer, cst.Float, cst.Imaginary)
 # A first argument such as "GEOSFree", "tasks" or "bp" names one instance of a family
@@ -42,7 +47,10 @@ class Options:
 
 
 class BodyScan(cst.CSTVisitor):
-    """The statements that belong to one function body itself, not to nested definitions."""
+    """The statements that belong to one function body itself, not to nested definitions.
+
+    Expressions are read where their statement is, never descended into: that keeps the
+    scan of a method a walk over its statements, a fraction of its nodes."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -51,30 +59,24 @@ class BodyScan(cst.CSTVisitor):
         # Conditions the body branches on: `if`, ternaries, and the left side of `a or b`.
         self.tests: list[cst.BaseExpression] = []
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self.assigns.append(node)
-
-    def visit_Return(self, node: cst.Return) -> None:
-        if node.value is not None:
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.BaseExpression, cst.FunctionDef, cst.ClassDef)):
+            return False
+        if isinstance(node, cst.Assign):
+            self.assigns.append(node)
+            self._branch(node.value)
+        elif isinstance(node, cst.Return) and node.value is not None:
             self.returns.append(node.value)
+            self._branch(node.value)
+        elif isinstance(node, (cst.If, cst.While)):
+            self.tests.append(node.test)
+        return True
 
-    def visit_If(self, node: cst.If) -> None:
-        self.tests.append(node.test)
-
-    def visit_IfExp(self, node: cst.IfExp) -> None:
-        self.tests.append(node.test)
-
-    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
-        self.tests.append(node.left)
+    def _branch(self, value: cst.BaseExpression) -> None:
+        if isinstance(value, cst.BooleanOperation):
+            self.tests.append(value.left)
+        elif isinstance(value, cst.IfExp):
+            self.tests.append(value.test)
 
 
 class WordScan(cst.CSTVisitor):
@@ -146,6 +148,15 @@ def is_named_handle(call: cst.Call) -> bool:
         return False
     value = first.value.evaluated_value
     return isinstance(value, str) and bool(HANDLE_NAME.match(value))
+
+
+def builds_data(value: cst.BaseExpression) -> bool:
+    """`tuple(names)`, `config.copy()`, `cast(Backend, module)`: a value, not a new object."""
+    if not isinstance(value, cst.Call):
+        return False
+    func = value.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else last_part(callee(value))
+    return name in DATA_BUILDERS
 
 
 def is_scalar_literal(node: cst.BaseExpression) -> bool:
@@ -394,6 +405,21 @@ class SingletonManager(FileRule):
             "_version = None\n\n\ndef version() -> str:\n    global _version\n    if _version is None:\n"
             "        _version = read_version()\n    return _version\n"
         ),
+        # Found in setuptools, hypothesis and pip: caches of computed data, not of a service.
+        Valid(
+            "import sysconfig\n\n_config_vars = None\n\n\ndef get_config_vars():\n    global _config_vars\n"
+            "    if _config_vars is None:\n        _config_vars = sysconfig.get_config_vars().copy()\n"
+            "    return _config_vars\n"
+        ),
+        Valid(
+            "_categories = None\n\n\ndef categories():\n    global _categories\n    if _categories is None:\n"
+            "        _categories = tuple(sorted(charmap()))\n    return _categories\n"
+        ),
+        Valid(
+            "import functools\nfrom typing import cast\n\n\n@functools.lru_cache(maxsize=None)\n"
+            "def select_backend() -> 'Backend':\n    from . import importlib_backend\n"
+            "    return cast('Backend', importlib_backend)\n"
+        ),
         # Found in Django: a cached immutable time zone is a constant value.
         Valid(
             "import functools\nimport zoneinfo\n\n\n@functools.lru_cache\ndef get_default_timezone():\n"
@@ -603,7 +629,7 @@ class SingletonManager(FileRule):
         filled: set[str] = set()
         for assign in scan.assigns:
             value = assign.value.expression if isinstance(assign.value, cst.Await) else assign.value
-            if not isinstance(value, (cst.Call, cst.BooleanOperation)):
+            if not isinstance(value, (cst.Call, cst.BooleanOperation)) or builds_data(value):
                 continue
             for item in assign.targets:
                 if isinstance(item.target, cst.Name) and item.target.value in names & tested:
@@ -631,7 +657,7 @@ class SingletonManager(FileRule):
             self.report(
                 node,
                 f"'{node.name.value}' is a cached zero-argument factory: every caller shares one "
-                f"'{product}'; create it once where the application is assembled and pass it in",
+                f"instance of {product}; create it once where the application is assembled and pass it in",
                 definition=node,
             )
 
@@ -651,16 +677,16 @@ def returned_instance(function: cst.FunctionDef) -> str | None:
     for value in scan.returns:
         if isinstance(value, cst.Name) and value.value in bound:
             value = bound[value.value]
-        if not isinstance(value, cst.Call):
+        if not isinstance(value, cst.Call) or builds_data(value):
             continue
         if isinstance(value.func, cst.Call):
             # `import_string(settings.X)()`: a class looked up at run time, then instantiated.
-            return f"{last_part(callee(value.func)) or 'dynamically loaded'}(...)()"
+            return f"the class {last_part(callee(value.func)) or 'a call'}() returns"
         name = last_part(callee(value))
         if name not in VALUE_TYPES and (CLASS_LIKE.match(name) and not name.isupper() or CLASS_VARIABLE.search(name)):
-            return name
+            return f"'{name}'"
         if declared is not None:
-            return declared
+            return f"'{declared}'"
     return None
 
 
