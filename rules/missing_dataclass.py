@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -17,18 +18,21 @@ from ssot_audit.dataclass_kinds import (
     body_statements,
     callee,
     decorator_kind,
+    global_name,
     is_class_level,
     is_type_checking_test,
     matches_any,
 )
+from ssot_audit.class_index import ClassIndex
 from ssot_audit.model import Finding, Severity, Span
-from ssot_audit.names import dotted_name
+from ssot_audit.names import ImportTable, dotted_name
 from ssot_audit.plugins import FileContext, FileVisitor, Invalid, ProjectRule, Valid
 from ssot_audit.project import Project
 
 ABSTRACT_DECORATORS = frozenset({"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"})
-# How many re-exports a base name may pass through before we give up on it.
-MAX_REEXPORT_HOPS = 8
+CLASS_LEVEL_DECORATORS = frozenset({"classmethod", "staticmethod"})
+CLASS_PARAMETERS = frozenset({"cls", "mcs", "mcls", "metacls"})
+DATACLASS_FIELD = "dataclasses.field"
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class ClassFact:
     own_plain: bool
     # Its instance fields when its body is a record; empty when it is not.
     fields: tuple[str, ...]
+    # Nothing in its own body needs an instance (see needs_instances).
+    namespace: bool = True
     span: Span | None = None
     decorator_line: int | None = None
     scope: str = ""
@@ -95,19 +101,54 @@ def _is_docstring(stmt: cst.CSTNode) -> bool:
     )
 
 
-def record_fields(node: cst.ClassDef) -> tuple[str, ...]:
-    """The instance fields of a class whose body is a record, else (). Constants
-    (UPPER_CASE, ClassVar, Final) are not fields; a constructor or an abstract method means
-    the annotations describe something else."""
+def record_fields(node: cst.ClassDef, names: ImportTable) -> tuple[str, ...]:
+    """The instance fields of a class whose body is a record (none when it is not one).
+
+    Not fields: constants (UPPER_CASE, ClassVar, Final) and dunders (`__slots__`). Not a
+    record: a constructor or an abstract method (the annotations describe something else);
+    a field whose default is a call other than `dataclasses.field()` (a descriptor or an ORM
+    column: a declarative model); only private fields (the state of a behaviour class); a
+    `...Mixin` (its annotations declare what the host class provides)."""
+    if node.name.value.endswith("Mixin"):
+        return ()
     fields: list[str] = []
     for stmt in body_statements(node):
         if isinstance(stmt, cst.AnnAssign) and isinstance(stmt.target, cst.Name):
             name = stmt.target.value
-            if not (name.isupper() or is_class_level(stmt.annotation.annotation)):
-                fields.append(name)
+            if name.isupper() or (name.startswith("__") and name.endswith("__")):
+                continue
+            if is_class_level(stmt.annotation.annotation):
+                continue
+            if isinstance(stmt.value, cst.Call) and global_name(callee(stmt.value), names) != DATACLASS_FIELD:
+                return ()
+            fields.append(name)
         elif isinstance(stmt, cst.FunctionDef) and (stmt.name.value in CONSTRUCTOR_METHODS or is_abstract(stmt)):
             return ()
+    if all(name.startswith("_") for name in fields):
+        return ()
     return tuple(fields)
+
+
+def needs_instances(node: cst.ClassDef) -> bool:
+    """A field without a plain default (a bare annotation or `field(...)`), or a method that
+    takes `self`. A class with neither is a namespace of settings read from the class itself
+    (`Glyphs.last`), unless a base shows otherwise."""
+    for stmt in body_statements(node):
+        if isinstance(stmt, cst.AnnAssign) and isinstance(stmt.target, cst.Name):
+            if not is_class_level(stmt.annotation.annotation) and (stmt.value is None or isinstance(stmt.value, cst.Call)):
+                return True
+        elif isinstance(stmt, cst.FunctionDef) and is_instance_method(stmt):
+            return True
+    return False
+
+
+def is_instance_method(func: cst.FunctionDef) -> bool:
+    for decorator in func.decorators:
+        dotted = dotted_name(callee(decorator.decorator))
+        if dotted in CLASS_LEVEL_DECORATORS:
+            return False
+    params = [*func.params.posonly_params, *func.params.params]
+    return bool(params) and params[0].name.value not in CLASS_PARAMETERS
 
 
 def defines_constructor(node: cst.ClassDef) -> bool:
@@ -120,7 +161,11 @@ class ClassCollector(FileVisitor):
     def __init__(self, context: FileContext, options: object) -> None:
         super().__init__(context, options)
         self.classes: list[ClassFact] = []
+        # Candidates wait for facts(), where one code generation pass positions them all.
+        self.candidates: list[tuple[int, cst.ClassDef]] = []
         self.type_checking_depth = 0
+        # A stub declares what is implemented elsewhere; its classes are not code to change.
+        self.is_stub = context.path.endswith(".pyi")
 
     def visit_If(self, node: cst.If) -> None:
         if is_type_checking_test(node.test):
@@ -131,6 +176,8 @@ class ClassCollector(FileVisitor):
             self.type_checking_depth -= 1
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if self.is_stub:
+            return
         self.count_checked()
         names = self.context.names
         # CoreFacts ran first in this traversal, so the scope already ends with this class.
@@ -142,81 +189,66 @@ class ClassCollector(FileVisitor):
             and not defines_constructor(node)
             and all(decorator_kind(d, names) is DecoratorKind.HARMLESS for d in node.decorators)
         )
-        fields = record_fields(node) if own_plain and not self.type_checking_depth else ()
-        fact = ClassFact(qualname, bases, own_plain, fields)
+        fields = record_fields(node, names) if own_plain and not self.type_checking_depth else ()
         if fields and all(b is not None for b in bases):
-            header = self.context.span(node)
-            name_end = self.context.span(node.name)
-            fact = ClassFact(
-                qualname,
-                bases,
-                own_plain,
-                fields,
-                span=Span(header.line, header.column, name_end.end_line, name_end.end_column),
-                decorator_line=self.context.span(node.decorators[0]).line if node.decorators else None,
-                scope=scope,
-                code=self.context.line_text(header.line),
-            )
-        self.classes.append(fact)
+            self.candidates.append((len(self.classes), node))
+        self.classes.append(ClassFact(qualname, bases, own_plain, fields, not needs_instances(node), scope=scope))
 
     def facts(self) -> ModuleClasses:
-        # Kept even without classes: an `__init__.py` re-exporting a base is how many
-        # packages name their model base.
-        return ModuleClasses(tuple(self.classes), dict(self.context.names.bindings))
+        classes = list(self.classes)
+        if self.candidates:
+            nodes = [n for _, node in self.candidates for n in (node, node.name, *node.decorators[:1])]
+            spans = self.context.spans(nodes)
+            for index, node in self.candidates:
+                header, name = spans[node], spans[node.name]
+                classes[index] = dataclasses.replace(
+                    classes[index],
+                    span=Span(header.line, header.column, name.end_line, name.end_column),
+                    decorator_line=spans[node.decorators[0]].line if node.decorators else None,
+                    code=self.context.line_text(header.line),
+                )
+        # Bindings are kept even without classes: an `__init__.py` re-exporting a base is how
+        # many packages name their model base.
+        return ModuleClasses(tuple(classes), dict(self.context.names.bindings))
 
 
-class ProjectClasses:
-    """Every class of the project by qualified name, and whether each one is plain: nothing
-    in it or in its bases (transitively) can give it an __init__ or make it a data model."""
+class RecordJudge:
+    """Decides, over the whole project, which candidate classes are records to report."""
 
-    def __init__(self, project: Project, code: str, exempt: Iterable[str]) -> None:
+    def __init__(self, index: ClassIndex[ClassFact], exempt: Iterable[str]) -> None:
+        self.index = index
         self.exempt = tuple(exempt)
-        self.classes: dict[str, ClassFact] = {}
-        self.bindings: dict[str, dict[str, str]] = {}
-        self.paths: dict[str, str] = {}
-        for facts in project.files:
-            module = facts.extras.get(code)
-            if not isinstance(module, ModuleClasses):
-                continue
-            self.bindings[facts.module] = module.bindings
-            for cls in module.classes:
-                self.classes[cls.qualname] = cls
-                self.paths[cls.qualname] = facts.path
-        self.modules = set(project.by_module)
         self._plain: dict[str, bool] = {}
+        self._namespace: dict[str, bool] = {}
+        # Classes that other project classes derive from: their annotations declare what
+        # the subclasses provide (BaseEditor, _BaseEnvironment), so they are not records.
+        self.extended = {
+            target.qualname
+            for _, cls in index
+            for base in cls.bases
+            if base is not None and (target := index.lookup(base)) is not None
+        }
 
-    def lookup(self, qualified: str) -> ClassFact | None:
-        """The project class a qualified name denotes, following re-exports such as
-        `pkg.Base` bound in pkg/__init__.py by `from pkg.base import Base`."""
-        for _ in range(MAX_REEXPORT_HOPS):
-            found = self.classes.get(qualified)
-            if found is not None:
-                return found
-            module, rest = self._split(qualified)
-            if module is None:
-                return None
-            head, dot, tail = rest.partition(".")
-            target = self.bindings.get(module, {}).get(head)
-            if target is None:
-                return None
-            qualified = target + dot + tail
-        return None
-
-    def _split(self, qualified: str) -> tuple[str | None, str]:
-        """The longest project module that prefixes `qualified`, and the rest."""
-        parts = qualified.split(".")
-        for i in range(len(parts) - 1, 0, -1):
-            module = ".".join(parts[:i])
-            if module in self.modules:
-                return module, ".".join(parts[i:])
-        return None, qualified
+    def is_record(self, cls: ClassFact) -> bool:
+        return (
+            cls.span is not None
+            and cls.qualname not in self.extended
+            and self.is_plain(cls)
+            and not self.is_namespace(cls)
+        )
 
     def is_plain(self, cls: ClassFact) -> bool:
+        """Nothing in the class or its bases (transitively) can give it an __init__ or make
+        it a data model: every base is `object` or a plain project class."""
         known = self._plain.get(cls.qualname)
         if known is not None:
             return known
         self._plain[cls.qualname] = False  # an inheritance cycle is not plain
-        plain = cls.own_plain and not matches_any(cls.qualname, self.exempt) and all(self._plain_base(b) for b in cls.bases)
+        plain = (
+            cls.own_plain
+            and not matches_any(cls.qualname, self.exempt)
+            and all(self._plain_base(b) for b in cls.bases)
+        )
         self._plain[cls.qualname] = plain
         return plain
 
@@ -225,14 +257,20 @@ class ProjectClasses:
             return True
         if base is None or matches_any(base, self.exempt):
             return False
-        target = self.lookup(base)
+        target = self.index.lookup(base)
         # A base from outside the project, or one we cannot find, is unknown: not plain.
         return target is not None and self.is_plain(target)
 
-    def candidates(self) -> Iterator[tuple[str, ClassFact]]:
-        for qualname, cls in self.classes.items():
-            if cls.span is not None:
-                yield self.paths[qualname], cls
+    def is_namespace(self, cls: ClassFact) -> bool:
+        """Neither the class nor any of its project bases needs an instance (`Glyphs.last`)."""
+        known = self._namespace.get(cls.qualname)
+        if known is not None:
+            return known
+        self._namespace[cls.qualname] = False
+        bases = [self.index.lookup(b) for b in cls.bases if b is not None and b != OBJECT]
+        namespace = cls.namespace and all(b is not None and self.is_namespace(b) for b in bases)
+        self._namespace[cls.qualname] = namespace
+        return namespace
 
 
 class MissingDataclass(ProjectRule):
@@ -346,10 +384,40 @@ class MissingDataclass(ProjectRule):
             options={"exempt-bases": ["pkg.db.Record"]},
         ),
         Valid("class Base:\n    def __init_subclass__(cls) -> None: ...\n\nclass User(Base):\n    name: str\n"),
+        # Found on real code (pydantic v1 BaseConfig): settings read from the class itself.
+        Valid(
+            "class BaseConfig:\n    title: str | None = None\n    validate_all: bool = False\n\n"
+            "    @classmethod\n    def get_field_info(cls, name: str) -> dict[str, str]:\n        return {}\n"
+        ),
+        # Found on real code (pytest's ErrorMaker, pytestPDB): private class-level state.
+        Valid("class ErrorMaker:\n    _errno2class: dict[int, type] = {}\n\n    def get(self, n: int) -> type:\n        return self._errno2class[n]\n"),
+        # Found on real code (werkzeug's ImmutableListMixin): annotations the host class provides.
+        Valid("class HashCacheMixin:\n    hash_cache: int | None = None\n\n    def __hash__(self) -> int:\n        return 0\n"),
+        # Found on real code (packaging's Metadata): descriptors make a declarative model.
+        Valid(
+            "class Validator:\n    def __get__(self, obj: object, owner: type) -> str:\n        return ''\n\n"
+            "class Metadata:\n    name: str = Validator()\n    version: str = Validator()\n"
+        ),
+        Valid("class Representation:\n    __slots__: tuple[str, ...] = ()\n\n    def __repr__(self) -> str:\n        return 'R'\n"),
+        # Found on real code (typeshed in mypy): a stub describes a class implemented elsewhere.
+        Valid("class TaskGroup:\n    loop: object\n    tasks: set[object]\n", path="example.pyi"),
+        # Found on real code (networkx's text glyphs): settings read from the class, never instantiated.
+        Valid(
+            "class BaseGlyphs:\n    @classmethod\n    def as_dict(cls) -> dict[str, str]:\n        return {}\n\n"
+            "class AsciiGlyphs(BaseGlyphs):\n    last: str = 'L-> '\n    mid: str = '|-> '\n"
+        ),
+        Valid("class Limits:\n    size: int = 10\n    name: str = 'default'\n"),
+        # Found on real code (samtranslator's BaseEditor, jedi's _BaseEnvironment): a base class
+        # declaring the attributes its subclasses set.
+        Valid(
+            "class BaseEditor:\n    paths: dict[str, object]\n\n    def has_path(self, path: str) -> bool:\n"
+            "        return path in self.paths\n\nclass SwaggerEditor(BaseEditor):\n"
+            "    def __init__(self, doc: dict[str, object]) -> None:\n        self.paths = doc\n"
+        ),
     )
     INVALID = (
         Invalid("class User:\n    name: str\n    email: str\n", line=1, count=1),
-        Invalid("class Config:\n    host: str = 'localhost'\n    port: int = 8080\n", line=1),
+        Invalid("class Config:\n    host: str = 'localhost'\n    port: int\n", line=1),
         Invalid(
             'class Order:\n    """An order."""\n\n    id: int\n    total: float = 0.0\n\n'
             "    def describe(self) -> str:\n        return f'{self.id}: {self.total}'\n",
@@ -393,20 +461,33 @@ class MissingDataclass(ProjectRule):
         Invalid(
             "from typing import ClassVar\n\nclass Job:\n    registry: ClassVar[list[str]] = []\n    name: str\n", line=3
         ),
-        Invalid("class Outer:\n    class Inner:\n        value: int = 0\n", line=2, count=1),
+        Invalid("class Outer:\n    class Inner:\n        value: int\n", line=2, count=1),
         Invalid("def build() -> object:\n    class Row:\n        id: int\n    return Row\n", line=2),
         Invalid("class Node:\n    parent: 'Node | None' = None\n\n    @property\n    def root(self) -> 'Node':\n        return self.parent.root if self.parent else self\n", line=1),
         Invalid("class A:\n    x: int\n\nclass B:\n    y: int\n", count=2),
         Invalid(
             "class Plain:\n    pass\n\nclass Middle(Plain):\n    pass\n\nclass Leaf(Middle):\n    value: int\n", line=7, count=1
         ),
+        Invalid(
+            "from dataclasses import field\n\nclass Basket:\n    items: list[str] = field(default_factory=list)\n", line=3
+        ),
+        Invalid(
+            "class User:\n    name: str\n\n    @classmethod\n    def parse(cls, text: str) -> 'User':\n"
+            "        user = cls()\n        user.name = text\n        return user\n",
+            line=1,
+        ),
     )
 
     def check(self, project: Project) -> Iterable[Finding]:
         assert isinstance(self.options, Options)
-        classes = ProjectClasses(project, self.code, self.options.exempt_bases)
-        for path, cls in classes.candidates():
-            if cls.span is None or not classes.is_plain(cls):
+        index: ClassIndex[ClassFact] = ClassIndex(project.by_module)
+        for facts in project.files:
+            module = facts.extras.get(self.code)
+            if isinstance(module, ModuleClasses):
+                index.add(facts.module, facts.path, module.bindings, module.classes)
+        judge = RecordJudge(index, self.options.exempt_bases)
+        for path, cls in index:
+            if cls.span is None or not judge.is_record(cls):
                 continue
             shown = ", ".join(cls.fields[:4]) + (", ..." if len(cls.fields) > 4 else "")
             name = cls.qualname.rpartition(".")[2]

@@ -1,16 +1,37 @@
-"""SSOT202 mutable-dataclass-default: a dataclass field whose default is a shared mutable value."""
+"""SSOT202 mutable-dataclass-default: a dataclass field whose default is a shared mutable value.
+
+A project rule: whether `Dot()` is a shared mutable value depends on the class `Dot`, often
+defined in another module (a frozen dataclass or a stateless sentinel is safe to share).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import libcst as cst
 
 from ssot_audit.categories import DATACLASSES
-from ssot_audit.dataclass_kinds import annotated_assignments, callee, global_name, is_class_level, is_dataclass
-from ssot_audit.model import Severity
+from ssot_audit.class_index import ClassIndex
+from ssot_audit.dataclass_kinds import (
+    OBJECT,
+    DecoratorKind,
+    annotated_assignments,
+    base_names,
+    body_statements,
+    callee,
+    decorator_kind,
+    global_name,
+    is_class_level,
+    is_dataclass,
+    is_frozen,
+)
+from ssot_audit.model import Finding, Severity, Span
 from ssot_audit.names import ImportTable
-from ssot_audit.plugins import FileRule, Invalid, Valid
+from ssot_audit.plugins import FileContext, FileVisitor, Invalid, ProjectRule, Valid
+from ssot_audit.project import Project
 
 # Calls that build a fresh mutable container: the factory to suggest instead.
 MUTABLE_FACTORIES = frozenset(
@@ -27,8 +48,9 @@ MUTABLE_FACTORIES = frozenset(
     }
 )
 
-# Calls whose result cannot be changed in place, so sharing it between instances is safe.
-IMMUTABLE_RESULTS = frozenset(
+# Calls whose result cannot be changed in place, or is meant to be shared (a logger), so one
+# value for every instance is safe.
+SAFE_TO_SHARE = frozenset(
     {
         "builtins.frozenset",
         "builtins.tuple",
@@ -51,11 +73,16 @@ IMMUTABLE_RESULTS = frozenset(
         "decimal.Decimal",
         "fractions.Fraction",
         "datetime.date",
+        "datetime.date.today",
         "datetime.datetime",
+        "datetime.datetime.now",
+        "datetime.datetime.utcnow",
         "datetime.time",
         "datetime.timedelta",
         "datetime.timezone",
         "pathlib.Path",
+        "pathlib.Path.cwd",
+        "pathlib.Path.home",
         "pathlib.PurePath",
         "pathlib.PurePosixPath",
         "pathlib.PureWindowsPath",
@@ -64,12 +91,16 @@ IMMUTABLE_RESULTS = frozenset(
         "re.compile",
         "types.MappingProxyType",
         "uuid.UUID",
+        "uuid.uuid4",
         "os.getenv",
         "os.environ.get",
+        "os.getcwd",
         "sys.intern",
         "typing.cast",
         "typing.NewType",
         "typing.TypeVar",
+        "functools.partial",
+        "logging.getLogger",
         "ipaddress.ip_address",
         "ipaddress.ip_network",
         "ipaddress.IPv4Address",
@@ -78,6 +109,28 @@ IMMUTABLE_RESULTS = frozenset(
         "ipaddress.IPv6Network",
     }
 )
+# Modules whose functions all return immutable values.
+SAFE_MODULES = ("math.", "operator.", "os.path.", "time.")
+
+# Bases that make every instance immutable, or mutable, whatever the subclass adds.
+IMMUTABLE_BASES = frozenset(
+    {
+        "builtins.tuple",
+        "builtins.str",
+        "builtins.int",
+        "builtins.float",
+        "builtins.bytes",
+        "builtins.frozenset",
+        "builtins.complex",
+        "typing.NamedTuple",
+        "enum.Enum",
+        "enum.IntEnum",
+        "enum.StrEnum",
+        "enum.Flag",
+        "enum.IntFlag",
+    }
+)
+MUTABLE_BASES = MUTABLE_FACTORIES | {"collections.UserDict", "collections.UserList"}
 
 # Field specifiers (`dataclasses.field`, `pydantic.Field`, a project's own wrapper): their
 # `default=` is the default; `default_factory=` builds a fresh value per instance. Matched by
@@ -90,12 +143,50 @@ _CONTAINER_STR_METHODS = frozenset({"split", "rsplit", "splitlines"})
 _MAX_SHOWN = 40
 
 
+class InstanceState(enum.Enum):
+    """What a class's own body says about its instances."""
+
+    FROZEN = "frozen"  # a frozen dataclass or attrs class
+    STATEFUL = "stateful"  # fields, an __init__ or __setattr__: each instance holds state
+    STATELESS = "stateless"  # nothing of its own: immutable if its bases are
+    UNKNOWN = "unknown"  # a decorator, metaclass or __new__ we cannot see through
+
+
+@dataclass(frozen=True)
+class ClassShape:
+    qualname: str
+    bases: tuple[str | None, ...]
+    state: InstanceState
+
+
 @dataclass(frozen=True)
 class MutableDefault:
-    """Why a default is mutable, and the `default_factory` to use instead."""
+    """Why a default is mutable, and the `default_factory` to use instead. `call` is the
+    qualified callee when the verdict depends on what that callee returns."""
 
     expression: cst.BaseExpression
     factory: str
+    call: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A dataclass field whose default is, or may be, a shared mutable value."""
+
+    span: Span
+    field: str
+    shown: str
+    factory: str
+    call: str | None
+    scope: str
+    code: str
+
+
+@dataclass(frozen=True)
+class ModuleDataclasses:
+    classes: tuple[ClassShape, ...]
+    candidates: tuple[Candidate, ...]
+    bindings: dict[str, str]
 
 
 def _code(node: cst.CSTNode) -> str:
@@ -114,29 +205,24 @@ def _factory_for(node: cst.BaseExpression) -> str:
 
 
 def mutable_default(node: cst.BaseExpression, names: ImportTable) -> MutableDefault | None:
-    """The part of a default expression that makes it a shared mutable value, if any."""
+    """The reason a default expression is, or may be, a shared mutable value."""
     if isinstance(node, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp, cst.GeneratorExp)):
         return MutableDefault(node, _factory_for(node))
+    parts: tuple[cst.BaseExpression, ...] = ()
     if isinstance(node, cst.Tuple):
-        for element in node.elements:
-            found = mutable_default(element.value, names)
-            if found is not None:
-                return MutableDefault(node, _factory_for(node))
-        return None
-    if isinstance(node, (cst.BinaryOperation, cst.BooleanOperation)):
-        for side in (node.left, node.right):
-            if mutable_default(side, names) is not None:
-                return MutableDefault(node, _factory_for(node))
-        return None
-    if isinstance(node, cst.IfExp):
-        for branch in (node.body, node.orelse):
-            if mutable_default(branch, names) is not None:
-                return MutableDefault(node, _factory_for(node))
-        return None
-    if isinstance(node, cst.NamedExpr):
+        parts = tuple(element.value for element in node.elements)
+    elif isinstance(node, (cst.BinaryOperation, cst.BooleanOperation)):
+        parts = (node.left, node.right)
+    elif isinstance(node, cst.IfExp):
+        parts = (node.body, node.orelse)
+    elif isinstance(node, cst.NamedExpr):
         return mutable_default(node.value, names)
-    if isinstance(node, cst.Call):
+    elif isinstance(node, cst.Call):
         return _mutable_call(node, names)
+    for part in parts:
+        found = mutable_default(part, names)
+        if found is not None:
+            return MutableDefault(node, _factory_for(node), found.call)
     # Names, attributes (enum members, constants), literals, subscripts, lambdas: the rule
     # cannot tell what a name holds, and says nothing rather than guess.
     return None
@@ -149,17 +235,19 @@ def _mutable_call(node: cst.Call, names: ImportTable) -> MutableDefault | None:
             if arg.keyword is not None and arg.keyword.value == "default":
                 return mutable_default(arg.value, names)
         return None
-    qualified = global_name(func, names)
-    if qualified in MUTABLE_FACTORIES:
-        return MutableDefault(node, _factory_for(node))
-    if qualified in IMMUTABLE_RESULTS:
-        return None
     target = node.func
     if isinstance(target, cst.Attribute) and isinstance(target.value, (cst.SimpleString, cst.FormattedString)):
         # "a,b".split(",") is a list; " ".join(parts) is a string.
         return MutableDefault(node, _factory_for(node)) if target.attr.value in _CONTAINER_STR_METHODS else None
-    # Any other call runs once, when the class is created, and every instance shares its result.
-    return MutableDefault(node, _factory_for(node))
+    qualified = global_name(func, names)
+    if qualified is None or qualified in SAFE_TO_SHARE or qualified.startswith(SAFE_MODULES):
+        # None: a method of some object, or a name we cannot resolve; unknown, so no finding.
+        return None
+    if qualified in MUTABLE_FACTORIES:
+        return MutableDefault(node, _factory_for(node))
+    # Any other call runs once, when the class is created; the project phase decides from
+    # the callee whether the value every instance shares is mutable.
+    return MutableDefault(node, _factory_for(node), qualified)
 
 
 def _last_name(func: cst.BaseExpression) -> str:
@@ -168,20 +256,131 @@ def _last_name(func: cst.BaseExpression) -> str:
     return func.attr.value if isinstance(func, cst.Attribute) else ""
 
 
-class MutableDataclassDefault(FileRule):
+def own_state(node: cst.ClassDef, names: ImportTable) -> InstanceState:
+    if is_frozen(node, names):
+        return InstanceState.FROZEN
+    kinds = {decorator_kind(d, names) for d in node.decorators}
+    if kinds & {DecoratorKind.DATACLASS, DecoratorKind.DATA_MODEL}:
+        return InstanceState.STATEFUL
+    if DecoratorKind.UNKNOWN in kinds or node.keywords:
+        return InstanceState.UNKNOWN
+    for stmt in body_statements(node):
+        if isinstance(stmt, cst.FunctionDef):
+            if stmt.name.value in {"__init__", "__setattr__"}:
+                return InstanceState.STATEFUL
+            if stmt.name.value == "__new__":
+                return InstanceState.UNKNOWN
+        elif isinstance(stmt, cst.AnnAssign) and not is_class_level(stmt.annotation.annotation):
+            return InstanceState.STATEFUL
+        elif isinstance(stmt, cst.Assign) and any(
+            isinstance(t.target, cst.Name) and t.target.value == "__slots__" for t in stmt.targets
+        ):
+            empty = isinstance(stmt.value, (cst.Tuple, cst.List)) and not stmt.value.elements
+            if not empty:
+                return InstanceState.STATEFUL
+    return InstanceState.STATELESS
+
+
+class DataclassDefaults(FileVisitor):
+    """Per file: the shape of every class, and the dataclass fields whose default is, or may
+    be, a shared mutable value."""
+
+    def __init__(self, context: FileContext, options: object) -> None:
+        super().__init__(context, options)
+        self.classes: list[ClassShape] = []
+        self.pending: list[tuple[cst.AnnAssign, MutableDefault, str]] = []
+        # A stub's defaults are placeholders (`x: list = ...`), never evaluated.
+        self.is_stub = context.path.endswith(".pyi")
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if self.is_stub:
+            return
+        names = self.context.names
+        scope = ".".join(self.context.scope) or node.name.value
+        qualname = f"{self.context.module_name}.{scope}" if self.context.module_name else scope
+        self.classes.append(ClassShape(qualname, base_names(node, names), own_state(node, names)))
+        if not node.decorators or not is_dataclass(node, names):
+            return
+        for assignment in annotated_assignments(node):
+            if is_class_level(assignment.annotation.annotation):
+                continue
+            self.count_checked()
+            if assignment.value is not None:
+                found = mutable_default(assignment.value, names)
+                if found is not None:
+                    self.pending.append((assignment, found, scope))
+
+    def facts(self) -> ModuleDataclasses:
+        candidates = []
+        spans = self.context.spans(a for a, _, _ in self.pending) if self.pending else {}
+        for assignment, found, scope in self.pending:
+            span = spans[assignment]
+            shown = _code(found.expression).strip()
+            if len(shown) > _MAX_SHOWN:
+                shown = shown[: _MAX_SHOWN - 3] + "..."
+            name = assignment.target.value if isinstance(assignment.target, cst.Name) else "?"
+            code = self.context.line_text(span.line)
+            candidates.append(Candidate(span, name, shown, found.factory, found.call, scope, code))
+        return ModuleDataclasses(tuple(self.classes), tuple(candidates), dict(self.context.names.bindings))
+
+
+class Immutability:
+    """Whether instances of a project class can be shared safely: True, False, or None when
+    the rule cannot tell."""
+
+    def __init__(self, index: ClassIndex[ClassShape]) -> None:
+        self.index = index
+        self._known: dict[str, bool | None] = {}
+
+    def of_class(self, cls: ClassShape) -> bool | None:
+        if cls.qualname in self._known:
+            return self._known[cls.qualname]
+        self._known[cls.qualname] = None  # an inheritance cycle: unknown
+        verdict: bool | None
+        if cls.state is InstanceState.FROZEN:
+            verdict = True
+        elif cls.state is InstanceState.STATEFUL:
+            verdict = False
+        elif cls.state is InstanceState.UNKNOWN:
+            verdict = None
+        else:
+            bases = [self.of_base(b) for b in cls.bases]
+            verdict = False if False in bases else (None if None in bases else True)
+        self._known[cls.qualname] = verdict
+        return verdict
+
+    def of_base(self, base: str | None) -> bool | None:
+        if base is None:
+            return None
+        if base == OBJECT or base in IMMUTABLE_BASES:
+            return True
+        if base in MUTABLE_BASES:
+            return False
+        target = self.index.lookup(base)
+        return None if target is None else self.of_class(target)
+
+
+class MutableDataclassDefault(ProjectRule):
     code = "SSOT202"
     name = "mutable-dataclass-default"
     category = DATACLASSES
     severity = Severity.HIGH
+    unit = "dataclass fields"
+    Collector = DataclassDefaults
     summary = "A dataclass field defaults to a mutable value that every instance shares."
     what = (
         "Reports a field of a class decorated with `dataclass` (from `dataclasses` or `pydantic.dataclasses`) "
         "whose default is mutable: `[]`, `{}`, a set, a comprehension, `list()`, `dict()`, `set()`, "
         "`defaultdict(...)`, `OrderedDict()`, `deque()`, `Counter()`, a tuple holding one of these, "
-        "`field(default=[])`, or any other call except `field(...)` and calls known to return an immutable "
-        "value (`frozenset()`, `tuple()`, `Decimal(...)`, `timedelta(...)`, `Path(...)`, `re.compile(...)`). "
-        "Tuples, frozensets, numbers, strings, `None`, enum members and other names or attributes, "
-        "`field(default_factory=...)` and `ClassVar` fields are fine."
+        "`field(default=[])`, or another call whose result is mutable. A call of a class of the project is "
+        "reported when that class's instances hold state (fields, an `__init__`, a non-frozen dataclass), "
+        "wherever it is defined; a frozen dataclass, an enum or a stateless sentinel is safe to share. A "
+        "call of anything from outside the project is reported unless it is known to return an immutable "
+        "or deliberately shared value (`frozenset()`, `tuple()`, `Decimal(...)`, `timedelta(...)`, "
+        "`Path(...)`, `re.compile(...)`, `logging.getLogger(...)`, `math`, `os.path`). Calls of project "
+        "functions and of methods are not judged. Tuples, frozensets, numbers, strings, `None`, enum members "
+        "and other names or attributes, `field(default_factory=...)` and `ClassVar` fields are fine. Stubs "
+        "(`.pyi`) are skipped."
     )
     why = (
         "A default is evaluated once, when the class is created, and every instance that does not pass the "
@@ -242,6 +441,33 @@ class MutableDataclassDefault(FileRule):
             "    def make(self) -> list[int]:\n        items: list[int] = []\n        return items\n"
         ),
         Valid("from typing import NamedTuple\n\nclass Pair(NamedTuple):\n    items: tuple[int, ...] = ()\n"),
+        # Found on real code (libcst's `dot: Dot = Dot()`): a frozen dataclass instance.
+        Valid(
+            {
+                "pkg/tokens.py": "from dataclasses import dataclass\n\n@dataclass(frozen=True)\nclass Dot:\n    text: str = '.'\n",
+                "pkg/nodes.py": "from dataclasses import dataclass\nfrom pkg.tokens import Dot\n\n"
+                "@dataclass(frozen=True)\nclass Attribute:\n    dot: Dot = Dot()\n",
+            }
+        ),
+        # Found on real code (libcst matchers' `DoNotCare()`): a stateless sentinel from another module.
+        Valid(
+            {
+                "pkg/base.py": "class DoNotCare:\n    def __repr__(self) -> str:\n        return 'DoNotCare()'\n",
+                "pkg/__init__.py": "from pkg.base import DoNotCare\n",
+                "pkg/match.py": "from dataclasses import dataclass\nfrom pkg import DoNotCare\n\n"
+                "@dataclass(frozen=True)\nclass Name:\n    value: object = DoNotCare()\n",
+            }
+        ),
+        # Found on real code (pytest's timing): a method of a value, whose result we cannot know.
+        Valid(
+            "from dataclasses import dataclass\nfrom datetime import datetime\n\n@dataclass\nclass Clock:\n"
+            "    now: float = datetime(2020, 5, 22).timestamp()\n"
+        ),
+        Valid(
+            "import enum\nfrom dataclasses import dataclass\n\nclass Mode(enum.Enum):\n    FAST = 'fast'\n\n"
+            "@dataclass\nclass Job:\n    mode: Mode = Mode('fast')\n    log: object = __import__('logging').getLogger()\n"
+        ),
+        Valid("class Limits:\n    size: list = []\n", path="example.pyi"),
     )
     INVALID = (
         Invalid("from dataclasses import dataclass\n\n@dataclass\nclass Room:\n    members: list[str] = []\n", line=5),
@@ -267,9 +493,9 @@ class MutableDataclassDefault(FileRule):
             count=2,
         ),
         Invalid(
-            "from dataclasses import dataclass\n\nclass Session:\n    pass\n\n@dataclass\nclass Client:\n"
-            "    session: Session = Session()\n",
-            line=8,
+            "from dataclasses import dataclass\n\n@dataclass\nclass Retry:\n    attempts: int = 3\n\n"
+            "@dataclass\nclass Client:\n    retry: Retry = Retry()\n",
+            line=9,
         ),
         Invalid(
             "from dataclasses import dataclass, field\n\n@dataclass\nclass Room:\n    members: list[str] = field(default=[])\n",
@@ -288,33 +514,55 @@ class MutableDataclassDefault(FileRule):
             "from dataclasses import dataclass\n\n@dataclass\nclass Form:\n    fields: list[str] = 'a b'.split()\n", line=5
         ),
         Invalid(
+            {
+                "pkg/session.py": "class Session:\n    def __init__(self) -> None:\n        self.cookies: dict[str, str] = {}\n",
+                "pkg/client.py": "from dataclasses import dataclass\nfrom pkg.session import Session\n\n"
+                "@dataclass\nclass Client:\n    session: Session = Session()\n",
+            },
+            path="pkg/client.py",
+            line=6,
+        ),
+        Invalid(
+            "import threading\nfrom dataclasses import dataclass\n\n@dataclass\nclass Worker:\n"
+            "    lock: threading.Lock = threading.Lock()\n",
+            line=6,
+        ),
+        Invalid(
             "from dataclasses import dataclass\n\ndef build():\n    @dataclass\n    class Local:\n        items: list = []\n"
             "    return Local\n",
             line=6,
         ),
     )
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if not node.decorators:
-            return
-        names = self.context.names
-        if not is_dataclass(node, names):
-            return
-        for assignment in annotated_assignments(node):
-            if is_class_level(assignment.annotation.annotation):
-                continue
-            self.count_checked()
-            if assignment.value is None:
-                continue
-            found = mutable_default(assignment.value, names)
-            if found is None:
-                continue
-            shown = _code(found.expression).strip()
-            if len(shown) > _MAX_SHOWN:
-                shown = shown[: _MAX_SHOWN - 3] + "..."
-            field_name = assignment.target.value if isinstance(assignment.target, cst.Name) else "?"
-            self.report(
-                assignment,
-                f"dataclass field '{field_name}' defaults to mutable `{shown}`, shared by every instance; "
-                f"use `field(default_factory={found.factory})`",
-            )
+
+    def check(self, project: Project) -> Iterable[Finding]:
+        index: ClassIndex[ClassShape] = ClassIndex(project.by_module)
+        per_path: list[tuple[str, ModuleDataclasses]] = []
+        for facts in project.files:
+            module = facts.extras.get(self.code)
+            if isinstance(module, ModuleDataclasses):
+                index.add(facts.module, facts.path, module.bindings, module.classes)
+                if module.candidates:
+                    per_path.append((facts.path, module))
+        immutability = Immutability(index)
+        for path, module in per_path:
+            for candidate in module.candidates:
+                if candidate.call is not None and not self._shares_mutable(candidate.call, index, immutability):
+                    continue
+                yield self.make_finding(
+                    path,
+                    candidate.span,
+                    f"dataclass field '{candidate.field}' defaults to mutable `{candidate.shown}`, shared by every "
+                    f"instance; use `field(default_factory={candidate.factory})`",
+                    scope=candidate.scope,
+                    code=candidate.code,
+                )
+
+    @staticmethod
+    def _shares_mutable(call: str, index: ClassIndex[ClassShape], immutability: Immutability) -> bool:
+        """A call of a project class whose instances are mutable, or of anything from outside
+        the project that is not known to be safe; never a project function (unknown)."""
+        target = index.lookup(call)
+        if target is not None:
+            return immutability.of_class(target) is False
+        return not index.is_project_name(call)

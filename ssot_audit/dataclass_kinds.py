@@ -33,6 +33,9 @@ DATA_MODEL_DECORATORS = DATACLASS_MAKERS | frozenset(
     }
 )
 
+# Decorators whose classes are frozen without saying `frozen=True`.
+FROZEN_MAKERS = frozenset({"attr.frozen", "attrs.frozen"})
+
 # Class decorators known to leave the class body's meaning alone; every other decorator may
 # generate an `__init__` we cannot see, so it makes the class "not plain".
 HARMLESS_CLASS_DECORATORS = frozenset(
@@ -178,3 +181,18 @@ def is_class_level(annotation: cst.BaseExpression) -> bool:
 def is_type_checking_test(test: cst.BaseExpression) -> bool:
     dotted = dotted_name(test)
     return dotted is not None and dotted.rpartition(".")[2] == "TYPE_CHECKING"
+
+
+def is_frozen(node: cst.ClassDef, names: ImportTable) -> bool:
+    """`@dataclass(frozen=True)`, `@attr.s(frozen=True)`, `@define(frozen=True)`, `@frozen`:
+    instances that cannot change after construction."""
+    for decorator in node.decorators:
+        qualified = global_name(callee(decorator.decorator), names)
+        if qualified in FROZEN_MAKERS:
+            return True
+        call = decorator.decorator
+        if qualified in DATA_MODEL_DECORATORS and isinstance(call, cst.Call):
+            for arg in call.args:
+                if arg.keyword is not None and arg.keyword.value == "frozen":
+                    return isinstance(arg.value, cst.Name) and arg.value.value == "True"
+    return False
