@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ssot_audit.categories import DUPLICATES
 from ssot_audit.clones.clusters import Member, choose_canonical, group_id
 from ssot_audit.clones.collector import DefinitionCollector
-from ssot_audit.clones.detect import EXACT, CloneIndex, Cluster, find_clusters
+from ssot_audit.clones.detect import EXACT, CloneIndex, Cluster, Thresholds, find_clusters
 from ssot_audit.clones.fingerprint import Definition, FileDefinitions
 from ssot_audit.clones.report import definition_finding
 from ssot_audit.model import Finding, Severity
@@ -31,10 +31,20 @@ class DuplicateImplementationOptions:
         metadata={"doc": "Definitions with fewer syntax tokens (parameters and body) are never clones."},
     )
     similarity: float = field(
-        default=0.75,
+        default=0.8,
         metadata={
-            "doc": "Near-miss copies: how much of two definitions' token sequences (identifiers and "
-            "literals normalised) must match in order, from 0 to 1 (difflib's ratio)."
+            "doc": "Near-miss copies: how much of two definitions' syntax tokens must match in order, "
+            "identifiers and literals normalised: 2 * (longest common subsequence) / (both lengths), "
+            "from 0 to 1."
+        },
+    )
+    written_similarity: float = field(
+        default=0.5,
+        metadata={
+            "doc": "Near-miss copies must also share this much of their identifiers and literals as "
+            "written, in order (same ratio), so two definitions that merely share a shape, such as "
+            "two `__eq__` methods, are not copies; 0 turns this check off. Exact and renamed copies "
+            "do not need it."
         },
     )
 
@@ -270,7 +280,8 @@ class DuplicateImplementation(ProjectRule):
         def canonical(members: Sequence[Member]) -> Member:
             return choose_canonical(members, project.importers).member
 
-        for cluster in find_clusters(index, options.similarity, canonical):
+        thresholds = Thresholds(options.similarity, options.written_similarity)
+        for cluster in find_clusters(index, thresholds, canonical):
             findings.extend(self._report(index, cluster, project))
         return findings
 

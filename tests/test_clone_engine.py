@@ -4,6 +4,7 @@ candidate generation that is never all-pairs, and the cluster/canonical choices.
 from __future__ import annotations
 
 import pickle
+import random
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -13,7 +14,7 @@ from ssot_audit.clones.collector import DefinitionCollector
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.lsh import candidate_pairs
 from ssot_audit.clones.minhash import estimated_similarity, signature
-from ssot_audit.clones.similarity import lines, similarity
+from ssot_audit.clones.similarity import lcs_length, similarity
 from ssot_audit.plugins import FileContext
 
 TORTURE = (
@@ -135,14 +136,32 @@ def test_lsh_links_identical_signatures_without_all_pairs() -> None:
     assert len(pairs) <= 2 * 50  # spanning links per bucket, not 50 * 49 / 2
 
 
-def test_similarity_is_the_share_of_matching_lines() -> None:
+def test_similarity_is_the_longest_common_subsequence_ratio() -> None:
     base = collect(f"def f(v0):\n{BODY}    return v7\n")
     near = collect(f"def f(v0):\n{BODY}    cleanup()\n    return v7\n")
-    x = lines(base.stream(base.definitions[0]))
-    y = lines(near.stream(near.definitions[0]))
+    x = base.stream(base.definitions[0])
+    y = near.stream(near.definitions[0])
     assert similarity(x, x) == 1.0
-    assert 0.9 < similarity(x, y) < 1.0
-    assert similarity(x, y[:3], at_least=0.8) < 0.8
+    assert similarity(x, y) == 2 * len(x) / (len(x) + len(y))  # y is x with tokens inserted
+    assert similarity(x, y[:20], at_least=0.8) < 0.8
+    assert similarity(b"", b"") == 1.0
+
+
+def test_lcs_length_matches_the_textbook_recurrence() -> None:
+    def reference(a: bytes, b: bytes) -> int:
+        previous = [0] * (len(b) + 1)
+        for x in a:
+            current = [0]
+            for j, y in enumerate(b):
+                current.append(previous[j] + 1 if x == y else max(previous[j + 1], current[j]))
+            previous = current
+        return previous[-1]
+
+    rng = random.Random(4)
+    for _ in range(300):
+        a = bytes(rng.randrange(5) for _ in range(rng.randrange(0, 50)))
+        b = bytes(rng.randrange(5) for _ in range(rng.randrange(0, 50)))
+        assert lcs_length(a, b) == reference(a, b), (a, b)
 
 
 def _member(path: str, module: str, line: int = 1) -> Member:

@@ -195,3 +195,26 @@ def test_every_member_is_a_copy_of_the_canonical_not_of_a_chain(tmp_path: Path) 
     found = audit(tmp_path / "hub", {"shop/a.py": a, "shop/b.py": b, "shop/c.py": c, "shop/use.py": "import shop.b\n"})
     assert members(found) == {("shop/a.py", 1), ("shop/b.py", 1), ("shop/c.py", 1)}
     assert all("shop/b.py:1" in f.message for f in found if f.path != "shop/b.py")
+
+
+def test_a_class_is_never_a_copy_of_a_method(tmp_path: Path) -> None:
+    # Django's NullIf class was once reported as a copy of Round.as_sqlite, its only method.
+    method = (
+        "    def as_sqlite(self, compiler, connection, **extra):\n"
+        "        precision = self.get_source_expressions()[1]\n"
+        "        if isinstance(precision, Value) and precision.value < 0:\n"
+        "            raise ValueError('negative precision')\n"
+        "        return super().as_sqlite(compiler, connection, **extra)\n"
+    )
+    files = {
+        "shop/a.py": "class NullIf(Func):\n    arity = 2\n\n" + method,
+        "shop/b.py": "class Round(Func):\n" + "".join("    " + line + "\n" for line in OTHER.format(name="fetch").splitlines()).replace("(url)", "(self, url)") + "\n" + method,
+    }
+    assert {f.scope for f in audit(tmp_path, files)} == {"NullIf.as_sqlite", "Round.as_sqlite"}
+
+
+def test_near_miss_copies_must_share_names_as_written(tmp_path: Path) -> None:
+    renamed_and_edited = RENAMED.replace("    return amount", "    log(amount)\n    return amount")
+    files = {"shop/a.py": SUM.format(name="t"), "shop/b.py": renamed_and_edited.format(name="t")}
+    assert audit(tmp_path, files) == []
+    assert len(audit(tmp_path / "off", files, {"written-similarity": 0.0})) == 2

@@ -21,6 +21,7 @@ from ssot_audit.clones.fingerprint import (
     exact_hash,
     normalised_hash,
     pieces,
+    written_tokens,
 )
 from ssot_audit.clones.minhash import SHINGLE, signature
 from ssot_audit.clones.similarity import distinct_statements
@@ -228,7 +229,7 @@ def _read(nodes: list[cst.CSTNode], context: FileContext) -> FileDefinitions:
         exact.append(chars[code])
         if is_statement[kind]:
             statements += 1
-    return FileDefinitions(bytes(codes), tuple(d for d in slots if d is not None))
+    return FileDefinitions(bytes(codes), written_tokens(exact, codes), tuple(d for d in slots if d is not None))
 
 
 def _pass_holes_up(closed: _Open, parent: _Open, end: int, statements: int) -> None:

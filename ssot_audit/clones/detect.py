@@ -5,12 +5,14 @@ only those candidate pairs are verified."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from array import array
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ssot_audit.clones.clusters import Member, components, match_graph
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.lsh import candidate_pairs
-from ssot_audit.clones.similarity import lines, similarity
+from ssot_audit.clones.similarity import similarity
 
 EXACT = "exact"
 RENAMED = "renamed"
@@ -23,27 +25,58 @@ class Cluster:
     kind: str  # EXACT, RENAMED or NEAR_MISS
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    similarity: float  # normalised tokens
+    written: float  # tokens as written, for near-miss copies only
+
+
 @dataclass
 class CloneIndex:
     """Every eligible definition of the project, with the file facts it came from."""
 
     files: dict[str, FileDefinitions]
     members: list[Member]
-    _lines: dict[tuple[str, int], list[bytes]] = field(default_factory=dict)
+    _streams: dict[tuple[str, int], tuple[bytes, Counter[int]]] = field(default_factory=dict)
+    _written: dict[tuple[str, int], tuple[array[int], Counter[int]]] = field(default_factory=dict)
 
-    def lines(self, member: Member) -> list[bytes]:
+    def stream(self, member: Member) -> tuple[bytes, Counter[int]]:
+        """The normalised stream and its token counts, kept for the next pair."""
         key = (member.path, member.index)
-        if key not in self._lines:
-            self._lines[key] = lines(self.files[member.path].stream(member.definition))
-        return self._lines[key]
+        if key not in self._streams:
+            stream = self.files[member.path].stream(member.definition)
+            self._streams[key] = (stream, Counter(stream))
+        return self._streams[key]
+
+    def written(self, member: Member) -> tuple[array[int], Counter[int]]:
+        key = (member.path, member.index)
+        if key not in self._written:
+            names = self.files[member.path].names(member.definition)
+            self._written[key] = (names, Counter(names))
+        return self._written[key]
 
     def similarity(self, a: Member, b: Member, at_least: float = 0.0) -> float:
-        return similarity(self.lines(a), self.lines(b), at_least)
+        (x, count_x), (y, count_y) = self.stream(a), self.stream(b)
+        return similarity(x, y, at_least, (count_x, count_y))
+
+    def written_similarity(self, a: Member, b: Member, at_least: float = 0.0) -> float:
+        """The same ratio over the identifiers and literals as written."""
+        (x, count_x), (y, count_y) = self.written(a), self.written(b)
+        return similarity(x, y, at_least, (count_x, count_y))
+
+    def near_miss(self, a: Member, b: Member, thresholds: Thresholds) -> bool:
+        if self.never_clones(a, b):
+            return False
+        if self.similarity(a, b, thresholds.similarity) < thresholds.similarity:
+            return False
+        return self.written_similarity(a, b, thresholds.written) >= thresholds.written
 
     def never_clones(self, a: Member, b: Member) -> bool:
         """One module defining one name twice (`if TYPE_CHECKING:`/`else:`, `try:`/`except
         ImportError:`, a property's getter and setter) holds alternatives, not copies; and a
-        definition is never a copy of one it contains."""
+        definition is never a copy of one it contains, nor a class of a function."""
+        if (a.definition.kind == "class") != (b.definition.kind == "class"):
+            return True
         if a.path != b.path:
             return False
         return a.definition.qualname == b.definition.qualname or self._encloses(a, b) or self._encloses(b, a)
@@ -58,7 +91,7 @@ class CloneIndex:
         return False
 
 
-def find_clusters(index: CloneIndex, similarity: float, canonical: Callable[[Sequence[Member]], Member]) -> list[Cluster]:
+def find_clusters(index: CloneIndex, thresholds: Thresholds, canonical: Callable[[Sequence[Member]], Member]) -> list[Cluster]:
     """Clusters of copies; every member is a copy of its cluster's canonical member (chosen by
     `canonical`), not merely of some other member: A~B and B~C with A and C unlike are split."""
     members = index.members
@@ -77,10 +110,7 @@ def find_clusters(index: CloneIndex, similarity: float, canonical: Callable[[Seq
     representatives = [group[0] for group in by_stream.values()]
     signatures = [members[i].definition.signature for i in representatives]
     for x, y in candidate_pairs(signatures):
-        a, b = members[representatives[x]], members[representatives[y]]
-        if index.never_clones(a, b):
-            continue
-        if index.similarity(a, b, similarity) >= similarity:
+        if index.near_miss(members[representatives[x]], members[representatives[y]], thresholds):
             edges.append((representatives[x], representatives[y]))
 
     clusters = []
@@ -89,7 +119,7 @@ def find_clusters(index: CloneIndex, similarity: float, canonical: Callable[[Seq
     while pending:
         component = pending.pop()
         center = canonical([members[i] for i in sorted(component)])
-        kept = {i for i in component if _copy_of(index, members[i], center, similarity)}
+        kept = {i for i in component if _copy_of(index, members[i], center, thresholds)}
         if len(kept) > 1:
             chosen = tuple(members[i] for i in sorted(kept))
             clusters.append(Cluster(chosen, _kind(chosen)))
@@ -98,10 +128,12 @@ def find_clusters(index: CloneIndex, similarity: float, canonical: Callable[[Seq
     return _outermost(index, sorted(clusters, key=lambda c: (c.members[0].path, c.members[0].definition.line)))
 
 
-def _copy_of(index: CloneIndex, member: Member, center: Member, similarity: float) -> bool:
-    if member is center or member.definition.normalised == center.definition.normalised:
-        return member is center or not index.never_clones(member, center)
-    return not index.never_clones(member, center) and index.similarity(member, center, similarity) >= similarity
+def _copy_of(index: CloneIndex, member: Member, center: Member, thresholds: Thresholds) -> bool:
+    if member is center:
+        return True
+    if member.definition.normalised == center.definition.normalised:
+        return not index.never_clones(member, center)
+    return index.near_miss(member, center, thresholds)
 
 
 def _kind(members: Sequence[Member]) -> str:

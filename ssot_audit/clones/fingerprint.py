@@ -4,10 +4,16 @@ cached on disk) from which the project phase finds clones without re-reading any
 from __future__ import annotations
 
 import hashlib
+import zlib
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ssot_audit.clones.tokens import NAME, NUMBER, STRING
+
 HASH_BYTES = 8
+VALUE_CODES = frozenset({NAME, NUMBER, STRING})
+WRITTEN_TYPECODE = "I"  # unsigned 32-bit on every platform CPython supports
 
 
 @dataclass(frozen=True)
@@ -54,13 +60,30 @@ class Definition:
 
 @dataclass(frozen=True)
 class FileDefinitions:
-    """A file's normalised token stream (one byte per token) and its definitions."""
+    """A file's token stream twice: normalised (one byte per token) and as written (per token
+    a 32-bit hash of the identifier or literal it spells, 0 for the others), and its
+    definitions."""
 
     tokens: bytes
+    written: bytes
     definitions: tuple[Definition, ...]
 
     def stream(self, definition: Definition) -> bytes:
         return b"".join(self.tokens[a:b] for a, b in pieces(definition.start, definition.end, definition.holes))
+
+    def names(self, definition: Definition) -> array[int]:
+        """The identifiers and literals of a definition as written, in order (as hashes)."""
+        every: array[int] = array(WRITTEN_TYPECODE)
+        for a, b in pieces(definition.start, definition.end, definition.holes):
+            every.frombytes(self.written[a * every.itemsize : b * every.itemsize])
+        return array(WRITTEN_TYPECODE, [h for h in every if h])
+
+
+def written_tokens(parts: Sequence[str], codes: Sequence[int]) -> bytes:
+    """Per token, a 32-bit hash of the identifier or literal it spells (crc32, stable across
+    processes; never 0), or 0 for a token that is only syntax."""
+    hashes = [zlib.crc32(p.encode("utf-8", "surrogatepass")) | 1 if c in VALUE_CODES else 0 for p, c in zip(parts, codes)]
+    return array(WRITTEN_TYPECODE, hashes).tobytes()
 
 
 def pieces(start: int, end: int, holes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
