@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.git_support import GIT_ENV, git, init_repo
+from tests.git_support import GIT_ENV, git, init_repo, slug_function
 from tests.support import REPO
 
 BAD = "from . import models\n"
@@ -47,7 +47,7 @@ def head() -> str:
 
 @pytest.fixture
 def shop(tmp_path: Path) -> Path:
-    return init_repo(tmp_path / "shop-repo", {"shop/models.py": "User = object\n"})
+    return init_repo(tmp_path / "shop-repo", {"shop/models.py": "User = object\n", "shop/text.py": slug_function("slug")})
 
 
 def test_the_hook_declaration_is_the_one_spec_names() -> None:
@@ -59,15 +59,19 @@ def test_the_hook_declaration_is_the_one_spec_names() -> None:
 
 def test_try_repo_refuses_a_staged_relative_import(shop: Path, pre_commit_home: Path, head: str) -> None:
     # try-repo builds a fresh hook environment on every run, so this is one run: a staged
-    # bad file next to a staged clean one.
+    # relative import, a staged copy of a committed function, and a staged clean file.
     (shop / "shop" / "api.py").write_text(BAD, encoding="utf-8")
+    (shop / "shop" / "helpers.py").write_text(slug_function("make_slug"), encoding="utf-8")
     (shop / "shop" / "views.py").write_text(GOOD, encoding="utf-8")
-    git(shop, "add", "shop/api.py", "shop/views.py")
+    git(shop, "add", "shop/api.py", "shop/helpers.py", "shop/views.py")
     refused = pre_commit(shop, pre_commit_home, "try-repo", str(REPO), "ssot-audit", "--ref", head)
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert "shop/api.py:1:1: SSOT101 [relative-import]" in refused.stdout
-    assert "shop/views.py" not in refused.stdout
-    assert "1 finding in 2 checked files" in refused.stdout
+    # The clone's other half is in an untouched file: found, but reported only where staged.
+    assert "shop/helpers.py:1:1: SSOT001 [duplicate-implementation]" in refused.stdout
+    reported = {line.split(":")[0] for line in refused.stdout.splitlines() if line.startswith("shop/")}
+    assert reported == {"shop/api.py", "shop/helpers.py"}
+    assert "2 findings in 3 checked files" in refused.stdout
 
 
 def test_an_installed_hook_refuses_the_commit_and_prints_the_finding(shop: Path, pre_commit_home: Path, head: str) -> None:
