@@ -77,6 +77,18 @@ def compare(current: Sequence[Finding], recorded: Sequence[Finding]) -> Comparis
     return Comparison(marked, sorted(fixed, key=Finding.sort_key))
 
 
+def covered(recorded: Sequence[Finding], root: Path, targets: Sequence[Path]) -> list[Finding]:
+    """The recorded findings in the audited paths: a baseline of the whole project, used
+    while auditing one folder, must not report everything outside it as fixed."""
+    bases = [os.path.normpath(t.resolve()) for t in targets]
+    kept = []
+    for finding in recorded:
+        where = os.path.normpath(os.path.join(root, finding.path))
+        if any(where == base or where.startswith(base.rstrip(os.sep) + os.sep) for base in bases):
+            kept.append(finding)
+    return kept
+
+
 def apply(result: AuditResult, recorded: Sequence[Finding]) -> AuditResult:
     comparison = compare(result.findings, recorded)
     return dataclasses.replace(result, findings=comparison.findings, fixed=comparison.fixed)

@@ -195,7 +195,7 @@ def audit(
     recorded = read_baseline(baseline_file, root)
     result = run_audit(registry, config, targets, root, jobs, no_cache, quiet)
     if recorded is not None:
-        result = baseline.apply(result, recorded)
+        result = baseline.apply(result, baseline.covered(recorded, root, targets))
     if diff_against is not None:
         try:
             before, commit = gitdiff.audit_before(

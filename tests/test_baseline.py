@@ -61,6 +61,19 @@ def test_paths_in_the_baseline_are_relative_to_its_own_folder(repo: Path) -> Non
     assert {f["baseline_state"] for f in json.loads(done.stdout)["findings"]} == {"unchanged"}
 
 
+def test_auditing_one_folder_does_not_report_the_rest_of_the_baseline_as_fixed(repo: Path) -> None:
+    (repo / "tools").mkdir()
+    (repo / "tools" / "run.py").write_text("from . import helpers\n", encoding="utf-8")
+    assert run_cli("baseline", ".", "-o", ".ssot-baseline.json", cwd=repo).returncode == 0
+    done = run_cli("audit", "shop", "--baseline", ".ssot-baseline.json", "--format", "json", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["fixed"] == [] and {f["path"] for f in report["findings"]} == {"shop/api.py"}
+    (repo / "tools" / "run.py").write_text("import os\n", encoding="utf-8")
+    both = json.loads(run_cli("audit", "shop", "tools/run.py", "--baseline", ".ssot-baseline.json", "--format", "json", cwd=repo).stdout)
+    assert [(f["path"], f["line"]) for f in both["fixed"]] == [("tools/run.py", 1)]
+
+
 def test_unrelated_edits_that_move_lines_keep_the_gate_green(repo: Path) -> None:
     take_baseline(repo)
     commit_all(repo, "baseline")
@@ -148,3 +161,8 @@ def test_usage_errors_of_the_baseline_options(repo: Path) -> None:
     assert no_output.returncode == 2 and "missing -o/--output" in no_output.stderr
     both = run_cli("audit", ".", "--baseline", "b.json", "--diff-against", "HEAD", cwd=repo)
     assert both.returncode == 2 and "cannot be used together" in both.stderr
+    unwritable = run_cli("baseline", ".", "-o", "no/such/folder/b.json", cwd=repo)
+    assert unwritable.returncode == 2 and "--output no/such/folder/b.json" in unwritable.stderr
+    (repo / "b.json").write_text("[]", encoding="utf-8")
+    in_check = run_cli("check", "--baseline", "b.json", "shop/api.py", cwd=repo)
+    assert in_check.returncode == 2 and "not an ssot-audit baseline file" in in_check.stderr
