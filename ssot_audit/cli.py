@@ -261,7 +261,7 @@ def write_baseline(
     except OSError as exc:
         fail(f"--output {output}: {exc.strerror or exc}")
     if not quiet:
-        typer.echo(f"ssot-audit: recorded {len(result.active_findings)} findings in {output}", err=True)
+        typer.echo(f"ssot-audit: recorded {plural(len(result.active_findings), 'finding')} in {output}", err=True)
 
 
 @app.command("check")
