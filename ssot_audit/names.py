@@ -9,7 +9,10 @@ named `Any` or a function-local `from os import environ as env` is seen for what
 
 Why not libcst's QualifiedNameProvider: it needs ScopeProvider's analysis of every name in
 every file. These tables come from statements alone and are built lazily, only for scopes a
-rule actually asks about; `python -m benchmarks.name_resolution` measures the difference.
+rule actually asks about. `python -m benchmarks.name_resolution` measures both: on Django
+5.2 SSOT401 and SSOT501 each add 2-4 s CPU to a 19 s parse and traversal with this resolver
+and about 75 s with QualifiedNameProvider, with the same findings there, on Flask and httpx,
+and on the rules' examples.
 """
 
 from __future__ import annotations
