@@ -125,11 +125,13 @@ def root_name(node: cst.BaseExpression) -> str | None:
 
 
 def cache_key(target: cst.Attribute | cst.Subscript) -> str | None:
-    """The attribute that holds the cache: `_instances` in `cls._instances[cls]`."""
+    """The attribute or name that holds the cache: `_instances` in `cls._instances[cls]`."""
     node: cst.BaseExpression = target
     while isinstance(node, cst.Subscript):
         node = node.value
-    return node.attr.value if isinstance(node, cst.Attribute) else None
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return node.value if isinstance(node, cst.Name) else None
 
 
 def parameters(function: cst.FunctionDef) -> list[cst.Param]:
@@ -238,45 +240,81 @@ class CachingMethod:
             return isinstance(func, cst.Attribute) and func.attr.value == self.function.name.value
         return isinstance(func, cst.Name) and func.value in (self.first, self.class_name)
 
+    def keyed_by_class(self, target: cst.BaseExpression) -> bool:
+        """`_instances[cls]`: a dict anywhere (often a module global) holding one per class."""
+        if not isinstance(target, cst.Subscript) or len(target.slice) != 1:
+            return False
+        index = target.slice[0].slice
+        return isinstance(index, cst.Index) and isinstance(index.value, cst.Name) and index.value.value == self.first
+
     def cache(self) -> str | None:
         """The written cache (`cls._instance`) when this method fills it once and returns it."""
         scan = scan_body(self.function)
-        others = {p.name.value for p in parameters(self.function)} - {self.first}
-        created = {
-            t.target.value for a in scan.assigns if self.creates(a.value) for t in a.targets if isinstance(t.target, cst.Name)
-        }
-        tested = set().union(*(words_in(t) for t in scan.tests)) if scan.tests else set()
-        # `it = cls.__dict__.get("__it__")`, then `if it is not None`: a test through a local.
+        body = MethodBody.of(scan)
+        created = body.created(self)
+        for assign in scan.assigns:
+            value = assign.value
+            if not (self.creates(value) or (isinstance(value, cst.Name) and value.value in created)):
+                continue
+            # The local names the new instance goes by: `cls.__it__ = it = ...`, `cls._x = inst`.
+            held_as = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
+            if isinstance(value, cst.Name):
+                held_as.add(value.value)
+            for item in assign.targets:
+                target = item.target
+                if not isinstance(target, (cst.Attribute, cst.Subscript)) or not self.is_class_cache(target, body):
+                    continue
+                key = cache_key(target)
+                returned = any(r.deep_equals(target) or (isinstance(r, cst.Name) and r.value in held_as) for r in scan.returns)
+                if key is not None and body.tests_for(key) and returned:
+                    return cst.Module([]).code_for_node(target)
+        return None
+
+    def is_class_cache(self, target: cst.Attribute | cst.Subscript, body: MethodBody) -> bool:
+        """A place on the class, or a dict keyed by the class, not keyed by the arguments."""
+        if root_name(target) not in (self.first, self.class_name) and not self.keyed_by_class(target):
+            return False
+        if isinstance(target, cst.Subscript):
+            index = body.expand(words_in(target.slice[0]))
+            others = {p.name.value for p in parameters(self.function)} - {self.first}
+            return not index & others  # keyed by the arguments: interning, one instance per value
+        return True
+
+
+@dataclass(frozen=True)
+class MethodBody:
+    """What a method body tests, and what its local names were computed from."""
+
+    scan: BodyScan
+    tested: frozenset[str]
+    # `it = cls.__dict__.get("__it__")`, then `if it is not None`: a test through a local.
+    aliases: dict[str, frozenset[str]]
+
+    @classmethod
+    def of(cls, scan: BodyScan) -> MethodBody:
         aliases: dict[str, set[str]] = {}
         for assign in scan.assigns:
             for item in assign.targets:
                 if isinstance(item.target, cst.Name):
                     aliases.setdefault(item.target.value, set()).update(words_in(assign.value))
-        for assign in scan.assigns:
-            value = assign.value
-            if not (self.creates(value) or (isinstance(value, cst.Name) and value.value in created)):
-                continue
-            locals_ = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
-            if isinstance(value, cst.Name):
-                locals_.add(value.value)
-            for item in assign.targets:
-                target = item.target
-                if not isinstance(target, (cst.Attribute, cst.Subscript)):
-                    continue
-                if root_name(target) not in (self.first, self.class_name):
-                    continue
-                if isinstance(target, cst.Subscript) and words_in(target.slice[0]) & others:
-                    continue  # keyed by the arguments: interning, one instance per value
-                key = cache_key(target)
-                if key is None:
-                    continue
-                checked = key in tested or any(key in aliases.get(w, set()) for w in tested)
-                returned = any(
-                    r.deep_equals(target) or (isinstance(r, cst.Name) and r.value in locals_) for r in scan.returns
-                )
-                if checked and returned:
-                    return cst.Module([]).code_for_node(target)
-        return None
+        tested = frozenset(w for test in scan.tests for w in words_in(test))
+        return cls(scan, tested, {k: frozenset(v) for k, v in aliases.items()})
+
+    def created(self, method: CachingMethod) -> set[str]:
+        return {
+            t.target.value
+            for a in self.scan.assigns
+            if method.creates(a.value)
+            for t in a.targets
+            if isinstance(t.target, cst.Name)
+        }
+
+    def expand(self, words: set[str]) -> set[str]:
+        return words | {w for name in words for w in self.aliases.get(name, ())}
+
+    def tests_for(self, key: str) -> bool:
+        """Whether some condition looks at the cache before filling it."""
+        return key in self.expand(set(self.tested))
 
 
 class SingletonManager(FileRule):
@@ -301,7 +339,12 @@ class SingletonManager(FileRule):
         "(`functools.lru_cache` however imported or aliased).\n\n"
         "Loggers, web framework apps and routers, compiled regexes, constants, plain records, "
         "factories that build a new object per call, `__new__` that does not cache, caches keyed by "
-        "arguments, and `if __name__ == \"__main__\":` blocks are left alone."
+        "arguments (interning), `if __name__ == \"__main__\":` blocks, instances created inside "
+        "functions or as class attributes (Django's `objects = Manager()`), instances given a name as "
+        "their first argument (`GEOSFuncFactory(\"GEOSFree\")`: one of a family, not a singleton), "
+        "and getters that cache plain data (a string, a number, a `tuple(...)`/`dict.copy()`, a value "
+        "such as a `Path` or `ZoneInfo`) are left alone. The rule counts the classes, functions and "
+        "module-level assignments of a call that it inspects."
     )
     why = (
         "A singleton is global mutable state with a constructor. Every module that reaches for it "
@@ -387,6 +430,11 @@ class SingletonManager(FileRule):
             "_counter = 0\n\n\ndef next_id():\n    global _counter\n    _counter += 1\n    return _counter\n"
         ),
         Valid(
+            "class Flyweight:\n    _pool = {}\n\n    def __new__(cls, *args):\n        key = (cls, args)\n"
+            "        if key not in cls._pool:\n            cls._pool[key] = super().__new__(cls)\n"
+            "        return cls._pool[key]\n"
+        ),
+        Valid(
             "class Config:\n    _last = None\n\n    def __new__(cls):\n        cls._last = super().__new__(cls)\n"
             "        return cls._last\n"
         ),
@@ -457,6 +505,17 @@ class SingletonManager(FileRule):
             "        if cls not in cls._instances:\n            cls._instances[cls] = super().__call__(*args, **kwargs)\n"
             "        return cls._instances[cls]\n\n\nclass Settings(metaclass=SingletonMeta):\n    pass\n",
             count=2,
+        ),
+        Invalid(
+            "_instances = {}\n\n\nclass Once(type):\n    def __call__(cls, *args, **kwargs):\n"
+            "        if cls not in _instances:\n            _instances[cls] = super(Once, cls).__call__(*args, **kwargs)\n"
+            "        return _instances[cls]\n",
+            line=4,
+        ),
+        Invalid(
+            "class Config:\n    def __new__(cls):\n        if not hasattr(cls, 'instance'):\n"
+            "            cls.instance = super().__new__(cls)\n        return cls.instance\n",
+            line=1,
         ),
         Invalid(
             "from app.patterns import Singleton\n\n\nclass Registry(Singleton):\n    pass\n",
