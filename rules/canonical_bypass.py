@@ -9,11 +9,12 @@ import libcst as cst
 
 from ssot_audit.categories import CANONICAL
 from ssot_audit.model import Severity
-from ssot_audit.names import ImportHeads, dotted_name
+from ssot_audit.names import BUILTIN_NAMES, ImportHeads, dotted_name
 from ssot_audit.places import Places
 from ssot_audit.plugins import FileContext, FileRule, Invalid, Valid
 
 ENVIRONMENT = {"apis": {"os.environ": ["shared/config/environment.py"], "os.getenv": ["shared/config/environment.py"]}}
+PRINT = {"apis": {"print": ["app/cli.py"]}}
 HTTP = {"apis": {"requests.get": ["app.http", "tools/*.py"]}}
 
 
@@ -28,6 +29,11 @@ class CanonicalBypassOptions:
             'Empty: the rule checks nothing and its category reports "not configured".'
         },
     )
+
+
+def qualified_api(api: str) -> str:
+    """A configured API's qualified name: a bare builtin (`print`, `open`) is `builtins.print`."""
+    return f"builtins.{api}" if api in BUILTIN_NAMES else api
 
 
 def _bound_names(target: cst.BaseExpression) -> Iterator[cst.Name]:
@@ -53,7 +59,8 @@ class CanonicalBypass(FileRule):
         "and names the module to go through instead. A use is any reference to the API or to something "
         'under it (`os.environ["X"]`, `os.environ.get(...)`, `"X" in os.environ`, passing it along), '
         "however it was imported: `import os as _os`, `from os import environ as env`, a function-local "
-        "import. An import alone is not a use; neither are attributes of other objects with the same name "
+        "import. A builtin (`print`, `open`, or `builtins.print`) counts where no local name hides it. "
+        "An import alone is not a use; neither are attributes of other objects with the same name "
         "(`request.environ`), keyword arguments, parameters or local variables that shadow the import, "
         "strings, comments and docstrings.\n\n"
         'Without an `apis` mapping the rule checks nothing and its category reports "not configured".'
@@ -105,6 +112,13 @@ class CanonicalBypass(FileRule):
         Valid("import os\n\ndef f():\n    os = object()\n    return os.environ\n", options=ENVIRONMENT),
         Valid("import requests\n\ndef fetch(url):\n    return requests.get(url)\n", path="app/http.py", options=HTTP),
         Valid("import requests\n\nrequests.get('https://example.com')\n", path="tools/smoke.py", options=HTTP),
+        Valid("print('usage: jobs run')\n", path="app/cli.py", options=PRINT),
+        Valid(
+            "from rich import print\n\ndef print_all(console, log):\n    console.print('x')\n    log(print=True)\n",
+            path="app/jobs.py",
+            options=PRINT,
+        ),
+        Valid("def report(print):\n    print('x')\n\nPRINTER = {'print': 1}\n", path="app/jobs.py", options=PRINT),
         Valid("import requests\n\nsession = requests.Session()\nsession.get('x')\n", path="app/views.py", options=HTTP),
     )
     INVALID = (
@@ -144,6 +158,9 @@ class CanonicalBypass(FileRule):
             options=ENVIRONMENT,
             line=5,
         ),
+        Invalid("print('starting')\n", path="app/jobs.py", options=PRINT, line=1),
+        Invalid("import builtins\n\nbuiltins.print('starting')\n", path="app/jobs.py", options=PRINT, line=3),
+        Invalid("open('data.csv')\n", path="app/jobs.py", options={"apis": {"builtins.open": ["app/storage.py"]}}),
     )
 
     @classmethod
@@ -154,15 +171,23 @@ class CanonicalBypass(FileRule):
         super().__init__(context, options)
         assert isinstance(options, CanonicalBypassOptions)
         self.apis = {api.strip(): tuple(modules) for api, modules in options.apis.items() if api.strip()}
+        # What each configured key names, qualified: `print` is `builtins.print`.
+        self.qualified_apis = {qualified_api(api): api for api in self.apis}
+        self.builtin_apis = {
+            name: api
+            for q, api in self.qualified_apis.items()
+            if (name := q.removeprefix("builtins.")) != q and name in BUILTIN_NAMES
+        }
         self.allowed_here: dict[str, bool] = {}
         # Names that bind or label rather than load (keywords, parameters, attribute names
         # of other objects); visited after their parent, so their parent marks them.
         self.not_uses: set[cst.CSTNode] = set()
         self.in_import = 0
         # Only a name an import binds to an API (or to what holds it) can be a use.
-        self.heads = ImportHeads(self.apis)
+        self.heads = ImportHeads(self.qualified_apis)
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
+        """What node refers to where it stands; the name-resolution benchmark swaps this."""
         return self.context.qualified_name(node)
 
     def note_import(self, node: cst.Import | cst.ImportFrom) -> None:
@@ -175,20 +200,22 @@ class CanonicalBypass(FileRule):
         qualified = self.qualified_name(node)
         if qualified is None:
             return None
-        for api in self.apis:
-            if qualified == api or qualified.startswith(api + "."):
+        for target, api in self.qualified_apis.items():
+            if qualified == target or qualified.startswith(target + "."):
                 return api
         return None
 
     # -- uses -----------------------------------------------------------------------------
 
     def visit_Name(self, node: cst.Name) -> None:
-        if (
-            not self.apis
-            or self.in_import
-            or not self.heads.may_reach(node, self.context.names)
-            or node in self.not_uses
-        ):
+        if not self.apis or self.in_import or node in self.not_uses:
+            return
+        builtin = self.builtin_apis.get(node.value)
+        if builtin is not None:
+            if self.context.names.in_scopes(self.context.scopes).builtin_name(node.value) is not None:
+                self.use(node, builtin)
+            return
+        if not self.heads.may_reach(node, self.context.names):
             return
         api = self.api_of(node)
         if api is not None:

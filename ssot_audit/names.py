@@ -17,11 +17,13 @@ and on the rules' examples.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Iterator, Sequence
 
 import libcst as cst
 
 TYPING_MODULES = ("typing", "typing_extensions")
+BUILTIN_NAMES = frozenset(dir(builtins))
 
 # The definitions that open a scope of their own.
 ScopeNode = cst.ClassDef | cst.FunctionDef | cst.Lambda
@@ -122,6 +124,7 @@ class ImportTable:
         self.bindings: dict[str, str] = {}
         self.shadowed: set[str] = set()
         self.declared_global: set[str] = set()
+        self.star_imports = False
         self._children: dict[cst.CSTNode, ImportTable] = {}
 
     @classmethod
@@ -199,6 +202,8 @@ class ImportTable:
         self.shadowed.add(name)
 
     def add(self, node: cst.Import | cst.ImportFrom) -> None:
+        if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
+            self.star_imports = True
         for local, qualified in import_bindings(node, self.module_name, self.is_package):
             self._bind(local, qualified)
 
@@ -221,6 +226,20 @@ class ImportTable:
                 return None
             table = table.parent
         return None
+
+    def builtin_name(self, name: str) -> str | None:
+        """`builtins.print` for `print` when no scope in sight binds `print` (and no star
+        import could have); None otherwise."""
+        if name not in BUILTIN_NAMES:
+            return None
+        table: ImportTable | None = self
+        while table is not None:
+            if name in table.declared_global:
+                table = table._root()
+            if name in table.bindings or name in table.shadowed or table.star_imports:
+                return None
+            table = table.parent
+        return f"builtins.{name}"
 
     def _root(self) -> ImportTable:
         table = self

@@ -121,3 +121,16 @@ def test_import_heads_are_the_names_an_import_makes_relevant() -> None:
     assert not heads.may_reach(cst.Name("environ_of"), table)
     heads.note(import_node("from os import environ as e2"), table)
     assert heads.may_reach(cst.Name("e2"), table)
+
+
+def test_a_builtin_is_one_only_where_nothing_binds_its_name() -> None:
+    tree = cst.parse_module("def f(print):\n    pass\n\ndef g():\n    pass\n")
+    table = ImportTable.from_module(tree)
+    f, g = tree.body
+    assert isinstance(f, cst.FunctionDef) and isinstance(g, cst.FunctionDef)
+    assert table.builtin_name("print") == "builtins.print"
+    assert table.in_scopes([g]).builtin_name("print") == "builtins.print"
+    assert table.in_scopes([f]).builtin_name("print") is None
+    assert table.builtin_name("not_a_builtin") is None
+    starred = ImportTable.from_module(cst.parse_module("from rich import *\n"))
+    assert starred.builtin_name("print") is None
