@@ -57,7 +57,7 @@ def test_suppression_on_the_first_decorator_of_a_class_counts(tmp_path: Path) ->
     assert [(f.line, f.suppressed) for f in found] == [(5, True)]
 
 
-def test_without_a_suppression_the_definition_is_reported_at_its_def_and_class_lines(tmp_path: Path) -> None:
+def test_a_definition_is_reported_at_its_class_or_def_header(tmp_path: Path) -> None:
     write_tree(
         tmp_path,
         {
