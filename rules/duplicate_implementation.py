@@ -39,7 +39,7 @@ class DuplicateImplementationOptions:
         },
     )
     written_similarity: float = field(
-        default=0.5,
+        default=0.8,
         metadata={
             "doc": "Near-miss copies must also share this much of their identifiers and literals as "
             "written, in order (same ratio), so two definitions that merely share a shape, such as "

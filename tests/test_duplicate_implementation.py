@@ -218,3 +218,36 @@ def test_near_miss_copies_must_share_names_as_written(tmp_path: Path) -> None:
     files = {"shop/a.py": SUM.format(name="t"), "shop/b.py": renamed_and_edited.format(name="t")}
     assert audit(tmp_path, files) == []
     assert len(audit(tmp_path / "off", files, {"written-similarity": 0.0})) == 2
+
+
+# Django definitions once reported as near-miss copies although they only share a shape:
+# the same guard, check or override idiom around different names and logic.
+SHAPE_ALIKES = {
+    "guards": (
+        "class TimeFormat:\n    def T(self):\n        '''Time zone of this machine.'''\n        if self.timezone is None:\n"
+        "            return ''\n\n        return str(self.timezone.tzname(self.data))\n",
+        "class DateFormat:\n    def I(self):\n        '''1 if daylight saving time, 0 otherwise.'''\n        if self.timezone is None:\n"
+        "            return ''\n        return '1' if self.timezone.dst(self.data) else '0'\n",
+    ),
+    "checks": (
+        "class IntegerField:\n    def _check_max_length_warning(self):\n        if self.max_length is not None:\n"
+        "            return [\n                checks.Warning(\n                    \"'max_length' is ignored when used with %s.\"\n"
+        "                    % self.__class__.__name__,\n                    hint=\"Remove 'max_length' from field\",\n"
+        "                    obj=self,\n                    id='fields.W122',\n                )\n            ]\n        return []\n",
+        "class FileField:\n    def _check_primary_key(self):\n        if self._primary_key_set_explicitly:\n"
+        "            return [\n                checks.Error(\n                    \"'primary_key' is not a valid argument for a %s.\"\n"
+        "                    % self.__class__.__name__,\n                    obj=self,\n                    id='fields.E201',\n"
+        "                )\n            ]\n        else:\n            return []\n",
+    ),
+    "overrides": (
+        "class PasswordInput(Input):\n    def get_context(self, name, value, attrs):\n        if not self.render_value:\n"
+        "            value = None\n        return super().get_context(name, value, attrs)\n",
+        "class CheckboxInput(Input):\n    def get_context(self, name, value, attrs):\n        if self.check_test(value):\n"
+        "            attrs = {**(attrs or {}), 'checked': True}\n        return super().get_context(name, value, attrs)\n",
+    ),
+}
+
+
+def test_definitions_that_only_share_a_shape_are_not_near_misses(tmp_path: Path) -> None:
+    for label, (a, b) in SHAPE_ALIKES.items():
+        assert audit(tmp_path / label, {"shop/a.py": a, "shop/b.py": b}) == [], label
