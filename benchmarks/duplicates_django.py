@@ -10,7 +10,8 @@ this process and of the largest worker, and the cluster count by kind.
 
 Then it runs `pylint --disable=all --enable=duplicate-code` on the same tree and prints its
 time and how many of its reported blocks lie inside a function or class body, and how many
-of those our clusters cover (every copy of the block lies inside a member of one cluster),
+of those our clusters cover: wholly (every copy of the block lies inside a member of one
+cluster) or mostly (half its lines or more lie in members of one cluster, on every side),
 overall and for blocks of 6 statements or more (counted with Python's `ast`), listing the
 big ones missed. pylint is not a dependency of ssot-audit:
 `pip install pylint` first, or pass --no-pylint.
@@ -143,29 +144,44 @@ def coverage(blocks: list[list[Block]], folder: Path, facts: list[FileFacts], gr
     clustered = {(f.path, f.line): group for group, members in groups.items() for f in members}
     trees: dict[str, ast.Module] = {}
 
-    def places(block: Block) -> tuple[bool, set[str]]:
-        """Whether the block lies inside a definition's body, and the clusters of those around it."""
+    def places(block: Block) -> tuple[bool, set[str], dict[str, float]]:
+        """Whether the block lies inside a definition's body, the clusters of the definitions
+        around it, and per cluster the share of the block's lines inside its members."""
         file = by_module.get(block.module)
         found = file.extras.get("SSOT001") if file else None
         if file is None or not isinstance(found, FileDefinitions):
-            return False, set()
+            return False, set(), {}
         around = [d for d in found.definitions if d.line < block.first and block.last <= d.end_line]
         groups_around = {clustered[(file.path, d.line)] for d in around if (file.path, d.line) in clustered}
-        return bool(around), groups_around
+        lines_in: dict[str, set[int]] = {}
+        for d in found.definitions:
+            group = clustered.get((file.path, d.line))
+            if group is not None:
+                overlap = range(max(d.line, block.first), min(d.end_line, block.last) + 1)
+                lines_in.setdefault(group, set()).update(overlap)
+        size = block.last - block.first + 1
+        return bool(around), groups_around, {g: len(lines) / size for g, lines in lines_in.items()}
 
     missed: list[list[Block]] = []
     for label, wanted in (("all", 0), (f">= {BIG_BLOCK} statements", BIG_BLOCK)):
         chosen = [b for b in blocks if min(statements_in(p, folder, by_module, trees) for p in b) >= wanted]
-        inside = covered = 0
+        inside = covered = mostly = 0
         for block in chosen:
             seen = [places(place) for place in block]
-            if all(is_inside for is_inside, _ in seen):
-                inside += 1
-                if set.intersection(*(groups for _, groups in seen)):
-                    covered += 1
-                elif wanted:
-                    missed.append(block)
-        print(f"pylint blocks ({label}): {len(chosen)}; inside a function/class body: {inside}; covered by our clusters: {covered}")
+            if not all(is_inside for is_inside, _, _ in seen):
+                continue
+            inside += 1
+            if set.intersection(*(groups for _, groups, _ in seen)):
+                covered += 1
+            elif wanted:
+                missed.append(block)
+            shares = [share for _, _, share in seen]
+            if any(all(s.get(g, 0.0) >= 0.5 for s in shares) for g in shares[0]):
+                mostly += 1
+        print(
+            f"pylint blocks ({label}): {len(chosen)}; inside a function/class body: {inside}; "
+            f"covered by our clusters: {covered} wholly, {mostly} with half their lines or more"
+        )
     return missed
 
 
