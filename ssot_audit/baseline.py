@@ -9,8 +9,10 @@ are counted, so a third copy of a baselined duplicate pair is new.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import os
+import tokenize
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,8 +32,17 @@ class BaselineError(Exception):
 
 
 def normalise_code(code: str) -> str:
-    # Re-indenting or re-spacing a line is not a change of what it does.
-    return " ".join(code.split())
+    """The line without its comment and with single spaces: re-spacing a line, or adding
+    `# type: ignore` to it, is not a change of what it does."""
+    text = code
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type == tokenize.COMMENT:
+                text = code[: token.start[1]]
+                break
+    except (tokenize.TokenError, SyntaxError):
+        pass  # the first line of a longer statement: its comment, if any, was already seen
+    return " ".join(text.split())
 
 
 def identity(finding: Finding) -> Identity:

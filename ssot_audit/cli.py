@@ -266,7 +266,9 @@ def write_baseline(
 
 @app.command("check")
 def check_files(
-    files: Annotated[list[Path] | None, typer.Argument(help="The files to report on (pre-commit passes the staged ones).")] = None,
+    files: Annotated[
+        list[Path] | None, typer.Argument(metavar="FILE", help="The files to report on (pre-commit passes the staged ones).")
+    ] = None,
     config_file: Annotated[Path | None, typer.Option("--config", help="pyproject.toml or .ssot-audit.yaml to use.")] = None,
     baseline_file: Annotated[Path | None, BASELINE_OPTION] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
