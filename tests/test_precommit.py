@@ -3,6 +3,7 @@ temporary repository: a commit adding a relative import is refused, a clean one 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import pytest
 import yaml
 
 from tests.git_support import GIT_ENV, git, init_repo, slug_function
-from tests.support import REPO
+from tests.support import REPO, run_cli
 
 BAD = "from . import models\n"
 GOOD = "from shop import models\n"
@@ -98,7 +99,7 @@ def test_an_installed_hook_refuses_the_commit_and_prints_the_finding(shop: Path,
     assert git(shop, "rev-parse", "HEAD") != before
 
 
-def test_the_ci_example_gates_and_uploads_the_sarif_it_writes() -> None:
+def test_the_ci_example_gates_and_uploads_the_sarif_it_writes(shop: Path) -> None:
     workflow = yaml.safe_load((REPO / "examples" / "ci" / "ssot-audit.yml").read_text(encoding="utf-8"))
     steps = workflow["jobs"]["audit"]["steps"]
     gate = next(step["run"].split() for step in steps if step.get("name") == "ssot-audit gate")
@@ -106,3 +107,15 @@ def test_the_ci_example_gates_and_uploads_the_sarif_it_writes() -> None:
     written = [spec.split(":", 1)[1] for flag, spec in zip(gate, gate[1:]) if flag == "-o" and spec.startswith("sarif:")]
     upload = next(step for step in steps if str(step.get("uses", "")).startswith("github/codeql-action/upload-sarif"))
     assert written == [upload["with"]["sarif_file"]]
+
+    # The workflow's own command line, run on a project with a committed baseline.
+    (shop / "shop" / "api.py").write_text(GOOD * 9 + BAD, encoding="utf-8")
+    baseline_file = gate[gate.index("--baseline") + 1]
+    assert run_cli("baseline", ".", "-o", baseline_file, cwd=shop).returncode == 0
+    passed = run_cli(*gate[1:], cwd=shop)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    sarif = json.loads((shop / written[0]).read_text(encoding="utf-8"))
+    assert [r["baselineState"] for r in sarif["runs"][0]["results"]] == ["unchanged"]
+    (shop / "shop" / "views.py").write_text(BAD, encoding="utf-8")
+    failed = run_cli(*gate[1:], cwd=shop)
+    assert failed.returncode == 1 and "::" in failed.stdout  # GitHub annotations name the new finding
