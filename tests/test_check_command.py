@@ -115,3 +115,10 @@ def test_a_clone_between_a_given_file_and_an_untouched_one_is_found(repo: Path) 
     assert all(line.startswith("app/new.py") for line in finding_lines(done.stdout))
     report = json.loads(run_cli("audit", ".", "--format", "json", "--select", "SSOT001", cwd=repo).stdout)
     assert {f["path"] for f in report["findings"]} == {"app/new.py", "app/old.py"}
+
+
+def test_check_audits_the_whole_project_through_the_cache(repo: Path) -> None:
+    assert run_cli("check", "app/d.py", cwd=repo).returncode == 0
+    # Every file of the project went through the cache, so the next run parses nothing.
+    again = run_cli("audit", ".", "-v", cwd=repo)
+    assert f"0 files parsed, {len(FILES) + 1} from cache" in again.stderr
