@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from ssot_audit.categories import DUPLICATES
 from ssot_audit.clones.clusters import Member, choose_canonical, group_id
 from ssot_audit.clones.collector import DefinitionCollector
+from ssot_audit.clones.eligibility import clone_sized
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.report import definition_finding
 from ssot_audit.globs import compile_globs
@@ -55,9 +56,11 @@ class CompetingDefinition(ProjectRule):
     summary = "One public top-level class or function name defined, differently, in several modules."
     what = (
         "Reports a public (no leading underscore) top-level class or function name that two or more modules "
-        "define with different bodies, once per definition, all sharing one `group`. Importing a name is not "
+        "define, once per definition, all sharing one `group`. Importing a name is not "
         "defining it, so re-exports never count; nor do one module's alternative definitions under "
-        "`if`/`try` (they are one module). Identical copies are SSOT001's to report. Files matching `exclude` "
+        "`if`/`try` (they are one module). Identical copies big enough for SSOT001 (at its default sizes) "
+        "are SSOT001's to report; small ones, such as two `class ChatError(Exception): pass`, are reported "
+        "here. Files matching `exclude` "
         "(tests, `conftest.py`, scripts, migrations) and names in `conventions` are left out, and a name "
         "defined in `convention-threshold` modules or more is reported once, on its canonical definition, "
         "as a question: is this a naming convention?"
@@ -138,8 +141,8 @@ class CompetingDefinition(ProjectRule):
                 continue
             # One definition per module: its first (alternatives under if/try are one module's).
             members = [defs[0] for _, defs in sorted(modules.items())]
-            if len({m.definition.exact for m in members}) == 1:
-                continue  # identical copies: SSOT001 reports those
+            if len({m.definition.exact for m in members}) == 1 and clone_sized(members[0].definition):
+                continue  # identical copies that SSOT001 reports (with its default sizes)
             findings.extend(self._report(name, members, project, options))
         return findings
 

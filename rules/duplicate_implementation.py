@@ -9,7 +9,8 @@ from ssot_audit.categories import DUPLICATES
 from ssot_audit.clones.clusters import Member, choose_canonical, group_id
 from ssot_audit.clones.collector import DefinitionCollector
 from ssot_audit.clones.detect import EXACT, CloneIndex, Cluster, Thresholds, find_clusters
-from ssot_audit.clones.fingerprint import Definition, FileDefinitions
+from ssot_audit.clones.eligibility import DEFAULT_MIN_STATEMENTS, DEFAULT_MIN_TOKENS, clone_sized
+from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.report import definition_finding
 from ssot_audit.model import Finding, Severity
 from ssot_audit.plugins import Invalid, ProjectRule, Valid
@@ -19,7 +20,7 @@ from ssot_audit.project import Project
 @dataclass(frozen=True)
 class DuplicateImplementationOptions:
     min_statements: int = field(
-        default=3,
+        default=DEFAULT_MIN_STATEMENTS,
         metadata={
             "doc": "Definitions with fewer statements (nested ones included) are never clones; statements "
             "that are alike once names and literals are normalised count once, so a class of ten "
@@ -27,7 +28,7 @@ class DuplicateImplementationOptions:
         },
     )
     min_tokens: int = field(
-        default=30,
+        default=DEFAULT_MIN_TOKENS,
         metadata={"doc": "Definitions with fewer syntax tokens (parameters and body) are never clones."},
     )
     similarity: float = field(
@@ -46,14 +47,6 @@ class DuplicateImplementationOptions:
             "two `__eq__` methods, are not copies; 0 turns this check off. Exact and renamed copies "
             "do not need it."
         },
-    )
-
-
-def _eligible(definition: Definition, options: DuplicateImplementationOptions) -> bool:
-    return (
-        not definition.stub
-        and definition.distinct_statements >= options.min_statements
-        and definition.tokens >= max(1, options.min_tokens)
     )
 
 
@@ -272,7 +265,7 @@ class DuplicateImplementation(ProjectRule):
                 continue
             files[facts.path] = found
             for i, definition in enumerate(found.definitions):
-                if _eligible(definition, options):
+                if clone_sized(definition, options.min_statements, options.min_tokens):
                     members.append(Member(facts.path, facts.module, i, definition))
         self.checked = len(members)
         index = CloneIndex(files, members)

@@ -56,7 +56,14 @@ def test_options_bring_excluded_files_and_conventions_back(tmp_path: Path) -> No
 
 
 def test_identical_copies_are_left_to_ssot001(tmp_path: Path) -> None:
-    assert audit(tmp_path, {"chat/a.py": AUTH_A, "chat/b.py": AUTH_A}) == []
+    big = (
+        "class WebSocketAuthenticator:\n    def check(self, token, now):\n        record = self.store.get(token)\n"
+        "        if record is None or record.expires < now:\n            raise PermissionError(token)\n"
+        "        self.audit.append((token, now))\n        return record.user\n"
+    )
+    assert audit(tmp_path, {"chat/a.py": big, "chat/b.py": big}) == []
+    write_config(tmp_path, None)
+    assert len(of_rule(audit_tree(tmp_path, select=["SSOT001"]), "SSOT001")) == 2
 
 
 def test_one_modules_alternatives_count_once(tmp_path: Path) -> None:
@@ -87,3 +94,9 @@ def test_finding_is_on_the_def_line_and_decorator_suppresses(tmp_path: Path) -> 
     found = of_rule(audit_tree(tmp_path, select=["SSOT002"]), "SSOT002", include_suppressed=True)
     decorated = next(f for f in found if f.path == "chat/a.py")
     assert decorated.line == 4 and decorated.suppressed
+
+
+def test_small_identical_copies_are_reported_here(tmp_path: Path) -> None:
+    error = "class ChatError(Exception):\n    pass\n"
+    found = audit(tmp_path, {"chat/a.py": error, "chat/b.py": error})
+    assert {(f.path, f.line) for f in found} == {("chat/a.py", 1), ("chat/b.py", 1)}

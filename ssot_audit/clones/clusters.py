@@ -56,7 +56,10 @@ def choose_canonical(members: Sequence[Member], importers: Callable[[str], int])
     tied = sum(1 for m in members if counts[m.module] == top)
     imported = f"imported by {top} project module{'s' if top != 1 else ''}"
     if tied == len(members) and len({m.module for m in members}) > 1:
-        reason = f"every module here is {imported}; it has the oldest path by name"
+        if top == 0:
+            reason = "no project module imports any of them; it has the oldest path by name"
+        else:
+            reason = f"every module here is {imported}; it has the oldest path by name"
     elif tied == len(members):
         reason = "all copies are in one module; it comes first"
     elif tied > 1:
