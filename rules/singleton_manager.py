@@ -72,6 +72,9 @@ class BodyScan(cst.CSTVisitor):
             self.tests.append(node.test)
         return True
 
+    def tested_words(self) -> set[str]:
+        return {word for test in self.tests for word in words_in(test)}
+
     def _branch(self, value: cst.BaseExpression) -> None:
         if isinstance(value, cst.BooleanOperation):
             self.tests.append(value.left)
@@ -175,14 +178,13 @@ def is_value_annotation(annotation: cst.Annotation | None) -> bool:
     return name in SCALARS or name in VALUE_TYPES
 
 
+def decorator_targets(node: cst.FunctionDef | cst.ClassDef) -> list[cst.BaseExpression]:
+    """What each decorator names: `lru_cache` for both `@lru_cache` and `@lru_cache(maxsize=None)`."""
+    return [d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator for d in node.decorators]
+
+
 def decorator_names(node: cst.FunctionDef | cst.ClassDef) -> list[str]:
-    names = []
-    for decorator in node.decorators:
-        expr = decorator.decorator
-        name = dotted_name(expr.func if isinstance(expr, cst.Call) else expr)
-        if name:
-            names.append(name)
-    return names
+    return [name for name in map(dotted_name, decorator_targets(node)) if name]
 
 
 def is_main_guard(node: cst.If) -> bool:
@@ -297,8 +299,7 @@ class MethodBody:
             for item in assign.targets:
                 if isinstance(item.target, cst.Name):
                     aliases.setdefault(item.target.value, set()).update(words_in(assign.value))
-        tested = frozenset(w for test in scan.tests for w in words_in(test))
-        return cls(scan, tested, {k: frozenset(v) for k, v in aliases.items()})
+        return cls(scan, frozenset(scan.tested_words()), {k: frozenset(v) for k, v in aliases.items()})
 
     def created(self, method: CachingMethod) -> set[str]:
         return {
@@ -504,6 +505,7 @@ class SingletonManager(FileRule):
             "class SingletonMeta(type):\n    _instances = {}\n\n    def __call__(cls, *args, **kwargs):\n"
             "        if cls not in cls._instances:\n            cls._instances[cls] = super().__call__(*args, **kwargs)\n"
             "        return cls._instances[cls]\n\n\nclass Settings(metaclass=SingletonMeta):\n    pass\n",
+            line=10,
             count=2,
         ),
         Invalid(
@@ -684,7 +686,7 @@ class SingletonManager(FileRule):
         if not names or is_value_annotation(node.returns):
             return
         scan = scan_body(node)
-        tested = set().union(*(words_in(t) for t in scan.tests)) if scan.tests else set()
+        tested = scan.tested_words()
         filled: set[str] = set()
         for assign in scan.assigns:
             value = assign.value.expression if isinstance(assign.value, cst.Await) else assign.value
@@ -703,8 +705,7 @@ class SingletonManager(FileRule):
             )
 
     def _check_cached_factory(self, node: cst.FunctionDef) -> None:
-        decorators = [d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator for d in node.decorators]
-        qualified = [self.context.names.qualified_name(d) for d in decorators]
+        qualified = [self.context.names.qualified_name(d) for d in decorator_targets(node)]
         if not any(q in CACHE_DECORATORS for q in qualified):
             return
         params = parameters(node)
