@@ -16,7 +16,7 @@ from tests.support import audit_tree, of_rule, run_cli, write_tree
         "# ssot: ignore",
         "# ssot: ignore[SSOT101]",
         "# ssot: ignore[relative-import]",
-        "# ssot: ignore[SSOT401, relative-import]",
+        "# ssot: ignore[ SSOT101 , relative-import ]",
         "# SSOT: IGNORE[ssot101]",
         "# noqa",
         "# NOQA",
