@@ -88,7 +88,7 @@ class Discovery:
         self.namer = ModuleNamer()
         self._seen_dirs: set[tuple[int, int]] = set()
         self._seen_files: set[tuple[int, int]] = set()
-        self._ignore_cache: dict[Path, pathspec.PathSpec[pathspec.Pattern] | None] = {}
+        self._chains: dict[Path, tuple[tuple[Path, pathspec.PathSpec[pathspec.Pattern]], ...]] = {}
 
     def relpath(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.root)).as_posix()
@@ -157,21 +157,26 @@ class Discovery:
         return self.respect_gitignore and self._gitignored(path, suffix)
 
     def _gitignored(self, path: Path, suffix: str) -> bool:
-        for folder in path.parents:
+        return any(
+            spec.match_file(path.relative_to(folder).as_posix() + suffix) for folder, spec in self._ignore_chain(path.parent)
+        )
+
+    def _ignore_chain(self, folder: Path) -> tuple[tuple[Path, pathspec.PathSpec[pathspec.Pattern]], ...]:
+        """The .gitignore specs that apply in folder: its own and its parents', up to the
+        repository's top (.gitignore files above the repository do not apply). Kept per
+        folder, so each folder is looked at once however many files it holds."""
+        chain = self._chains.get(folder)
+        if chain is None:
             spec = self._gitignore_of(folder)
-            if spec is not None and spec.match_file(path.relative_to(folder).as_posix() + suffix):
-                return True
-            if (folder / ".git").exists():
-                break  # .gitignore files above the repository do not apply
-        return False
+            own = ((folder, spec),) if spec is not None else ()
+            at_top = (folder / ".git").exists() or folder.parent == folder
+            chain = own + (() if at_top else self._ignore_chain(folder.parent))
+            self._chains[folder] = chain
+        return chain
 
     def _gitignore_of(self, folder: Path) -> pathspec.PathSpec[pathspec.Pattern] | None:
-        if folder not in self._ignore_cache:
-            spec = None
-            try:
-                text = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
-                spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
-            except OSError:
-                pass
-            self._ignore_cache[folder] = spec
-        return self._ignore_cache[folder]
+        try:
+            text = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        return pathspec.GitIgnoreSpec.from_lines(text.splitlines())
