@@ -38,3 +38,4 @@ def test_the_cli_prints_one_annotation_per_unsuppressed_finding(tmp_path: Path) 
     assert not any("file=shop/api.py,line=3," in line for line in lines)
     assert sum(1 for line in lines if "title=SSOT101" in line) == 2
     assert lines[-1].startswith("::notice title=ssot-audit::overall score ")
+    assert lines[0].startswith("::error file=shop/broken.py,")  # the most severe first

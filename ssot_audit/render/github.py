@@ -37,7 +37,9 @@ def annotation(root: str, f: Finding) -> str:
 
 
 def render(result: AuditResult, color: bool = False) -> str:
-    lines = [annotation(result.root, f) for f in result.active_findings]
+    # GitHub shows only the first few annotations of each kind per step: most severe first.
+    ranked = sorted(result.active_findings, key=lambda f: (-f.severity.weight, *f.sort_key()))
+    lines = [annotation(result.root, f) for f in ranked]
     summary = (
         f"overall score {result.score:.1f}/100 ({result.rating}), {len(result.active_findings)} findings, "
         f"{result.suppressed_count} suppressed, {result.files_scanned} files (score formula v{result.score_formula_version})"
