@@ -51,6 +51,7 @@ from ssot_audit.project import Project
 
 DUPLICATE_RULES = ("SSOT001", "SSOT002")
 BIG_BLOCK = 6
+_RUN_LINES = re.compile(r"^`[^`]+` lines (?P<first>\d+)-(?P<last>\d+): a run of")
 _BLOCK_LINE = re.compile(r"^==(?P<module>[\w.]+):\[(?P<start>\d+):(?P<end>\d+)\]")
 
 
@@ -81,10 +82,11 @@ def duplicate_phase(registry: Registry, engine: Engine, folder: Path, facts: lis
     return findings, time.perf_counter() - start
 
 
-def clusters_of(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
+def groups_of(findings: Sequence[Finding], runs: bool) -> dict[str, list[Finding]]:
+    """SSOT001's clusters of whole copies, or (runs=True) its groups of copied statement runs."""
     groups: dict[str, list[Finding]] = {}
     for finding in findings:
-        if finding.rule == "SSOT001" and finding.group:
+        if finding.rule == "SSOT001" and finding.group and finding.group.startswith("SSOT001-run") == runs:
             groups.setdefault(finding.group, []).append(finding)
     return groups
 
@@ -142,6 +144,13 @@ def coverage(blocks: list[list[Block]], folder: Path, facts: list[FileFacts], gr
     """Prints how many pylint blocks inside a body our clusters cover; returns the big ones missed."""
     by_module = {f.module: f for f in facts}
     clustered = {(f.path, f.line): group for group, members in groups.items() for f in members}
+    # A copied run of statements covers its own lines, not its whole definition.
+    run_lines = {
+        (f.path, f.line): (int(m["first"]), int(m["last"]))
+        for members in groups.values()
+        for f in members
+        if (m := _RUN_LINES.search(f.message)) is not None
+    }
     trees: dict[str, ast.Module] = {}
 
     def places(block: Block) -> tuple[bool, set[str], dict[str, float]]:
@@ -152,12 +161,17 @@ def coverage(blocks: list[list[Block]], folder: Path, facts: list[FileFacts], gr
         if file is None or not isinstance(found, FileDefinitions):
             return False, set(), {}
         around = [d for d in found.definitions if d.line < block.first and block.last <= d.end_line]
-        groups_around = {clustered[(file.path, d.line)] for d in around if (file.path, d.line) in clustered}
+        groups_around = set()
+        for d in around:
+            first, last = run_lines.get((file.path, d.line), (d.line, d.end_line))
+            if (file.path, d.line) in clustered and first <= block.first and block.last <= last:
+                groups_around.add(clustered[(file.path, d.line)])
         lines_in: dict[str, set[int]] = {}
         for d in found.definitions:
             group = clustered.get((file.path, d.line))
             if group is not None:
-                overlap = range(max(d.line, block.first), min(d.end_line, block.last) + 1)
+                first, last = run_lines.get((file.path, d.line), (d.line, d.end_line))
+                overlap = range(max(first, block.first), min(last, block.last) + 1)
                 lines_in.setdefault(group, set()).update(overlap)
         size = block.last - block.first + 1
         return bool(around), groups_around, {g: len(lines) / size for g, lines in lines_in.items()}
@@ -234,7 +248,8 @@ def main() -> None:
     engine = Engine(registry, config, jobs=args.jobs, use_cache=False)
     facts, per_file = per_file_phase(engine, folder)
     findings, duplicates = duplicate_phase(registry, engine, folder, facts)
-    groups = clusters_of(findings)
+    groups = groups_of(findings, runs=False)
+    runs = groups_of(findings, runs=True)
     kinds: dict[str, int] = {}
     for members in groups.values():
         kinds[kind_of(members)] = kinds.get(kind_of(members), 0) + 1
@@ -245,11 +260,12 @@ def main() -> None:
     print(f"duplicate phase (SSOT001 + SSOT002): {duplicates:.2f} s = {100 * duplicates / per_file:.1f}% of the per-file phase")
     print(f"peak memory: {own:.0f} MiB this process, {worker:.0f} MiB the largest worker")
     print(f"SSOT001 clusters: {len(groups)} ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), findings: {sum(map(len, groups.values()))}")
+    print(f"SSOT001 copied statement runs: {len(runs)} groups, findings: {sum(map(len, runs.values()))}")
     print(f"SSOT002 findings: {sum(1 for f in findings if f.rule == 'SSOT002')}")
     if not args.no_pylint:
         blocks, seconds = run_pylint(folder)
         print(f"pylint duplicate-code: {seconds:.2f} s, {len(blocks)} blocks")
-        for block in coverage(blocks, folder, facts, groups):
+        for block in coverage(blocks, folder, facts, {**groups, **runs}):
             print("  missed: " + "  ".join(f"{b.module}:{b.first}-{b.last}" for b in block))
     if args.sample:
         sample(groups, folder, args.sample, args.seed)

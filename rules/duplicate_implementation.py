@@ -9,6 +9,7 @@ from ssot_audit.categories import DUPLICATES
 from ssot_audit.clones.clusters import Member, choose_canonical, group_id
 from ssot_audit.clones.collector import DefinitionCollector
 from ssot_audit.clones.detect import EXACT, CloneIndex, Cluster, Thresholds, find_clusters
+from ssot_audit.clones.fragments import find_fragments
 from ssot_audit.clones.eligibility import DEFAULT_MIN_STATEMENTS, DEFAULT_MIN_TOKENS, clone_sized
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.report import definition_finding
@@ -37,6 +38,14 @@ class DuplicateImplementationOptions:
             "doc": "Near-miss copies: how much of two definitions' syntax tokens must match in order, "
             "identifiers and literals normalised: 2 * (longest common subsequence) / (both lengths), "
             "from 0 to 1."
+        },
+    )
+    min_fragment_statements: int = field(
+        default=6,
+        metadata={
+            "doc": "Also report runs of this many statements or more copied between functions that are "
+            "not copies as a whole (the same run of normalised statements, sharing names as written "
+            "like near-miss copies); 0 turns this off."
         },
     )
     written_similarity: float = field(
@@ -269,14 +278,56 @@ class DuplicateImplementation(ProjectRule):
                     members.append(Member(facts.path, facts.module, i, definition))
         self.checked = len(members)
         index = CloneIndex(files, members)
-        findings: list[Finding] = []
+
         def canonical(members: Sequence[Member]) -> Member:
             return choose_canonical(members, project.importers).member
 
+        findings: list[Finding] = []
         thresholds = Thresholds(options.similarity, options.written_similarity)
-        for cluster in find_clusters(index, thresholds, canonical):
+        clusters = find_clusters(index, thresholds, canonical)
+        for cluster in clusters:
             findings.extend(self._report(index, cluster, project))
+        findings.extend(self._fragments(index, clusters, project, options))
         return findings
+
+    def _fragments(
+        self, index: CloneIndex, clusters: list[Cluster], project: Project, options: DuplicateImplementationOptions
+    ) -> Iterable[Finding]:
+        """Runs of statements copied between functions that are not copies as a whole."""
+        cluster_of = {(m.path, m.index): i for i, c in enumerate(clusters) for m in c.members}
+
+        def clusters_around(m: Member) -> set[int]:
+            """The clusters of the definition and of those enclosing it (copied classes' methods)."""
+            definitions = index.files[m.path].definitions
+            found, position = set(), m.index
+            while position >= 0:
+                if (m.path, position) in cluster_of:
+                    found.add(cluster_of[(m.path, position)])
+                position = definitions[position].parent
+            return found
+
+        def related(a: Member, b: Member) -> bool:
+            return bool(clusters_around(a) & clusters_around(b)) or index.never_clones(a, b)
+
+        size = options.min_fragment_statements
+        functions = [m for m in index.members if m.definition.kind != "class" and m.definition.statements >= size]
+        for fragment in find_fragments(index, functions, size, options.written_similarity, related):
+            keep = choose_canonical(fragment.members, project.importers)
+            runs = {id(m): run for m, run in zip(fragment.members, fragment.runs)}
+            group = group_id(f"{self.code}-run", fragment.members)
+            for member in fragment.members:
+                run = runs[id(member)]
+                others = [m for m in fragment.members if m is not member]
+                where = ", ".join(f"{_where(m)} lines {runs[id(m)].first_line}-{runs[id(m)].last_line}" for m in others)
+                head = (
+                    f"`{member.definition.qualname}` lines {run.first_line}-{run.last_line}: a run of "
+                    f"{run.statements} statements copied in {where}; "
+                )
+                if member is keep.member:
+                    tail = f"keep this copy ({keep.reason}) as a function the others call"
+                else:
+                    tail = f"keep the one in {_where(keep.member)} ({keep.reason}) as a function and call it here"
+                yield definition_finding(self, member, head + tail, group, others)
 
     def _report(self, index: CloneIndex, cluster: Cluster, project: Project) -> Iterable[Finding]:
         canonical = choose_canonical(cluster.members, project.importers)

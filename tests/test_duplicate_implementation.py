@@ -189,10 +189,11 @@ def test_every_member_is_a_copy_of_the_canonical_not_of_a_chain(tmp_path: Path) 
     a = "def f(rows):\n    out = []\n    for row in rows:\n        if row.ok:\n            out.append(row.value)\n    out.sort()\n    return out\n"
     b = a.replace("    out.sort()\n", "    out.sort()\n    seen = set(out)\n    log(seen)\n")
     c = b.replace("    log(seen)\n", "    log(seen)\n    while len(out) > limit:\n        out.pop()\n    notify(out, seen)\n")
-    found = audit(tmp_path, {"shop/a.py": a, "shop/b.py": b, "shop/c.py": c})
+    whole_copies_only = {"min-fragment-statements": 0}
+    found = audit(tmp_path, {"shop/a.py": a, "shop/b.py": b, "shop/c.py": c}, whole_copies_only)
     assert members(found) == {("shop/a.py", 1), ("shop/b.py", 1)}
     # With b the most imported, both others are copies of it.
-    found = audit(tmp_path / "hub", {"shop/a.py": a, "shop/b.py": b, "shop/c.py": c, "shop/use.py": "import shop.b\n"})
+    found = audit(tmp_path / "hub", {"shop/a.py": a, "shop/b.py": b, "shop/c.py": c, "shop/use.py": "import shop.b\n"}, whole_copies_only)
     assert members(found) == {("shop/a.py", 1), ("shop/b.py", 1), ("shop/c.py", 1)}
     assert all("shop/b.py:1" in f.message for f in found if f.path != "shop/b.py")
 
@@ -251,3 +252,42 @@ SHAPE_ALIKES = {
 def test_definitions_that_only_share_a_shape_are_not_near_misses(tmp_path: Path) -> None:
     for label, (a, b) in SHAPE_ALIKES.items():
         assert audit(tmp_path / label, {"shop/a.py": a, "shop/b.py": b}) == [], label
+
+
+RUN = (
+    "    record = self.store.get(key)\n"
+    "    if record is None:\n"
+    "        raise KeyError(key)\n"
+    "    record.hits += 1\n"
+    "    self.audit.append((key, record.hits))\n"
+    "    expires = record.created + self.ttl\n"
+    "    if expires < now():\n"
+    "        self.store.pop(key)\n"
+)
+
+
+def test_a_copied_run_of_statements_inside_different_functions(tmp_path: Path) -> None:
+    a = "def lookup(self, key):\n" + RUN + "    return record.value\n"
+    b = (
+        "def refresh(self, key, loader):\n    started = monotonic()\n    log.debug('refresh %s', key)\n"
+        + RUN
+        + "    value = loader(key)\n    self.store[key] = Record(value, started)\n    metrics.timing('refresh', monotonic() - started)\n    return value\n"
+    )
+    found = audit(tmp_path, {"shop/a.py": a, "shop/b.py": b})
+    assert members(found) == {("shop/a.py", 1), ("shop/b.py", 1)}
+    assert len({f.group for f in found}) == 1
+    by_path = {f.path: f.message for f in found}
+    assert "`lookup` lines 2-9: a run of 8 statements copied in `refresh` (shop/b.py:1) lines 4-11" in by_path["shop/a.py"]
+    assert "keep this copy" in by_path["shop/a.py"] and "call it here" in by_path["shop/b.py"]
+    # Shorter than the option asks, or renamed: not a copied run.
+    assert audit(tmp_path / "long", {"shop/a.py": a, "shop/b.py": b}, {"min-fragment-statements": 9}) == []
+    assert audit(tmp_path / "off", {"shop/a.py": a, "shop/b.py": b}, {"min-fragment-statements": 0}) == []
+    renamed = b.replace("record", "entry").replace("key", "name").replace("store", "cache").replace("audit", "journal")
+    assert audit(tmp_path / "renamed", {"shop/a.py": a, "shop/b.py": renamed}) == []
+
+
+def test_a_run_is_reported_in_the_nested_function_that_holds_it(tmp_path: Path) -> None:
+    outer = "def make(store):\n    class Manager:\n        def lookup(self, key):\n" + "".join("    " * 2 + line + "\n" for line in RUN.splitlines()) + "            return record\n    return Manager\n"
+    b = "def refresh(self, key, loader):\n    started = monotonic()\n" + RUN + "    return loader(key)\n"
+    found = audit(tmp_path, {"shop/a.py": outer, "shop/b.py": b})
+    assert {f.scope for f in found} == {"make.Manager.lookup", "refresh"}

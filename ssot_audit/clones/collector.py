@@ -11,12 +11,14 @@ which would cost every file a second traversal.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Mapping
 
 import libcst as cst
 
 from ssot_audit.clones.fingerprint import (
     Definition,
+    WRITTEN_TYPECODE,
     FileDefinitions,
     exact_hash,
     normalised_hash,
@@ -87,6 +89,7 @@ class DefinitionCollector(FileVisitor):
 def _read(nodes: list[cst.CSTNode], context: FileContext) -> FileDefinitions:
     codes = bytearray()
     exact: list[str] = []
+    token_lines = array(WRITTEN_TYPECODE)  # the line each token was read on
     stack: list[_Open] = []
     blocks: list[cst.CSTNode] = []
     expect_name: cst.CSTNode | None = None
@@ -118,6 +121,7 @@ def _read(nodes: list[cst.CSTNode], context: FileContext) -> FileDefinitions:
                 continue
             codes.append(NAME)
             exact.append(node.value)  # type: ignore[attr-defined]
+            token_lines.append(line)
             continue
         if kind is cst.SimpleString or kind is cst.FormattedStringText:
             value: str = node.value  # type: ignore[attr-defined]
@@ -125,16 +129,19 @@ def _read(nodes: list[cst.CSTNode], context: FileContext) -> FileDefinitions:
             if skip is None:
                 codes.append(STRING)
                 exact.append(value)
+                token_lines.append(line)
             continue
         if kind is cst.Integer or kind is cst.Float or kind is cst.Imaginary:
             codes.append(NUMBER)
             exact.append(node.value)  # type: ignore[attr-defined]
+            token_lines.append(line)
             continue
         if kind is cst.IndentedBlock:
             if blocks and blocks[-1] is node:
                 blocks.pop()
                 codes.append(BLOCK_END)
                 exact.append(chars[BLOCK_END])
+                token_lines.append(line)
                 continue
             blocks.append(node)
         elif kind is cst.FunctionDef or kind is cst.ClassDef:
@@ -163,9 +170,11 @@ def _read(nodes: list[cst.CSTNode], context: FileContext) -> FileDefinitions:
         code = code_of[kind]
         codes.append(code)
         exact.append(chars[code])
+        token_lines.append(line)
         if is_statement[kind]:
             statements += 1
-    return FileDefinitions(bytes(codes), written_tokens(exact, codes), tuple(d for d in slots if d is not None))
+    definitions = tuple(d for d in slots if d is not None)
+    return FileDefinitions(bytes(codes), written_tokens(exact, codes), definitions, token_lines.tobytes())
 
 
 def _pass_holes_up(closed: _Open, parent: _Open, end: int, statements: int) -> None:

@@ -39,6 +39,7 @@ class CloneIndex:
     members: list[Member]
     _streams: dict[tuple[str, int], tuple[bytes, Counter[int]]] = field(default_factory=dict)
     _written: dict[tuple[str, int], tuple[array[int], Counter[int]]] = field(default_factory=dict)
+    _nested: dict[str, dict[int, int]] = field(default_factory=dict)  # per file: tokens in children
 
     def stream(self, member: Member) -> tuple[bytes, Counter[int]]:
         """The normalised stream and its token counts, kept for the next pair."""
@@ -74,12 +75,24 @@ class CloneIndex:
     def never_clones(self, a: Member, b: Member) -> bool:
         """One module defining one name twice (`if TYPE_CHECKING:`/`else:`, `try:`/`except
         ImportError:`, a property's getter and setter) holds alternatives, not copies; and a
-        definition is never a copy of one it contains, nor a class of a function."""
+        definition is never a copy of one it contains, nor a class of a function, nor a
+        function that mostly wraps nested definitions (a factory) of one that does not."""
         if (a.definition.kind == "class") != (b.definition.kind == "class"):
+            return True
+        if a.definition.kind != "class" and self._wrapper(a) != self._wrapper(b):
             return True
         if a.path != b.path:
             return False
         return a.definition.qualname == b.definition.qualname or self._encloses(a, b) or self._encloses(b, a)
+
+    def _wrapper(self, member: Member) -> bool:
+        """Whether nested definitions hold most of the definition's tokens."""
+        if member.path not in self._nested:
+            nested: dict[int, int] = {}
+            for d in self.files[member.path].definitions:
+                nested[d.parent] = nested.get(d.parent, 0) + d.end - d.start
+            self._nested[member.path] = nested
+        return 2 * self._nested[member.path].get(member.index, 0) > member.definition.tokens
 
     def _encloses(self, outer: Member, inner: Member) -> bool:
         definitions = self.files[inner.path].definitions

@@ -9,7 +9,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ssot_audit.clones.tokens import NAME, NUMBER, STRING
+from ssot_audit.clones.tokens import NAME, NUMBER, STRING, compound_codes
 
 HASH_BYTES = 8
 VALUE_CODES = frozenset({NAME, NUMBER, STRING})
@@ -67,6 +67,16 @@ class FileDefinitions:
     tokens: bytes
     written: bytes
     definitions: tuple[Definition, ...]
+    # The line each token was read on (32-bit each): compound statements are visited before
+    # their leading comment lines, so a statement's line is its next token's.
+    token_lines: bytes = b""
+
+    def line_of_statement(self, token: int) -> int:
+        lines: array[int] = array(WRITTEN_TYPECODE)
+        lines.frombytes(self.token_lines[token * lines.itemsize : (token + 2) * lines.itemsize])
+        if not lines:
+            return 0
+        return lines[-1] if len(lines) > 1 and self.tokens[token] in compound_codes() else lines[0]
 
     def stream(self, definition: Definition) -> bytes:
         return b"".join(self.tokens[a:b] for a, b in pieces(definition.start, definition.end, definition.holes))

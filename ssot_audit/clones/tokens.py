@@ -73,3 +73,17 @@ def line_starts() -> bytes:
     code_of, is_statement = node_tables()
     starts = [code for t, code in code_of.items() if is_statement[t] or t.__name__ in CLAUSES]
     return bytes(sorted([BLOCK_END, *starts]))
+
+
+@functools.cache
+def compound_codes() -> frozenset[int]:
+    """Codes of statements with a body (`if`, `for`, `def`, ...)."""
+    code_of, _ = node_tables()
+    return frozenset(code for t, code in code_of.items() if issubclass(t, cst.BaseCompoundStatement))
+
+
+@functools.cache
+def statement_codes() -> bytes:
+    """Codes of statements (not clauses, not block ends), as a set of bytes."""
+    code_of, is_statement = node_tables()
+    return bytes(sorted(code for t, code in code_of.items() if is_statement[t]))
