@@ -154,7 +154,9 @@ class DuplicateImplementation(ProjectRule):
         "or `raise NotImplementedError`, definitions under `min-statements`/`min-tokens` (trivial `__init__`, "
         "`__repr__`, property getters), and one module's alternative definitions of one name (under "
         "`if TYPE_CHECKING:`/`else:` or `try:`/`except ImportError:`, a property's getter and setter). "
-        "Methods of two copied classes are reported with their classes, not again on their own."
+        "Methods of two copied classes are reported with their classes, not again on their own.\n\n"
+        "It also reports runs of `min-fragment-statements` statements or more copied between functions that "
+        "are not copies as a whole (the message gives the lines of each copy of the run)."
     )
     why = (
         "Two copies of one implementation drift apart: a bug is fixed in one and lives on in the other, and "
