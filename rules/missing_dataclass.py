@@ -179,7 +179,9 @@ class ClassCollector(FileVisitor):
         if self.is_stub:
             return
         self.count_checked()
-        names = self.context.names
+        # The class header is evaluated in the enclosing scope, which is where the traversal
+        # stands: CoreFacts enters the class body's scope only after this visit.
+        names = self.context.names.in_scopes(self.context.scopes)
         # CoreFacts ran first in this traversal, so the scope already ends with this class.
         scope = ".".join(self.context.scope) or node.name.value
         qualname = f"{self.context.module_name}.{scope}" if self.context.module_name else scope
@@ -285,9 +287,14 @@ class MissingDataclass(ProjectRule):
         "no base that gives it one. Every base must be `object` (or absent) or a class of the same project "
         "that is itself plain, transitively: a base from outside the project, one the rule cannot resolve, "
         "or a project class derived from pydantic, `TypedDict`, `NamedTuple`, `Enum`, `Protocol`, an ORM "
-        "model, attrs or msgspec means no finding. `ClassVar`, `Final` and UPPER_CASE names are constants, "
-        "not fields; classes with abstract methods are interfaces; classes declared only under "
-        "`if TYPE_CHECKING:` are left alone."
+        "model, attrs or msgspec means no finding.\n\n"
+        "Left alone as not being records: `ClassVar`, `Final`, UPPER_CASE and dunder names (constants, not "
+        "fields); classes with abstract methods (interfaces); classes other project classes derive from "
+        "(their annotations declare what subclasses provide); `...Mixin` classes; classes whose fields are "
+        "all private (the state of a behaviour class); fields defaulting to a call such as a descriptor or "
+        "an ORM column (a declarative model; `dataclasses.field()` excepted); namespaces of settings, where "
+        "every field has a default and no method of the class or its bases takes `self`; classes declared "
+        "only under `if TYPE_CHECKING:`; stubs (`.pyi`)."
     )
     why = (
         "Annotations alone do not make a constructor, equality or a repr, so every caller invents its own "
@@ -363,6 +370,10 @@ class MissingDataclass(ProjectRule):
         ),
         Valid("class ApiError(Exception):\n    status: int = 500\n\nclass NotFound(ApiError):\n    status: int = 404\n"),
         Valid("from vendor.models import *\n\nclass User(Base):\n    name: str\n"),
+        Valid(
+            "def make() -> type:\n    from pydantic import BaseModel\n\n    class User(BaseModel):\n        name: str\n\n"
+            "    return User\n"
+        ),
         Valid("from vendor import make_base\n\nclass User(make_base()):\n    name: str\n"),
         Valid("from werkzeug.wrappers import Request\n\nclass AppRequest(Request):\n    user_id: int | None = None\n"),
         Valid("class User:\n    name: str\n\n    def __init__(self, name: str) -> None:\n        self.name = name\n"),

@@ -295,7 +295,9 @@ class DataclassDefaults(FileVisitor):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self.is_stub:
             return
-        names = self.context.names
+        # The class header is evaluated in the enclosing scope, which is where the traversal
+        # stands: CoreFacts enters the class body's scope only after this visit.
+        names = self.context.names.in_scopes(self.context.scopes)
         scope = ".".join(self.context.scope) or node.name.value
         qualname = f"{self.context.module_name}.{scope}" if self.context.module_name else scope
         self.classes.append(ClassShape(qualname, base_names(node, names), own_state(node, names)))
@@ -520,6 +522,11 @@ class MutableDataclassDefault(ProjectRule):
                 "@dataclass\nclass Client:\n    session: Session = Session()\n",
             },
             path="pkg/client.py",
+            line=6,
+        ),
+        Invalid(
+            "def build() -> type:\n    from dataclasses import dataclass\n\n    @dataclass\n    class Local:\n"
+            "        tags: set[str] = set()\n\n    return Local\n",
             line=6,
         ),
         Invalid(

@@ -96,9 +96,10 @@ class DecoratorKind(enum.Enum):
 
 
 def global_name(node: cst.BaseExpression, names: ImportTable) -> str | None:
-    """The qualified name a module-level reference denotes: `typing.Any` for an imported
-    name, `pkg.mod.Base` for a name this module defines, `builtins.dict` for a builtin;
-    None when it cannot be known (a call, a star import, a name bound elsewhere)."""
+    """The qualified name a reference denotes, seen from the scope `names` stands for:
+    `typing.Any` for an imported name, `pkg.mod.Base` for a name the module defines,
+    `builtins.dict` for a builtin; None when it cannot be known (a call, a star import, a
+    name bound in a function)."""
     dotted = dotted_name(node)
     if dotted is None:
         return None
@@ -106,8 +107,15 @@ def global_name(node: cst.BaseExpression, names: ImportTable) -> str | None:
     if qualified is not None:
         return qualified
     head = dotted.partition(".")[0]
-    if head in names.shadowed:
-        return f"{names.module_name}.{dotted}" if names.module_name else dotted
+    table: ImportTable | None = names
+    while table is not None:
+        if head in table.shadowed:
+            # Bound by the module itself: a name other modules can import. Bound inside a
+            # function or class body: nothing outside can name it.
+            if table.parent is not None:
+                return None
+            return f"{names.module_name}.{dotted}" if names.module_name else dotted
+        table = table.parent
     if head in _BUILTIN_NAMES:
         return f"builtins.{dotted}"
     return None

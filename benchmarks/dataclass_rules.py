@@ -1,0 +1,94 @@
+"""What SSOT201 and SSOT202 cost on real code, in CPU seconds of one process.
+
+    python -m benchmarks.dataclass_rules [--package django] [--repeat 3]
+
+Parses every file of the package once, then times the shared traversal with the core facts
+alone and with the two rules' collectors added (their facts() included, positions too), and
+the project phase of each rule. Process CPU time, best of `--repeat`, so that the numbers
+compare fairly on a shared machine. Also prints how many classes and dataclass fields the
+rules inspected and how many findings they made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from benchmarks.realcode import fetch
+from ssot_audit.discovery import Discovery
+from ssot_audit.config import Overrides, load_config
+from ssot_audit.facts import CoreFacts
+from ssot_audit.model import FileFacts
+from ssot_audit.plugins import FileContext, FileVisitor, ProjectRule, Registry, collect_facts
+from ssot_audit.project import Project
+
+CODES = ("SSOT201", "SSOT202")
+
+
+def best_of(repeat: int, run: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        run()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--package", default="django")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    root = fetch(args.package)
+    registry = Registry.load()
+    config = load_config(registry, root, None, Overrides(select=list(CODES)))
+    rules = {code: registry.rules[code] for code in CODES}
+    modules: list[tuple[str, str, bool, str, cst.Module]] = []
+    for source in Discovery(root, config).find([root]):
+        text = source.path.read_text(encoding="utf-8", errors="replace")
+        try:
+            modules.append((source.relpath, source.module, source.is_package, text, cst.parse_module(text)))
+        except cst.ParserSyntaxError:
+            continue
+
+    def traverse(with_rules: bool) -> list[FileFacts]:
+        out = []
+        for relpath, module_name, is_package, text, module in modules:
+            context = FileContext(relpath, module_name, is_package, text, MetadataWrapper(module, unsafe_skip_copy=True))
+            collectors: list[tuple[str, FileVisitor]] = []
+            if with_rules:
+                for code, rule in rules.items():
+                    assert issubclass(rule, ProjectRule) and rule.Collector is not None
+                    collectors.append((code, rule.Collector(context, config.rule_options[code])))
+            context.wrapper.visit_batched([CoreFacts(context), *(c for _, c in collectors)])
+            facts = FileFacts(relpath, module_name, 0, is_package=is_package)
+            for code, collector in collectors:
+                facts.extras[code] = collect_facts(collector)
+                facts.checked[code] = collector.checked
+            out.append(facts)
+        return out
+
+    base = best_of(args.repeat, lambda: traverse(False))
+    with_rules = best_of(args.repeat, lambda: traverse(True))
+    facts = traverse(True)
+    project = Project(str(root), facts)
+    print(f"{args.package}: {len(modules)} files parsed, best of {args.repeat}, process CPU seconds")
+    print(f"  traversal, core facts only:        {base:.3f}")
+    print(f"  traversal + SSOT201/202 collectors: {with_rules:.3f} (+{with_rules - base:.3f})")
+    for code, rule in rules.items():
+        instance = rule(config.rule_options[code])
+        assert isinstance(instance, ProjectRule)
+        findings: list[object] = []
+        seconds = best_of(args.repeat, lambda: findings.__setitem__(slice(None), list(instance.check(project))))
+        checked = sum(f.checked.get(code, 0) for f in facts)
+        print(f"  {code} project phase: {seconds:.3f}; inspected {checked} {rule.unit or rule.category.unit}; {len(findings)} findings")
+
+
+if __name__ == "__main__":
+    main()
