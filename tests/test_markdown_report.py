@@ -298,3 +298,15 @@ def test_excerpts_are_dedented_and_cut_at_eight_lines() -> None:
     whole = excerpt(lines, 3, 3)
     assert whole is not None and whole.lines == ("x0 = 0",) and not whole.truncated
     assert excerpt(lines, 99, 99) is None
+
+
+def test_long_tables_are_cut_and_say_how_many_rows_they_leave_out(tmp_path: Path) -> None:
+    from ssot_audit.render.report_context import MAX_TABLE_ROWS
+
+    result = small_audit(tmp_path)
+    one = next(f for f in result.findings if f.suppressed)
+    many = [dataclasses.replace(one, span=Span(i, 1, i, 2)) for i in range(1, MAX_TABLE_ROWS + 6)]
+    text = render(dataclasses.replace(result, findings=sorted([*result.findings, *many], key=Finding.sort_key)))
+    section = text.split("## Suppressed Findings")[1].split("</details>")[0]
+    assert section.count("| `shop/api.py:") == MAX_TABLE_ROWS
+    assert "6 more findings are not listed here" in section

@@ -122,6 +122,8 @@ def environment(extra_folder: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # Longer tables help nobody; `--format json` lists every finding.
+    env.globals["max_table_rows"] = report_context.MAX_TABLE_ROWS
     env.filters.update(
         code=inline_code,
         excerpt=fence_excerpt,
