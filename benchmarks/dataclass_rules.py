@@ -14,17 +14,22 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from benchmarks.realcode import fetch
-from ssot_audit.discovery import Discovery
 from ssot_audit.config import Overrides, load_config
+from ssot_audit.discovery import Discovery
 from ssot_audit.facts import CoreFacts
 from ssot_audit.model import FileFacts
-from ssot_audit.plugins import FileContext, FileVisitor, ProjectRule, Registry, collect_facts
+from ssot_audit.plugins import (
+    FileContext,
+    FileVisitor,
+    ProjectRule,
+    Registry,
+    collect_facts,
+)
 from ssot_audit.project import Project
 
 CODES = ("SSOT201", "SSOT202")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from ssot_audit.categories import DATACLASSES
+from ssot_audit.class_index import ClassIndex
 from ssot_audit.dataclass_kinds import (
     CONSTRUCTOR_METHODS,
     DATA_MODEL_BASES,
@@ -22,8 +23,8 @@ from ssot_audit.dataclass_kinds import (
     is_class_level,
     is_type_checking_test,
     matches_any,
+    visited_class,
 )
-from ssot_audit.class_index import ClassIndex
 from ssot_audit.model import Finding, Severity, Span
 from ssot_audit.names import ImportTable, dotted_name
 from ssot_audit.plugins import FileContext, FileVisitor, Invalid, ProjectRule, Valid
@@ -179,12 +180,7 @@ class ClassCollector(FileVisitor):
         if self.is_stub:
             return
         self.count_checked()
-        # The class header is evaluated in the enclosing scope, which is where the traversal
-        # stands: CoreFacts enters the class body's scope only after this visit.
-        names = self.context.names.in_scopes(self.context.scopes)
-        # CoreFacts ran first in this traversal, so the scope already ends with this class.
-        scope = ".".join(self.context.scope) or node.name.value
-        qualname = f"{self.context.module_name}.{scope}" if self.context.module_name else scope
+        scope, qualname, names = visited_class(self.context)
         bases = tuple(None if arg.star else name for arg, name in zip(node.bases, base_names(node, names)))
         own_plain = (
             not node.keywords
@@ -332,6 +328,10 @@ class MissingDataclass(ProjectRule):
             "from typing import Protocol\n\nclass Named(Protocol):\n    name: str\n\n    def greet(self) -> str: ...\n"
         ),
         Valid("from typing import Generic, TypeVar\n\nT = TypeVar('T')\n\nclass Box(Generic[T]):\n    item: T\n"),
+        Valid(
+            "from typing import Generic, Protocol, TypedDict, TypeVar\n\nT = TypeVar('T')\n\n"
+            "class SupportsValue(Protocol[T]):\n    value: T\n\nclass Page(TypedDict, Generic[T]):\n    items: list[T]\n"
+        ),
         Valid(
             "from abc import ABC, abstractmethod\n\nclass Repository(ABC):\n    table: str\n\n"
             "    @abstractmethod\n    def get(self, key: str) -> object: ...\n"

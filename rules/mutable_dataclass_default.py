@@ -6,7 +6,6 @@ defined in another module (a frozen dataclass or a stateless sentinel is safe to
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from ssot_audit.dataclass_kinds import (
     is_class_level,
     is_dataclass,
     is_frozen,
+    visited_class,
 )
 from ssot_audit.model import Finding, Severity, Span
 from ssot_audit.names import ImportTable
@@ -295,11 +295,7 @@ class DataclassDefaults(FileVisitor):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self.is_stub:
             return
-        # The class header is evaluated in the enclosing scope, which is where the traversal
-        # stands: CoreFacts enters the class body's scope only after this visit.
-        names = self.context.names.in_scopes(self.context.scopes)
-        scope = ".".join(self.context.scope) or node.name.value
-        qualname = f"{self.context.module_name}.{scope}" if self.context.module_name else scope
+        scope, qualname, names = visited_class(self.context)
         self.classes.append(ClassShape(qualname, base_names(node, names), own_state(node, names)))
         if not node.decorators or not is_dataclass(node, names):
             return

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 import libcst as cst
 
 from ssot_audit.names import ImportTable, dotted_name
+from ssot_audit.plugins import FileContext
 
 # Decorators that turn a class into a stdlib-style dataclass, whose field defaults are
 # evaluated once at class creation: the ones SSOT202 inspects.
@@ -204,3 +205,14 @@ def is_frozen(node: cst.ClassDef, names: ImportTable) -> bool:
                 if arg.keyword is not None and arg.keyword.value == "frozen":
                     return isinstance(arg.value, cst.Name) and arg.value.value == "True"
     return False
+
+
+def visited_class(context: FileContext) -> tuple[str, str, ImportTable]:
+    """For a visit_ClassDef: the class's scope path in its module (`Outer.Inner`), its
+    qualified name, and the names table its header (bases, decorators) is evaluated in.
+
+    CoreFacts runs first in the traversal, so `context.scope` already ends with the class,
+    while `context.scopes` enters its body only after this visit: the enclosing scope."""
+    scope = ".".join(context.scope)
+    qualname = f"{context.module_name}.{scope}" if context.module_name else scope
+    return scope, qualname, context.names.in_scopes(context.scopes)
