@@ -10,7 +10,7 @@ import libcst as cst
 
 from ssot_audit.categories import SINGLETONS
 from ssot_audit.model import Severity
-from ssot_audit.names import dotted_name
+from ssot_audit.names import dotted_name, head_name
 from ssot_audit.plugins import FileContext, FileRule, Invalid, Valid
 
 DEFAULT_SUFFIXES = ("Manager", "Service", "Registry", "Factory", "Client", "Pool", "Cache", "Store", "Provider")
@@ -114,17 +114,10 @@ def last_part(name: str | None) -> str:
     return (name or "").rsplit(".", 1)[-1]
 
 
-def callee(call: cst.Call) -> str | None:
+def called_name(call: cst.Call) -> str | None:
     """The dotted name called, looking through a generic subscript (`Registry[str]()`)."""
     func = call.func.value if isinstance(call.func, cst.Subscript) else call.func
     return dotted_name(func)
-
-
-def root_name(node: cst.BaseExpression) -> str | None:
-    """`cls` for `cls._instances[cls]` or `cls.__it__`."""
-    while isinstance(node, (cst.Attribute, cst.Subscript)):
-        node = node.value
-    return node.value if isinstance(node, cst.Name) else None
 
 
 def cache_key(target: cst.Attribute | cst.Subscript) -> str | None:
@@ -160,7 +153,7 @@ def builds_data(value: cst.BaseExpression) -> bool:
     if not isinstance(value, cst.Call):
         return False
     func = value.func
-    name = func.attr.value if isinstance(func, cst.Attribute) else last_part(callee(value))
+    name = func.attr.value if isinstance(func, cst.Attribute) else last_part(called_name(value))
     return name in DATA_BUILDERS
 
 
@@ -274,7 +267,7 @@ class CachingMethod:
 
     def is_class_cache(self, target: cst.Attribute | cst.Subscript, body: MethodBody) -> bool:
         """A place on the class, or a dict keyed by the class, not keyed by the arguments."""
-        if root_name(target) not in (self.first, self.class_name) and not self.keyed_by_class(target):
+        if head_name(target, through_subscripts=True) not in (self.first, self.class_name) and not self.keyed_by_class(target):
             return False
         if isinstance(target, cst.Subscript):
             index = body.expand(words_in(target.slice[0]))
@@ -611,7 +604,7 @@ class SingletonManager(FileRule):
                     self.scalar_globals.add(stmt.target.value)
 
     def _check_module_instance(self, stmt: cst.Assign | cst.AnnAssign, call: cst.Call) -> None:
-        class_name = last_part(callee(call))
+        class_name = last_part(called_name(call))
         suffix = next((s for s in self.suffixes if class_name.endswith(s)), None)
         if suffix is None or not CLASS_LIKE.match(class_name) or is_named_handle(call):
             return
@@ -741,8 +734,8 @@ def returned_instance(function: cst.FunctionDef) -> str | None:
             continue
         if isinstance(value.func, cst.Call):
             # `import_string(settings.X)()`: a class looked up at run time, then instantiated.
-            return f"the class {last_part(callee(value.func)) or 'a call'}() returns"
-        name = last_part(callee(value))
+            return f"the class {last_part(called_name(value.func)) or 'a call'}() returns"
+        name = last_part(called_name(value))
         if name not in VALUE_TYPES and (CLASS_LIKE.match(name) and not name.isupper() or CLASS_VARIABLE.search(name)):
             return f"'{name}'"
         if declared is not None:

@@ -22,7 +22,7 @@ from ssot_audit.project import Project
 from ssot_audit.repository import read_repository
 from ssot_audit.rule_info import describe, is_configured
 from ssot_audit.scoring import FORMULA_VERSION, category_score, overall, rating
-from ssot_audit.suppressions import Unused, apply
+from ssot_audit.suppressions import Unused, apply_suppressions
 
 UNUSED_SUPPRESSION = "SSOT900"
 ProgressCallback = Callable[[int, int], None]
@@ -190,7 +190,7 @@ class Engine:
         out: list[Finding] = []
         for facts in files:
             ran = self.config.rules_for(facts.path) if facts.parse_ok else frozenset()
-            marked, unused = apply(by_path[facts.path], facts.suppressions, self.config.rule_names, ran)
+            marked, unused = apply_suppressions(by_path[facts.path], facts.suppressions, self.config.rule_names, ran)
             out.extend(marked)
             if unused_rule is not None and UNUSED_SUPPRESSION in ran:
                 out.extend(self._unused_findings(unused_rule, facts.path, unused))

@@ -275,9 +275,11 @@ def leads_to(qualified: str, targets: Iterable[str]) -> bool:
     return any(qualified == t or qualified.startswith(t + ".") or t.startswith(qualified + ".") for t in targets)
 
 
-def head_name(node: cst.BaseExpression) -> str | None:
-    """`a` for `a`, `a.b.c`; None when the chain starts with a call, subscript, ..."""
-    while isinstance(node, cst.Attribute):
+def head_name(node: cst.BaseExpression, *, through_subscripts: bool = False) -> str | None:
+    """`a` for `a`, `a.b.c` (and `a._cache[key]` when through_subscripts); None when the
+    chain starts with a call, a literal, ..."""
+    chain = (cst.Attribute, cst.Subscript) if through_subscripts else (cst.Attribute,)
+    while isinstance(node, chain):
         node = node.value
     return node.value if isinstance(node, cst.Name) else None
 

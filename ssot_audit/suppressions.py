@@ -23,7 +23,7 @@ def _normalise(code: str) -> str:
     return code.upper() if code[:1].isalpha() and code[-1:].isdigit() else code.lower()
 
 
-def apply(
+def apply_suppressions(
     findings: Iterable[Finding],
     suppressions: Iterable[Suppression],
     rule_names: Mapping[str, str],
