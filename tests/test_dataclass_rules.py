@@ -4,6 +4,7 @@ worker processes, the docs)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.support import audit_tree, of_rule, run_cli, write_config, write_tree
@@ -151,3 +152,22 @@ def test_rule_docs_explain_each_rule_and_its_option() -> None:
         for section in ("## What it finds", "## Why it matters", "## Example", "## Fix"):
             assert section in shown.stdout
         assert expected in shown.stdout
+
+
+def test_exempt_bases_is_read_from_pyproject_and_checked(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "pkg/db.py": "class Record:\n    def save(self) -> None: ...\n",
+            "pkg/models.py": "from pkg.db import Record\n\nclass User(Record):\n    name: str\n",
+        },
+    )
+    table = "[tool.ssot-audit.rules.missing-dataclass]\nexempt-bases = {value}\n"
+    (tmp_path / "pyproject.toml").write_text(table.format(value='["pkg.db.Record"]'))
+    passed = run_cli("audit", ".", "--select", "SSOT201", "--format", "json", "--no-cache", cwd=tmp_path)
+    assert passed.returncode == 0, passed.stderr
+    assert json.loads(passed.stdout)["findings"] == []
+    (tmp_path / "pyproject.toml").write_text(table.format(value='"pkg.db.Record"'))
+    wrong = run_cli("audit", ".", "--select", "SSOT201", "--no-cache", cwd=tmp_path)
+    assert wrong.returncode == 2
+    assert "exempt-bases" in wrong.stderr and "Traceback" not in wrong.stderr
