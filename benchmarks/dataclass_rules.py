@@ -1,6 +1,6 @@
 """What SSOT201 and SSOT202 cost on real code, in CPU seconds of one process.
 
-    python -m benchmarks.dataclass_rules [--package django] [--repeat 3]
+    python -m benchmarks.dataclass_rules [--package django | --package /a/folder] [--repeat 3]
 
 Parses every file of the package once, then times the shared traversal with the core facts
 alone and with the two rules' collectors added (their facts() included, positions too), and
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
@@ -50,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
 
-    root = fetch(args.package)
+    root = Path(args.package) if Path(args.package).is_dir() else fetch(args.package)
     registry = Registry.load()
     config = load_config(registry, root, None, Overrides(select=list(CODES)))
     rules = {code: registry.rules[code] for code in CODES}

@@ -21,6 +21,7 @@ from ssot_audit.dataclass_kinds import (
     decorator_kind,
     global_name,
     is_class_level,
+    is_outside_any_project,
     is_type_checking_test,
     matches_any,
     visited_class,
@@ -188,7 +189,9 @@ class ClassCollector(FileVisitor):
             and all(decorator_kind(d, names) is DecoratorKind.HARMLESS for d in node.decorators)
         )
         fields = record_fields(node, names) if own_plain and not self.type_checking_depth else ()
-        if fields and all(b is not None for b in bases):
+        # A base that is unknown, or a builtin or stdlib class other than `object`, can never
+        # be plain; leaving such classes out here spares their files the cost of positions.
+        if fields and all(b == OBJECT or (b is not None and not is_outside_any_project(b)) for b in bases):
             self.candidates.append((len(self.classes), node))
         self.classes.append(ClassFact(qualname, bases, own_plain, fields, not needs_instances(node), scope=scope))
 

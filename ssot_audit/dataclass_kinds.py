@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import builtins
 import enum
+import sys
 from collections.abc import Iterable, Iterator
 
 import libcst as cst
@@ -149,6 +150,12 @@ def is_dataclass(node: cst.ClassDef, names: ImportTable) -> bool:
 def base_names(node: cst.ClassDef, names: ImportTable) -> tuple[str | None, ...]:
     """Each base's qualified name, None where it cannot be resolved."""
     return tuple(global_name(callee(arg.value), names) for arg in node.bases)
+
+
+def is_outside_any_project(qualified: str) -> bool:
+    """A builtin or a name from the standard library: never a class of the audited project."""
+    top = qualified.partition(".")[0]
+    return top == "builtins" or top in sys.stdlib_module_names
 
 
 def matches_any(qualified: str, entries: Iterable[str]) -> bool:
