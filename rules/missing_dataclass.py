@@ -110,8 +110,12 @@ def record_fields(node: cst.ClassDef, names: ImportTable) -> tuple[str, ...]:
     record: a constructor or an abstract method (the annotations describe something else);
     a field whose default is a call other than `dataclasses.field()` (a descriptor or an ORM
     column: a declarative model); only private fields (the state of a behaviour class); a
-    `...Mixin` (its annotations declare what the host class provides)."""
-    if node.name.value.endswith("Mixin"):
+    `...Mixin` (its annotations declare what the host class provides); a pytest `Test...`
+    class."""
+    name = node.name.value
+    # pytest collects `Test*` classes only when they have no __init__: their annotations
+    # are fixtures' state, and a dataclass would not be collected at all.
+    if name.endswith("Mixin") or name.startswith("Test"):
         return ()
     fields: list[str] = []
     for stmt in body_statements(node):
@@ -289,8 +293,8 @@ class MissingDataclass(ProjectRule):
         "model, attrs or msgspec means no finding.\n\n"
         "Left alone as not being records: `ClassVar`, `Final`, UPPER_CASE and dunder names (constants, not "
         "fields); classes with abstract methods (interfaces); classes other project classes derive from "
-        "(their annotations declare what subclasses provide); `...Mixin` classes; classes whose fields are "
-        "all private (the state of a behaviour class); fields defaulting to a call such as a descriptor or "
+        "(their annotations declare what subclasses provide); `...Mixin` classes; pytest `Test...` classes; "
+        "classes whose fields are all private (the state of a behaviour class); fields defaulting to a call such as a descriptor or "
         "an ORM column (a declarative model; `dataclasses.field()` excepted); namespaces of settings, where "
         "every field has a default and no method of the class or its bases takes `self`; classes declared "
         "only under `if TYPE_CHECKING:`; stubs (`.pyi`)."
@@ -421,6 +425,10 @@ class MissingDataclass(ProjectRule):
             "class AsciiGlyphs(BaseGlyphs):\n    last: str = 'L-> '\n    mid: str = '|-> '\n"
         ),
         Valid("class Limits:\n    size: int = 10\n    name: str = 'default'\n"),
+        Valid(
+            "class TestCheckout:\n    total: int = 0\n\n    def test_adds(self) -> None:\n        assert self.total == 0\n",
+            path="tests/test_checkout.py",
+        ),
         # Found on real code (samtranslator's BaseEditor, jedi's _BaseEnvironment): a base class
         # declaring the attributes its subclasses set.
         Valid(
