@@ -172,4 +172,4 @@ class CompetingDefinition(ProjectRule):
                     f"{kind} `{name}` competes with the one in {_where(keep)}{more}; "
                     f"keep that one ({canonical.reason}) and import it here, or rename this one"
                 )
-            yield definition_finding(self, member, message, group, others)
+            yield definition_finding(self, member, message, group, others, canonical=member is keep)

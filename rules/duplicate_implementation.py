@@ -329,7 +329,7 @@ class DuplicateImplementation(ProjectRule):
                     tail = f"keep this copy ({keep.reason}) as a function the others call"
                 else:
                     tail = f"keep the one in {_where(keep.member)} ({keep.reason}) as a function and call it here"
-                yield definition_finding(self, member, head + tail, group, others)
+                yield definition_finding(self, member, head + tail, group, others, canonical=member is keep.member)
 
     def _report(self, index: CloneIndex, cluster: Cluster, project: Project) -> Iterable[Finding]:
         canonical = choose_canonical(cluster.members, project.importers)
@@ -349,4 +349,4 @@ class DuplicateImplementation(ProjectRule):
                     f"`{member.definition.qualname}` is {_relation(index, member, keep)} of {_where(keep)}; "
                     f"keep that one as the canonical implementation ({canonical.reason}) and use it here"
                 )
-            yield definition_finding(self, member, message, group, others)
+            yield definition_finding(self, member, message, group, others, canonical=member is keep)

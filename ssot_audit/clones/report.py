@@ -3,6 +3,7 @@ name): the location, the group's other members and the decorator line for suppre
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from ssot_audit.clones.clusters import Member
@@ -10,9 +11,13 @@ from ssot_audit.model import Finding, Location, Span
 from ssot_audit.plugins import Rule
 
 
-def definition_finding(rule: Rule, member: Member, message: str, group: str, others: Sequence[Member]) -> Finding:
+def definition_finding(
+    rule: Rule, member: Member, message: str, group: str, others: Sequence[Member], *, canonical: bool = False
+) -> Finding:
+    """`canonical`: this member is the one the message advises keeping; reports draw the
+    others as its copies."""
     d = member.definition
-    return rule.make_finding(
+    finding = rule.make_finding(
         member.path,
         Span(d.line, d.column, d.line, d.end_column),
         message,
@@ -22,3 +27,4 @@ def definition_finding(rule: Rule, member: Member, message: str, group: str, oth
         scope=d.qualname,
         code=d.text,
     )
+    return dataclasses.replace(finding, canonical=canonical) if canonical else finding
