@@ -22,7 +22,8 @@ from ssot_audit.discovery import project_root
 from ssot_audit.engine import Engine, ProgressCallback
 from ssot_audit.fixes import plan_fixes
 from ssot_audit import baseline, check, gitdiff
-from ssot_audit.gate import failures, new_findings, plural
+from ssot_audit.gate import failures, new_findings
+from ssot_audit.render.wording import plural
 from ssot_audit.model import AuditResult, Finding
 from ssot_audit.render.text import render_findings
 from ssot_audit.options import ConfigError
@@ -261,7 +262,7 @@ def write_baseline(
     except OSError as exc:
         fail(f"--output {output}: {exc.strerror or exc}")
     if not quiet:
-        typer.echo(f"ssot-audit: recorded {plural(len(result.active_findings), 'finding')} in {output}", err=True)
+        typer.echo(f"ssot-audit: recorded {plural(len(result.active_findings), 'findings')} in {output}", err=True)
 
 
 @app.command("check")
@@ -296,7 +297,7 @@ def check_files(
     if not quiet:
         found = sum(len(r.active_findings) for r in results)
         new = f" ({sum(new_findings(r) for r in results)} new)" if baseline_file is not None else ""
-        typer.echo(f"ssot-audit: {plural(found, 'finding')}{new} in {plural(len(given), 'checked file')}", err=True)
+        typer.echo(f"ssot-audit: {plural(found, 'findings')}{new} in {plural(len(given), 'checked files')}", err=True)
     gate(reasons, quiet=True)
 
 

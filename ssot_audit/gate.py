@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from ssot_audit.baseline import NEW
 from ssot_audit.model import AuditResult
-
-
-def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+from ssot_audit.render.wording import plural
 
 
 def new_findings(result: AuditResult) -> int:
@@ -22,13 +19,13 @@ def failures(result: AuditResult, fail_under: float | None, *, baseline: bool = 
     if fail_under is not None and result.score < fail_under:
         reasons.append(f"score {result.score:.1f} is under --fail-under {fail_under:g}")
     if baseline and new_findings(result):
-        reasons.append(f"{plural(new_findings(result), 'new finding')} not in the baseline")
+        reasons.append(f"{plural(new_findings(result), 'new findings')} not in the baseline")
     elif every_finding and not baseline and result.active_findings:
-        reasons.append(plural(len(result.active_findings), "finding"))
+        reasons.append(plural(len(result.active_findings), "findings"))
     changes = result.changes
     if changes is not None and fail_under is not None:
         if result.score < changes.score_before:
             reasons.append(f"score fell from {changes.score_before:.1f} to {result.score:.1f} since {changes.ref}")
         if changes.new:
-            reasons.append(f"{plural(changes.new, 'new finding')} since {changes.ref}")
+            reasons.append(f"{plural(changes.new, 'new findings')} since {changes.ref}")
     return reasons

@@ -20,7 +20,7 @@ class ClusterMember:
 
 
 @dataclass(frozen=True)
-class Cluster:
+class DrawnCluster:
     """Findings sharing a `group`, with the locations they list as related. The canonical
     member is the one whose finding the rule marks canonical, else the one member no
     finding flags; `directed` is False when neither says which to keep, and `canonical`
@@ -50,7 +50,7 @@ def _member(loc: Location, flagged: dict[Location, Finding]) -> ClusterMember:
     return ClusterMember(loc, found.scope if found else "", found is not None)
 
 
-def clusters_of(findings: Iterable[Finding]) -> list[Cluster]:
+def clusters_of(findings: Iterable[Finding]) -> list[DrawnCluster]:
     flagged: dict[str, dict[Location, Finding]] = defaultdict(dict)
     mentioned: dict[str, set[Location]] = defaultdict(set)
     for f in findings:
@@ -69,5 +69,5 @@ def clusters_of(findings: Iterable[Finding]) -> list[Cluster]:
         canonical = (known or everyone)[0]
         rule = next(iter(members.values())).rule
         copies = tuple(_member(loc, members) for loc in everyone if loc != canonical)
-        clusters.append(Cluster(group, rule, _member(canonical, members), copies, directed=bool(known)))
+        clusters.append(DrawnCluster(group, rule, _member(canonical, members), copies, directed=bool(known)))
     return sorted(clusters, key=lambda c: (-c.size, c.canonical.location, c.group))

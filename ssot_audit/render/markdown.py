@@ -84,7 +84,7 @@ def escape(text: object) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
-def message(text: object) -> str:
+def escape_message(text: object) -> str:
     """A finding's message: its `code spans` kept as rule authors wrote them, the rest
     escaped; `|` escaped everywhere, since GitHub splits table cells even inside code."""
     value = str(text).replace("\n", " ")
@@ -130,7 +130,7 @@ def environment(extra_folder: Path | None = None) -> jinja2.Environment:
         fence=fence,
         md=escape,
         mermaid=mermaid_label,
-        message=message,
+        message=escape_message,
         num=number,
         plural=wording.plural,
     )

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import PurePath
 
 from ssot_audit.model import AuditResult, CategoryScore, Finding, Location, RuleInfo, Severity
-from ssot_audit.render.clusters import Cluster, clusters_of
+from ssot_audit.render.clusters import DrawnCluster, clusters_of
 from ssot_audit.render.recommendations import recommendations
 from ssot_audit.render.report_records import CategoryView, FindingView, Report, RuleFacts
 from ssot_audit.render.wording import icon, plural, score_text
@@ -106,7 +106,7 @@ def category_view(result: AuditResult, score: CategoryScore, weight: float, find
 
 
 def key_facts(
-    result: AuditResult, categories: Sequence[CategoryView], clusters: Sequence[Cluster], active: Sequence[Finding]
+    result: AuditResult, categories: Sequence[CategoryView], clusters: Sequence[DrawnCluster], active: Sequence[Finding]
 ) -> list[str]:
     facts = []
     for c in categories:
@@ -228,7 +228,7 @@ def build(result: AuditResult, date: str, title: str = "SSOT Compliance Audit Re
     )
 
 
-def metrics(result: AuditResult, active: Sequence[Finding], clusters: Sequence[Cluster]) -> list[str]:
+def metrics(result: AuditResult, active: Sequence[Finding], clusters: Sequence[DrawnCluster]) -> list[str]:
     critical = sum(1 for f in active if f.severity is Severity.CRITICAL)
     return [
         f"**{plural(result.files_scanned, 'files')}**, {plural(result.lines_scanned, 'lines')} audited",

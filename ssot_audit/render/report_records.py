@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ssot_audit.model import Changes, Excerpt, Finding, Repository, RuleInfo, Severity
-from ssot_audit.render.clusters import Cluster
+from ssot_audit.render.clusters import DrawnCluster
 from ssot_audit.render.wording import score_text
 
 MAX_DIAGRAM_CLUSTERS = 15
@@ -61,14 +61,14 @@ class CategoryView:
     top: tuple[FindingView, ...]
     rest: tuple[FindingView, ...]
     rest_omitted: int
-    clusters: tuple[Cluster, ...]
+    clusters: tuple[DrawnCluster, ...]
 
     @property
     def score_text(self) -> str:
         return score_text(self.score, self.rating)
 
     @property
-    def drawn_clusters(self) -> tuple[Cluster, ...]:
+    def drawn_clusters(self) -> tuple[DrawnCluster, ...]:
         return self.clusters[:MAX_DIAGRAM_CLUSTERS]
 
     @property
@@ -116,7 +116,7 @@ class Report:
     all_categories: tuple[CategoryView, ...]
     categories: tuple[CategoryView, ...]
     imports: CategoryView | None
-    clusters: tuple[Cluster, ...]
+    clusters: tuple[DrawnCluster, ...]
     critical: tuple[FindingView, ...]
     high: tuple[FindingView, ...]
     parse_errors: tuple[FindingView, ...]

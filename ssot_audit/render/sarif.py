@@ -74,7 +74,7 @@ def related_location(root: SourceRoot, index: int, other: Location) -> Json:
     }
 
 
-def message(finding: Finding) -> str:
+def result_message(finding: Finding) -> str:
     # `[text](id)` links a message to its relatedLocations; viewers render them as links.
     if not finding.related:
         return finding.message
@@ -103,7 +103,7 @@ def result_object(root: SourceRoot, finding: Finding, rule_index: dict[str, int]
     data: Json = {
         "ruleId": finding.rule,
         "level": LEVELS[finding.severity],
-        "message": {"text": message(finding)},
+        "message": {"text": result_message(finding)},
         "locations": [physical(root.uri(finding.path), region(finding.span))],
         "partialFingerprints": {FINGERPRINT_KEY: f"{fingerprint(finding)}:{occurrence}"},
         "properties": properties,
