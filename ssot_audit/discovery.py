@@ -81,6 +81,7 @@ class ModuleNamer:
 class Discovery:
     def __init__(self, root: Path, config: Config) -> None:
         self.root = root
+        self._root_prefix = str(root).rstrip(os.sep) + os.sep
         settings = config.settings
         self.include = compile_globs(settings.include)
         self.exclude = compile_globs((*DEFAULT_EXCLUDES, *settings.exclude, *settings.extend_exclude))
@@ -91,6 +92,11 @@ class Discovery:
         self._chains: dict[Path, tuple[tuple[Path, pathspec.PathSpec[pathspec.Pattern]], ...]] = {}
 
     def relpath(self, path: Path) -> str:
+        # Walked paths all start with the root; slicing the string is ~10x cheaper than
+        # os.path.relpath, which matters at two calls per file and folder.
+        text = str(path)
+        if text.startswith(self._root_prefix):
+            return text[len(self._root_prefix) :].replace(os.sep, "/")
         return Path(os.path.relpath(path, self.root)).as_posix()
 
     def find(self, paths: Iterable[Path]) -> list[SourceFile]:
