@@ -48,6 +48,15 @@ class DuplicateImplementationOptions:
             "like near-miss copies); 0 turns this off."
         },
     )
+    near_miss_min_statements: int = field(
+        default=5,
+        metadata={
+            "doc": "Near-miss copies must both have at least this many statements: in a body of three, "
+            "one edited statement is a third of it, and `join`/`leave` or two `get`-or-raise "
+            "accessors look alike without being one implementation. Exact and renamed copies only "
+            "need `min-statements`."
+        },
+    )
     written_similarity: float = field(
         default=0.8,
         metadata={
@@ -137,6 +146,21 @@ _OTHER = (
 )
 
 
+_MEMBERSHIP = (
+    "class Rooms:\n"
+    "    def join(self, connection_id, room_id):\n"
+    "        connection = self._connections[connection_id]\n"
+    "        connection.rooms.add(room_id)\n"
+    "        self._room_members[room_id].add(connection_id)\n"
+    "\n"
+    "    def leave(self, connection_id, room_id):\n"
+    "        connection = self._connections.get(connection_id)\n"
+    "        if connection is not None:\n"
+    "            connection.rooms.discard(room_id)\n"
+    "        self._room_members[room_id].discard(connection_id)\n"
+)
+
+
 class DuplicateImplementation(ProjectRule):
     code = "SSOT001"
     name = "duplicate-implementation"
@@ -172,6 +196,8 @@ class DuplicateImplementation(ProjectRule):
     Options = DuplicateImplementationOptions
     Collector = DefinitionCollector
     VALID = (
+        # Opposite operations of three statements look alike without being one implementation.
+        Valid({"chat/rooms.py": _MEMBERSHIP}),
         Valid({"shop/orders.py": _SUM.format(name="order_total"), "shop/files.py": _OTHER.format(name="load")}),
         Valid({"shop/a.py": _PARSE.format(name="parse"), "shop/b.py": _SUM.format(name="parse")}),
         Valid(
@@ -227,6 +253,7 @@ class DuplicateImplementation(ProjectRule):
         ),
     )
     INVALID = (
+        Invalid({"chat/rooms.py": _MEMBERSHIP}, options={"near-miss-min-statements": 3}, line=2),
         Invalid({"shop/a.py": _SUM.format(name="total"), "shop/b.py": _SUM.format(name="total")}, count=2, line=1),
         Invalid(
             {"shop/a.py": _SUM.format(name="order_total"), "shop/b.py": _SUM_RENAMED.format(name="invoice_total")},
@@ -285,7 +312,7 @@ class DuplicateImplementation(ProjectRule):
             return choose_canonical(members, project.importers).member
 
         findings: list[Finding] = []
-        thresholds = Thresholds(options.similarity, options.written_similarity)
+        thresholds = Thresholds(options.similarity, options.written_similarity, options.near_miss_min_statements)
         clusters = find_clusters(index, thresholds, canonical)
         for cluster in clusters:
             findings.extend(self._report(index, cluster, project))

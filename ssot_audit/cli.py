@@ -122,7 +122,10 @@ def prepare(paths: list[Path] | None, config_file: Path | None, overrides: Overr
         config = load_config(registry, targets[0].resolve(), config_file, overrides)
     except ConfigError as exc:
         fail(str(exc))
-    root = project_root(targets, config.base if config.source is not None else None)
+    # A config found above the paths marks the project's root; one named with --config may
+    # live anywhere (a CI folder, /tmp), so then the project markers decide.
+    found = config.source is not None and config_file is None
+    root = project_root(targets, config.base if found else None)
     return registry, config, targets, root
 
 

@@ -72,3 +72,12 @@ def test_config_mistakes_exit_2_with_one_line_naming_file_and_key(project: Path,
 def test_missing_config_file_is_a_usage_error(project: Path) -> None:
     result = run_cli("audit", str(project), "--config", str(project / "nope.yaml"))
     assert result.returncode == 2 and "config file not found" in result.stderr
+
+
+def test_a_config_named_elsewhere_does_not_move_the_root(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    elsewhere = tmp_path_factory.mktemp("ci") / "ssot.yaml"
+    elsewhere.write_text("exclude: ['pkg/legacy/']\n")
+    (project / ".git").mkdir()
+    report = json.loads(run_cli("audit", str(project / "pkg"), "--format", "json", "--config", str(elsewhere)).stdout)
+    assert report["root"] == str(project.resolve())
+    assert [f["path"] for f in report["findings"]] == ["pkg/a.py"]

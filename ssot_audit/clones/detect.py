@@ -29,6 +29,7 @@ class Cluster:
 class Thresholds:
     similarity: float  # normalised tokens
     written: float  # tokens as written, for near-miss copies only
+    statements: int = 0  # the fewest statements a near-miss copy may have
 
 
 @dataclass
@@ -67,6 +68,8 @@ class CloneIndex:
 
     def near_miss(self, a: Member, b: Member, thresholds: Thresholds) -> bool:
         if self.never_clones(a, b):
+            return False
+        if min(a.definition.statements, b.definition.statements) < thresholds.statements:
             return False
         if self.similarity(a, b, thresholds.similarity) < thresholds.similarity:
             return False
