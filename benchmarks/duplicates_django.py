@@ -67,7 +67,7 @@ class Block:
 def per_file_phase(engine: Engine, folder: Path) -> tuple[list[FileFacts], float]:
     files = engine.discover([folder], folder)
     start = time.perf_counter()
-    facts = engine._per_file_phase(files, AuditStats())  # the engine's own phase, timed alone
+    facts = engine._per_file_phase(files, AuditStats(), None)  # the engine's own phase, timed alone, uncached
     return facts, time.perf_counter() - start
 
 

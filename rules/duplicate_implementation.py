@@ -306,7 +306,7 @@ class DuplicateImplementation(ProjectRule):
                 if clone_sized(definition, options.min_statements, options.min_tokens):
                     members.append(Member(facts.path, facts.module, i, definition))
         self.checked = len(members)
-        index = CloneIndex(files, members)
+        index = CloneIndex(files, members, memo=project.memo)
 
         def canonical(members: Sequence[Member]) -> Member:
             return choose_canonical(members, project.importers).member

@@ -35,24 +35,37 @@ class Cache:
         return self.directory / key[:2] / key
 
     def get(self, key: str) -> FileFacts | None:
+        value = self._read(self._path(key))
+        return value if isinstance(value, FileFacts) else None
+
+    def put(self, key: str, facts: FileFacts) -> None:
+        self._write(self._path(key), facts)
+
+    def get_memo(self) -> dict[bytes, bool]:
+        """The project rules' pair verdicts of the last audit (see project.Memo)."""
+        value = self._read(self._path(self.key(b"project-memo")))
+        return value if isinstance(value, dict) else {}
+
+    def put_memo(self, memo: dict[bytes, bool]) -> None:
+        self._write(self._path(self.key(b"project-memo")), memo)
+
+    def _read(self, path: Path) -> object:
         try:
-            with self._path(key).open("rb") as fh:
-                value = pickle.load(fh)
+            with path.open("rb") as fh:
+                return pickle.load(fh)
         except FileNotFoundError:
             return None
         except Exception:  # corrupt, truncated, or written by another version: rebuild
             return None
-        return value if isinstance(value, FileFacts) else None
 
-    def put(self, key: str, facts: FileFacts) -> None:
-        path = self._path(key)
+    def _write(self, path: Path, value: object) -> None:
         try:
             self._prepare()
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    pickle.dump(facts, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp, path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

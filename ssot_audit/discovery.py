@@ -14,10 +14,14 @@ from ssot_audit.globs import compile_globs
 from ssot_audit.options import ConfigError
 
 # Folders no user wants audited: VCS data, caches, build output, installed packages.
-DEFAULT_EXCLUDES = (
-    ".git/", ".hg/", ".svn/", ".venv/", "venv/", ".env/", "build/", "dist/", "node_modules/",
-    "__pycache__/", ".tox/", ".nox/", ".mypy_cache/", ".pytest_cache/", ".ruff_cache/",
-    ".ssot_audit_cache/", "site-packages/", ".eggs/", "*.egg-info/",
+# Folders no user wants audited, by name at any depth: VCS data, caches, build output,
+# installed packages. A set lookup, not globs: discovery asks about every folder.
+DEFAULT_EXCLUDED_FOLDERS = frozenset(
+    {
+        ".git", ".hg", ".svn", ".venv", "venv", ".env", "build", "dist", "node_modules", "__pycache__",
+        ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ssot_audit_cache",
+        "site-packages", ".eggs",
+    }
 )
 
 
@@ -84,7 +88,8 @@ class Discovery:
         self._root_prefix = str(root).rstrip(os.sep) + os.sep
         settings = config.settings
         self.include = compile_globs(settings.include)
-        self.exclude = compile_globs((*DEFAULT_EXCLUDES, *settings.exclude, *settings.extend_exclude))
+        user_excludes = (*settings.exclude, *settings.extend_exclude)
+        self.exclude = compile_globs(user_excludes) if user_excludes else None
         self.respect_gitignore = settings.respect_gitignore
         self.namer = ModuleNamer()
         self._seen_dirs: set[tuple[int, int]] = set()
@@ -154,12 +159,14 @@ class Discovery:
                 yield path
 
     def _excluded(self, path: Path, *, is_dir: bool) -> bool:
-        rel = self.relpath(path)
+        if is_dir and (path.name in DEFAULT_EXCLUDED_FOLDERS or path.name.endswith(".egg-info")):
+            return True
         suffix = "/" if is_dir else ""
-        if not rel.startswith("..") and self.exclude.match_file(rel + suffix):
-            return True
-        if self.exclude.match_file(path.name + suffix):
-            return True
+        if self.exclude is not None:
+            rel = self.relpath(path)
+            # A path outside the root (a file named on the command line) is matched by name.
+            if self.exclude.match_file((path.name if rel.startswith("..") else rel) + suffix):
+                return True
         return self.respect_gitignore and self._gitignored(path, suffix)
 
     def _gitignored(self, path: Path, suffix: str) -> bool:

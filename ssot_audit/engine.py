@@ -18,7 +18,7 @@ from ssot_audit.excerpts import collect as collect_excerpts
 from ssot_audit.model import AuditResult, AuditStats, FileFacts, Finding, Span
 from ssot_audit.per_file import PARSE_ERROR, FileTask, RulePlan, analyze, analyze_chunk
 from ssot_audit.plugins import FileRule, ProjectRule, Registry, Rule
-from ssot_audit.project import Project
+from ssot_audit.project import Memo, Project
 from ssot_audit.repository import read_repository
 from ssot_audit.rule_info import describe, is_configured
 from ssot_audit.scoring import FORMULA_VERSION, category_score, overall, rating
@@ -46,12 +46,13 @@ class Engine:
     def audit(self, paths: Sequence[Path], root: Path) -> AuditResult:
         files = self.discover(paths, root)
         stats = AuditStats()
-        facts = self._per_file_phase(files, stats)
+        cache = self._cache()
+        facts = self._per_file_phase(files, stats, cache)
         checked: dict[str, int] = {}
         for f in facts:
             for code, n in f.checked.items():
                 checked[code] = checked.get(code, 0) + n
-        findings = self._project_phase(str(root), facts, checked)
+        findings = self._project_phase(str(root), facts, checked, cache)
         result = self._result(str(root), facts, findings, checked, stats)
         # Facts for the renderers only: what was audited, the rules, evidence, git state.
         result.paths = sorted({Path(os.path.relpath(p.resolve(), root)).as_posix() for p in paths})
@@ -100,9 +101,8 @@ class Engine:
             return None
         return Cache(self.config.base / self.config.settings.cache_dir, self._salt())
 
-    def _per_file_phase(self, files: Sequence[SourceFile], stats: AuditStats) -> list[FileFacts]:
+    def _per_file_phase(self, files: Sequence[SourceFile], stats: AuditStats, cache: Cache | None) -> list[FileFacts]:
         plan = self._plan()
-        cache = self._cache()
         options_fingerprint: dict[frozenset[str], bytes] = {}
         results: dict[str, FileFacts] = {}
         pending: list[FileTask] = []
@@ -173,8 +173,10 @@ class Engine:
 
     # -- project phase --------------------------------------------------------------
 
-    def _project_phase(self, root: str, files: Sequence[FileFacts], checked: dict[str, int]) -> list[Finding]:
-        project = Project(root, files)
+    def _project_phase(
+        self, root: str, files: Sequence[FileFacts], checked: dict[str, int], cache: Cache | None
+    ) -> list[Finding]:
+        project = Project(root, files, Memo(cache.get_memo()) if cache is not None else None)
         by_path: dict[str, list[Finding]] = {f.path: list(f.findings) for f in files}
         for code in sorted(self.config.enabled):
             rule_class = self.registry.rules[code]
@@ -185,6 +187,8 @@ class Engine:
                 if finding.path in by_path and code in self.config.rules_for(finding.path):
                     by_path[finding.path].append(finding)
             checked[code] = checked.get(code, 0) + rule.checked
+        if cache is not None and project.memo.used:
+            cache.put_memo(project.memo.used)
 
         unused_rule = self.registry.rules.get(UNUSED_SUPPRESSION)
         out: list[Finding] = []

@@ -10,10 +10,31 @@ import networkx as nx
 from ssot_audit.model import FileFacts
 
 
+class Memo:
+    """Verdicts a project rule may keep between audits, such as "these two bodies are
+    near-miss copies", keyed by content hashes only, so they never go stale. The engine
+    loads it from the cache and saves only what this audit looked up, so it never grows
+    beyond one project's worth."""
+
+    def __init__(self, stored: dict[bytes, bool] | None = None) -> None:
+        self._stored = stored or {}
+        self.used: dict[bytes, bool] = {}
+
+    def get(self, key: bytes) -> bool | None:
+        value = self._stored.get(key)
+        if value is not None:
+            self.used[key] = value
+        return value
+
+    def put(self, key: bytes, value: bool) -> None:
+        self.used[key] = value
+
+
 class Project:
-    def __init__(self, root: str, files: Sequence[FileFacts]) -> None:
+    def __init__(self, root: str, files: Sequence[FileFacts], memo: Memo | None = None) -> None:
         self.root = root
         self.files = [f for f in files if f.parse_ok]
+        self.memo = memo if memo is not None else Memo()
 
     @cached_property
     def by_module(self) -> dict[str, FileFacts]:

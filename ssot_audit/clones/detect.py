@@ -13,6 +13,7 @@ from ssot_audit.clones.clusters import Member, components, match_graph
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.lsh import candidate_pairs
 from ssot_audit.clones.similarity import similarity
+from ssot_audit.project import Memo
 
 EXACT = "exact"
 RENAMED = "renamed"
@@ -41,6 +42,9 @@ class CloneIndex:
     _streams: dict[tuple[str, int], tuple[bytes, Counter[int]]] = field(default_factory=dict)
     _written: dict[tuple[str, int], tuple[array[int], Counter[int]]] = field(default_factory=dict)
     _nested: dict[str, dict[int, int]] = field(default_factory=dict)  # per file: tokens in children
+    # Pair verdicts kept between audits (Project.memo): the LCS comparisons are most of the
+    # duplicate phase, and a warm `check` of one file should not redo them.
+    memo: Memo = field(default_factory=Memo)
 
     def stream(self, member: Member) -> tuple[bytes, Counter[int]]:
         """The normalised stream and its token counts, kept for the next pair."""
@@ -67,13 +71,20 @@ class CloneIndex:
         return similarity(x, y, at_least, (count_x, count_y))
 
     def near_miss(self, a: Member, b: Member, thresholds: Thresholds) -> bool:
+        if min(a.definition.statements, b.definition.statements) < thresholds.statements:
+            return False  # first: the cheapest test, and it settles most LSH candidates
         if self.never_clones(a, b):
             return False
-        if min(a.definition.statements, b.definition.statements) < thresholds.statements:
-            return False
-        if self.similarity(a, b, thresholds.similarity) < thresholds.similarity:
-            return False
-        return self.written_similarity(a, b, thresholds.written) >= thresholds.written
+        first, second = sorted((a.definition.exact, b.definition.exact))
+        key = b"near:%r:%r:" % (thresholds.similarity, thresholds.written) + first + second
+        known = self.memo.get(key)
+        if known is None:
+            known = (
+                self.similarity(a, b, thresholds.similarity) >= thresholds.similarity
+                and self.written_similarity(a, b, thresholds.written) >= thresholds.written
+            )
+            self.memo.put(key, known)
+        return known
 
     def never_clones(self, a: Member, b: Member) -> bool:
         """One module defining one name twice (`if TYPE_CHECKING:`/`else:`, `try:`/`except
