@@ -71,3 +71,29 @@ def test_two_audits_at_once_share_the_cache(tmp_path: Path) -> None:
     assert len(results) == 2 and findings(results[0]) == findings(results[1])
     assert cached_audit(tmp_path).stats.files_parsed == 0
     assert not list((tmp_path / ".ssot_audit_cache").rglob(".tmp-*"))
+
+
+NEAR_MISS = '''def summarise(rows, limit):
+    total = 0
+    seen = set()
+    for row in rows[:limit]:
+        if row.key in seen:
+            continue
+        seen.add(row.key)
+        total += row.amount
+    average = total / max(len(seen), 1)
+    return {"total": total, "average": average, "count": len(seen)}
+'''
+
+
+def test_near_miss_findings_are_the_same_warm_and_after_the_cache_is_corrupted(tmp_path: Path) -> None:
+    copy = NEAR_MISS.replace("summarise", "digest").replace("    average", "    total = round(total, 2)\n    average")
+    write_tree(tmp_path, {"pkg/report.py": NEAR_MISS, "pkg/stats.py": copy})
+    first = [f for f in cached_audit(tmp_path).findings if f.rule == "SSOT001"]
+    assert len(first) == 2 and "near-miss" in " ".join(f.message for f in first)
+    memos = [p for p in (tmp_path / ".ssot_audit_cache").rglob("*") if p.is_file() and p.read_bytes()[:1] == b"\x80"]
+    second = [f for f in cached_audit(tmp_path).findings if f.rule == "SSOT001"]
+    assert second == first
+    for entry in memos:
+        entry.write_bytes(b"garbage")
+    assert [f for f in cached_audit(tmp_path).findings if f.rule == "SSOT001"] == first
