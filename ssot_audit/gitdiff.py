@@ -34,7 +34,7 @@ class GitError(Exception):
     """git is missing, the folder is not in a repository, or the ref does not exist."""
 
 
-def _git(cwd: Path, *args: str) -> str:
+def run_git(cwd: Path, *args: str) -> str:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
     except FileNotFoundError:
@@ -60,11 +60,11 @@ class Snapshot:
 
 def resolve_commit(cwd: Path, ref: str) -> tuple[Path, str]:
     try:
-        toplevel = Path(_git(cwd, "rev-parse", "--show-toplevel").strip()).resolve()
+        toplevel = Path(run_git(cwd, "rev-parse", "--show-toplevel").strip()).resolve()
     except GitError as exc:
         raise GitError(f"--diff-against {ref}: {exc}") from None
     try:
-        commit = _git(cwd, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}").strip()
+        commit = run_git(cwd, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}").strip()
     except GitError:
         raise GitError(f"--diff-against {ref}: not a commit in {toplevel}") from None
     return toplevel, commit
@@ -75,7 +75,7 @@ def _blobs(toplevel: Path, commit: str, prefix: str) -> list[tuple[str, str]]:
     args = ["ls-tree", "-r", "-z", "--full-tree", commit]
     if prefix not in ("", "."):
         args += ["--", prefix]
-    listing = _git(toplevel, *args)
+    listing = run_git(toplevel, *args)
     blobs = []
     for record in listing.split("\0"):
         if not record:

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ssot_audit.gitdiff import GitError, _git
+from ssot_audit.gitdiff import GitError, run_git
 from ssot_audit.model import Repository
 
 
 def read_repository(folder: Path) -> Repository | None:
     try:
         # One rev-parse for all three: each git process costs milliseconds.
-        lines = _git(folder, "rev-parse", "--show-toplevel", "HEAD", "--abbrev-ref", "HEAD").splitlines()
+        lines = run_git(folder, "rev-parse", "--show-toplevel", "HEAD", "--abbrev-ref", "HEAD").splitlines()
         # Only tracked files: untracked ones are often build output, and listing them is slow.
-        status = _git(folder, "status", "--porcelain", "--untracked-files=no", "--", ".")
+        status = run_git(folder, "status", "--porcelain", "--untracked-files=no", "--", ".")
     except (GitError, OSError):
         return None  # not a repository, no commit yet, or no git
     if len(lines) != 3:
