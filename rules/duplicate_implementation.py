@@ -9,7 +9,7 @@ from ssot_audit.categories import DUPLICATES
 from ssot_audit.clones.clusters import Member, choose_canonical, group_id
 from ssot_audit.clones.collector import DefinitionCollector
 from ssot_audit.clones.detect import EXACT, CloneIndex, Cluster, Thresholds, find_clusters
-from ssot_audit.clones.fragments import find_fragments
+from ssot_audit.clones.fragments import find_fragments, find_method_runs
 from ssot_audit.clones.eligibility import DEFAULT_MIN_STATEMENTS, DEFAULT_MIN_TOKENS, clone_sized
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.report import definition_finding
@@ -161,6 +161,29 @@ _MEMBERSHIP = (
 )
 
 
+_SETTINGS_METHODS = (
+    "    @property\n"
+    "    def base_location(self):\n"
+    "        return self._value_or_setting(self._location, settings.MEDIA_ROOT)\n"
+    "\n"
+    "    @property\n"
+    "    def base_url(self):\n"
+    "        if self._base_url is not None and not self._base_url.endswith('/'):\n"
+    "            self._base_url += '/'\n"
+    "        return self._value_or_setting(self._base_url, settings.MEDIA_URL)\n"
+    "\n"
+    "    @property\n"
+    "    def file_permissions_mode(self):\n"
+    "        return self._value_or_setting(self._file_permissions_mode, settings.FILE_UPLOAD_PERMISSIONS)\n"
+    "\n"
+    "    @property\n"
+    "    def directory_permissions_mode(self):\n"
+    "        return self._value_or_setting(self._directory_permissions_mode, settings.DIRECTORY_PERMISSIONS)\n"
+)
+_DISK = "from conf import settings\n\n\nclass DiskStorage:\n    def open(self, name):\n        return open(name)\n\n" + _SETTINGS_METHODS
+_MEMORY = "from conf import settings\n\n\nclass MemoryStorage:\n    def open(self, name):\n        return self._files[name]\n\n" + _SETTINGS_METHODS
+
+
 class DuplicateImplementation(ProjectRule):
     code = "SSOT001"
     name = "duplicate-implementation"
@@ -196,6 +219,13 @@ class DuplicateImplementation(ProjectRule):
     Options = DuplicateImplementationOptions
     Collector = DefinitionCollector
     VALID = (
+        # One small method in common is not a run; neither is a run too short to matter.
+        Valid(
+            {
+                "files/disk.py": _DISK.split("    @property\n    def base_url")[0],
+                "files/memory.py": _MEMORY.split("    @property\n    def base_url")[0],
+            }
+        ),
         # Opposite operations of three statements look alike without being one implementation.
         Valid({"chat/rooms.py": _MEMBERSHIP}),
         Valid({"shop/orders.py": _SUM.format(name="order_total"), "shop/files.py": _OTHER.format(name="load")}),
@@ -253,6 +283,9 @@ class DuplicateImplementation(ProjectRule):
         ),
     )
     INVALID = (
+        # Four small properties copied in a row between two classes: each too small to be a
+        # clone on its own, together a copied implementation of the settings lookups.
+        Invalid({"files/disk.py": _DISK, "files/memory.py": _MEMORY}, line=4, count=2),
         Invalid({"chat/rooms.py": _MEMBERSHIP}, options={"near-miss-min-statements": 3}, line=2),
         Invalid({"shop/a.py": _SUM.format(name="total"), "shop/b.py": _SUM.format(name="total")}, count=2, line=1),
         Invalid(
@@ -340,7 +373,12 @@ class DuplicateImplementation(ProjectRule):
 
         size = options.min_fragment_statements
         functions = [m for m in index.members if m.definition.kind != "class" and m.definition.statements >= size]
-        for fragment in find_fragments(index, functions, size, options.written_similarity, related):
+        classes = [m for m in index.members if m.definition.kind == "class"]
+        fragments = [
+            *find_fragments(index, functions, size, options.written_similarity, related),
+            *find_method_runs(index, classes, size, options.written_similarity, related),
+        ]
+        for fragment in fragments:
             keep = choose_canonical(fragment.members, project.importers)
             runs = {id(m): run for m, run in zip(fragment.members, fragment.runs)}
             group = group_id(f"{self.code}-run", fragment.members)
@@ -352,10 +390,15 @@ class DuplicateImplementation(ProjectRule):
                     f"`{member.definition.qualname}` lines {run.first_line}-{run.last_line}: a run of "
                     f"{run.statements} statements copied in {where}; "
                 )
-                if member is keep.member:
-                    tail = f"keep this copy ({keep.reason}) as a function the others call"
+                # Copied methods move into a class the others inherit; copied statements, a function.
+                if member.definition.kind == "class":
+                    shared, others_do, here = "a base class or mixin", "inherit", "inherit from it here"
                 else:
-                    tail = f"keep the one in {_where(keep.member)} ({keep.reason}) as a function and call it here"
+                    shared, others_do, here = "a function", "call", "call it here"
+                if member is keep.member:
+                    tail = f"keep this copy ({keep.reason}) as {shared} the others {others_do}"
+                else:
+                    tail = f"keep the one in {_where(keep.member)} ({keep.reason}) as {shared} and {here}"
                 yield definition_finding(self, member, head + tail, group, others, canonical=member is keep.member)
 
     def _report(self, index: CloneIndex, cluster: Cluster, project: Project) -> Iterable[Finding]:

@@ -105,6 +105,13 @@ def find_fragments(
         edges.append((a, b))
         runs[(a, b)] = (run_a, run_b)
 
+    return _fragments_of(members, edges, runs)
+
+
+def _fragments_of(
+    members: Sequence[Member], edges: list[tuple[int, int]], runs: dict[tuple[int, int], tuple[Run, Run]]
+) -> list[Fragment]:
+    """One fragment per connected group of matched definitions, each with the run it shares."""
     fragments = []
     for component in components(match_graph(edges)):
         chosen = sorted(component)
@@ -138,3 +145,70 @@ def _run(index: CloneIndex, member: Member, starts: list[int], first: int, state
     last = starts[first + statements - 1]
     end = starts[first + statements] if first + statements < len(starts) else member.definition.end
     return Run(start, end, file.line_of_statement(start), file.line_of_statement(last), statements)
+
+
+def find_method_runs(
+    index: CloneIndex,
+    classes: Sequence[Member],
+    size: int,
+    written: float,
+    related: Callable[[Member, Member], bool],
+) -> list[Fragment]:
+    """Runs of two or more consecutive methods copied between classes, `size` statements or
+    more together, for which `related` is false. Each method may be too small to be a clone
+    (three cached properties of two storage backends); the run of them is one.
+
+    Consecutive pairs of method streams are the hash keys, as statement windows are above."""
+    if size < 1:
+        return []
+    methods_of: list[list[int]] = []
+    buckets: dict[tuple[bytes, bytes], list[tuple[int, int]]] = {}
+    for c, member in enumerate(classes):
+        definitions = index.files[member.path].definitions
+        methods = [
+            i for i, d in enumerate(definitions) if d.parent == member.index and d.kind != "class" and not d.stub
+        ]
+        methods_of.append(methods)
+        for k in range(len(methods) - 1):
+            key = (definitions[methods[k]].normalised, definitions[methods[k + 1]].normalised)
+            buckets.setdefault(key, []).append((c, k))
+
+    matches: dict[tuple[int, int], set[tuple[int, int]]] = {}
+    for entries in buckets.values():
+        first_c, first_k = entries[0]
+        for c, k in entries[1:]:
+            if c == first_c or related(classes[first_c], classes[c]):
+                continue
+            pair = (first_c, c) if first_c < c else (c, first_c)
+            matches.setdefault(pair, set()).add((first_k, k) if first_c < c else (k, first_k))
+
+    edges: list[tuple[int, int]] = []
+    runs: dict[tuple[int, int], tuple[Run, Run]] = {}
+    for (a, b), windows in matches.items():
+        best = _longest_diagonal(windows)
+        if best is None:
+            continue
+        ka, kb, length = best
+        run_a = _method_run(index, classes[a], methods_of[a][ka : ka + length + 1])
+        run_b = _method_run(index, classes[b], methods_of[b][kb : kb + length + 1])
+        if min(run_a.statements, run_b.statements) < size:
+            continue
+        names_a = _names(index, classes[a], run_a.start, run_a.end)
+        names_b = _names(index, classes[b], run_b.start, run_b.end)
+        if similarity(names_a, names_b, written) < written:
+            continue
+        edges.append((a, b))
+        runs[(a, b)] = (run_a, run_b)
+    return _fragments_of(classes, edges, runs)
+
+
+def _method_run(index: CloneIndex, member: Member, methods: Sequence[int]) -> Run:
+    definitions = index.files[member.path].definitions
+    first, last = definitions[methods[0]], definitions[methods[-1]]
+    return Run(
+        first.start,
+        last.end,
+        first.decorator_line or first.line,
+        last.end_line,
+        sum(definitions[i].statements for i in methods),
+    )
