@@ -2,7 +2,8 @@
 
 A per-file rule is a libcst BatchableCSTVisitor: the engine runs every enabled per-file rule
 in ONE traversal of each module. Positions are resolved lazily, only for files where some
-rule reports or asks, because PositionProvider doubles the cost of a traversal.
+rule reports, in one code generation pass (ssot_audit/positions.py): libcst's
+PositionProvider would double the cost of a traversal.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper
 
 from ssot_audit.model import Category, Finding, Location, Severity, Span
 from ssot_audit.names import ImportTable, ScopeNode
@@ -64,7 +65,6 @@ class FileContext:
         # CoreFacts keeps it, so qualified_name() looks names up where Python would.
         self.scopes: list[ScopeNode] = []
         self._lines: list[str] | None = None
-        self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
         self._spans: dict[cst.CSTNode, Span] = {}
         self._names: ImportTable | None = None
 
@@ -85,21 +85,10 @@ class FileContext:
         function-local imports and local shadowing included; None when no import binds it."""
         return self.names.in_scopes(self.scopes).qualified_name(node)
 
-    def span(self, node: cst.CSTNode) -> Span:
-        """The node's span, now. Costs a PositionProvider pass over the whole file on first
-        use; prefer `spans()` for a batch, or FileRule.report, which defers and batches."""
-        known = self._spans.get(node)
-        if known is not None:
-            return known
-        if self._positions is None:
-            self._positions = self.wrapper.resolve(PositionProvider)
-        rng = self._positions[node]
-        # libcst columns are 0-based; ours are 1-based like every editor's.
-        return Span(rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1)
-
     def spans(self, nodes: Iterable[cst.CSTNode]) -> dict[cst.CSTNode, Span]:
-        """Spans of many nodes in one code generation pass (a quarter of PositionProvider's
-        cost on Django); call it after the traversal, e.g. in a collector's facts()."""
+        """Spans of nodes, all resolved in one code generation pass (a quarter of
+        PositionProvider's cost on Django): call it once after the traversal with every node
+        needed, e.g. in a collector's facts(); FileRule.report does so for findings."""
         missing = [n for n in nodes if n not in self._spans]
         if missing:
             self._spans.update(spans_of(self.wrapper.module, missing))

@@ -80,8 +80,26 @@ def find_fragments(
             stop = starts[k + size] if k + size < len(starts) else end
             buckets.setdefault(tokens[starts[k] : stop], []).append((m, k))
 
+    def runs_of(a: int, ka: int, b: int, kb: int, length: int) -> tuple[Run, Run]:
+        statements = length + size - 1
+        return _run(index, members[a], starts_of[a], ka, statements), _run(index, members[b], starts_of[b], kb, statements)
+
+    return _shared_runs(index, members, buckets.values(), related, written, runs_of)
+
+
+def _shared_runs(
+    index: CloneIndex,
+    members: Sequence[Member],
+    buckets: Iterable[list[tuple[int, int]]],
+    related: Callable[[Member, Member], bool],
+    written: float,
+    runs_of: Callable[[int, int, int, int, int], tuple[Run, Run] | None],
+) -> list[Fragment]:
+    """From the buckets of equal windows, each a list of (member, window) entries: for each pair of unrelated
+    members the longest chain of consecutive shared windows, made into runs by `runs_of`
+    (None drops it) and kept when the runs share their names as written."""
     matches: dict[tuple[int, int], set[tuple[int, int]]] = {}
-    for entries in buckets.values():
+    for entries in buckets:
         first_m, first_k = entries[0]
         for m, k in entries[1:]:
             if m == first_m or related(members[first_m], members[m]):
@@ -95,16 +113,16 @@ def find_fragments(
         best = _longest_diagonal(windows)
         if best is None:
             continue
-        ka, kb, length = best
-        run_a = _run(index, members[a], starts_of[a], ka, length + size - 1)
-        run_b = _run(index, members[b], starts_of[b], kb, length + size - 1)
+        found = runs_of(a, best[0], b, best[1], best[2])
+        if found is None:
+            continue
+        run_a, run_b = found
         names_a = _names(index, members[a], run_a.start, run_a.end)
         names_b = _names(index, members[b], run_b.start, run_b.end)
         if similarity(names_a, names_b, written) < written:
             continue
         edges.append((a, b))
         runs[(a, b)] = (run_a, run_b)
-
     return _fragments_of(members, edges, runs)
 
 
@@ -173,33 +191,12 @@ def find_method_runs(
             key = (definitions[methods[k]].normalised, definitions[methods[k + 1]].normalised)
             buckets.setdefault(key, []).append((c, k))
 
-    matches: dict[tuple[int, int], set[tuple[int, int]]] = {}
-    for entries in buckets.values():
-        first_c, first_k = entries[0]
-        for c, k in entries[1:]:
-            if c == first_c or related(classes[first_c], classes[c]):
-                continue
-            pair = (first_c, c) if first_c < c else (c, first_c)
-            matches.setdefault(pair, set()).add((first_k, k) if first_c < c else (k, first_k))
-
-    edges: list[tuple[int, int]] = []
-    runs: dict[tuple[int, int], tuple[Run, Run]] = {}
-    for (a, b), windows in matches.items():
-        best = _longest_diagonal(windows)
-        if best is None:
-            continue
-        ka, kb, length = best
+    def runs_of(a: int, ka: int, b: int, kb: int, length: int) -> tuple[Run, Run] | None:
         run_a = _method_run(index, classes[a], methods_of[a][ka : ka + length + 1])
         run_b = _method_run(index, classes[b], methods_of[b][kb : kb + length + 1])
-        if min(run_a.statements, run_b.statements) < size:
-            continue
-        names_a = _names(index, classes[a], run_a.start, run_a.end)
-        names_b = _names(index, classes[b], run_b.start, run_b.end)
-        if similarity(names_a, names_b, written) < written:
-            continue
-        edges.append((a, b))
-        runs[(a, b)] = (run_a, run_b)
-    return _fragments_of(classes, edges, runs)
+        return (run_a, run_b) if min(run_a.statements, run_b.statements) >= size else None
+
+    return _shared_runs(index, classes, buckets.values(), related, written, runs_of)
 
 
 def _method_run(index: CloneIndex, member: Member, methods: Sequence[int]) -> Run:
