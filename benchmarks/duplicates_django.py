@@ -67,11 +67,15 @@ class Block:
 def per_file_phase(engine: Engine, folder: Path) -> tuple[list[FileFacts], float]:
     files = engine.discover([folder], folder)
     start = time.perf_counter()
-    facts = engine._per_file_phase(files, AuditStats(), None)  # the engine's own phase, timed alone, uncached
+    facts = engine._per_file_phase(
+        files, AuditStats(), None
+    )  # the engine's own phase, timed alone, uncached
     return facts, time.perf_counter() - start
 
 
-def duplicate_phase(registry: Registry, engine: Engine, folder: Path, facts: list[FileFacts]) -> tuple[list[Finding], float]:
+def duplicate_phase(
+    registry: Registry, engine: Engine, folder: Path, facts: list[FileFacts]
+) -> tuple[list[Finding], float]:
     start = time.perf_counter()
     project = Project(str(folder), facts)
     findings: list[Finding] = []
@@ -86,7 +90,11 @@ def groups_of(findings: Sequence[Finding], runs: bool) -> dict[str, list[Finding
     """SSOT001's clusters of whole copies, or (runs=True) its groups of copied statement runs."""
     groups: dict[str, list[Finding]] = {}
     for finding in findings:
-        if finding.rule == "SSOT001" and finding.group and finding.group.startswith("SSOT001-run") == runs:
+        if (
+            finding.rule == "SSOT001"
+            and finding.group
+            and finding.group.startswith("SSOT001-run") == runs
+        ):
             groups.setdefault(finding.group, []).append(finding)
     return groups
 
@@ -101,9 +109,19 @@ def kind_of(members: Sequence[Finding]) -> str:
 
 
 def run_pylint(folder: Path) -> tuple[list[list[Block]], float]:
-    command = [sys.executable, "-m", "pylint", "--disable=all", "--enable=duplicate-code", "--jobs=1", folder.name]
+    command = [
+        sys.executable,
+        "-m",
+        "pylint",
+        "--disable=all",
+        "--enable=duplicate-code",
+        "--jobs=1",
+        folder.name,
+    ]
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=folder.parent, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        command, cwd=folder.parent, capture_output=True, text=True, check=False
+    )
     elapsed = time.perf_counter() - start
     return parse_pylint(done.stdout), elapsed
 
@@ -115,7 +133,9 @@ def parse_pylint(report: str) -> list[list[Block]]:
     for line in report.splitlines():
         match = _BLOCK_LINE.match(line)
         if match:
-            module = match["module"].removesuffix(".__init__")  # pylint names a package by its __init__
+            module = match["module"].removesuffix(
+                ".__init__"
+            )  # pylint names a package by its __init__
             current.append(Block(module, int(match["start"]) + 1, int(match["end"])))
         elif current:
             blocks.append(current)
@@ -125,25 +145,102 @@ def parse_pylint(report: str) -> list[list[Block]]:
     return blocks
 
 
-def statements_in(block: Block, folder: Path, facts: dict[str, FileFacts], trees: dict[str, ast.Module]) -> int:
-    """Statements wholly inside the block's lines (pylint counts lines; the issue counts
-    statements). Python's own parser is used here only to count, never in the auditor."""
-    file = facts.get(block.module)
+def matched(
+    places: list[Block],
+    folder: Path,
+    facts: dict[str, FileFacts],
+    trees: dict[str, list[tuple[int, int]]],
+) -> list[Block]:
+    """The lines pylint really found equal. Its reported end runs past the last equal line
+    (to the next stripped line, often the following `def`), so each place is cut to the lines
+    equal on every side, then to the statements wholly inside: a block of copied code, not
+    of the signature that happens to follow it."""
+    texts = [_stripped(place, folder, facts) for place in places]
+    common = 0
+    while (
+        all(common < len(t) for t in texts) and len({t[common][1] for t in texts}) == 1
+    ):
+        common += 1
+    if common == 0:
+        return places
+    trimmed = []
+    for place, text in zip(places, texts, strict=True):
+        last = text[common - 1][0]
+        spans = [
+            (first, end)
+            for first, end in _statements(place.module, facts, folder, trees)
+            if place.first <= first and end <= last
+        ]
+        if not spans:
+            return places
+        trimmed.append(
+            Block(place.module, min(s for s, _ in spans), max(e for _, e in spans))
+        )
+    return trimmed
+
+
+def _stripped(
+    place: Block, folder: Path, facts: dict[str, FileFacts]
+) -> list[tuple[int, str]]:
+    """(line, text) of the place's lines as pylint compares them: stripped, blank and comment lines left out."""
+    file = facts.get(place.module)
     if file is None:
-        return 0
+        return []
+    lines = (folder / file.path).read_text(encoding="utf-8").splitlines()
+    out = []
+    for number in range(place.first, min(place.last, len(lines)) + 1):
+        text = lines[number - 1].strip()
+        if text and not text.startswith("#"):
+            out.append((number, text))
+    return out
+
+
+def _statements(
+    module: str,
+    facts: dict[str, FileFacts],
+    folder: Path,
+    trees: dict[str, list[tuple[int, int]]],
+) -> list[tuple[int, int]]:
+    """Every statement's first and last line, from Python's own parser (used here only to
+    count, never in the auditor)."""
+    file = facts[module]
     if file.path not in trees:
-        trees[file.path] = ast.parse((folder / file.path).read_text(encoding="utf-8"))
+        tree = ast.parse((folder / file.path).read_text(encoding="utf-8"))
+        trees[file.path] = [
+            (node.lineno, node.end_lineno or node.lineno)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.stmt)
+        ]
+    return trees[file.path]
+
+
+def statements_in(
+    block: Block,
+    folder: Path,
+    facts: dict[str, FileFacts],
+    trees: dict[str, list[tuple[int, int]]],
+) -> int:
+    """Statements wholly inside the block's lines (pylint counts lines; the issue counts statements)."""
+    if block.module not in facts:
+        return 0
     return sum(
         1
-        for node in ast.walk(trees[file.path])
-        if isinstance(node, ast.stmt) and block.first <= node.lineno and (node.end_lineno or node.lineno) <= block.last
+        for first, last in _statements(block.module, facts, folder, trees)
+        if block.first <= first and last <= block.last
     )
 
 
-def coverage(blocks: list[list[Block]], folder: Path, facts: list[FileFacts], groups: dict[str, list[Finding]]) -> list[list[Block]]:
+def coverage(
+    blocks: list[list[Block]],
+    folder: Path,
+    facts: list[FileFacts],
+    groups: dict[str, list[Finding]],
+) -> list[list[Block]]:
     """Prints how many pylint blocks inside a body our clusters cover; returns the big ones missed."""
     by_module = {f.module: f for f in facts}
-    clustered = {(f.path, f.line): group for group, members in groups.items() for f in members}
+    clustered = {
+        (f.path, f.line): group for group, members in groups.items() for f in members
+    }
     # A copied run of statements covers its own lines, not its whole definition.
     run_lines = {
         (f.path, f.line): (int(m["first"]), int(m["last"]))
@@ -151,7 +248,8 @@ def coverage(blocks: list[list[Block]], folder: Path, facts: list[FileFacts], gr
         for f in members
         if (m := _RUN_LINES.search(f.message)) is not None
     }
-    trees: dict[str, ast.Module] = {}
+    trees: dict[str, list[tuple[int, int]]] = {}
+    blocks = [matched(block, folder, by_module, trees) for block in blocks]
 
     def places(block: Block) -> tuple[bool, set[str], dict[str, float]]:
         """Whether the block lies inside a definition's body, the clusters of the definitions
@@ -160,11 +258,19 @@ def coverage(blocks: list[list[Block]], folder: Path, facts: list[FileFacts], gr
         found = file.extras.get("SSOT001") if file else None
         if file is None or not isinstance(found, FileDefinitions):
             return False, set(), {}
-        around = [d for d in found.definitions if d.line < block.first and block.last <= d.end_line]
+        around = [
+            d
+            for d in found.definitions
+            if d.line < block.first and block.last <= d.end_line
+        ]
         groups_around = set()
         for d in around:
             first, last = run_lines.get((file.path, d.line), (d.line, d.end_line))
-            if (file.path, d.line) in clustered and first <= block.first and block.last <= last:
+            if (
+                (file.path, d.line) in clustered
+                and first <= block.first
+                and block.last <= last
+            ):
                 groups_around.add(clustered[(file.path, d.line)])
         lines_in: dict[str, set[int]] = {}
         for d in found.definitions:
@@ -174,11 +280,19 @@ def coverage(blocks: list[list[Block]], folder: Path, facts: list[FileFacts], gr
                 overlap = range(max(first, block.first), min(last, block.last) + 1)
                 lines_in.setdefault(group, set()).update(overlap)
         size = block.last - block.first + 1
-        return bool(around), groups_around, {g: len(lines) / size for g, lines in lines_in.items()}
+        return (
+            bool(around),
+            groups_around,
+            {g: len(lines) / size for g, lines in lines_in.items()},
+        )
 
     missed: list[list[Block]] = []
     for label, wanted in (("all", 0), (f">= {BIG_BLOCK} statements", BIG_BLOCK)):
-        chosen = [b for b in blocks if min(statements_in(p, folder, by_module, trees) for p in b) >= wanted]
+        chosen = [
+            b
+            for b in blocks
+            if min(statements_in(p, folder, by_module, trees) for p in b) >= wanted
+        ]
         inside = covered = mostly = 0
         for block in chosen:
             seen = [places(place) for place in block]
@@ -199,7 +313,9 @@ def coverage(blocks: list[list[Block]], folder: Path, facts: list[FileFacts], gr
     return missed
 
 
-def sample(groups: dict[str, list[Finding]], folder: Path, count: int, seed: int) -> None:
+def sample(
+    groups: dict[str, list[Finding]], folder: Path, count: int, seed: int
+) -> None:
     rng = random.Random(seed)
     for group in rng.sample(sorted(groups), min(count, len(groups))):
         members = groups[group]
@@ -220,7 +336,11 @@ def positions(folder: Path) -> None:
             wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
             context = FileContext("m.py", "m", False, source, wrapper)
             collector = DefinitionCollector(context)
-            wrapper.visit_batched([CoreFacts(context), collector] if mode == "collector" else [CoreFacts(context)])
+            wrapper.visit_batched(
+                [CoreFacts(context), collector]
+                if mode == "collector"
+                else [CoreFacts(context)]
+            )
             if mode == "collector":
                 collector.facts()
             elif mode == "positions":
@@ -233,7 +353,9 @@ def positions(folder: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--version", default=None)
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--no-pylint", action="store_true")
@@ -255,18 +377,31 @@ def main() -> None:
         kinds[kind_of(members)] = kinds.get(kind_of(members), 0) + 1
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"django at {folder}: {len(facts)} files, {sum(f.lines for f in facts)} lines, --jobs {args.jobs}")
+    print(
+        f"django at {folder}: {len(facts)} files, {sum(f.lines for f in facts)} lines, --jobs {args.jobs}"
+    )
     print(f"per-file phase (cold, all rules): {per_file:.2f} s")
-    print(f"duplicate phase (SSOT001 + SSOT002): {duplicates:.2f} s = {100 * duplicates / per_file:.1f}% of the per-file phase")
-    print(f"peak memory: {own:.0f} MiB this process, {worker:.0f} MiB the largest worker")
-    print(f"SSOT001 clusters: {len(groups)} ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), findings: {sum(map(len, groups.values()))}")
-    print(f"SSOT001 copied statement runs: {len(runs)} groups, findings: {sum(map(len, runs.values()))}")
+    print(
+        f"duplicate phase (SSOT001 + SSOT002): {duplicates:.2f} s = {100 * duplicates / per_file:.1f}% of the per-file phase"
+    )
+    print(
+        f"peak memory: {own:.0f} MiB this process, {worker:.0f} MiB the largest worker"
+    )
+    print(
+        f"SSOT001 clusters: {len(groups)} ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), findings: {sum(map(len, groups.values()))}"
+    )
+    print(
+        f"SSOT001 copied statement runs: {len(runs)} groups, findings: {sum(map(len, runs.values()))}"
+    )
     print(f"SSOT002 findings: {sum(1 for f in findings if f.rule == 'SSOT002')}")
     if not args.no_pylint:
         blocks, seconds = run_pylint(folder)
         print(f"pylint duplicate-code: {seconds:.2f} s, {len(blocks)} blocks")
         for block in coverage(blocks, folder, facts, {**groups, **runs}):
-            print("  missed: " + "  ".join(f"{b.module}:{b.first}-{b.last}" for b in block))
+            print(
+                "  missed: "
+                + "  ".join(f"{b.module}:{b.first}-{b.last}" for b in block)
+            )
     if args.sample:
         sample(groups, folder, args.sample, args.seed)
     if args.positions:
