@@ -10,11 +10,15 @@ this process and of the largest worker, and the cluster count by kind.
 
 Then it runs `pylint --disable=all --enable=duplicate-code` on the same tree and prints its
 time and how many of its reported blocks lie inside a function or class body, and how many
-of those our clusters cover: wholly (every copy of the block lies inside a member of one
-cluster) or mostly (half its lines or more lie in members of one cluster, on every side),
-overall and for blocks of 6 statements or more (counted with Python's `ast`), listing the
-big ones missed. pylint is not a dependency of ssot-audit:
-`pip install pylint` first, or pass --no-pylint.
+of those our SSOT001 findings cover, overall and for blocks of 6 statements or more (counted
+with Python's `ast`), listing the big ones missed. Each block is first cut to the lines
+pylint really found equal (its reported end runs into the next signature) and split into
+pieces, one per definition its statements belong to. A block is covered wholly when every
+piece, on every side, lies inside one finding (a whole copy or a copied run) of a group all
+sides share; "but for small pieces" leaves out pieces of fewer than 3 statements (SSOT001's
+default `min-statements`: a copy that small is reported by no rule), such as the
+`return errors` that ends the method before a copied one. pylint is not a dependency of
+ssot-audit: `pip install pylint` first, or pass --no-pylint.
 
 --sample N prints N clusters drawn at random (with --seed), with the first lines of each
 member, for reading by hand. --positions compares, file by file without worker processes,
@@ -51,6 +55,8 @@ from ssot_audit.project import Project
 
 DUPLICATE_RULES = ("SSOT001", "SSOT002")
 BIG_BLOCK = 6
+# Pieces of one definition smaller than SSOT001's default min-statements are copies no rule reports.
+MIN_PIECE = 3
 _RUN_LINES = re.compile(r"^`[^`]+` lines (?P<first>\d+)-(?P<last>\d+): a run of")
 _BLOCK_LINE = re.compile(r"^==(?P<module>[\w.]+):\[(?P<start>\d+):(?P<end>\d+)\]")
 
@@ -238,53 +244,47 @@ def coverage(
 ) -> list[list[Block]]:
     """Prints how many pylint blocks inside a body our clusters cover; returns the big ones missed."""
     by_module = {f.module: f for f in facts}
-    clustered = {
-        (f.path, f.line): group for group, members in groups.items() for f in members
+    # Per file, the lines each group's members cover: a whole copy its definition, a copied
+    # run its own lines. One definition can be in a cluster and in runs at once.
+    ends = {
+        (file.path, d.line): d.end_line
+        for file in facts
+        if isinstance(found := file.extras.get("SSOT001"), FileDefinitions)
+        for d in found.definitions
     }
-    # A copied run of statements covers its own lines, not its whole definition.
-    run_lines = {
-        (f.path, f.line): (int(m["first"]), int(m["last"]))
-        for members in groups.values()
-        for f in members
-        if (m := _RUN_LINES.search(f.message)) is not None
-    }
+    spans: dict[str, list[tuple[str, int, int]]] = {}
+    for group, members in groups.items():
+        for f in members:
+            run = _RUN_LINES.search(f.message)
+            if run is not None:
+                spans.setdefault(f.path, []).append(
+                    (group, int(run["first"]), int(run["last"]))
+                )
+            else:
+                spans.setdefault(f.path, []).append(
+                    (group, f.line, ends[(f.path, f.line)])
+                )
     trees: dict[str, list[tuple[int, int]]] = {}
     blocks = [matched(block, folder, by_module, trees) for block in blocks]
+    owners: dict[str, list[tuple[int, int, int]]] = {}
 
-    def places(block: Block) -> tuple[bool, set[str], dict[str, float]]:
-        """Whether the block lies inside a definition's body, the clusters of the definitions
-        around it, and per cluster the share of the block's lines inside its members."""
+    def place_of(block: Block) -> Place | None:
         file = by_module.get(block.module)
         found = file.extras.get("SSOT001") if file else None
         if file is None or not isinstance(found, FileDefinitions):
-            return False, set(), {}
-        around = [
-            d
-            for d in found.definitions
-            if d.line < block.first and block.last <= d.end_line
-        ]
-        groups_around = set()
-        for d in around:
-            first, last = run_lines.get((file.path, d.line), (d.line, d.end_line))
-            if (
-                (file.path, d.line) in clustered
-                and first <= block.first
-                and block.last <= last
-            ):
-                groups_around.add(clustered[(file.path, d.line)])
-        lines_in: dict[str, set[int]] = {}
-        for d in found.definitions:
-            group = clustered.get((file.path, d.line))
-            if group is not None:
-                first, last = run_lines.get((file.path, d.line), (d.line, d.end_line))
-                overlap = range(max(first, block.first), min(last, block.last) + 1)
-                lines_in.setdefault(group, set()).update(overlap)
-        size = block.last - block.first + 1
-        return (
-            bool(around),
-            groups_around,
-            {g: len(lines) / size for g, lines in lines_in.items()},
+            return None
+        if file.path not in owners:
+            owners[file.path] = _pieces_of(
+                (folder / file.path).read_text(encoding="utf-8")
+            )
+        pieces: dict[int, list[tuple[int, int]]] = {}
+        for first, last, owner in owners[file.path]:
+            if block.first <= first and last <= block.last:
+                pieces.setdefault(owner, []).append((first, last))
+        inside = any(
+            d.line < block.first and block.last <= d.end_line for d in found.definitions
         )
+        return Place(inside, spans.get(file.path, []), list(pieces.values()), block)
 
     missed: list[list[Block]] = []
     for label, wanted in (("all", 0), (f">= {BIG_BLOCK} statements", BIG_BLOCK)):
@@ -293,24 +293,78 @@ def coverage(
             for b in blocks
             if min(statements_in(p, folder, by_module, trees) for p in b) >= wanted
         ]
-        inside = covered = mostly = 0
+        inside = wholly = but_small = 0
         for block in chosen:
-            seen = [places(place) for place in block]
-            if not all(is_inside for is_inside, _, _ in seen):
+            seen = [place_of(place) for place in block]
+            if not all(p is not None and p.inside for p in seen):
                 continue
+            known = [p for p in seen if p is not None]
             inside += 1
-            if set.intersection(*(groups for _, groups, _ in seen)):
-                covered += 1
+            shared = set.intersection(*(p.groups() for p in known))
+            if all(p.uncovered(shared, 1) == 0 for p in known):
+                wholly += 1
+            if all(p.uncovered(shared, MIN_PIECE) == 0 for p in known):
+                but_small += 1
             elif wanted:
                 missed.append(block)
-            shares = [share for _, _, share in seen]
-            if any(all(s.get(g, 0.0) >= 0.5 for s in shares) for g in shares[0]):
-                mostly += 1
         print(
-            f"pylint blocks ({label}): {len(chosen)}; inside a function/class body: {inside}; "
-            f"covered by our clusters: {covered} wholly, {mostly} with half their lines or more"
+            f"pylint blocks ({label}): {len(chosen)}; inside a function/class body: {inside}; covered by our "
+            f"findings: {wholly} wholly, {but_small} but for pieces of fewer than {MIN_PIECE} statements "
+            "of one definition"
         )
     return missed
+
+
+@dataclass(frozen=True)
+class Place:
+    """One side of a pylint block: the spans our findings cover in its file, and the block's
+    statements cut into pieces by the definition each belongs to."""
+
+    inside: bool
+    spans: list[tuple[str, int, int]]
+    pieces: list[list[tuple[int, int]]]
+    block: Block
+
+    def groups(self) -> set[str]:
+        return {
+            g
+            for g, first, last in self.spans
+            if first <= self.block.last and self.block.first <= last
+        }
+
+    def uncovered(self, groups: set[str], smallest: int) -> int:
+        """Pieces of `smallest` statements or more that no finding of these groups holds."""
+        return sum(
+            1
+            for piece in self.pieces
+            if len(piece) >= smallest
+            and not any(
+                g in groups
+                and first <= min(a for a, _ in piece)
+                and max(b for _, b in piece) <= last
+                for g, first, last in self.spans
+            )
+        )
+
+
+def _pieces_of(source: str) -> list[tuple[int, int, int]]:
+    """Every statement's lines and the definition it belongs to (by its `def` line; a `def`
+    statement belongs to itself; 0 at module level)."""
+    out: list[tuple[int, int, int]] = []
+
+    def walk(node: ast.AST, owner: int) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = owner
+            if isinstance(child, ast.stmt):
+                if isinstance(
+                    child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+                ):
+                    inner = child.lineno
+                out.append((child.lineno, child.end_lineno or child.lineno, inner))
+            walk(child, inner)
+
+    walk(ast.parse(source), 0)
+    return out
 
 
 def sample(

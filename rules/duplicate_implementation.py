@@ -8,10 +8,20 @@ from dataclasses import dataclass, field
 from ssot_audit.categories import DUPLICATES
 from ssot_audit.clones.clusters import Member, choose_canonical, group_id
 from ssot_audit.clones.collector import DefinitionCollector
-from ssot_audit.clones.detect import EXACT, CloneIndex, Cluster, Thresholds, find_clusters
-from ssot_audit.clones.fragments import find_fragments, find_method_runs
-from ssot_audit.clones.eligibility import DEFAULT_MIN_STATEMENTS, DEFAULT_MIN_TOKENS, clone_sized
+from ssot_audit.clones.detect import (
+    EXACT,
+    CloneIndex,
+    Cluster,
+    Thresholds,
+    find_clusters,
+)
+from ssot_audit.clones.eligibility import (
+    DEFAULT_MIN_STATEMENTS,
+    DEFAULT_MIN_TOKENS,
+    clone_sized,
+)
 from ssot_audit.clones.fingerprint import FileDefinitions
+from ssot_audit.clones.fragments import RunSettings, find_runs
 from ssot_audit.clones.report import definition_finding
 from ssot_audit.model import Finding, Severity
 from ssot_audit.plugins import Invalid, ProjectRule, Valid
@@ -43,9 +53,11 @@ class DuplicateImplementationOptions:
     min_fragment_statements: int = field(
         default=6,
         metadata={
-            "doc": "Also report runs of this many statements or more copied between functions that are "
-            "not copies as a whole (the same run of normalised statements, sharing names as written "
-            "like near-miss copies); 0 turns this off."
+            "doc": "Also report runs of this many statements or more copied between functions or classes "
+            "that are not copies as a whole (the same run of normalised statements, sharing names as "
+            "written like near-miss copies, and more than one statement shape repeated). A run may cross "
+            "from one method into the next; the `def` line of a method it holds whole counts as a "
+            "statement. 0 turns this off."
         },
     )
     near_miss_min_statements: int = field(
@@ -202,8 +214,12 @@ class DuplicateImplementation(ProjectRule):
         "`__repr__`, property getters), and one module's alternative definitions of one name (under "
         "`if TYPE_CHECKING:`/`else:` or `try:`/`except ImportError:`, a property's getter and setter). "
         "Methods of two copied classes are reported with their classes, not again on their own.\n\n"
-        "It also reports runs of `min-fragment-statements` statements or more copied between functions that "
-        "are not copies as a whole (the message gives the lines of each copy of the run)."
+        "It also reports runs of `min-fragment-statements` statements or more copied between functions or "
+        "classes that are not copies as a whole (the message gives the lines of each copy of the run). A run "
+        "may cross from the end of one method, through whole methods, into the start of the next; it is "
+        "reported on the innermost definition holding it. The `def` line of a method the run holds whole "
+        "counts as a statement. Across a class body only statements copied as written count, and a run of "
+        "one statement shape repeated (a table of `client_class = DatabaseClient` settings) is never reported."
     )
     why = (
         "Two copies of one implementation drift apart: a bug is fixed in one and lives on in the other, and "
@@ -224,6 +240,15 @@ class DuplicateImplementation(ProjectRule):
             {
                 "files/disk.py": _DISK.split("    @property\n    def base_url")[0],
                 "files/memory.py": _MEMORY.split("    @property\n    def base_url")[0],
+            }
+        ),
+        # Each backend binds the same names to its own module's classes: a table, not code to share.
+        Valid(
+            {
+                f"db/{name}.py": f"from db.{name}_parts import Client, Creation, Features, Operations, Schema, Validation\n\n\n"
+                "class Wrapper:\n"
+                + "".join(f"    {part.lower()}_class = {part}\n" for part in ("Client", "Creation", "Features", "Operations", "Schema", "Validation"))
+                for name in ("mysql", "oracle")
             }
         ),
         # Opposite operations of three statements look alike without being one implementation.
@@ -355,7 +380,7 @@ class DuplicateImplementation(ProjectRule):
     def _fragments(
         self, index: CloneIndex, clusters: list[Cluster], project: Project, options: DuplicateImplementationOptions
     ) -> Iterable[Finding]:
-        """Runs of statements copied between functions that are not copies as a whole."""
+        """Runs of statements copied between functions or classes that are not copies as a whole."""
         cluster_of = {(m.path, m.index): i for i, c in enumerate(clusters) for m in c.members}
 
         def clusters_around(m: Member) -> set[int]:
@@ -368,20 +393,17 @@ class DuplicateImplementation(ProjectRule):
                 position = definitions[position].parent
             return found
 
-        def related(a: Member, b: Member) -> bool:
-            return bool(clusters_around(a) & clusters_around(b)) or index.never_clones(a, b)
+        def reported(a: Member, b: Member) -> bool:
+            return bool(clusters_around(a) & clusters_around(b))
 
-        size = options.min_fragment_statements
-        functions = [m for m in index.members if m.definition.kind != "class" and m.definition.statements >= size]
-        classes = [m for m in index.members if m.definition.kind == "class"]
-        fragments = [
-            *find_fragments(index, functions, size, options.written_similarity, related),
-            *find_method_runs(index, classes, size, options.written_similarity, related),
-        ]
+        settings = RunSettings(options.min_fragment_statements, options.written_similarity)
+        modules = {facts.path: facts.module for facts in project.files}
+        fragments = find_runs(index, modules, settings, reported)
         for fragment in fragments:
             keep = choose_canonical(fragment.members, project.importers)
             runs = {id(m): run for m, run in zip(fragment.members, fragment.runs)}
-            group = group_id(f"{self.code}-run", fragment.members)
+            first, run = fragment.members[0], fragment.runs[0]
+            group = group_id(f"{self.code}-run", fragment.members, index.files[first.path].tokens[run.start : run.end])
             for member in fragment.members:
                 run = runs[id(member)]
                 others = [m for m in fragment.members if m is not member]

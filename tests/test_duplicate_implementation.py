@@ -148,9 +148,14 @@ def test_small_bodies_are_not_clones(tmp_path: Path) -> None:
         "    def __repr__(self):\n        return f'{type(self).__name__}({self.x}, {self.y})'\n\n"
         "    @property\n    def norm(self):\n        return (self.x ** 2 + self.y ** 2) ** 0.5\n"
     )
+    # The same small bodies with their own names: Type-2 copies, each too small to report.
+    renamed = small.replace(".x", ".w").replace(".y", ".h").replace("x, y", "w, h").replace("= x", "= w").replace("= y", "= h")
     a = "class Point:\n" + small + "".join("    " + line + "\n" for line in SUM.format(name="total").replace("(items)", "(self, items)").splitlines())
-    b = "class Size:\n" + small + "".join("    " + line + "\n" for line in OTHER.format(name="load").replace("(path)", "(self, path)").splitlines())
+    b = "class Size:\n" + renamed + "".join("    " + line + "\n" for line in OTHER.format(name="load").replace("(path)", "(self, path)").splitlines())
     assert audit(tmp_path, {"shop/a.py": a, "shop/b.py": b}) == []
+    # Copied as written, three in a row, they are one copied run of the classes (below).
+    copied = audit(tmp_path / "copied", {"shop/a.py": a, "shop/b.py": b.replace(renamed, small)})
+    assert {(f.scope, f.message.split(":")[0]) for f in copied} == {("Point", "`Point` lines 2-11"), ("Size", "`Size` lines 2-11")}
     assert audit(tmp_path / "big", {"shop/a.py": SUM.format(name="t"), "shop/b.py": SUM.format(name="t")}, {"min-tokens": 500}) == []
 
 
@@ -291,3 +296,195 @@ def test_a_run_is_reported_in_the_nested_function_that_holds_it(tmp_path: Path) 
     b = "def refresh(self, key, loader):\n    started = monotonic()\n" + RUN + "    return loader(key)\n"
     found = audit(tmp_path, {"shop/a.py": outer, "shop/b.py": b})
     assert {f.scope for f in found} == {"make.Manager.lookup", "refresh"}
+
+
+def _method(template: str, name: str, parameter: str) -> str:
+    source = template.format(name=name).replace(f"({parameter})", f"(self, {parameter})")
+    return "".join("    " + line + "\n" for line in source.splitlines())
+
+
+# What makes two classes different as a whole, so only what they share is reported.
+OWN_A = (
+    "\n    def summary(self, rows):\n"
+    "        names = sorted({row.name for row in rows})\n"
+    "        widest = max(len(name) for name in names)\n"
+    "        lines = [name.ljust(widest) for name in names]\n"
+    "        return '\\n'.join(lines)\n"
+    "\n    def rename(self, old, new):\n"
+    "        if old not in self.columns:\n"
+    "            raise KeyError(old)\n"
+    "        self.columns[new] = self.columns.pop(old)\n"
+    "        self.renamed.append((old, new))\n"
+)
+OWN_B = (
+    "\n    def retry(self, call, attempts=3):\n"
+    "        for attempt in range(attempts):\n"
+    "            try:\n"
+    "                return call()\n"
+    "            except TimeoutError as error:\n"
+    "                last = error\n"
+    "                time.sleep(2 ** attempt)\n"
+    "        raise last\n"
+    "\n    def drain(self, queue):\n"
+    "        while not queue.empty():\n"
+    "            item = queue.get_nowait()\n"
+    "            self.handle(item)\n"
+    "        queue.close()\n"
+)
+
+
+# Two backends whose classes share the end of one method, a whole small method and the start
+# of the next: no method is a copy as a whole, the stretch of code is.
+_BACKEND = (
+    "import {driver} as Database\n\n\n"
+    "class {name}Wrapper:\n"
+    "    client_class = {name}Client\n"
+    "    creation_class = {name}Creation\n"
+    "    features_class = {name}Features\n"
+    "    ops_class = {name}Operations\n"
+    "    introspection_class = {name}Introspection\n"
+    "    validation_class = {name}Validation\n\n"
+    "    def connect(self):\n"
+    "        {prelude}\n"
+    "        self.pool = None\n"
+    "        self.connection = Database.connect({dsn})\n"
+    "        self.connection.autocommit = True\n"
+    "        with self.wrap_database_errors:\n"
+    "            self.connection.ping()\n"
+    "        self.queries_log.clear()\n\n"
+    "    def check_constraints(self, table_names=None):\n"
+    "        with self.cursor() as cursor:\n"
+    "            cursor.execute('SET CONSTRAINTS ALL IMMEDIATE')\n"
+    "            cursor.execute('SET CONSTRAINTS ALL DEFERRED')\n\n"
+    "    def is_usable(self):\n"
+    "        if self.pool:\n"
+    "            return True\n"
+    "        {usable}\n"
+)
+
+
+def test_a_run_crossing_from_one_method_into_the_next_is_reported_on_the_classes(tmp_path: Path) -> None:
+    a = _BACKEND.format(driver="oracledb", name="Oracle", prelude="self.dsn = make_dsn(self.settings_dict, self.alias)\n        self.dsn.validate()", dsn="self.dsn", usable="return self.connection.ping() is None") + OWN_A
+    b = _BACKEND.format(driver="psycopg", name="Postgres", prelude="self.params = dict(self.settings_dict)\n        for key in self.optional:\n            self.params.pop(key, None)", dsn="**self.params", usable="return not self.connection.closed") + OWN_B
+    found = audit(tmp_path, {"db/oracle.py": a, "db/postgres.py": b})
+    assert {(f.path, f.scope) for f in found} == {("db/oracle.py", "OracleWrapper"), ("db/postgres.py", "PostgresWrapper")}
+    assert len({f.group for f in found}) == 1
+    # From `self.pool = None` in connect() to `return True` in is_usable(): the signature of
+    # check_constraints() counts (it is copied whole), that of is_usable() does not.
+    head = {f.path: f.message.split("; ")[0] for f in found}
+    assert head["db/oracle.py"] == (
+        "`OracleWrapper` lines 15-29: a run of 12 statements copied in `PostgresWrapper` (db/postgres.py:4) lines 16-30"
+    )
+    assert "as a base class or mixin" in found[0].message
+
+
+def test_a_table_of_class_attributes_is_not_a_copied_run(tmp_path: Path) -> None:
+    # Each backend binds the protocol's names to its own module's classes: one statement
+    # shape repeated, nothing to share.
+    table = "".join(f"    {name}_class = Database{name.title()}\n" for name in ("client", "creation", "features", "ops", "introspection", "validation", "schema"))
+    files = {f"db/{name}.py": f"from db.{name}_parts import *\n\n\nclass Wrapper:\n{table}" for name in ("mysql", "oracle")}
+    assert audit(tmp_path, files) == []
+
+
+def test_a_shared_signature_and_a_short_head_are_not_a_run(tmp_path: Path) -> None:
+    # Five equal statements after equal `def` lines: the signature of a method the run does not
+    # hold whole is not copied code, so five statements stay under the minimum of six.
+    head = (
+        "    def check(self, databases):\n"
+        "        errors = []\n"
+        "        for db in databases:\n"
+        "            if not router.allow(db, self.model):\n"
+        "                continue\n"
+        "            connection = connections[db]\n"
+    )
+    a = "class Char:\n" + head + "            errors.extend(connection.validate_char(self))\n        return errors\n" + OWN_A
+    b = "class Json:\n    kind = 'json'\n\n" + head + "            if connection.vendor == 'oracle':\n                errors.append(Warning(self))\n        return sorted(errors)\n" + OWN_B
+    assert audit(tmp_path, {"f/char.py": a, "f/json.py": b}) == []
+
+
+def test_a_run_already_reported_as_whole_copies_is_not_reported_again(tmp_path: Path) -> None:
+    # The same statement ends the methods before two copies, so the equal stretch starts one
+    # statement early; the copies are reported, the stretch is not.
+    copy = _method(SUM, "total", "items")
+    a = "class Cart:\n    def first(self):\n        self.seen = True\n        return self.items[0]\n\n" + copy + OWN_A
+    b = "class Basket:\n    def last(self):\n        self.ready = False\n        return self.items[0]\n\n" + copy + OWN_B
+    found = audit(tmp_path, {"shop/a.py": a, "shop/b.py": b})
+    assert {f.scope for f in found} == {"Cart.total", "Basket.total"}
+    assert not any("a run of" in f.message for f in found)
+
+
+def test_a_loop_body_copied_under_another_loop_is_a_run(tmp_path: Path) -> None:
+    # The run ends where one copy's block closes and the other's goes on: the closing of a
+    # block after the run's last statement is not part of the run.
+    body = (
+        "        self._session_key = self._get_new_session_key()\n"
+        "        try:\n"
+        "            self.save(must_create=True)\n"
+        "        except CreateError:\n"
+        "            continue\n"
+        "        self.modified = True\n"
+        "        return\n"
+    )
+    a = (
+        "class CacheStore:\n    def create(self):\n        for i in range(10000):\n"
+        + "    "
+        + body.replace("\n        ", "\n            ")
+        + "        log.error('no session key after %d tries', i)\n        self.cache.close()\n"
+        + "        raise RuntimeError(\n            'Unable to create a new session key.'\n        )\n"
+        + OWN_A
+    )
+    b = "class FileStore:\n    def create(self):\n        while True:\n" + "    " + body.replace("\n        ", "\n            ") + OWN_B
+    found = audit(tmp_path, {"s/cache.py": a, "s/file.py": b})
+    assert {(f.scope, f.message.split(": ")[0]) for f in found} == {
+        ("CacheStore.create", "`CacheStore.create` lines 4-10"),
+        ("FileStore.create", "`FileStore.create` lines 4-10"),
+    }
+
+
+def test_two_stretches_shared_by_the_same_classes_are_two_groups(tmp_path: Path) -> None:
+    first = (
+        "    def name(self):\n        return self._name\n\n"
+        "    def set_name(self, value):\n        self._name = value\n        self.changed = True\n\n"
+        "    def size(self):\n        return len(self._items)\n\n"
+    )
+    second = (
+        "    def clear(self):\n        self._items.clear()\n        self.changed = True\n\n"
+        "    def add(self, item):\n        self._items.append(item)\n        self.changed = True\n\n"
+        "    def first(self):\n        return self._items[0]\n\n"
+    )
+    gap_a = "    def gap(self):\n        return 1\n\n"
+    gap_b = "    def gap(self):\n        self.log('gap')\n        return self.log\n\n"
+    a = "class A:\n" + first + gap_a + second + OWN_A
+    b = "class B:\n" + first + gap_b + second + OWN_B
+    found = audit(tmp_path, {"x/a.py": a, "x/b.py": b})
+    assert len(found) == 4 and len({f.group for f in found}) == 2
+    assert {f.message.split(": ")[0] for f in found if f.path == "x/a.py"} == {"`A` lines 2-10", "`A` lines 15-24"}
+
+
+def test_classes_declaring_their_own_values_in_one_shape_are_not_a_copied_run(tmp_path: Path) -> None:
+    # Field classes side by side: each declares its own widget, formats and type name, and
+    # starts to_python() with the same two checks. Across a class body only statements copied
+    # as written count, and here too few are.
+    field = (
+        "class {name}Field:\n"
+        "    widget = widgets.{name}Input\n"
+        "    input_formats = formats.get_format_lazy('{upper}_INPUT_FORMATS')\n"
+        "    default_error_messages = {{'invalid': _('Enter a valid {lower}.'), 'required': _('This field is required.')}}\n\n"
+        "    def get_internal_type(self):\n"
+        "        return '{name}Field'\n\n"
+        "    def to_python(self, value):\n"
+        "        if value in self.empty_values:\n"
+        "            return None\n"
+        "        if isinstance(value, datetime.{lower}):\n"
+        "            return value\n"
+    )
+    a = field.format(name="Date", upper="DATE", lower="date") + "        return parse_date(value.strip())\n" + OWN_A
+    b = (
+        field.format(name="Time", upper="TIME", lower="time")
+        + "        for fmt in self.input_formats:\n"
+        + "            try:\n                return strptime(value, fmt)\n"
+        + "            except ValueError:\n                continue\n"
+        + "        raise ValidationError(self.error_messages['invalid'])\n"
+        + OWN_B
+    )
+    assert audit(tmp_path, {"forms/date.py": a, "forms/time.py": b}) == []

@@ -69,7 +69,9 @@ def choose_canonical(members: Sequence[Member], importers: Callable[[str], int])
     return Canonical(best, reason)
 
 
-def group_id(prefix: str, members: Iterable[Member]) -> str:
-    """Stable across runs and independent of discovery order: a hash of who is in it."""
+def group_id(prefix: str, members: Iterable[Member], content: bytes = b"") -> str:
+    """Stable across runs and independent of discovery order: a hash of who is in it (and of
+    what they share, when the same members share more than one thing)."""
     keys = sorted(f"{m.path}::{m.definition.qualname}" for m in members)
-    return f"{prefix}-{hashlib.blake2b(chr(10).join(keys).encode(), digest_size=5).hexdigest()}"
+    digest = hashlib.blake2b(chr(10).join(keys).encode() + content, digest_size=5).hexdigest()
+    return f"{prefix}-{digest}"

@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping
 import libcst as cst
 
 from ssot_audit.clones.fingerprint import (
-    Definition,
     WRITTEN_TYPECODE,
+    Definition,
     FileDefinitions,
     exact_hash,
     normalised_hash,
@@ -42,8 +42,19 @@ class _Open:
     """A definition whose tokens are still being read."""
 
     __slots__ = (
-        "node", "index", "qualname", "kind", "line", "decorator_line", "parent", "start", "statements", "stub",
-        "docstring", "holes", "hole_statements",
+        "decorator_line",
+        "docstring",
+        "hole_statements",
+        "holes",
+        "index",
+        "kind",
+        "line",
+        "node",
+        "parent",
+        "qualname",
+        "start",
+        "statements",
+        "stub",
     )  # fmt: skip
 
     def __init__(self, node: cst.FunctionDef | cst.ClassDef, index: int, qualname: str, kind: str, parent: int) -> None:
@@ -72,13 +83,14 @@ class DefinitionCollector(FileVisitor):
 
     def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
         # Every node is appended as it is entered; definitions and indented blocks again as
-        # they are left, which is how facts() tells where they end.
+        # they are left, which is how facts() tells where they end. Lines of statements are
+        # appended only as they are left, after their newline: where a statement ends.
         append = self.nodes.append
         names = [*CODES, "Name", "Integer", "Float", "Imaginary", "SimpleString", "FormattedStringText", "Newline"]
         if "\\\n" in self.context.source or "\\\r" in self.context.source:
             names.append("SimpleWhitespace")  # backslash continuations hold newlines
         visitors: dict[str, Callable[[cst.CSTNode], None]] = {f"visit_{name}": append for name in names}
-        for name in ("FunctionDef", "ClassDef", "IndentedBlock"):
+        for name in ("FunctionDef", "ClassDef", "IndentedBlock", "SimpleStatementLine", "SimpleStatementSuite"):
             visitors[f"leave_{name}"] = append
         return visitors
 
@@ -90,6 +102,8 @@ def _read(nodes: list[cst.CSTNode], context: FileContext) -> FileDefinitions:
     codes = bytearray()
     exact: list[str] = []
     token_lines = array(WRITTEN_TYPECODE)  # the line each token was read on
+    end_tokens = array(WRITTEN_TYPECODE)  # where each line of statements ends: tokens read so far
+    end_lines = array(WRITTEN_TYPECODE)  # and its last line
     stack: list[_Open] = []
     blocks: list[cst.CSTNode] = []
     expect_name: cst.CSTNode | None = None
@@ -108,6 +122,10 @@ def _read(nodes: list[cst.CSTNode], context: FileContext) -> FileDefinitions:
             continue
         if kind is cst.SimpleWhitespace:
             line += _newlines(node.value)  # type: ignore[attr-defined]
+            continue
+        if kind is cst.SimpleStatementLine or kind is cst.SimpleStatementSuite:
+            end_tokens.append(len(codes))
+            end_lines.append(line - 1)
             continue
         if node is expect_decorator:
             stack[-1].decorator_line = line
@@ -174,7 +192,9 @@ def _read(nodes: list[cst.CSTNode], context: FileContext) -> FileDefinitions:
         if is_statement[kind]:
             statements += 1
     definitions = tuple(d for d in slots if d is not None)
-    return FileDefinitions(bytes(codes), written_tokens(exact, codes), definitions, token_lines.tobytes())
+    return FileDefinitions(
+        bytes(codes), written_tokens(exact, codes), definitions, token_lines.tobytes(), end_tokens.tobytes(), end_lines.tobytes()
+    )
 
 
 def _pass_holes_up(closed: _Open, parent: _Open, end: int, statements: int) -> None:

@@ -6,14 +6,16 @@ from __future__ import annotations
 import hashlib
 import zlib
 from array import array
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from ssot_audit.clones.tokens import NAME, NUMBER, STRING, compound_codes
 
 HASH_BYTES = 8
 VALUE_CODES = frozenset({NAME, NUMBER, STRING})
-WRITTEN_TYPECODE = "I"  # unsigned 32-bit on every platform CPython supports
+WRITTEN_TYPECODE: Final = "I"  # unsigned 32-bit on every platform CPython supports
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,10 @@ class FileDefinitions:
     # The line each token was read on (32-bit each): compound statements are visited before
     # their leading comment lines, so a statement's line is its next token's.
     token_lines: bytes = b""
+    # Where lines of statements end (32-bit each): the tokens read before each one's newline,
+    # and its line. A statement's own tokens stop before its closing brackets.
+    end_tokens: bytes = b""
+    end_lines: bytes = b""
 
     def line_of_statement(self, token: int) -> int:
         lines: array[int] = array(WRITTEN_TYPECODE)
@@ -77,6 +83,14 @@ class FileDefinitions:
         if not lines:
             return 0
         return lines[-1] if len(lines) > 1 and self.tokens[token] in compound_codes() else lines[0]
+
+    def last_line(self, start: int, end: int) -> int:
+        """The last line of the statements in tokens start..end."""
+        ends = memoryview(self.end_tokens).cast(WRITTEN_TYPECODE)
+        at = bisect_right(ends, end) - 1
+        lines = memoryview(self.token_lines).cast(WRITTEN_TYPECODE)
+        own = lines[end - 1] if start < end <= len(lines) else 0
+        return max(own, memoryview(self.end_lines).cast(WRITTEN_TYPECODE)[at] if at >= 0 and ends[at] > start else 0)
 
     def stream(self, definition: Definition) -> bytes:
         return b"".join(self.tokens[a:b] for a, b in pieces(definition.start, definition.end, definition.holes))
