@@ -73,6 +73,9 @@ class CloneIndex:
     def near_miss(self, a: Member, b: Member, thresholds: Thresholds) -> bool:
         if min(a.definition.statements, b.definition.statements) < thresholds.statements:
             return False  # first: the cheapest test, and it settles most LSH candidates
+        size_a, size_b = a.definition.tokens, b.definition.tokens
+        if 2 * min(size_a, size_b) < thresholds.similarity * (size_a + size_b):
+            return False  # too different in length to reach the ratio, before any stream is built
         if self.never_clones(a, b):
             return False
         first, second = sorted((a.definition.exact, b.definition.exact))
