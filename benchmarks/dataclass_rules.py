@@ -91,7 +91,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         instance = rule(config.rule_options[code])
         assert isinstance(instance, ProjectRule)
         findings: list[object] = []
-        seconds = best_of(args.repeat, lambda: findings.__setitem__(slice(None), list(instance.check(project))))
+
+        def check(instance: ProjectRule = instance, findings: list[object] = findings) -> None:
+            findings[:] = instance.check(project)
+
+        seconds = best_of(args.repeat, check)
         checked = sum(f.checked.get(code, 0) for f in facts)
         print(f"  {code} project phase: {seconds:.3f}; inspected {checked} {rule.unit or rule.category.unit}; {len(findings)} findings")
 

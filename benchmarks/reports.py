@@ -9,6 +9,7 @@ collecting source excerpts of the findings, reading the git state, and each outp
 from __future__ import annotations
 
 import argparse
+import functools
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -45,7 +46,7 @@ def bench(root: Path) -> None:
     timed("excerpts of all findings", lambda: collect(root, result.findings))
     timed("git state", lambda: read_repository(root))
     for name, render in renderers().items():
-        text = timed(f"render {name}", lambda: render(result, False))
+        text = timed(f"render {name}", functools.partial(render, result, False))
         assert isinstance(text, str)
         print(f"  {'':<28} {len(text.encode()):9,} bytes")
 

@@ -599,9 +599,13 @@ class SingletonManager(FileRule):
                 self._check_module_instance(stmt, stmt.value)
             elif isinstance(stmt, cst.Assign) and is_scalar_literal(stmt.value):
                 self.scalar_globals.update(t.target.value for t in stmt.targets if isinstance(t.target, cst.Name))
-            elif isinstance(stmt, cst.AnnAssign) and stmt.value is not None and is_scalar_literal(stmt.value):
-                if isinstance(stmt.target, cst.Name):
-                    self.scalar_globals.add(stmt.target.value)
+            elif (
+                isinstance(stmt, cst.AnnAssign)
+                and stmt.value is not None
+                and is_scalar_literal(stmt.value)
+                and isinstance(stmt.target, cst.Name)
+            ):
+                self.scalar_globals.add(stmt.target.value)
 
     def _check_module_instance(self, stmt: cst.Assign | cst.AnnAssign, call: cst.Call) -> None:
         class_name = last_part(called_name(call))

@@ -55,7 +55,7 @@ class Cache:
                 return pickle.load(fh)
         except FileNotFoundError:
             return None
-        except Exception:  # corrupt, truncated, or written by another version: rebuild
+        except Exception:  # noqa: BLE001 - corrupt, truncated, or written by another version: rebuild
             return None
 
     def _write(self, path: Path, value: object) -> None:

@@ -15,20 +15,19 @@ from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ssot_audit import __version__
+from ssot_audit import __version__, baseline, check, gitdiff
 from ssot_audit.atomic import write_text_atomic
 from ssot_audit.config import Config, Overrides, load_config
+from ssot_audit.counts import plural
 from ssot_audit.discovery import project_root
 from ssot_audit.engine import Engine, ProgressCallback
 from ssot_audit.fixes import plan_fixes
-from ssot_audit import baseline, check, gitdiff
 from ssot_audit.gate import failures, new_findings
-from ssot_audit.render.wording import plural
 from ssot_audit.model import AuditResult, Finding
-from ssot_audit.render.text import render_findings
 from ssot_audit.options import ConfigError
 from ssot_audit.plugins import Registry, documentation
 from ssot_audit.render import EXTENSIONS, Renderer, markdown, renderers
+from ssot_audit.render.text import render_findings
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
 BASELINE_OPTION = typer.Option(

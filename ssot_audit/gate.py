@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ssot_audit.baseline import NEW
+from ssot_audit.counts import plural
 from ssot_audit.model import AuditResult
-from ssot_audit.render.wording import plural
 
 
 def new_findings(result: AuditResult) -> int:

@@ -168,6 +168,8 @@ class Rule:
 class FileVisitor(cst.BatchableCSTVisitor):
     """A visitor the engine batches into the single traversal of each file."""
 
+    _ssot_visitor_names: ClassVar[tuple[str, ...]]  # set per subclass by _visitor_names()
+
     def __init__(self, context: FileContext, options: object) -> None:
         super().__init__()
         self.context = context
@@ -192,7 +194,7 @@ class FileVisitor(cst.BatchableCSTVisitor):
                 and callable(getattr(cls, name))
                 and not getattr(getattr(cls, name), "_is_no_op", False)
             )
-            setattr(cls, "_ssot_visitor_names", cached)
+            cls._ssot_visitor_names = cached
         return cached
 
     def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
@@ -303,7 +305,7 @@ class Registry:
             try:
                 rule = ep.load()
                 registry.add(rule)
-            except Exception as exc:  # a broken plugin must not take the audit down
+            except Exception as exc:  # noqa: BLE001 - a broken plugin must not take the audit down
                 registry.warnings.append(f"rule plugin '{ep.name}' ({ep.value}) could not be loaded: {exc}")
         return registry
 

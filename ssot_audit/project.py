@@ -41,10 +41,10 @@ class Project:
         return {f.module: f for f in self.files}
 
     @cached_property
-    def import_graph(self) -> "nx.DiGraph[str]":
+    def import_graph(self) -> nx.DiGraph[str]:
         """module -> module edges for imports between modules of this project. `from pkg
         import name` counts as importing `pkg.name` when that is a module of the project."""
-        graph: "nx.DiGraph[str]" = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         modules = self.by_module
         graph.add_nodes_from(modules)
         for facts in self.files:

@@ -230,26 +230,26 @@ def test_near_miss_copies_must_share_names_as_written(tmp_path: Path) -> None:
 # the same guard, check or override idiom around different names and logic.
 SHAPE_ALIKES = {
     "guards": (
-        "class TimeFormat:\n    def T(self):\n        '''Time zone of this machine.'''\n        if self.timezone is None:\n"
-        "            return ''\n\n        return str(self.timezone.tzname(self.data))\n",
-        "class DateFormat:\n    def I(self):\n        '''1 if daylight saving time, 0 otherwise.'''\n        if self.timezone is None:\n"
-        "            return ''\n        return '1' if self.timezone.dst(self.data) else '0'\n",
+        ("class TimeFormat:\n    def T(self):\n        '''Time zone of this machine.'''\n        if self.timezone is None:\n"
+        "            return ''\n\n        return str(self.timezone.tzname(self.data))\n"),
+        ("class DateFormat:\n    def I(self):\n        '''1 if daylight saving time, 0 otherwise.'''\n        if self.timezone is None:\n"
+        "            return ''\n        return '1' if self.timezone.dst(self.data) else '0'\n"),
     ),
     "checks": (
-        "class IntegerField:\n    def _check_max_length_warning(self):\n        if self.max_length is not None:\n"
+        ("class IntegerField:\n    def _check_max_length_warning(self):\n        if self.max_length is not None:\n"
         "            return [\n                checks.Warning(\n                    \"'max_length' is ignored when used with %s.\"\n"
         "                    % self.__class__.__name__,\n                    hint=\"Remove 'max_length' from field\",\n"
-        "                    obj=self,\n                    id='fields.W122',\n                )\n            ]\n        return []\n",
-        "class FileField:\n    def _check_primary_key(self):\n        if self._primary_key_set_explicitly:\n"
+        "                    obj=self,\n                    id='fields.W122',\n                )\n            ]\n        return []\n"),
+        ("class FileField:\n    def _check_primary_key(self):\n        if self._primary_key_set_explicitly:\n"
         "            return [\n                checks.Error(\n                    \"'primary_key' is not a valid argument for a %s.\"\n"
         "                    % self.__class__.__name__,\n                    obj=self,\n                    id='fields.E201',\n"
-        "                )\n            ]\n        else:\n            return []\n",
+        "                )\n            ]\n        else:\n            return []\n"),
     ),
     "overrides": (
-        "class PasswordInput(Input):\n    def get_context(self, name, value, attrs):\n        if not self.render_value:\n"
-        "            value = None\n        return super().get_context(name, value, attrs)\n",
-        "class CheckboxInput(Input):\n    def get_context(self, name, value, attrs):\n        if self.check_test(value):\n"
-        "            attrs = {**(attrs or {}), 'checked': True}\n        return super().get_context(name, value, attrs)\n",
+        ("class PasswordInput(Input):\n    def get_context(self, name, value, attrs):\n        if not self.render_value:\n"
+        "            value = None\n        return super().get_context(name, value, attrs)\n"),
+        ("class CheckboxInput(Input):\n    def get_context(self, name, value, attrs):\n        if self.check_test(value):\n"
+        "            attrs = {**(attrs or {}), 'checked': True}\n        return super().get_context(name, value, attrs)\n"),
     ),
 }
 

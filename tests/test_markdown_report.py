@@ -263,7 +263,7 @@ def test_a_bad_date_is_a_usage_error(tmp_path: Path) -> None:
 def test_docs_templates_names_only_facts_the_report_has(tmp_path: Path) -> None:
     docs = REPO / "docs" / "templates.md"
     section = docs.read_text(encoding="utf-8").split("### `report`")[1].split("### `CategoryView`")[0]
-    documented = [name for row in re.findall(r"^\| ([^|]+) \|", section, re.M) for name in re.findall(r"`(\w+)`", row)]
+    documented = [name for row in re.findall(r"^\| ([^|]+) \|", section, re.MULTILINE) for name in re.findall(r"`(\w+)`", row)]
     assert len(documented) > 20
     report = MarkdownRenderer(date=GOLDEN_DATE).context(small_audit(tmp_path))["report"]
     missing = [name for name in documented if not hasattr(report, name)]

@@ -3,6 +3,7 @@ temporary repository: a commit adding a relative import is refused, a clean one 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -28,7 +29,7 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def run_in(repo: Path, home: Path, *command: str) -> subprocess.CompletedProcess[str]:
     """A command in the test repository, with its own hook store and no colour codes."""
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never", "NO_COLOR": "1"}
-    return subprocess.run(list(command), cwd=repo, capture_output=True, text=True, timeout=600, env=env)
+    return subprocess.run(list(command), check=False, cwd=repo, capture_output=True, text=True, timeout=600, env=env)
 
 
 def pre_commit(repo: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -104,7 +105,7 @@ def test_the_ci_example_gates_and_uploads_the_sarif_it_writes(shop: Path) -> Non
     steps = workflow["jobs"]["audit"]["steps"]
     gate = next(step["run"].split() for step in steps if step.get("name") == "ssot-audit gate")
     assert gate[:2] == ["ssot-audit", "audit"] and "--fail-under" in gate and "--baseline" in gate
-    written = [spec.split(":", 1)[1] for flag, spec in zip(gate, gate[1:]) if flag == "-o" and spec.startswith("sarif:")]
+    written = [spec.split(":", 1)[1] for flag, spec in itertools.pairwise(gate) if flag == "-o" and spec.startswith("sarif:")]
     upload = next(step for step in steps if str(step.get("uses", "")).startswith("github/codeql-action/upload-sarif"))
     assert written == [upload["with"]["sarif_file"]]
 

@@ -4,9 +4,9 @@ only those candidate pairs are verified."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from array import array
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ssot_audit.clones.clusters import Member, components, match_graph

@@ -9,6 +9,7 @@ the bands are loose and verification (similarity.py) decides.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from ssot_audit.clones.minhash import BINS
@@ -35,7 +36,7 @@ def candidate_pairs(signatures: Sequence[bytes]) -> set[tuple[int, int]]:
         if len(members) < 2:
             continue
         first = members[0]
-        for previous, current in zip(members, members[1:]):
+        for previous, current in itertools.pairwise(members):
             pairs.add((first, current))
             if previous != first:
                 pairs.add((previous, current))

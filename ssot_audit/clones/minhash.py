@@ -45,8 +45,7 @@ def signature(tokens: bytes) -> bytes:
         h = (zlib.crc32(shingle) * _MULTIPLIER + _OFFSET) % _PRIME
         slot = h & mask
         value = (h >> _BIN_BITS) & ((1 << _VALUE_BITS) - 1)
-        if value < mins[slot]:
-            mins[slot] = value
+        mins[slot] = min(mins[slot], value)
     filled = [i for i in range(BINS) if mins[i] != _EMPTY]
     if not filled:
         return b""

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import jinja2
 
+from ssot_audit.counts import plural
 from ssot_audit.model import AuditResult, Excerpt
-from ssot_audit.render import report_context, wording
+from ssot_audit.render import report_context
 
 REPORT_TEMPLATE = "report.md.j2"
 _BACKTICKS = re.compile(r"`+")
@@ -132,7 +133,7 @@ def environment(extra_folder: Path | None = None) -> jinja2.Environment:
         mermaid=mermaid_label,
         message=escape_message,
         num=number,
-        plural=wording.plural,
+        plural=plural,
     )
     return env
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ssot_audit.counts import plural
 from ssot_audit.model import Severity
 from ssot_audit.render.report_records import CategoryView, PriorityGroup, Recommendation, RuleFacts
-from ssot_audit.render.wording import plural
 
 PRIORITY_TITLES = {
     1: "Immediate Actions (Priority 1)",

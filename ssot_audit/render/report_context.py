@@ -9,11 +9,12 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import PurePath
 
+from ssot_audit.counts import plural
 from ssot_audit.model import AuditResult, CategoryScore, Finding, Location, RuleInfo, Severity
 from ssot_audit.render.clusters import DrawnCluster, clusters_of
 from ssot_audit.render.recommendations import recommendations
 from ssot_audit.render.report_records import CategoryView, FindingView, Report, RuleFacts
-from ssot_audit.render.wording import icon, plural, score_text
+from ssot_audit.render.wording import icon, score_text
 
 TOP_FINDINGS = 3  # per category, shown in full with their source; the rest go in a table
 MAX_TABLE_ROWS = 200  # a table longer than this helps nobody; JSON has them all
