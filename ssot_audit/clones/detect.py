@@ -82,9 +82,11 @@ class CloneIndex:
         key = b"near:%r:%r:" % (thresholds.similarity, thresholds.written) + first + second
         known = self.memo.get(key)
         if known is None:
+            # Names first: their streams are shorter, and most candidates that share a shape
+            # (every `__eq__`, every `get_queryset`) differ in them.
             known = (
-                self.similarity(a, b, thresholds.similarity) >= thresholds.similarity
-                and self.written_similarity(a, b, thresholds.written) >= thresholds.written
+                self.written_similarity(a, b, thresholds.written) >= thresholds.written
+                and self.similarity(a, b, thresholds.similarity) >= thresholds.similarity
             )
             self.memo.put(key, known)
         return known
