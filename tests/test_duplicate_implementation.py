@@ -488,3 +488,9 @@ def test_classes_declaring_their_own_values_in_one_shape_are_not_a_copied_run(tm
         + OWN_B
     )
     assert audit(tmp_path, {"forms/date.py": a, "forms/time.py": b}) == []
+
+
+def test_a_pattern_repeated_inside_one_function_is_not_a_copied_run(tmp_path: Path) -> None:
+    steps = "".join(f"    value = parse(parts[{n}])\n    result.append(value * {n})\n" for n in range(8))
+    body = "def collect(parts):\n    result = []\n" + steps + "    return result\n"
+    assert audit(tmp_path, {"shop/a.py": body}) == []

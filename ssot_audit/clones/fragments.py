@@ -18,7 +18,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import combinations, pairwise
 
 import networkx as nx
 
@@ -112,9 +112,7 @@ def _pairs(entries: list[tuple[int, int]]) -> Iterator[tuple[tuple[int, int], tu
     bucket is boilerplate repeated across the project: each entry is paired with the first
     only, which keeps the cost linear."""
     if len(entries) <= _ALL_PAIRS:
-        for n, x in enumerate(entries):
-            for y in entries[n + 1 :]:
-                yield x, y
+        yield from combinations(entries, 2)
     else:
         for y in entries[1:]:
             yield entries[0], y
@@ -188,6 +186,8 @@ class _RunFinder:
     def shared(self, a: int, i: int, b: int, j: int, length: int) -> tuple[Member, Run, Member, Run] | None:
         """The runs of `length` statements from statement i of segment a and j of segment b."""
         seg_a, seg_b = self.segments[a], self.segments[b]
+        if a == b:
+            length = min(length, j - i)  # a pattern repeated in one place is not copied over itself
         counted = self._counted(seg_a, i, length)
         # A signature at either end, without its body, is not part of the run.
         lead = next((n for n, count in enumerate(counted) if count), length)
