@@ -217,7 +217,8 @@ class DuplicateImplementation(ProjectRule):
         "It also reports runs of `min-fragment-statements` statements or more copied between functions or "
         "classes that are not copies as a whole (the message gives the lines of each copy of the run). A run "
         "may cross from the end of one method, through whole methods, into the start of the next; it is "
-        "reported on the innermost definition holding it. The `def` line of a method the run holds whole "
+        "reported on the innermost definition holding it, unless most of it lies in definitions already reported "
+        "as copies of each other. The `def` line of a method the run holds whole "
         "counts as a statement. Across a class body only statements copied as written count, and a run of "
         "one statement shape repeated (a table of `client_class = DatabaseClient` settings) is never reported."
     )
