@@ -197,6 +197,13 @@ def audit(
     registry, config, targets, root = prepare(paths, config_file, overrides)
     recorded = read_baseline(baseline_file, root)
     result = run_audit(registry, config, targets, root, jobs, no_cache, quiet)
+    if result.files_scanned == 0 and not quiet:
+        # A score of 100 over nothing looks like a pass; say why nothing was read.
+        typer.echo(
+            f"ssot-audit: warning: no Python files found in {', '.join(str(t) for t in targets)} "
+            "(virtualenvs, site-packages and build folders, `exclude` and .gitignore leave files out)",
+            err=True,
+        )
     if recorded is not None:
         result = baseline.apply(result, baseline.covered(recorded, root, targets))
     if diff_against is not None:

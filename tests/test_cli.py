@@ -100,3 +100,16 @@ def test_rules_lists_every_rule_and_rule_explains_one() -> None:
     assert run_cli("rule", "relative-import").stdout == docs.stdout
     unknown = run_cli("rule", "relative-imports")
     assert unknown.returncode == 2 and "did you mean 'relative-import'" in unknown.stderr
+
+
+def test_an_audit_that_finds_no_python_files_says_so(tmp_path: Path) -> None:
+    # Everything here is gitignored: the audit still runs (exit 0) but warns that it read nothing.
+    write_tree(tmp_path, {".gitignore": "generated/\n", "generated/models.py": "from . import base\n"})
+    (tmp_path / ".git").mkdir()
+    result = run_cli("audit", str(tmp_path / "generated"), "--no-cache")
+    assert result.returncode == 0
+    assert "warning: no Python files found in" in result.stderr and ".gitignore" in result.stderr
+    assert "warning" not in run_cli("audit", str(tmp_path / "generated"), "--no-cache", "-q").stderr
+    # With a file to read, no warning.
+    write_tree(tmp_path, {"app/views.py": "from . import models\n"})
+    assert "warning" not in run_cli("audit", str(tmp_path / "app"), "--no-cache").stderr
