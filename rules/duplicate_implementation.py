@@ -403,8 +403,8 @@ class DuplicateImplementation(ProjectRule):
         for fragment in fragments:
             keep = choose_canonical(fragment.members, project.importers)
             runs = {id(m): run for m, run in zip(fragment.members, fragment.runs)}
-            first, run = fragment.members[0], fragment.runs[0]
-            group = group_id(f"{self.code}-run", fragment.members, index.files[first.path].tokens[run.start : run.end])
+            shared_tokens = index.files[fragment.members[0].path].tokens[fragment.runs[0].start : fragment.runs[0].end]
+            group = group_id(f"{self.code}-run", fragment.members, shared_tokens)
             for member in fragment.members:
                 run = runs[id(member)]
                 others = [m for m in fragment.members if m is not member]

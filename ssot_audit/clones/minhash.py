@@ -30,13 +30,6 @@ def shingles(tokens: bytes) -> set[bytes]:
     return {tokens[i : i + SHINGLE] for i in range(len(tokens) - SHINGLE + 1)}
 
 
-def jaccard(a: set[bytes], b: set[bytes]) -> float:
-    if not a and not b:
-        return 1.0
-    common = len(a & b)
-    return common / (len(a) + len(b) - common)
-
-
 def signature(tokens: bytes) -> bytes:
     """BINS minimum hash values, packed little-endian as unsigned 64-bit integers."""
     mins = [_EMPTY] * BINS
