@@ -6,15 +6,21 @@ never see half an entry; an entry that cannot be read is treated as missing and 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
 
 from ssot_audit.model import FileFacts
 
 CACHE_FORMAT = "1"
+# Entries are keyed by content, so every edit and every tool upgrade leaves old ones behind.
+# Those no audit has read for this long are deleted; the sweep runs at most once a day.
+STALE_AFTER_SECONDS = 30 * 24 * 3600
+PRUNE_EVERY_SECONDS = 24 * 3600
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# ssot-audit cache; see https://bford.info/cachedir/\n"
 
 
@@ -38,6 +44,33 @@ class Cache:
         value = self._read(self._path(key))
         return value if isinstance(value, FileFacts) else None
 
+    def prune(self, now: float | None = None) -> int:
+        """Delete the entries (and stray temporary files) not read or written for
+        STALE_AFTER_SECONDS; does nothing if it already ran in the last PRUNE_EVERY_SECONDS.
+        Returns how many files it deleted."""
+        now = time.time() if now is None else now
+        marker = self.directory / "last-prune"
+        try:
+            if now - marker.stat().st_mtime < PRUNE_EVERY_SECONDS:
+                return 0
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return 0
+        removed = 0
+        for entry in self.directory.glob("*/*"):
+            try:
+                if entry.stat().st_mtime < now - STALE_AFTER_SECONDS:
+                    entry.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        with contextlib.suppress(OSError):
+            self.directory.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+            os.utime(marker, (now, now))
+        return removed
+
     def put(self, key: str, facts: FileFacts) -> None:
         self._write(self._path(key), facts)
 
@@ -52,7 +85,10 @@ class Cache:
     def _read(self, path: Path) -> object:
         try:
             with path.open("rb") as fh:
-                return pickle.load(fh)
+                value = pickle.load(fh)
+            with contextlib.suppress(OSError):
+                os.utime(path)  # still in use: prune() goes by modification time
+            return value
         except FileNotFoundError:
             return None
         except Exception:  # noqa: BLE001 - corrupt, truncated, or written by another version: rebuild

@@ -53,6 +53,8 @@ class Engine:
             for code, n in f.checked.items():
                 checked[code] = checked.get(code, 0) + n
         findings = self._project_phase(str(root), facts, checked, cache)
+        if cache is not None:
+            cache.prune()
         result = self._result(str(root), facts, findings, checked, stats)
         # Facts for the renderers only: what was audited, the rules, evidence, git state.
         result.paths = sorted({Path(os.path.relpath(p.resolve(), root)).as_posix() for p in paths})

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from pathlib import Path
 
+from ssot_audit.cache import CACHE_FORMAT, PRUNE_EVERY_SECONDS, STALE_AFTER_SECONDS, Cache
 from ssot_audit.model import AuditResult
 from tests.support import audit_tree, write_config, write_tree
 
@@ -97,3 +100,35 @@ def test_near_miss_findings_are_the_same_warm_and_after_the_cache_is_corrupted(t
     for entry in memos:
         entry.write_bytes(b"garbage")
     assert [f for f in cached_audit(tmp_path).findings if f.rule == "SSOT001"] == first
+
+
+def test_entries_unused_for_a_month_are_pruned_at_most_once_a_day(tmp_path: Path) -> None:
+    write_tree(tmp_path, FILES)
+    cached_audit(tmp_path)
+    store = tmp_path / ".ssot_audit_cache" / f"v{CACHE_FORMAT}"
+    entries = sorted(p for p in store.glob("*/*"))
+    assert entries
+    # An entry of an edit long gone (or of an older release), and a stray temporary file.
+    old = store / "ab" / ("ab" + "0" * 62)
+    old.parent.mkdir(exist_ok=True)
+    old.write_bytes(b"stale")
+    stray = store / "ab" / ".tmp-crashed"
+    stray.write_bytes(b"half")
+    month_ago = time.time() - STALE_AFTER_SECONDS - 60
+    for path in (old, stray, entries[0]):
+        os.utime(path, (month_ago, month_ago))
+    # The first audit swept an empty cache; a day later the next audit sweeps again. It reads
+    # entries[0] (an unchanged file), which keeps it; the others go.
+    assert (store / "last-prune").is_file()
+    day_ago = time.time() - PRUNE_EVERY_SECONDS - 60
+    os.utime(store / "last-prune", (day_ago, day_ago))
+    result = cached_audit(tmp_path)
+    assert result.stats.cache_hits == 6
+    assert not old.exists() and not stray.exists() and entries[0].exists()
+    assert all(p.exists() for p in entries)
+    # Within a day of that sweep, nothing is swept again.
+    old.write_bytes(b"stale")
+    os.utime(old, (month_ago, month_ago))
+    cache = Cache(tmp_path / ".ssot_audit_cache", "salt")
+    assert cache.prune() == 0 and old.exists()
+    assert cache.prune(now=time.time() + PRUNE_EVERY_SECONDS + 60) == 1 and not old.exists()
