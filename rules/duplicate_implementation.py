@@ -8,18 +8,8 @@ from dataclasses import dataclass, field
 from ssot_audit.categories import DUPLICATES
 from ssot_audit.clones.clusters import Member, choose_canonical, group_id
 from ssot_audit.clones.collector import DefinitionCollector
-from ssot_audit.clones.detect import (
-    EXACT,
-    CloneIndex,
-    Cluster,
-    Thresholds,
-    find_clusters,
-)
-from ssot_audit.clones.eligibility import (
-    DEFAULT_MIN_STATEMENTS,
-    DEFAULT_MIN_TOKENS,
-    clone_sized,
-)
+from ssot_audit.clones.detect import EXACT, CloneIndex, Cluster, Thresholds, find_clusters
+from ssot_audit.clones.eligibility import DEFAULT_MIN_STATEMENTS, DEFAULT_MIN_TOKENS, clone_sized
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.fragments import RunSettings, find_runs
 from ssot_audit.clones.report import definition_finding
