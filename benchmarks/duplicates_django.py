@@ -73,9 +73,7 @@ class Block:
 def per_file_phase(engine: Engine, folder: Path) -> tuple[list[FileFacts], float]:
     files = engine.discover([folder], folder)
     start = time.perf_counter()
-    facts = engine._per_file_phase(
-        files, AuditStats(), None
-    )  # the engine's own phase, timed alone, uncached
+    facts = engine._per_file_phase(files, AuditStats(), None)  # the engine's own phase, timed alone, uncached
     return facts, time.perf_counter() - start
 
 
@@ -96,11 +94,7 @@ def groups_of(findings: Sequence[Finding], runs: bool) -> dict[str, list[Finding
     """SSOT001's clusters of whole copies, or (runs=True) its groups of copied statement runs."""
     groups: dict[str, list[Finding]] = {}
     for finding in findings:
-        if (
-            finding.rule == "SSOT001"
-            and finding.group
-            and finding.group.startswith("SSOT001-run") == runs
-        ):
+        if finding.rule == "SSOT001" and finding.group and finding.group.startswith("SSOT001-run") == runs:
             groups.setdefault(finding.group, []).append(finding)
     return groups
 
@@ -125,9 +119,7 @@ def run_pylint(folder: Path) -> tuple[list[list[Block]], float]:
         folder.name,
     ]
     start = time.perf_counter()
-    done = subprocess.run(
-        command, cwd=folder.parent, capture_output=True, text=True, check=False
-    )
+    done = subprocess.run(command, cwd=folder.parent, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     return parse_pylint(done.stdout), elapsed
 
@@ -139,9 +131,7 @@ def parse_pylint(report: str) -> list[list[Block]]:
     for line in report.splitlines():
         match = _BLOCK_LINE.match(line)
         if match:
-            module = match["module"].removesuffix(
-                ".__init__"
-            )  # pylint names a package by its __init__
+            module = match["module"].removesuffix(".__init__")  # pylint names a package by its __init__
             current.append(Block(module, int(match["start"]) + 1, int(match["end"])))
         elif current:
             blocks.append(current)
@@ -163,9 +153,7 @@ def matched(
     of the signature that happens to follow it."""
     texts = [_stripped(place, folder, facts) for place in places]
     common = 0
-    while (
-        all(common < len(t) for t in texts) and len({t[common][1] for t in texts}) == 1
-    ):
+    while all(common < len(t) for t in texts) and len({t[common][1] for t in texts}) == 1:
         common += 1
     if common == 0:
         return places
@@ -179,15 +167,11 @@ def matched(
         ]
         if not spans:
             return places
-        trimmed.append(
-            Block(place.module, min(s for s, _ in spans), max(e for _, e in spans))
-        )
+        trimmed.append(Block(place.module, min(s for s, _ in spans), max(e for _, e in spans)))
     return trimmed
 
 
-def _stripped(
-    place: Block, folder: Path, facts: dict[str, FileFacts]
-) -> list[tuple[int, str]]:
+def _stripped(place: Block, folder: Path, facts: dict[str, FileFacts]) -> list[tuple[int, str]]:
     """(line, text) of the place's lines as pylint compares them: stripped, blank and comment lines left out."""
     file = facts.get(place.module)
     if file is None:
@@ -213,9 +197,7 @@ def _statements(
     if file.path not in trees:
         tree = ast.parse((folder / file.path).read_text(encoding="utf-8"))
         trees[file.path] = [
-            (node.lineno, node.end_lineno or node.lineno)
-            for node in ast.walk(tree)
-            if isinstance(node, ast.stmt)
+            (node.lineno, node.end_lineno or node.lineno) for node in ast.walk(tree) if isinstance(node, ast.stmt)
         ]
     return trees[file.path]
 
@@ -257,13 +239,9 @@ def coverage(
         for f in members:
             run = _RUN_LINES.search(f.message)
             if run is not None:
-                spans.setdefault(f.path, []).append(
-                    (group, int(run["first"]), int(run["last"]))
-                )
+                spans.setdefault(f.path, []).append((group, int(run["first"]), int(run["last"])))
             else:
-                spans.setdefault(f.path, []).append(
-                    (group, f.line, ends[(f.path, f.line)])
-                )
+                spans.setdefault(f.path, []).append((group, f.line, ends[(f.path, f.line)]))
     trees: dict[str, list[tuple[int, int]]] = {}
     blocks = [matched(block, folder, by_module, trees) for block in blocks]
     owners: dict[str, list[tuple[int, int, int]]] = {}
@@ -274,25 +252,17 @@ def coverage(
         if file is None or not isinstance(found, FileDefinitions):
             return None
         if file.path not in owners:
-            owners[file.path] = _pieces_of(
-                (folder / file.path).read_text(encoding="utf-8")
-            )
+            owners[file.path] = _pieces_of((folder / file.path).read_text(encoding="utf-8"))
         pieces: dict[int, list[tuple[int, int]]] = {}
         for first, last, owner in owners[file.path]:
             if block.first <= first and last <= block.last:
                 pieces.setdefault(owner, []).append((first, last))
-        inside = any(
-            d.line < block.first and block.last <= d.end_line for d in found.definitions
-        )
+        inside = any(d.line < block.first and block.last <= d.end_line for d in found.definitions)
         return Place(inside, spans.get(file.path, []), list(pieces.values()), block)
 
     missed: list[list[Block]] = []
     for label, wanted in (("all", 0), (f">= {BIG_BLOCK} statements", BIG_BLOCK)):
-        chosen = [
-            b
-            for b in blocks
-            if min(statements_in(p, folder, by_module, trees) for p in b) >= wanted
-        ]
+        chosen = [b for b in blocks if min(statements_in(p, folder, by_module, trees) for p in b) >= wanted]
         inside = wholly = but_small = 0
         for block in chosen:
             seen = [place_of(place) for place in block]
@@ -326,11 +296,7 @@ class Place:
     block: Block
 
     def groups(self) -> set[str]:
-        return {
-            g
-            for g, first, last in self.spans
-            if first <= self.block.last and self.block.first <= last
-        }
+        return {g for g, first, last in self.spans if first <= self.block.last and self.block.first <= last}
 
     def uncovered(self, groups: set[str], smallest: int) -> int:
         """Pieces of `smallest` statements or more that no finding of these groups holds."""
@@ -339,9 +305,7 @@ class Place:
             for piece in self.pieces
             if len(piece) >= smallest
             and not any(
-                g in groups
-                and first <= min(a for a, _ in piece)
-                and max(b for _, b in piece) <= last
+                g in groups and first <= min(a for a, _ in piece) and max(b for _, b in piece) <= last
                 for g, first, last in self.spans
             )
         )
@@ -356,9 +320,7 @@ def _pieces_of(source: str) -> list[tuple[int, int, int]]:
         for child in ast.iter_child_nodes(node):
             inner = owner
             if isinstance(child, ast.stmt):
-                if isinstance(
-                    child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-                ):
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     inner = child.lineno
                 out.append((child.lineno, child.end_lineno or child.lineno, inner))
             walk(child, inner)
@@ -367,9 +329,7 @@ def _pieces_of(source: str) -> list[tuple[int, int, int]]:
     return out
 
 
-def sample(
-    groups: dict[str, list[Finding]], folder: Path, count: int, seed: int
-) -> None:
+def sample(groups: dict[str, list[Finding]], folder: Path, count: int, seed: int) -> None:
     rng = random.Random(seed)
     for group in rng.sample(sorted(groups), min(count, len(groups))):
         members = groups[group]
@@ -390,11 +350,7 @@ def positions(folder: Path) -> None:
             wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
             context = FileContext("m.py", "m", False, source, wrapper)
             collector = DefinitionCollector(context)
-            wrapper.visit_batched(
-                [CoreFacts(context), collector]
-                if mode == "collector"
-                else [CoreFacts(context)]
-            )
+            wrapper.visit_batched([CoreFacts(context), collector] if mode == "collector" else [CoreFacts(context)])
             if mode == "collector":
                 collector.facts()
             elif mode == "positions":
@@ -407,9 +363,7 @@ def positions(folder: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", default=None)
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--no-pylint", action="store_true")
@@ -431,31 +385,22 @@ def main() -> None:
         kinds[kind_of(members)] = kinds.get(kind_of(members), 0) + 1
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(
-        f"django at {folder}: {len(facts)} files, {sum(f.lines for f in facts)} lines, --jobs {args.jobs}"
-    )
+    print(f"django at {folder}: {len(facts)} files, {sum(f.lines for f in facts)} lines, --jobs {args.jobs}")
     print(f"per-file phase (cold, all rules): {per_file:.2f} s")
     print(
         f"duplicate phase (SSOT001 + SSOT002): {duplicates:.2f} s = {100 * duplicates / per_file:.1f}% of the per-file phase"
     )
-    print(
-        f"peak memory: {own:.0f} MiB this process, {worker:.0f} MiB the largest worker"
-    )
+    print(f"peak memory: {own:.0f} MiB this process, {worker:.0f} MiB the largest worker")
     print(
         f"SSOT001 clusters: {len(groups)} ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), findings: {sum(map(len, groups.values()))}"
     )
-    print(
-        f"SSOT001 copied statement runs: {len(runs)} groups, findings: {sum(map(len, runs.values()))}"
-    )
+    print(f"SSOT001 copied statement runs: {len(runs)} groups, findings: {sum(map(len, runs.values()))}")
     print(f"SSOT002 findings: {sum(1 for f in findings if f.rule == 'SSOT002')}")
     if not args.no_pylint:
         blocks, seconds = run_pylint(folder)
         print(f"pylint duplicate-code: {seconds:.2f} s, {len(blocks)} blocks")
         for block in coverage(blocks, folder, facts, {**groups, **runs}):
-            print(
-                "  missed: "
-                + "  ".join(f"{b.module}:{b.first}-{b.last}" for b in block)
-            )
+            print("  missed: " + "  ".join(f"{b.module}:{b.first}-{b.last}" for b in block))
     if args.sample:
         sample(groups, folder, args.sample, args.seed)
     if args.positions:
