@@ -102,7 +102,7 @@ class CloneIndex:
             return True
         if a.path != b.path:
             return False
-        return a.definition.qualname == b.definition.qualname or self._encloses(a, b) or self._encloses(b, a)
+        return a.definition.qualname == b.definition.qualname or self.encloses(a, b) or self.encloses(b, a)
 
     def _wrapper(self, member: Member) -> bool:
         """Whether nested definitions hold most of the definition's tokens."""
@@ -113,7 +113,8 @@ class CloneIndex:
             self._nested[member.path] = nested
         return 2 * self._nested[member.path].get(member.index, 0) > member.definition.tokens
 
-    def _encloses(self, outer: Member, inner: Member) -> bool:
+    def encloses(self, outer: Member, inner: Member) -> bool:
+        """Whether `inner` is defined inside `outer` (both of one file)."""
         definitions = self.files[inner.path].definitions
         parent = inner.definition.parent
         while parent >= 0:

@@ -24,7 +24,7 @@ import networkx as nx
 
 from ssot_audit.clones.clusters import Member
 from ssot_audit.clones.detect import CloneIndex
-from ssot_audit.clones.fingerprint import WRITTEN_TYPECODE, Definition, FileDefinitions
+from ssot_audit.clones.fingerprint import WRITTEN_TYPECODE, FileDefinitions
 from ssot_audit.clones.similarity import distinct_statements, similarity
 from ssot_audit.clones.tokens import BLOCK_END, statement_codes
 
@@ -266,8 +266,7 @@ class _RunFinder:
             return False
         if a.index == b.index or a.definition.qualname == b.definition.qualname:
             return True
-        definitions = self.index.files[a.path].definitions
-        return _encloses(definitions, a.index, b.index) or _encloses(definitions, b.index, a.index)
+        return self.index.encloses(a, b) or self.index.encloses(b, a)
 
     def _counted(self, segment: Segment, first: int, length: int) -> list[bool]:
         """Which statements of the run count: all but the `def`/`class` lines of definitions
@@ -295,15 +294,6 @@ class _RunFinder:
         every: array[int] = array(WRITTEN_TYPECODE)
         every.frombytes(written[run.start * every.itemsize : run.end * every.itemsize])
         return array(WRITTEN_TYPECODE, [h for h in every if h])
-
-
-def _encloses(definitions: Sequence[Definition], outer: int, inner: int) -> bool:
-    parent = definitions[inner].parent
-    while parent >= 0:
-        if parent == outer:
-            return True
-        parent = definitions[parent].parent
-    return False
 
 
 def _diagonals(windows: set[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
