@@ -97,8 +97,12 @@ class FileDefinitions:
 
     def names(self, definition: Definition) -> array[int]:
         """The identifiers and literals of a definition as written, in order (as hashes)."""
+        return self.names_in(pieces(definition.start, definition.end, definition.holes))
+
+    def names_in(self, ranges: Sequence[tuple[int, int]]) -> array[int]:
+        """The identifiers and literals as written (as hashes) of these token ranges, in order."""
         every: array[int] = array(WRITTEN_TYPECODE)
-        for a, b in pieces(definition.start, definition.end, definition.holes):
+        for a, b in ranges:
             every.frombytes(self.written[a * every.itemsize : b * every.itemsize])
         return array(WRITTEN_TYPECODE, [h for h in every if h])
 

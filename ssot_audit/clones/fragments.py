@@ -220,7 +220,8 @@ class _RunFinder:
         tokens = self.index.files[seg_a.path].tokens
         if distinct_statements(tokens[run_a.start : run_a.end]) < _SHAPES:
             return None
-        names_a, names_b = self._names(seg_a.path, run_a), self._names(seg_b.path, run_b)
+        names_a = self.index.files[seg_a.path].names_in([(run_a.start, run_a.end)])
+        names_b = self.index.files[seg_b.path].names_in([(run_b.start, run_b.end)])
         if similarity(names_a, names_b, self.settings.written) < self.settings.written:
             return None
         return holder_a, run_a, holder_b, run_b
@@ -288,12 +289,6 @@ class _RunFinder:
         while last > start + 1 and file.tokens[last - 1] == BLOCK_END:
             last -= 1
         return Run(start, end, file.line_of_statement(start), file.last_line(start, last), statements)
-
-    def _names(self, path: str, run: Run) -> array[int]:
-        written = self.index.files[path].written
-        every: array[int] = array(WRITTEN_TYPECODE)
-        every.frombytes(written[run.start * every.itemsize : run.end * every.itemsize])
-        return array(WRITTEN_TYPECODE, [h for h in every if h])
 
 
 def _diagonals(windows: set[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
