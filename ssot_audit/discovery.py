@@ -96,7 +96,7 @@ class Discovery:
         self._seen_files: set[tuple[int, int]] = set()
         self._chains: dict[Path, tuple[tuple[Path, pathspec.PathSpec[pathspec.Pattern]], ...]] = {}
 
-    def relpath(self, path: Path) -> str:
+    def relpath(self, path: Path | str) -> str:
         # Walked paths all start with the root; slicing the string is ~10x cheaper than
         # os.path.relpath, which matters at two calls per file and folder.
         text = str(path)
@@ -146,17 +146,21 @@ class Discovery:
         except OSError:
             return
         for entry in entries:
-            path = Path(entry.path)
             try:
                 is_dir = entry.is_dir()
             except OSError:
                 continue
             if is_dir:
-                if (path / "pyvenv.cfg").exists() or self._excluded(path, is_dir=True):
+                path = Path(entry.path)
+                if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")) or self._excluded(path, is_dir=True):
                     continue
                 yield from self._walk(path)
-            elif self.include.match_file(self.relpath(path)) and not self._excluded(path, is_dir=False):
-                yield path
+            # Most files of a tree are not Python (translations, data): match their name as a
+            # string before making a Path of it.
+            elif self.include.match_file(self.relpath(entry.path)):
+                path = Path(entry.path)
+                if not self._excluded(path, is_dir=False):
+                    yield path
 
     def _excluded(self, path: Path, *, is_dir: bool) -> bool:
         if is_dir and (path.name in DEFAULT_EXCLUDED_FOLDERS or path.name.endswith(".egg-info")):
