@@ -11,7 +11,6 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -365,6 +364,9 @@ def explain_rule(code_or_name: Annotated[str, typer.Argument(metavar="CODE_OR_NA
         fail(f"unknown rule '{code_or_name}'{closest(code_or_name, names)}")
     text = documentation(rule)
     if sys.stdout.isatty():
+        # Here, not at the top: rich.markdown (and markdown-it) cost every command ~35 ms to import.
+        from rich.markdown import Markdown
+
         Console().print(Markdown(text))
     else:
         sys.stdout.write(text)
