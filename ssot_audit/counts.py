@@ -1,4 +1,4 @@
-"""How a count of things is written: shared by the gates, the CLI and every renderer, so
+"""How a count of things is written: shared by the gates, the CLI and the Markdown report, so
 it lives beside the model rather than among the renderers."""
 
 from __future__ import annotations

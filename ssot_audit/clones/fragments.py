@@ -186,8 +186,6 @@ class _RunFinder:
     def shared(self, a: int, i: int, b: int, j: int, length: int) -> tuple[Member, Run, Member, Run] | None:
         """The runs of `length` statements from statement i of segment a and j of segment b."""
         seg_a, seg_b = self.segments[a], self.segments[b]
-        if a == b:
-            length = min(length, j - i)  # a pattern repeated in one place is not copied over itself
         counted = self._counted(seg_a, i, length)
         # A signature at either end, without its body, is not part of the run.
         lead = next((n for n, count in enumerate(counted) if count), length)
