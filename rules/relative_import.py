@@ -11,12 +11,15 @@ from ssot_audit.names import dotted_name, resolve_relative
 from ssot_audit.plugins import FileRule, Invalid, Valid
 
 
-def absolute_module(node: cst.ImportFrom, module_name: str, is_package: bool) -> str | None:
-    """The absolute module a relative import names, when the file's package is known."""
-    if "." not in module_name and not is_package:
+def absolute_module(node: cst.ImportFrom, module_name: str, is_package: bool, module_doubt: str) -> str | None:
+    """The absolute module a relative import names, when the file's package is certain."""
+    if module_doubt or ("." not in module_name and not is_package):
         return None  # a top-level script: its package is whatever sys.path makes it
     target = dotted_name(node.module) if node.module is not None else None
-    return resolve_relative(module_name, is_package, len(node.relative), target)
+    absolute = resolve_relative(module_name, is_package, len(node.relative), target)
+    if absolute is None or not all(part.isidentifier() for part in absolute.split(".")):
+        return None
+    return absolute
 
 
 class RelativeImport(FileRule):
@@ -73,17 +76,24 @@ class RelativeImport(FileRule):
         self.count_checked()
         if not node.relative:
             return
-        absolute = absolute_module(node, self.context.module_name, self.context.is_package)
+        context = self.context
+        absolute = absolute_module(node, context.module_name, context.is_package, context.module_doubt)
         dots = "." * len(node.relative)
         written = f"{dots}{dotted_name(node.module) or '' if node.module is not None else ''}"
-        if absolute is None:
+        if absolute is None and context.module_doubt:
+            message = f"relative import of '{written}'; use the absolute module path (not fixed automatically: {context.module_doubt})"
+        elif absolute is None:
             message = f"relative import of '{written}'; use the absolute module path"
         else:
             message = f"relative import of '{written}'; use 'from {absolute} import ...'"
         self.report(node, message, fixable=absolute is not None)
 
     @classmethod
-    def fixer(cls, module_name: str, is_package: bool, lines: frozenset[int]) -> cst.CSTTransformer | None:
+    def fixer(
+        cls, module_name: str, is_package: bool, lines: frozenset[int], module_doubt: str = ""
+    ) -> cst.CSTTransformer | None:
+        if module_doubt:
+            return None  # rewriting from an uncertain package would change what the import means
         return AbsoluteImportFixer(module_name, is_package, lines)
 
 
@@ -104,11 +114,12 @@ class AbsoluteImportFixer(cst.CSTTransformer):
             return updated_node
         if self.get_metadata(PositionProvider, original_node).start.line not in self.lines:
             return updated_node
-        absolute = absolute_module(original_node, self.module_name, self.is_package)
+        absolute = absolute_module(original_node, self.module_name, self.is_package, "")
         if absolute is None:
             return updated_node
         module = cst.parse_expression(absolute)
-        assert isinstance(module, (cst.Name, cst.Attribute))
+        if not isinstance(module, (cst.Name, cst.Attribute)):
+            return updated_node
         whitespace = updated_node.whitespace_after_from
         if not whitespace.value:
             whitespace = cst.SimpleWhitespace(" ")

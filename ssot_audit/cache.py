@@ -2,6 +2,10 @@
 
 Entries are written to a temporary file and renamed into place, so two audits at once
 never see half an entry; an entry that cannot be read is treated as missing and rewritten.
+
+The cache only ever deletes what it created, in a folder it owns: a folder it made itself,
+or one that holds its CACHEDIR.TAG. A folder that already holds anything else (a
+`cache-dir` pointed at the project, say) is left untouched and the audit runs uncached.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ import contextlib
 import hashlib
 import os
 import pickle
+import re
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -22,13 +28,20 @@ CACHE_FORMAT = "1"
 STALE_AFTER_SECONDS = 30 * 24 * 3600
 PRUNE_EVERY_SECONDS = 24 * 3600
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# ssot-audit cache; see https://bford.info/cachedir/\n"
+# The only names the sweep may delete: entries (`v1/ab/<sha256>`) and its own temporary files.
+_ENTRY = re.compile(r"[0-9a-f]{64}|\.tmp-[A-Za-z0-9_]+")
+_BUCKET = re.compile(r"[0-9a-f]{2}")
 
 
 class Cache:
     def __init__(self, directory: Path, salt: str) -> None:
+        self.root = directory
         self.directory = directory / f"v{CACHE_FORMAT}"
         self.salt = salt.encode()
         self._prepared = False
+        # Why the folder is not used, once that is known (it holds files the cache did not make).
+        self.refused: str | None = None
+        self._ours: bool | None = None
 
     def key(self, *parts: bytes) -> str:
         digest = hashlib.sha256(self.salt)
@@ -49,6 +62,8 @@ class Cache:
         STALE_AFTER_SECONDS; does nothing if it already ran in the last PRUNE_EVERY_SECONDS.
         Returns how many files it deleted."""
         now = time.time() if now is None else now
+        if not self._owned():
+            return 0
         marker = self.directory / "last-prune"
         try:
             if now - marker.stat().st_mtime < PRUNE_EVERY_SECONDS:
@@ -58,9 +73,10 @@ class Cache:
         except OSError:
             return 0
         removed = 0
-        for entry in self.directory.glob("*/*"):
+        for entry in self._entries():
             try:
-                if entry.stat().st_mtime < now - STALE_AFTER_SECONDS:
+                st = entry.lstat()
+                if stat.S_ISREG(st.st_mode) and st.st_mtime < now - STALE_AFTER_SECONDS:
                     entry.unlink()
                     removed += 1
             except OSError:
@@ -70,6 +86,20 @@ class Cache:
             marker.touch()
             os.utime(marker, (now, now))
         return removed
+
+    def _entries(self) -> list[Path]:
+        """The files the cache wrote: entries and temporary files in two-hex-digit buckets."""
+        found: list[Path] = []
+        try:
+            buckets = [b for b in os.scandir(self.directory) if _BUCKET.fullmatch(b.name) and b.is_dir(follow_symlinks=False)]
+        except OSError:
+            return found
+        for bucket in buckets:
+            try:
+                found.extend(Path(e.path) for e in os.scandir(bucket.path) if _ENTRY.fullmatch(e.name))
+            except OSError:
+                continue
+        return found
 
     def put(self, key: str, facts: FileFacts) -> None:
         self._write(self._path(key), facts)
@@ -83,6 +113,8 @@ class Cache:
         self._write(self._path(self.key(b"project-memo")), memo)
 
     def _read(self, path: Path) -> object:
+        if not self._owned():
+            return None  # a new folder holds no entries; a refused one is not read
         try:
             with path.open("rb") as fh:
                 value = pickle.load(fh)
@@ -96,7 +128,8 @@ class Cache:
 
     def _write(self, path: Path, value: object) -> None:
         try:
-            self._prepare()
+            if not self._prepare():
+                return
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
@@ -109,13 +142,43 @@ class Cache:
         except OSError:
             pass  # a read-only or full disk costs speed, never the audit
 
-    def _prepare(self) -> None:
+    def _owned(self) -> bool:
+        """Whether the cache folder is ours: it holds our tag. Sets `refused` when the folder
+        exists and holds something else."""
+        if self._ours is None:
+            self._ours = self._check_ownership()
+        return self._ours
+
+    def _check_ownership(self) -> bool:
+        try:
+            if (self.root / "CACHEDIR.TAG").read_text(encoding="utf-8") == _TAG:
+                return True
+        except (OSError, UnicodeDecodeError):
+            pass
+        try:
+            with os.scandir(self.root) as entries:
+                if any(entries):
+                    self.refused = (
+                        f"cache-dir {self.root} holds files the cache did not create; running without a cache "
+                        "(point cache-dir at a new or empty folder)"
+                    )
+        except OSError:
+            pass
+        return False
+
+    def _prepare(self) -> bool:
+        """Make the cache folder ours if it is new or empty; False when it is someone else's."""
         if self._prepared:
-            return
-        root = self.directory.parent
-        root.mkdir(parents=True, exist_ok=True)
-        for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):
-            target = root / name
-            if not target.exists():
-                target.write_text(text, encoding="utf-8")
+            return True
+        if not self._owned():
+            if self.refused is not None:
+                return False
+            self.root.mkdir(parents=True, exist_ok=True)
+            # Tag first: from here on the folder is recognisably the cache's own.
+            (self.root / "CACHEDIR.TAG").write_text(_TAG, encoding="utf-8")
+            gitignore = self.root / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("*\n", encoding="utf-8")
+            self._ours = True
         self._prepared = True
+        return True

@@ -133,9 +133,12 @@ def run_audit(registry: Registry, config: Config, targets: list[Path], root: Pat
         if jobs is not None:
             engine.jobs = max(1, jobs)
         try:
-            return engine.audit(targets, root)
+            result = engine.audit(targets, root)
         except ConfigError as exc:
             fail(str(exc))
+    for warning in engine.warnings:
+        typer.echo(f"ssot-audit: warning: {warning}", err=True)
+    return result
 
 
 @app.command()
@@ -326,6 +329,12 @@ def fix(
     fixes, problems = plan_fixes(root, fixable, registry.rules)
     for problem in problems:
         typer.echo(f"ssot-audit: {problem.relpath}: {problem.message}", err=True)
+    if not quiet:
+        # Findings of a fixing rule that it could not fix safely: say which, and why (the message says).
+        for finding in result.active_findings:
+            rule = registry.rules.get(finding.rule)
+            if not finding.fixable and rule is not None and rule.fixable:
+                typer.echo(f"ssot-audit: {finding.path}:{finding.line}: not fixed: {finding.message}", err=True)
     count = sum(f.findings for f in fixes)
     for file_fix in fixes:
         if diff:
@@ -337,7 +346,7 @@ def fix(
                 fail(f"{file_fix.relpath}: cannot write: {exc.strerror or exc}")
     if not quiet:
         verb = "would fix" if diff else "fixed"
-        typer.echo(f"ssot-audit: {verb} {count} findings in {len(fixes)} files", err=True)
+        typer.echo(f"ssot-audit: {verb} {plural(count, 'findings')} in {plural(len(fixes), 'files')}", err=True)
 
 
 @app.command("rules")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -166,16 +167,38 @@ def load_config(registry: Registry, start: Path, explicit: Path | None = None, o
         if any(_matches(registry, s, code) for s in settings.select)
         and not any(_matches(registry, s, code) for s in settings.ignore)
     )
+    base = (source.parent if source is not None else (start if start.is_dir() else start.parent)).resolve()
+    _check_cache_dir(base, settings.cache_dir, where)
     return Config(
         settings=settings,
         source=source,
-        base=(source.parent if source is not None else (start if start.is_dir() else start.parent)).resolve(),
+        base=base,
         rule_options=rule_options,
         enabled=enabled,
         rule_names={code: r.name for code, r in registry.rules.items()},
         per_file_ignores=tuple(
             (compile_globs([pattern]), tuple(selectors)) for pattern, selectors in settings.per_file_ignores.items()
         ),
+    )
+
+
+def user_cache_home() -> Path:
+    """The user's cache folder ($XDG_CACHE_HOME, else ~/.cache): the one place outside the
+    project where `cache-dir` may point."""
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg).resolve() if xdg and os.path.isabs(xdg) else (Path.home() / ".cache").resolve()
+
+
+def _check_cache_dir(base: Path, cache_dir: str, where: str) -> None:
+    """The cache writes, tags and sweeps its folder, so it must be a folder of its own: below
+    the project (never the project itself or above it) or below the user's cache folder."""
+    target = (base / cache_dir).resolve()
+    for home in (base, user_cache_home()):
+        if home in target.parents:
+            return
+    raise ConfigError(
+        f"{where}: cache-dir = {cache_dir!r}: must be a folder inside the project ({base}) "
+        f"or inside {user_cache_home()}; default {DEFAULT_CACHE_DIR!r}"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ class SourceFile:
     relpath: str
     module: str
     is_package: bool
+    # Why `module` may not be the name the file is imported by ("" when it is certain).
+    module_doubt: str = ""
 
 
 PROJECT_MARKERS = ("pyproject.toml", ".ssot-audit.yaml", ".ssot-audit.yml", ".git")
@@ -59,17 +62,31 @@ def project_root(paths: Sequence[Path], config_base: Path | None = None) -> Path
     return common
 
 
-class ModuleNamer:
-    """Dotted module names from package layout (`__init__.py` folders), cached per folder."""
+# A folder holding one of these is where an import path starts (what sys.path names).
+IMPORT_ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 
-    def __init__(self) -> None:
+
+class ModuleNamer:
+    """Dotted module names from package layout, cached per folder.
+
+    A folder with `__init__.py` is a regular package. A folder without one inside a regular
+    package is a namespace portion of it (PEP 420), as `flask/sansio/` is `flask.sansio`.
+    """
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root
         self._packages: dict[Path, str | None] = {}
+        self._tops: dict[Path, Path] = {}
 
     def package_of(self, folder: Path) -> str | None:
         if folder not in self._packages:
+            parent = self.package_of(folder.parent) if folder.parent != folder else None
             if (folder / "__init__.py").is_file() and folder.parent != folder:
-                parent = self.package_of(folder.parent)
                 self._packages[folder] = f"{parent}.{folder.name}" if parent else folder.name
+                self._tops[folder] = self._tops[folder.parent] if parent else folder
+            elif parent:
+                self._packages[folder] = f"{parent}.{folder.name}"
+                self._tops[folder] = self._tops[folder.parent]
             else:
                 self._packages[folder] = None
         return self._packages[folder]
@@ -81,6 +98,29 @@ class ModuleNamer:
         stem = path.name.split(".")[0]
         return (f"{package}.{stem}" if package else stem), False
 
+    def doubt(self, path: Path) -> str:
+        """Why the absolute module path of `path` is not certain, or "" when it is. Writing
+        an absolute import from an uncertain name would change what the import resolves to."""
+        package = self.package_of(path.parent)
+        if package is None:
+            return "the file is not inside a package (no __init__.py in its folder), so its package is whatever sys.path makes it"
+        top = self._tops[path.parent]
+        folder = path.parent
+        while folder != top.parent:
+            if not folder.name.isidentifier() or keyword.iskeyword(folder.name):
+                return (
+                    f"folder '{folder.name}' is not a valid Python package name, "
+                    "so the module cannot be imported by an absolute path"
+                )
+            folder = folder.parent
+        holder = top.parent
+        if holder == self.root or holder.name == "src" or any((holder / m).exists() for m in IMPORT_ROOT_MARKERS):
+            return ""
+        return (
+            f"the folder above package '{top.name}' ({holder.name}/) may be a namespace package (PEP 420), "
+            "so the absolute module path is not certain"
+        )
+
 
 class Discovery:
     def __init__(self, root: Path, config: Config) -> None:
@@ -91,7 +131,7 @@ class Discovery:
         user_excludes = (*settings.exclude, *settings.extend_exclude)
         self.exclude = compile_globs(user_excludes) if user_excludes else None
         self.respect_gitignore = settings.respect_gitignore
-        self.namer = ModuleNamer()
+        self.namer = ModuleNamer(root)
         self._seen_dirs: set[tuple[int, int]] = set()
         self._seen_files: set[tuple[int, int]] = set()
         self._chains: dict[Path, tuple[tuple[Path, pathspec.PathSpec[pathspec.Pattern]], ...]] = {}
@@ -131,7 +171,7 @@ class Discovery:
             self._seen_files.add(key)
         module, is_package = self.namer.module_of(path)
         rel = self.relpath(path)
-        found[rel] = SourceFile(path, rel, module, is_package)
+        found[rel] = SourceFile(path, rel, module, is_package, self.namer.doubt(path))
 
     def _walk(self, folder: Path) -> Iterable[Path]:
         try:

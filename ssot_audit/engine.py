@@ -39,6 +39,8 @@ class Engine:
     jobs: int = field(default_factory=default_jobs)
     use_cache: bool = True
     progress: ProgressCallback | None = None
+    # Problems that cost something but not the audit (an unusable cache folder), for the caller to show.
+    warnings: list[str] = field(default_factory=list)
 
     def discover(self, paths: Sequence[Path], root: Path) -> list[SourceFile]:
         return Discovery(root, self.config).find(paths)
@@ -55,6 +57,8 @@ class Engine:
         findings = self._project_phase(str(root), facts, checked, cache)
         if cache is not None:
             cache.prune()
+            if cache.refused is not None:
+                self.warnings.append(cache.refused)
         result = self._result(str(root), facts, findings, checked, stats)
         # Facts for the renderers only: what was audited, the rules, evidence, git state.
         result.paths = sorted({Path(os.path.relpath(p.resolve(), root)).as_posix() for p in paths})
@@ -126,6 +130,7 @@ class Engine:
                     source.relpath.encode(),
                     source.module.encode(),
                     b"pkg" if source.is_package else b"mod",
+                    source.module_doubt.encode(),
                     options_fingerprint[enabled],
                 )
                 cached = cache.get(key)
@@ -133,7 +138,7 @@ class Engine:
                     results[source.relpath] = cached
                     stats.cache_hits += 1
                     continue
-            pending.append(FileTask(source.relpath, source.module, source.is_package, data, enabled, key))
+            pending.append(FileTask(source.relpath, source.module, source.is_package, source.module_doubt, data, enabled, key))
 
         done = len(results)
         if self.progress:

@@ -58,26 +58,37 @@ def plan_fixes(
     for f in findings:
         if f.fixable and not f.suppressed and f.rule in rules:
             wanted[f.path][f.rule].add(f.line)
-    namer = ModuleNamer()
+    namer = ModuleNamer(root)
     fixes: list[FileFix] = []
     problems: list[FixProblem] = []
     for relpath in sorted(wanted):
         path = root / relpath
         module_name, is_package = namer.module_of(path)
+        doubt = namer.doubt(path)
         try:
             original = path.read_bytes()
             module = cst.parse_module(original)
         except (OSError, cst.ParserSyntaxError) as exc:
             problems.append(FixProblem(relpath, f"not fixed: {exc}"))
             continue
+        except (UnicodeError, LookupError, SyntaxError, ValueError, RecursionError) as exc:
+            # An odd coding cookie (idna, punycode) or a file libcst cannot take.
+            problems.append(FixProblem(relpath, f"not fixed: cannot read the source: {exc}"))
+            continue
         count = 0
-        for code, lines in sorted(wanted[relpath].items()):
-            transformer = rules[code].fixer(module_name, is_package, frozenset(lines))
-            if transformer is None:
-                continue
-            module = MetadataWrapper(module).visit(transformer)
-            count += len(lines)
-        fixed = module.bytes
+        try:
+            for code, lines in sorted(wanted[relpath].items()):
+                transformer = rules[code].fixer(module_name, is_package, frozenset(lines), doubt)
+                if transformer is None:
+                    continue
+                module = MetadataWrapper(module).visit(transformer)
+                count += len(lines)
+            fixed = module.bytes
+            if original.endswith(b"\r") and not fixed.endswith(b"\r"):
+                fixed += b"\r"  # libcst drops the last newline of a file that ends lines with CR alone
+        except (UnicodeError, LookupError, ValueError, RecursionError) as exc:
+            problems.append(FixProblem(relpath, f"not fixed: {exc}"))
+            continue
         if fixed == original:
             continue
         if not _still_valid(fixed):

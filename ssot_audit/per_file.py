@@ -20,6 +20,7 @@ class FileTask:
     relpath: str
     module: str
     is_package: bool
+    module_doubt: str
     data: bytes
     enabled: frozenset[str]
     cache_key: str
@@ -59,7 +60,7 @@ def analyze(task: FileTask, plan: RulePlan) -> FileFacts:
     # unsafe_skip_copy: the module was parsed for this traversal alone, and skipping the deep
     # copy keeps node identity, so positions resolved later match the nodes rules saw.
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    context = FileContext(task.relpath, task.module, task.is_package, text, wrapper)
+    context = FileContext(task.relpath, task.module, task.is_package, text, wrapper, task.module_doubt)
     core = CoreFacts(context)
     rules = [cls(context, options) for cls, options in plan.file_rules if cls.code in task.enabled]
     # Rules that declare the same Collector class (SSOT001 and SSOT002) share one instance:

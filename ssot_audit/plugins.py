@@ -54,10 +54,14 @@ class Invalid(Valid):
 class FileContext:
     """What a per-file rule may know about the file it is visiting."""
 
-    def __init__(self, path: str, module_name: str, is_package: bool, source: str, wrapper: MetadataWrapper) -> None:
+    def __init__(
+        self, path: str, module_name: str, is_package: bool, source: str, wrapper: MetadataWrapper, module_doubt: str = ""
+    ) -> None:
         self.path = path
         self.module_name = module_name
         self.is_package = is_package
+        # Why module_name may not be how the file is imported ("" when certain); see ModuleNamer.doubt.
+        self.module_doubt = module_doubt
         self.source = source
         self.wrapper = wrapper
         self.scope: list[str] = []
@@ -129,7 +133,9 @@ class Rule:
         return cls.Options()
 
     @classmethod
-    def fixer(cls, module_name: str, is_package: bool, lines: frozenset[int]) -> cst.CSTTransformer | None:
+    def fixer(
+        cls, module_name: str, is_package: bool, lines: frozenset[int], module_doubt: str = ""
+    ) -> cst.CSTTransformer | None:
         """A transformer that fixes this rule's findings starting on `lines`, for a rule that
         declares `fixable`; it may need PositionProvider metadata."""
         return None

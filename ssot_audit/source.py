@@ -43,6 +43,9 @@ def decode(data: bytes) -> str:
         ) from None
     except LookupError:
         raise SourceError(f"unknown encoding {encoding!r} in the coding cookie") from None
+    except (UnicodeError, ValueError) as exc:
+        # Codecs such as punycode and idna raise their own errors on text they cannot take.
+        raise SourceError(f"cannot decode as {encoding}: {exc}") from None
     return text.removeprefix("\ufeff")
 
 

@@ -163,8 +163,11 @@ def test_usage_errors_of_the_baseline_options(repo: Path) -> None:
     assert no_output.returncode == 2 and "missing -o/--output" in no_output.stderr
     both = run_cli("audit", ".", "--baseline", "b.json", "--diff-against", "HEAD", cwd=repo)
     assert both.returncode == 2 and "cannot be used together" in both.stderr
-    unwritable = run_cli("baseline", ".", "-o", "no/such/folder/b.json", cwd=repo)
-    assert unwritable.returncode == 2 and "--output no/such/folder/b.json" in unwritable.stderr
+    (repo / "a-file").write_text("", encoding="utf-8")
+    unwritable = run_cli("baseline", ".", "-o", "a-file/b.json", cwd=repo)
+    assert unwritable.returncode == 2 and "--output a-file/b.json" in unwritable.stderr
+    created = run_cli("baseline", ".", "-o", "new/folder/b.json", cwd=repo)
+    assert created.returncode == 0 and (repo / "new/folder/b.json").is_file()
     (repo / "b.json").write_text("[]", encoding="utf-8")
     in_check = run_cli("check", "--baseline", "b.json", "shop/api.py", cwd=repo)
     assert in_check.returncode == 2 and "not an ssot-audit baseline file" in in_check.stderr
