@@ -20,18 +20,18 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from benchmarks.realcode import fetch
-from ssot_audit.config import Overrides, load_config
-from ssot_audit.discovery import Discovery
-from ssot_audit.facts import CoreFacts
-from ssot_audit.model import FileFacts
-from ssot_audit.plugins import (
+from ssot_audit.analysis.plugins import (
     FileContext,
     FileVisitor,
     ProjectRule,
     Registry,
     collect_facts,
 )
-from ssot_audit.project import Project
+from ssot_audit.analysis.project import Project
+from ssot_audit.config import Overrides, load_config
+from ssot_audit.model import FileFacts
+from ssot_audit.pipeline.discovery import Discovery
+from ssot_audit.pipeline.facts import CoreFacts
 
 CODES = ("SSOT201", "SSOT202")
 

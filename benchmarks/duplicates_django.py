@@ -44,14 +44,14 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from benchmarks.realcode import fetch
+from ssot_audit.analysis.plugins import FileContext, ProjectRule, Registry
+from ssot_audit.analysis.project import Project
 from ssot_audit.clones.collector import DefinitionCollector
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.config import Overrides, load_config
-from ssot_audit.engine import Engine, default_jobs
-from ssot_audit.facts import CoreFacts
 from ssot_audit.model import AuditStats, FileFacts, Finding
-from ssot_audit.plugins import FileContext, ProjectRule, Registry
-from ssot_audit.project import Project
+from ssot_audit.pipeline.engine import Engine, default_jobs
+from ssot_audit.pipeline.facts import CoreFacts
 
 DUPLICATE_RULES = ("SSOT001", "SSOT002")
 BIG_BLOCK = 6

@@ -2,7 +2,7 @@
 
     python -m benchmarks.name_resolution [--package django] [--repeat 1]
 
-Runs SSOT401 and SSOT501 twice over the package, once as shipped (ssot_audit.names) and
+Runs SSOT401 and SSOT501 twice over the package, once as shipped (ssot_audit.analysis.names) and
 once with every name looked up through libcst's QualifiedNameProvider/ScopeProvider instead,
 in one process (jobs=1, no cache) so that CPU seconds compare fairly on a shared machine.
 Prints CPU time per variant, a parse+traversal baseline, how the findings differ, and
@@ -24,11 +24,11 @@ from ssot_audit.rules.any_usage import AnyUsage
 from ssot_audit.rules.canonical_bypass import CanonicalBypass
 
 from benchmarks.realcode import fetch
+from ssot_audit.analysis.names import dotted_name
+from ssot_audit.analysis.plugins import Invalid, Registry, Rule
 from ssot_audit.config import Overrides, load_config
-from ssot_audit.engine import Engine
 from ssot_audit.model import Finding
-from ssot_audit.names import dotted_name
-from ssot_audit.plugins import Invalid, Registry, Rule
+from ssot_audit.pipeline.engine import Engine
 from tests.support import write_tree
 
 APIS = {"os.environ": ["conf/global_settings.py"], "os.getenv": ["conf/global_settings.py"]}

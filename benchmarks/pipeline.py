@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 from benchmarks.realcode import fetch
+from ssot_audit.analysis.plugins import Registry
 from ssot_audit.config import load_config
-from ssot_audit.engine import Engine, default_jobs
-from ssot_audit.plugins import Registry
+from ssot_audit.pipeline.engine import Engine, default_jobs
 
 
 def timed_audit(registry: Registry, folder: Path, jobs: int, cache_dir: Path | None) -> tuple[float, int, int, int]:

@@ -1,4 +1,4 @@
-"""Targeted positions (ssot_audit/positions.py) against libcst's PositionProvider, on real code.
+"""Targeted positions (ssot_audit/analysis/positions.py) against libcst's PositionProvider, on real code.
 
     python -m benchmarks.positions [PACKAGE] [--files N] [--nodes K]
 
@@ -17,7 +17,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from benchmarks.realcode import fetch
-from ssot_audit.positions import spans_of
+from ssot_audit.analysis.positions import spans_of
 
 
 class _Every(cst.CSTVisitor):

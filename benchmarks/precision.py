@@ -23,11 +23,11 @@ from rich.console import Console
 from rich.table import Table
 
 from benchmarks.realcode import DEFAULT_VERSIONS, fetch
+from ssot_audit.analysis.plugins import Registry
 from ssot_audit.config import Overrides, load_config
-from ssot_audit.engine import Engine, default_jobs
 from ssot_audit.model import Finding
-from ssot_audit.plugins import Registry
-from ssot_audit.rule_info import is_configured
+from ssot_audit.pipeline.engine import Engine, default_jobs
+from ssot_audit.pipeline.rule_info import is_configured
 
 DEFAULT_CODES = ("SSOT201", "SSOT202", "SSOT301", "SSOT401", "SSOT501")
 

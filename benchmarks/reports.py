@@ -15,12 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.realcode import fetch
+from ssot_audit.analysis.plugins import Registry
 from ssot_audit.config import Overrides, load_config
-from ssot_audit.engine import Engine
-from ssot_audit.excerpts import collect
-from ssot_audit.plugins import Registry
+from ssot_audit.pipeline.engine import Engine
+from ssot_audit.pipeline.excerpts import collect
+from ssot_audit.pipeline.git import read_repository
 from ssot_audit.render import renderers
-from ssot_audit.repository import read_repository
 
 
 def timed(label: str, action: Callable[[], object], repeat: int = 3) -> object:

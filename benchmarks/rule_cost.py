@@ -21,8 +21,8 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from benchmarks.realcode import fetch
-from ssot_audit.facts import CoreFacts
-from ssot_audit.plugins import FileContext, FileRule, FileVisitor, Registry
+from ssot_audit.analysis.plugins import FileContext, FileRule, FileVisitor, Registry
+from ssot_audit.pipeline.facts import CoreFacts
 
 
 @dataclass(frozen=True)

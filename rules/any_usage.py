@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ssot_audit.categories import TYPING
-from ssot_audit.model import Severity
-from ssot_audit.names import TYPING_MODULES, ImportHeads, dotted_name, typing_names
-from ssot_audit.places import Places
-from ssot_audit.plugins import FileContext, FileRule, Invalid, Valid
+from ssot_audit.analysis.names import TYPING_MODULES, ImportHeads, dotted_name, typing_names
+from ssot_audit.analysis.places import Places
+from ssot_audit.analysis.plugins import FileContext, FileRule, Invalid, Valid
+from ssot_audit.model import TYPING, Severity
 
 ANY = typing_names("Any")
 TYPE_ALIAS = typing_names("TypeAlias")

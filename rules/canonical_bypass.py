@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ssot_audit.categories import CANONICAL
-from ssot_audit.model import Severity
-from ssot_audit.names import BUILTIN_NAMES, ImportHeads, dotted_name
-from ssot_audit.places import Places
-from ssot_audit.plugins import FileContext, FileRule, Invalid, Valid
+from ssot_audit.analysis.names import BUILTIN_NAMES, ImportHeads, dotted_name
+from ssot_audit.analysis.places import Places
+from ssot_audit.analysis.plugins import FileContext, FileRule, Invalid, Valid
+from ssot_audit.model import CANONICAL, Severity
 
 ENVIRONMENT = {"apis": {"os.environ": ["shared/config/environment.py"], "os.getenv": ["shared/config/environment.py"]}}
 PRINT = {"apis": {"print": ["app/cli.py"]}}

@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ssot_audit.categories import DUPLICATES
+from ssot_audit.analysis.places import compile_globs
+from ssot_audit.analysis.plugins import Invalid, ProjectRule, Valid
+from ssot_audit.analysis.project import Project
 from ssot_audit.clones.clusters import Member, choose_canonical, group_id
 from ssot_audit.clones.collector import DefinitionCollector
 from ssot_audit.clones.eligibility import clone_sized
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.report import definition_finding
-from ssot_audit.globs import compile_globs
-from ssot_audit.model import Finding, Severity
-from ssot_audit.plugins import Invalid, ProjectRule, Valid
-from ssot_audit.project import Project
+from ssot_audit.model import DUPLICATES, Finding, Severity
 
 DEFAULT_EXCLUDE = ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py", "scripts/", "migrations/")
 DEFAULT_CONVENTIONS = (

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ssot_audit.categories import DUPLICATES
+from ssot_audit.analysis.plugins import Invalid, ProjectRule, Valid
+from ssot_audit.analysis.project import Project
 from ssot_audit.clones.clusters import Member, choose_canonical, group_id
 from ssot_audit.clones.collector import DefinitionCollector
 from ssot_audit.clones.detect import EXACT, CloneIndex, Cluster, Thresholds, find_clusters
@@ -13,9 +14,7 @@ from ssot_audit.clones.eligibility import DEFAULT_MIN_STATEMENTS, DEFAULT_MIN_TO
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.fragments import RunSettings, find_runs
 from ssot_audit.clones.report import definition_finding
-from ssot_audit.model import Finding, Severity
-from ssot_audit.plugins import Invalid, ProjectRule, Valid
-from ssot_audit.project import Project
+from ssot_audit.model import DUPLICATES, Finding, Severity
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ssot_audit.categories import DATACLASSES
-from ssot_audit.class_index import ClassIndex
-from ssot_audit.dataclass_kinds import (
+from ssot_audit.analysis.class_index import ClassIndex
+from ssot_audit.analysis.dataclass_kinds import (
     CONSTRUCTOR_METHODS,
     DATA_MODEL_BASES,
     OBJECT,
@@ -26,10 +25,10 @@ from ssot_audit.dataclass_kinds import (
     matches_any,
     visited_class,
 )
-from ssot_audit.model import Finding, Severity, Span
-from ssot_audit.names import ImportTable, dotted_name
-from ssot_audit.plugins import FileContext, FileVisitor, Invalid, ProjectRule, Valid
-from ssot_audit.project import Project
+from ssot_audit.analysis.names import ImportTable, dotted_name
+from ssot_audit.analysis.plugins import FileContext, FileVisitor, Invalid, ProjectRule, Valid
+from ssot_audit.analysis.project import Project
+from ssot_audit.model import DATACLASSES, Finding, Severity, Span
 
 ABSTRACT_DECORATORS = frozenset({"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"})
 CLASS_LEVEL_DECORATORS = frozenset({"classmethod", "staticmethod"})

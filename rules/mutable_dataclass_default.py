@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from ssot_audit.categories import DATACLASSES
-from ssot_audit.class_index import ClassIndex
-from ssot_audit.dataclass_kinds import (
+from ssot_audit.analysis.class_index import ClassIndex
+from ssot_audit.analysis.dataclass_kinds import (
     OBJECT,
     DecoratorKind,
     annotated_assignments,
@@ -28,10 +27,10 @@ from ssot_audit.dataclass_kinds import (
     is_frozen,
     visited_class,
 )
-from ssot_audit.model import Finding, Severity, Span
-from ssot_audit.names import ImportTable
-from ssot_audit.plugins import FileContext, FileVisitor, Invalid, ProjectRule, Valid
-from ssot_audit.project import Project
+from ssot_audit.analysis.names import ImportTable
+from ssot_audit.analysis.plugins import FileContext, FileVisitor, Invalid, ProjectRule, Valid
+from ssot_audit.analysis.project import Project
+from ssot_audit.model import DATACLASSES, Finding, Severity, Span
 
 # Calls that build a fresh mutable container: the factory to suggest instead.
 MUTABLE_FACTORIES = frozenset(

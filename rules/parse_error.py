@@ -1,8 +1,7 @@
 """SSOT000 parse-error: a file that cannot be read, decoded or parsed."""
 
-from ssot_audit.categories import ERRORS
-from ssot_audit.model import Severity
-from ssot_audit.plugins import EngineRule, Invalid, Valid
+from ssot_audit.analysis.plugins import EngineRule, Invalid, Valid
+from ssot_audit.model import ERRORS, Severity
 
 
 class ParseError(EngineRule):

@@ -5,10 +5,9 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from ssot_audit.categories import IMPORTS
-from ssot_audit.model import Severity
-from ssot_audit.names import dotted_name, resolve_relative
-from ssot_audit.plugins import FileRule, Invalid, Valid
+from ssot_audit.analysis.names import dotted_name, resolve_relative
+from ssot_audit.analysis.plugins import FileRule, Invalid, Valid
+from ssot_audit.model import IMPORTS, Severity
 
 
 def absolute_module(node: cst.ImportFrom, module_name: str, is_package: bool, module_doubt: str) -> str | None:

@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ssot_audit.categories import SINGLETONS
-from ssot_audit.model import Severity
-from ssot_audit.names import dotted_name, head_name
-from ssot_audit.plugins import FileContext, FileRule, Invalid, Valid
+from ssot_audit.analysis.names import dotted_name, head_name
+from ssot_audit.analysis.plugins import FileContext, FileRule, Invalid, Valid
+from ssot_audit.model import SINGLETONS, Severity
 
 DEFAULT_SUFFIXES = ("Manager", "Service", "Registry", "Factory", "Client", "Pool", "Cache", "Store", "Provider")
 CACHE_DECORATORS = frozenset({"functools.lru_cache", "functools.cache"})

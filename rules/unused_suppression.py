@@ -1,8 +1,7 @@
 """SSOT900 unused-suppression: a suppression comment that suppresses nothing."""
 
-from ssot_audit.categories import META
-from ssot_audit.model import Severity
-from ssot_audit.plugins import EngineRule, Invalid, Valid
+from ssot_audit.analysis.plugins import EngineRule, Invalid, Valid
+from ssot_audit.model import META, Severity
 
 
 class UnusedSuppression(EngineRule):

@@ -14,19 +14,20 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ssot_audit import __version__, baseline, check, gitdiff
-from ssot_audit.atomic import write_text_atomic
+from ssot_audit import __version__
+from ssot_audit.analysis.options import ConfigError
+from ssot_audit.analysis.plugins import Registry, documentation
 from ssot_audit.config import Config, Overrides, load_config
-from ssot_audit.counts import plural
-from ssot_audit.discovery import project_root
-from ssot_audit.engine import Engine, ProgressCallback
-from ssot_audit.fixes import plan_fixes
-from ssot_audit.gate import failures, new_findings
-from ssot_audit.model import AuditResult, Finding
-from ssot_audit.options import ConfigError
-from ssot_audit.plugins import Registry, documentation
+from ssot_audit.model import AuditResult, Finding, plural
+from ssot_audit.pipeline.discovery import project_root
+from ssot_audit.pipeline.engine import Engine, ProgressCallback
+from ssot_audit.pipeline.git import GitError
 from ssot_audit.render import EXTENSIONS, Renderer, markdown, renderers
 from ssot_audit.render.text import render_findings
+from ssot_audit.workflows import baseline, check, gitdiff
+from ssot_audit.workflows.atomic import write_text_atomic
+from ssot_audit.workflows.fixes import plan_fixes
+from ssot_audit.workflows.gate import failures, new_findings
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
 BASELINE_OPTION = typer.Option(
@@ -214,7 +215,7 @@ def audit(
                 diff_against, targets, root, lambda t, r: run_audit(registry, config, list(t), r, jobs, no_cache, True),
                 gitdiff.source_filter(config.settings.include, targets),
             )
-        except gitdiff.GitError as exc:
+        except GitError as exc:
             fail(str(exc))
         result = gitdiff.with_changes(result, before, diff_against, commit)
 
@@ -367,7 +368,7 @@ def explain_rule(code_or_name: Annotated[str, typer.Argument(metavar="CODE_OR_NA
     registry = load_registry()
     rule = registry.by_code_or_name(code_or_name)
     if rule is None:
-        from ssot_audit.options import closest
+        from ssot_audit.analysis.options import closest
 
         names = [r.code for r in registry.sorted()] + [r.name for r in registry.sorted()]
         fail(f"unknown rule '{code_or_name}'{closest(code_or_name, names)}")

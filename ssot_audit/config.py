@@ -12,10 +12,10 @@ from pathlib import Path
 import pathspec
 import yaml
 
-from ssot_audit.categories import BUILTIN
-from ssot_audit.globs import compile_globs
-from ssot_audit.options import ConfigError, closest, parse_options
-from ssot_audit.plugins import Registry
+from ssot_audit.analysis.options import ConfigError, closest, parse_options
+from ssot_audit.analysis.places import compile_globs
+from ssot_audit.analysis.plugins import Registry
+from ssot_audit.model import BUILTIN
 
 PYPROJECT = "pyproject.toml"
 YAML_NAMES = (".ssot-audit.yaml", ".ssot-audit.yml")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import io
+import tokenize
 from dataclasses import dataclass, field
 
 
@@ -24,6 +26,19 @@ class Category:
     title: str
     unit: str
     scored: bool = True
+
+
+# The built-in categories that rules score into. A third-party rule may bring its own.
+ERRORS = Category("errors", "Parse Errors", "files", scored=False)
+DUPLICATES = Category("duplicates", "Duplicate Implementations", "definitions")
+IMPORTS = Category("imports", "Import Pattern Compliance", "imports")
+DATACLASSES = Category("dataclasses", "Dataclass Compliance", "classes")
+SINGLETONS = Category("singletons", "Singleton Avoidance", "definitions")
+TYPING = Category("typing", "Type Precision", "annotations")
+CANONICAL = Category("canonical", "Canonical API Usage", "API uses")
+META = Category("meta", "Suppression Hygiene", "suppressions", scored=False)
+
+BUILTIN = (ERRORS, DUPLICATES, IMPORTS, DATACLASSES, SINGLETONS, TYPING, CANONICAL, META)
 
 
 @dataclass(frozen=True, order=True)
@@ -246,3 +261,44 @@ class AuditResult:
     @property
     def suppressed_count(self) -> int:
         return sum(1 for f in self.findings if f.suppressed)
+
+
+# -- how a finding is known across audits (baselines, --diff-against, SARIF fingerprints) --
+
+# A finding's state against a baseline.
+NEW, UNCHANGED = "new", "unchanged"
+
+# rule, path, enclosing definition, normalised source line: never the line number or message.
+Identity = tuple[str, str, str, str]
+
+
+def normalise_code(code: str) -> str:
+    """The line without its comment and with single spaces: re-spacing a line, or adding
+    `# type: ignore` to it, is not a change of what it does."""
+    text = code
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type == tokenize.COMMENT:
+                text = code[: token.start[1]]
+                break
+    except (tokenize.TokenError, SyntaxError):
+        pass  # the first line of a longer statement: its comment, if any, was already seen
+    return " ".join(text.split())
+
+
+def identity(finding: Finding) -> Identity:
+    return (finding.rule, finding.path, finding.scope, normalise_code(finding.code))
+
+
+# -- how a count is written: shared by the gates, the CLI and the Markdown report --
+def plural(count: int, word: str) -> str:
+    """`1 import`, `2 imports`, `1 class`, `3 classes`: for the units rules count."""
+    if count != 1:
+        return f"{count:,} {word}"
+    if word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif word.endswith("s"):
+        word = word[:-1]
+    return f"{count:,} {word}"

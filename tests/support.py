@@ -9,10 +9,10 @@ from pathlib import Path
 
 import yaml
 
+from ssot_audit.analysis.plugins import Registry
 from ssot_audit.config import Overrides, load_config
-from ssot_audit.engine import Engine
 from ssot_audit.model import AuditResult, Finding
-from ssot_audit.plugins import Registry
+from ssot_audit.pipeline.engine import Engine
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

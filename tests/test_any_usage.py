@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from ssot_audit.analysis.options import ConfigError
+from ssot_audit.analysis.plugins import Registry
 from ssot_audit.config import load_config
-from ssot_audit.options import ConfigError
-from ssot_audit.plugins import Registry
 from tests.support import audit_tree, of_rule, run_cli, write_config, write_tree
 
 

@@ -7,8 +7,8 @@ import threading
 import time
 from pathlib import Path
 
-from ssot_audit.cache import CACHE_FORMAT, PRUNE_EVERY_SECONDS, STALE_AFTER_SECONDS, Cache
 from ssot_audit.model import AuditResult
+from ssot_audit.pipeline.cache import CACHE_FORMAT, PRUNE_EVERY_SECONDS, STALE_AFTER_SECONDS, Cache
 from tests.support import audit_tree, write_config, write_tree
 
 FILES = {f"pkg/mod_{i}.py": f"from . import mod_{(i + 1) % 5}\nVALUE_{i} = {i}\n" for i in range(5)}

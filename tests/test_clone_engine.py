@@ -9,13 +9,13 @@ import random
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from ssot_audit.analysis.plugins import FileContext
 from ssot_audit.clones.clusters import Member, choose_canonical, components, group_id, match_graph
 from ssot_audit.clones.collector import DefinitionCollector
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.lsh import candidate_pairs
 from ssot_audit.clones.minhash import estimated_similarity, signature
 from ssot_audit.clones.similarity import lcs_length, similarity
-from ssot_audit.plugins import FileContext
 
 TORTURE = (
     '"""Module docstring\nover two lines."""\n'

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ssot_audit.analysis.plugins import Registry
 from ssot_audit.config import load_config
-from ssot_audit.discovery import Discovery
-from ssot_audit.plugins import Registry
+from ssot_audit.pipeline.discovery import Discovery
 from tests.support import write_config, write_tree
 
 

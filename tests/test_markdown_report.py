@@ -142,8 +142,8 @@ def test_long_messages_are_cut_in_tables_but_whole_in_evidence(tmp_path: Path) -
 
 def test_clusters_are_drawn_as_a_mermaid_diagram(tmp_path: Path) -> None:
     result = with_cluster(small_audit(tmp_path))
-    from ssot_audit.categories import DUPLICATES
-    from ssot_audit.scoring import category_score
+    from ssot_audit.model import DUPLICATES
+    from ssot_audit.pipeline.scoring import category_score
 
     dupes = [f for f in result.findings if f.category == "duplicates"]
     text = render(dataclasses.replace(result, categories=[category_score(DUPLICATES, dupes, 40), *result.categories]))
@@ -158,8 +158,8 @@ def test_clusters_are_drawn_as_a_mermaid_diagram(tmp_path: Path) -> None:
 
 def test_the_cluster_member_the_rule_marks_canonical_is_drawn_first(tmp_path: Path) -> None:
     result = with_cluster(small_audit(tmp_path))
-    from ssot_audit.categories import DUPLICATES
-    from ssot_audit.scoring import category_score
+    from ssot_audit.model import DUPLICATES
+    from ssot_audit.pipeline.scoring import category_score
 
     findings = [dataclasses.replace(f, canonical=f.path == "shop/b.py") for f in result.findings]
     dupes = [f for f in findings if f.category == "duplicates"]
@@ -289,7 +289,7 @@ def test_the_report_states_what_changed_since_a_git_ref(tmp_path: Path) -> None:
 
 
 def test_excerpts_are_dedented_and_cut_at_eight_lines() -> None:
-    from ssot_audit.excerpts import excerpt
+    from ssot_audit.pipeline.excerpts import excerpt
 
     lines = ["class A:", "    def f(self):", *[f"        x{i} = {i}" for i in range(12)]]
     cut = excerpt(lines, 2, 14)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from ssot_audit.names import ImportHeads, ImportTable, ScopeNode
+from ssot_audit.analysis.names import ImportHeads, ImportTable, ScopeNode
 
 
 def resolve(source: str, expression: str, *path: str, module: str = "pkg.mod", is_package: bool = False) -> str | None:

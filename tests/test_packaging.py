@@ -12,7 +12,7 @@ import venv
 import zipfile
 from pathlib import Path
 
-from ssot_audit.plugins import Registry
+from ssot_audit.analysis.plugins import Registry
 from tests.support import EXAMPLE, REPO
 
 

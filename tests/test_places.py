@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ssot_audit.places import Places
+from ssot_audit.analysis.places import Places
 
 
 def test_a_path_with_a_slash_is_anchored_at_the_audit_root() -> None:

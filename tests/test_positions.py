@@ -6,7 +6,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ssot_audit.positions import spans_of
+from ssot_audit.analysis.positions import spans_of
 
 SOURCES = [
     '''"""Module docstring."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ssot_audit.plugins import Invalid, Registry, Rule, Valid
+from ssot_audit.analysis.plugins import Invalid, Registry, Rule, Valid
 from tests.support import audit_tree, of_rule, write_config, write_tree
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ssot_audit.atomic import write_bytes_atomic
-from ssot_audit.cache import STALE_AFTER_SECONDS, Cache
+from ssot_audit.pipeline.cache import STALE_AFTER_SECONDS, Cache
+from ssot_audit.workflows.atomic import write_bytes_atomic
 from tests.support import audit_tree, run_cli, write_config, write_tree
 
 

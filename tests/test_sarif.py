@@ -124,7 +124,7 @@ def test_the_cli_writes_sarif_for_a_sarif_extension(tmp_path: Path) -> None:
 def test_the_example_projects_sarif_validates_and_lists_every_rule(tmp_path: Path) -> None:
     import shutil
 
-    from ssot_audit.plugins import Registry
+    from ssot_audit.analysis.plugins import Registry
     from tests.support import EXAMPLE
 
     root = tmp_path / "chat_backend"

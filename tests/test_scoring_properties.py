@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ssot_audit.model import Category, CategoryScore, Finding, Severity, Span
-from ssot_audit.scoring import category_score, overall, rating
+from ssot_audit.pipeline.scoring import category_score, overall, rating
 from tests.support import audit_tree, write_config, write_tree
 
 IMPORTS = Category("imports", "Import Pattern Compliance", "imports")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 
 import libcst as cst
 
+from ssot_audit.analysis.plugins import FileContext, FileVisitor
 from ssot_audit.clones.fingerprint import (
     WRITTEN_TYPECODE,
     Definition,
@@ -29,7 +30,6 @@ from ssot_audit.clones.minhash import SHINGLE, signature
 from ssot_audit.clones.placeholders import docstring_of, stub_reason
 from ssot_audit.clones.similarity import distinct_statements
 from ssot_audit.clones.tokens import BLOCK_END, CODES, NAME, NUMBER, STRING, node_tables
-from ssot_audit.plugins import FileContext, FileVisitor
 
 _CHARS = tuple(chr(code) for code in range(256))
 

@@ -9,11 +9,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from ssot_audit.analysis.project import Memo
 from ssot_audit.clones.clusters import Member, components, match_graph
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.lsh import candidate_pairs
 from ssot_audit.clones.similarity import similarity
-from ssot_audit.project import Memo
 
 EXACT = "exact"
 RENAMED = "renamed"

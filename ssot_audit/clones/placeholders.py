@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ssot_audit.names import dotted_name
+from ssot_audit.analysis.names import dotted_name
 
 OVERLOAD_DECORATORS = frozenset({"overload"})
 ABSTRACT_DECORATORS = frozenset({"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"})

@@ -6,9 +6,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from ssot_audit.analysis.plugins import Rule
 from ssot_audit.clones.clusters import Member
 from ssot_audit.model import Finding, Location, Span
-from ssot_audit.plugins import Rule
 
 
 def definition_finding(

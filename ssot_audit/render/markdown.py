@@ -17,8 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from ssot_audit.counts import plural
-from ssot_audit.model import AuditResult, Excerpt
+from ssot_audit.model import AuditResult, Excerpt, plural
 from ssot_audit.render import report_context
 
 REPORT_TEMPLATE = "report.md.j2"

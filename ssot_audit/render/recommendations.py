@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ssot_audit.counts import plural
-from ssot_audit.model import Severity
+from ssot_audit.model import Severity, plural
 from ssot_audit.render.report_records import CategoryView, PriorityGroup, Recommendation, RuleFacts
 
 PRIORITY_TITLES = {

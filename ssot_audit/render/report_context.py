@@ -9,8 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from ssot_audit.counts import plural
-from ssot_audit.model import AuditResult, CategoryScore, Finding, Location, RuleInfo, Severity
+from ssot_audit.model import AuditResult, CategoryScore, Finding, Location, RuleInfo, Severity, plural
 from ssot_audit.render.clusters import DrawnCluster, clusters_of
 from ssot_audit.render.recommendations import recommendations
 from ssot_audit.render.report_records import CategoryView, FindingView, Report, RuleFacts

@@ -14,8 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssot_audit.baseline import identity
-from ssot_audit.model import AuditResult, Finding, Location, RuleInfo, Severity, Span
+from ssot_audit.model import AuditResult, Finding, Location, RuleInfo, Severity, Span, identity
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

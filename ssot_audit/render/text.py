@@ -12,8 +12,7 @@ from rich.markup import escape
 from rich.style import Style
 from rich.table import Table
 
-from ssot_audit.baseline import NEW
-from ssot_audit.model import AuditResult, Finding
+from ssot_audit.model import NEW, AuditResult, Finding
 
 RATING_STYLE = {"EXCELLENT": "green", "VERY GOOD": "green", "GOOD": "yellow", "FAIR": "yellow", "POOR": "red"}
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ssot_audit.analysis.names import dotted_name, resolve_relative
+from ssot_audit.analysis.plugins import FileContext, FileVisitor
 from ssot_audit.model import ImportFact
-from ssot_audit.names import dotted_name, resolve_relative
-from ssot_audit.plugins import FileContext, FileVisitor
 
 
 class CoreFacts(FileVisitor):

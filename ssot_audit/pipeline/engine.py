@@ -11,18 +11,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ssot_audit import __version__
-from ssot_audit.cache import Cache
+from ssot_audit.analysis.plugins import FileRule, ProjectRule, Registry, Rule
+from ssot_audit.analysis.project import Memo, Project
 from ssot_audit.config import Config
-from ssot_audit.discovery import Discovery, SourceFile
-from ssot_audit.excerpts import collect as collect_excerpts
 from ssot_audit.model import AuditResult, AuditStats, FileFacts, Finding, Span
-from ssot_audit.per_file import PARSE_ERROR, FileTask, RulePlan, analyze, analyze_chunk
-from ssot_audit.plugins import FileRule, ProjectRule, Registry, Rule
-from ssot_audit.project import Memo, Project
-from ssot_audit.repository import read_repository
-from ssot_audit.rule_info import describe, is_configured
-from ssot_audit.scoring import FORMULA_VERSION, category_score, overall, rating
-from ssot_audit.suppressions import Unused, apply_suppressions
+from ssot_audit.pipeline.cache import Cache
+from ssot_audit.pipeline.discovery import Discovery, SourceFile
+from ssot_audit.pipeline.excerpts import collect as collect_excerpts
+from ssot_audit.pipeline.git import read_repository
+from ssot_audit.pipeline.per_file import PARSE_ERROR, FileTask, RulePlan, analyze, analyze_chunk
+from ssot_audit.pipeline.rule_info import describe, is_configured
+from ssot_audit.pipeline.scoring import FORMULA_VERSION, category_score, overall, rating
+from ssot_audit.pipeline.suppressions import Unused, apply_suppressions
 
 UNUSED_SUPPRESSION = "SSOT900"
 ProgressCallback = Callable[[int, int], None]

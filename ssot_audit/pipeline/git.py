@@ -1,12 +1,28 @@
-"""The git state of an audited tree (commit, branch, uncommitted changes) for the scope of
-a report. Fails soft: outside a repository, or without git, there is simply none."""
+"""git as the pipeline and workflows use it: one way to run it, and the state of an audited
+tree (commit, branch, uncommitted changes) for the scope of a report. Reading the state fails
+soft: outside a repository, or without git, there is simply none."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
-from ssot_audit.gitdiff import GitError, run_git
 from ssot_audit.model import Repository
+
+
+class GitError(Exception):
+    """git is missing, the folder is not in a repository, or the ref does not exist."""
+
+
+def run_git(cwd: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    if done.returncode != 0:
+        detail = (done.stderr.strip().splitlines() or ["git failed"])[-1]
+        raise GitError(detail.removeprefix("fatal: "))
+    return done.stdout
 
 
 def read_repository(folder: Path) -> Repository | None:

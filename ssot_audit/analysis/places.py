@@ -1,4 +1,5 @@
-"""Places in the audited code that a rule option names: path globs or dotted names."""
+"""Places in the audited code that a rule option names (path globs or dotted names), and the
+glob matching that include, exclude and per-file-ignores share."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from dataclasses import dataclass
 
 import pathspec
 
-from ssot_audit.globs import compile_globs
+
+def compile_globs(patterns: Iterable[str]) -> pathspec.PathSpec[pathspec.Pattern]:
+    """Globs for include/exclude/per-file-ignores and Places, with .gitignore semantics."""
+    # gitwildmatch: users already know these rules from .gitignore ("build/", "**/migrations").
+    return pathspec.PathSpec.from_lines("gitignore", patterns)
 
 
 @dataclass(frozen=True)

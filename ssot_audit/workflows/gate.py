@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from ssot_audit.baseline import NEW
-from ssot_audit.counts import plural
-from ssot_audit.model import AuditResult
+from ssot_audit.model import NEW, AuditResult, plural
 
 
 def new_findings(result: AuditResult) -> int:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from libcst.metadata import MetadataWrapper
 
-from ssot_audit.facts import CoreFacts
+from ssot_audit.analysis.plugins import FileContext, FileRule, FileVisitor, Rule, collect_facts
 from ssot_audit.model import FileFacts, Finding, Span
-from ssot_audit.plugins import FileContext, FileRule, FileVisitor, Rule, collect_facts
-from ssot_audit.source import SourceError, count_lines, decode, find_suppressions, parse
+from ssot_audit.pipeline.facts import CoreFacts
+from ssot_audit.pipeline.source import SourceError, count_lines, decode, find_suppressions, parse
 
 PARSE_ERROR = "SSOT000"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pathspec
 
+from ssot_audit.analysis.options import ConfigError
+from ssot_audit.analysis.places import compile_globs
 from ssot_audit.config import Config
-from ssot_audit.globs import compile_globs
-from ssot_audit.options import ConfigError
 
 # Folders no user wants audited: VCS data, caches, build output, installed packages.
 # Folders no user wants audited, by name at any depth: VCS data, caches, build output,

@@ -20,29 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from ssot_audit.baseline import NEW, compare
-from ssot_audit.globs import compile_globs
-from ssot_audit.model import AuditResult, CategoryChange, Changes, Finding, RuleChange
+from ssot_audit.analysis.places import compile_globs
+from ssot_audit.model import NEW, AuditResult, CategoryChange, Changes, Finding, RuleChange
+from ssot_audit.pipeline.git import GitError, run_git
+from ssot_audit.workflows.baseline import compare
 
 REGULAR_FILE_MODES = ("100644", "100755")
 AuditFunction = Callable[[Sequence[Path], Path], AuditResult]
 # Which files of the commit to write, by where they would lie in the working tree.
 FileFilter = Callable[[Path], bool]
-
-
-class GitError(Exception):
-    """git is missing, the folder is not in a repository, or the ref does not exist."""
-
-
-def run_git(cwd: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH") from None
-    if done.returncode != 0:
-        detail = (done.stderr.strip().splitlines() or ["git failed"])[-1]
-        raise GitError(detail.removeprefix("fatal: "))
-    return done.stdout
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ssot_audit.analysis.plugins import Registry, Rule, documentation
 from ssot_audit.config import Config
 from ssot_audit.model import RuleInfo
-from ssot_audit.plugins import Registry, Rule, documentation
 
 FIX_COMMAND = "ssot-audit fix"
 

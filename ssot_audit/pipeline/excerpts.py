@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ssot_audit.model import Excerpt, Finding, Location
-from ssot_audit.source import SourceError, decode
+from ssot_audit.pipeline.source import SourceError, decode
 
 MAX_LINES = 8
 

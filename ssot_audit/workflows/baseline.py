@@ -9,44 +9,21 @@ are counted, so a third copy of a baselined duplicate pair is new.
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 import os
-import tokenize
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssot_audit.model import AuditResult, Finding, Severity, Span
+from ssot_audit.model import NEW, UNCHANGED, AuditResult, Finding, Identity, Severity, Span, identity, normalise_code
 
 BASELINE_FORMAT = "ssot-audit-baseline"
 BASELINE_VERSION = 1
-NEW, UNCHANGED = "new", "unchanged"
-
-Identity = tuple[str, str, str, str]
 
 
 class BaselineError(Exception):
     """A baseline file that cannot be used; reported as one line and exit code 2."""
-
-
-def normalise_code(code: str) -> str:
-    """The line without its comment and with single spaces: re-spacing a line, or adding
-    `# type: ignore` to it, is not a change of what it does."""
-    text = code
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(code).readline):
-            if token.type == tokenize.COMMENT:
-                text = code[: token.start[1]]
-                break
-    except (tokenize.TokenError, SyntaxError):
-        pass  # the first line of a longer statement: its comment, if any, was already seen
-    return " ".join(text.split())
-
-
-def identity(finding: Finding) -> Identity:
-    return (finding.rule, finding.path, finding.scope, normalise_code(finding.code))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 A per-file rule is a libcst BatchableCSTVisitor: the engine runs every enabled per-file rule
 in ONE traversal of each module. Positions are resolved lazily, only for files where some
-rule reports, in one code generation pass (ssot_audit/positions.py): libcst's
+rule reports, in one code generation pass (ssot_audit/analysis/positions.py): libcst's
 PositionProvider would double the cost of a traversal.
 """
 
@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, ClassVar
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from ssot_audit.analysis.names import ImportTable, ScopeNode
+from ssot_audit.analysis.options import NoOptions
+from ssot_audit.analysis.positions import spans_of
 from ssot_audit.model import Category, Finding, Location, Severity, Span
-from ssot_audit.names import ImportTable, ScopeNode
-from ssot_audit.options import NoOptions
-from ssot_audit.positions import spans_of
 
 if TYPE_CHECKING:
-    from ssot_audit.project import Project
+    from ssot_audit.analysis.project import Project
 
 ENTRY_POINT_GROUP = "ssot_audit.rules"
 CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*[0-9]+$")

@@ -12,9 +12,9 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from ssot_audit.baseline import apply
-from ssot_audit.discovery import project_root
 from ssot_audit.model import AuditResult, Finding
+from ssot_audit.pipeline.discovery import project_root
+from ssot_audit.workflows.baseline import apply
 
 
 def absolute(path: Path) -> Path:

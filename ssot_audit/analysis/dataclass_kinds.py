@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 
 import libcst as cst
 
-from ssot_audit.names import ImportTable, dotted_name
-from ssot_audit.plugins import FileContext
+from ssot_audit.analysis.names import ImportTable, dotted_name
+from ssot_audit.analysis.plugins import FileContext
 
 # Decorators that turn a class into a stdlib-style dataclass, whose field defaults are
 # evaluated once at class creation: the ones SSOT202 inspects.

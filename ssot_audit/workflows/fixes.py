@@ -12,10 +12,10 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from ssot_audit.atomic import write_bytes_atomic
-from ssot_audit.discovery import ModuleNamer
+from ssot_audit.analysis.plugins import Rule
 from ssot_audit.model import Finding
-from ssot_audit.plugins import Rule
+from ssot_audit.pipeline.discovery import ModuleNamer
+from ssot_audit.workflows.atomic import write_bytes_atomic
 
 
 @dataclass(frozen=True)
