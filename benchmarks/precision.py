@@ -2,6 +2,13 @@
 
     python -m benchmarks.precision [--select SSOT401 SSOT501] [--packages django flask httpx]
                                    [--sample 20] [--seed 0] [--config rules.yaml]
+                                   [--to-judge FILE]
+
+It also prints the precision per rule of the judged findings in benchmarks/judged/ (see
+benchmarks/judged.py): the `evaluation` sample only, drawn after the rule was last changed,
+never the `tuning` findings looked at while changing it. `--to-judge FILE` writes the sampled
+findings nobody has judged yet as JSON lines with an empty verdict, for a person to fill in
+and move into benchmarks/judged/.
 
 For each package (fetched from PyPI by benchmarks/realcode.py into a temporary folder) it
 runs one audit with the selected rules, then prints a table of finding counts per rule and
@@ -22,6 +29,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from benchmarks.judged import Precision, load, precision, to_judge
 from benchmarks.realcode import DEFAULT_VERSIONS, fetch
 from ssot_audit.analysis.plugins import Registry
 from ssot_audit.config import Overrides, load_config
@@ -111,6 +119,24 @@ def print_samples(console: Console, runs: Sequence[PackageRun], codes: Sequence[
                 console.print(f"      | {source_line(run.root, finding)}", markup=False, highlight=False, emoji=False)
 
 
+def print_precision(console: Console, runs: Sequence[PackageRun], codes: Sequence[str]) -> dict[str, Precision]:
+    judged = load()
+    found = {run.package: [f for code in codes for f in run.findings[code]] for run in runs}
+    table = Table(title="Precision of the evaluation sample (benchmarks/judged/), judged by reading the code")
+    for column in ("rule", "judged", "true", "false", "precision", "no longer reported"):
+        table.add_column(column, justify="right")
+    result = precision(judged, found)
+    for code in codes:
+        p = result.get(code)
+        if p is None:
+            table.add_row(code, "0", "", "", "not judged", "")
+            continue
+        shown = f"{p.value:.0%}" if p.value is not None else "-"
+        table.add_row(code, str(p.judged), str(p.true), str(p.false), shown, str(p.unmatched))
+    console.print(table)
+    return result
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
@@ -122,6 +148,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--config", type=Path, help="rule options: a .ssot-audit.yaml or pyproject.toml")
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--cache", action="store_true", help="reuse the audit cache in each package's folder")
+    parser.add_argument("--to-judge", type=Path, help="write the sampled, unjudged findings here as JSON lines")
     args = parser.parse_args(argv)
 
     registry = Registry.load()
@@ -133,7 +160,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     runs = [run_package(registry, p, codes, config, args.jobs, args.cache) for p in args.packages]
     console = Console(width=200)
     print_counts(console, runs, codes)
+    print_precision(console, runs, codes)
     print_samples(console, runs, codes, args.sample, args.seed)
+    if args.to_judge is not None:
+        judged = load()
+        lines = []
+        for run in runs:
+            version = DEFAULT_VERSIONS.get(run.package, "")
+            for code in codes:
+                lines += to_judge(sample(run.findings[code], args.sample, args.seed, run.package, code), run.package, version, judged)
+        args.to_judge.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        console.print(f"{len(lines)} findings to judge written to {args.to_judge}")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,11 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-DEFAULT_VERSIONS = {"django": "5.2.19", "flask": "3.1.3", "httpx": "0.28.1"}
-IMPORT_NAMES = {"django": "django", "flask": "flask", "httpx": "httpx"}
+DEFAULT_VERSIONS = {
+    "django": "5.2.19", "flask": "3.1.3", "httpx": "0.28.1", "rich": "15.0.0", "requests": "2.34.2",
+    "sqlalchemy": "2.1.9",
+}  # fmt: skip
+IMPORT_NAMES = {"django": "django", "flask": "flask", "httpx": "httpx", "sqlalchemy": "sqlalchemy"}
 
 
 def fetch(package: str, version: str | None = None) -> Path:

@@ -8,14 +8,28 @@ from dataclasses import dataclass, field
 from ssot_audit.analysis.places import compile_globs
 from ssot_audit.analysis.plugins import Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
-from ssot_audit.clones.clusters import Member, choose_canonical, group_id
+from ssot_audit.clones.clusters import Member, choose_canonical, components, group_id, match_graph
 from ssot_audit.clones.collector import DefinitionCollector
+from ssot_audit.clones.competitors import (
+    ALIKE,
+    IDENTICAL,
+    RENAMED,
+    Candidate,
+    Evidence,
+    Setting,
+    describe,
+    evidence,
+    interface_pairs,
+    method_names,
+)
 from ssot_audit.clones.eligibility import clone_sized
-from ssot_audit.clones.fingerprint import FileDefinitions
+from ssot_audit.clones.fingerprint import FileDefinitions, name_hash
 from ssot_audit.clones.report import definition_finding
 from ssot_audit.model import DUPLICATES, Finding, Severity
 
-DEFAULT_EXCLUDE = ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py", "scripts/", "migrations/")
+DEFAULT_EXCLUDE = (
+    "tests/", "test/", "testing/", "test_*.py", "*_test.py", "conftest.py", "scripts/", "migrations/",
+)  # fmt: skip
 DEFAULT_CONVENTIONS = (
     "main", "setup", "teardown", "Migration", "Meta", "Config", "Command", "Media",
     "load_tests", "setUpModule", "tearDownModule", "register", "ready",
@@ -34,7 +48,14 @@ class CompetingDefinitionOptions:
     )
     convention_threshold: int = field(
         default=8,
-        metadata={"doc": "A name defined in this many modules or more is reported once, as a convention question."},
+        metadata={"doc": "A name defined alike in this many modules or more is reported once, as a convention question."},
+    )
+    similarity: float = field(
+        default=0.8,
+        metadata={
+            "doc": "Same-named definitions whose syntax tokens match this much, in order (2 * longest common "
+            "subsequence / both lengths, identifiers and literals normalised), are one concept written twice."
+        },
     )
 
 
@@ -42,9 +63,21 @@ def _where(member: Member) -> str:
     return f"{member.path}:{member.definition.line}"
 
 
-_ERROR = "class {name}(Exception):\n    '''{doc}'''\n\n    def __init__(self, reason):\n        super().__init__(reason)\n        self.reason = reason\n"
-_AUTH_A = "class WebSocketAuthenticator:\n    def check(self, token):\n        return token in self.tokens\n"
-_AUTH_B = "class WebSocketAuthenticator:\n    def check(self, token, now):\n        return self.store.valid(token, now)\n"
+_ERROR = "class {name}(Exception):\n    '''{doc}'''\n"
+_AUTH = (
+    "class WebSocketAuthenticator:\n"
+    "    def __init__(self, {init}):\n        self._{init} = {init}\n        self._scope = 'chat'\n\n"
+    "    def authenticate(self, {params}):\n        tokens = parse_qs(query_string).get('token')\n"
+    "        if not tokens:\n            raise TokenError('missing token')\n"
+    "        claims = {check}(tokens[0])\n        if not claims.allows(self._scope):\n"
+    "            raise PermissionDeniedError('token lacks the scope')\n        return claims\n"
+)
+_AUTH_A = _AUTH.format(init="service", params="query_string", check="self._service.validate_token")
+_AUTH_B = _AUTH.format(init="secret", params="headers, query_string", check="decode_token").replace(
+    "        tokens =",
+    "        if headers.get('origin') not in self._origins:\n            raise TokenError('origin not allowed')\n"
+    "        log.debug('upgrade from %s', headers.get('origin'))\n        tokens =",
+)
 
 
 class CompetingDefinition(ProjectRule):
@@ -52,123 +85,198 @@ class CompetingDefinition(ProjectRule):
     name = "competing-definition"
     category = DUPLICATES
     severity = Severity.MEDIUM
-    summary = "One public top-level class or function name defined, differently, in several modules."
+    summary = "One public top-level class or function defined again, alike, in another module."
     what = (
         "Reports a public (no leading underscore) top-level class or function name that two or more modules "
-        "define, once per definition, all sharing one `group`. Importing a name is not "
-        "defining it, so re-exports never count; nor do one module's alternative definitions under "
-        "`if`/`try` (they are one module). Identical copies big enough for SSOT001 (at its default sizes) "
-        "are SSOT001's to report; small ones, such as two `class ChatError(Exception): pass`, are reported "
-        "here. Files matching `exclude` "
-        "(tests, `conftest.py`, scripts, migrations) and names in `conventions` are left out, and a name "
-        "defined in `convention-threshold` modules or more is reported once, on its canonical definition, "
-        "as a question: is this a naming convention?"
+        "define when their code says they are one concept written twice: identical; the same code with "
+        "other names or literals; most of their syntax alike (`similarity`); or the same interface (a "
+        "function's parameters, a base-less class's methods) with most of the smaller one's names and "
+        "literals found in the other. A shared name alone is not evidence, and a definition that derives "
+        "from, delegates to, or is registered under the other is a layer, not a competitor: subclasses "
+        "of a same-named class, facades calling the same name, plug-in families on one base or in one "
+        "package, implementations registered with a dispatcher (`@name.for_db(...)`), and the same text "
+        "naming each module's own definitions are all left alone. Importing a name is not defining it; "
+        "one module's alternatives under `if`/`try` count once; definitions under "
+        "`if __name__ == \"__main__\":` are not the module's API. Copies big enough for SSOT001 are SSOT001's. "
+        "Files matching `exclude` (tests, testing support, `conftest.py`, scripts, migrations) and names in "
+        "`conventions` are left out, and a name defined alike in `convention-threshold` modules or more is "
+        "reported once, as a question: is this a naming convention?"
     )
     why = (
-        "Two `WebSocketAuthenticator` classes mean two truths about one concept: callers import whichever "
-        "their editor offered, the two drift, and a fix lands in one of them. One definition per name keeps "
-        "every import pointing at the same code."
+        "Two `WebSocketAuthenticator` classes that both parse the token and check its scope mean two truths "
+        "about one concept: callers import whichever their editor offered, the two drift, and a fix lands in "
+        "one of them. One definition per concept keeps every import pointing at the same code."
     )
     example = (
-        "```python\n# chat/auth.py\nclass WebSocketAuthenticator:\n    def check(self, token): ...\n\n"
-        "# chat/websocket/auth.py\nclass WebSocketAuthenticator:\n    def check(self, token, now): ...\n```"
+        "```python\n# chat/services/auth.py\nclass WebSocketAuthenticator:\n    def authenticate(self, query_string):\n"
+        "        tokens = parse_qs(query_string).get('token')\n        ...\n\n"
+        "# chat/websocket/auth.py\nclass WebSocketAuthenticator:\n    def authenticate(self, headers, query_string):\n"
+        "        tokens = parse_qs(query_string).get('token')\n        ...\n```"
     )
     fix = (
-        "Keep the definition the message names (the one the project imports most), merge what the others "
-        "add, and import it everywhere; or rename the ones that are really different concepts."
+        "Keep the definition the message names (the one whose name the project imports most), merge what "
+        "the others add, and import it everywhere; or rename the ones that are really different concepts."
     )
     Options = CompetingDefinitionOptions
     Collector = DefinitionCollector
     VALID = (
-        Valid({"chat/auth.py": _AUTH_A, "chat/other.py": "class Authenticator:\n    pass\n"}),
         Valid({"chat/auth.py": _AUTH_A, "chat/__init__.py": "from chat.auth import WebSocketAuthenticator\n"}),
         Valid({"chat/auth.py": _AUTH_A, "chat/tests/test_auth.py": _AUTH_B}),
-        Valid({"chat/auth.py": _AUTH_A, "conftest.py": _AUTH_B}),
-        Valid({"chat/a.py": "def main():\n    return 1\n", "chat/b.py": "def main():\n    return 2\n"}),
-        Valid({"chat/a.py": "def _helper():\n    return 1\n", "chat/b.py": "def _helper():\n    return 2\n"}),
-        Valid({"chat/a.py": "class A:\n    def check(self):\n        return 1\n", "chat/b.py": "class B:\n    def check(self):\n        return 2\n"}),
+        Valid({"chat/a.py": "class Group(list):\n    pass\n", "chat/b.py": "class Group(Model):\n    name = CharField()\n"}),
+        Valid(
+            {
+                "chat/base.py": "class Handler:\n    def run(self, event):\n        return event\n",
+                "chat/web.py": "from chat.base import Handler as BaseHandler\n\n\nclass Handler(BaseHandler):\n"
+                "    def run(self, event):\n        return event\n",
+            }
+        ),
+        Valid({"chat/a.py": "def main():\n    return 1\n", "chat/b.py": "def main():\n    return 1\n"}),
+        Valid({"chat/a.py": "def _helper():\n    return 1\n", "chat/b.py": "def _helper():\n    return 1\n"}),
         Valid(
             {
                 "chat/compat.py": "try:\n    from ujson import dumps\nexcept ImportError:\n    def dumps(x):\n        return str(x)\n"
                 "if False:\n    def dumps(x):\n        return repr(x)\n"
             }
         ),
-        Valid({"chat/auth.py": _AUTH_A, "chat/legacy.py": _AUTH_B}, options={"exclude": ["chat/legacy.py"]}),
+        Valid({"chat/a.py": _ERROR.format(name="ChatError", doc="x"), "chat/legacy.py": _ERROR.format(name="ChatError", doc="x")}, options={"exclude": ["chat/legacy.py"]}),
     )
     INVALID = (
-        Invalid({"chat/auth.py": _AUTH_A, "chat/websocket/auth.py": _AUTH_B}, count=2, line=1),
+        Invalid({"chat/services/auth.py": _AUTH_A, "chat/websocket/auth.py": _AUTH_B}, count=2, line=1),
         Invalid(
             {
                 "chat/errors.py": _ERROR.format(name="ChatError", doc="A chat failure."),
-                "chat/api.py": "import os\n\n\n" + _ERROR.format(name="ChatError", doc="Raised by the API.") + "    x = 1\n",
+                "chat/api.py": "import os\n\n\n" + _ERROR.format(name="ChatError", doc="Raised by the API."),
             },
             count=2,
         ),
-        Invalid({"chat/a.py": "def connect(url):\n    return url\n", "chat/b.py": "async def connect(url, retries=3):\n    return await dial(url, retries)\n"}, count=2),
         Invalid(
-            {f"chat/m{i}.py": f"def handler(event):\n    return {i}\n" for i in range(9)},
+            {f"chat/m{i}.py": "def handler(event):\n    return event.payload\n" for i in range(9)},
             count=1,
         ),
-        Invalid({"chat/a.py": "def main():\n    return 1\n", "chat/b.py": "def main():\n    return 2\n"}, options={"conventions": []}, count=2),
-        Invalid({"chat/auth.py": _AUTH_A, "chat/tests/test_auth.py": _AUTH_B}, options={"exclude": []}, count=2),
+        Invalid({"chat/a.py": "def main():\n    return 1\n", "chat/b.py": "def main():\n    return 1\n"}, options={"conventions": []}, count=2),
         Invalid(
-            {"chat/a.py": "import functools\n\n@functools.cache\ndef settings():\n    return load()\n", "chat/b.py": "def settings():\n    return {}\n"},
+            {"chat/a.py": "import functools\n\n@functools.cache\ndef settings():\n    return {}\n", "chat/b.py": "def settings():\n    return {}\n"},
             line=4,
         ),
-        Invalid({"chat/a.py": _AUTH_A, "chat/b.py": _AUTH_B, "chat/c.py": "WebSocketAuthenticator = None\n\n" + _AUTH_A.replace("in self", "not in self")}, count=3),
     )
 
     def check(self, project: Project) -> Iterable[Finding]:
         options = self.options if isinstance(self.options, CompetingDefinitionOptions) else CompetingDefinitionOptions()
         excluded = compile_globs(options.exclude)
         conventions = set(options.conventions)
-        by_name: dict[str, dict[str, list[Member]]] = {}
+        by_name: dict[str, dict[str, list[Candidate]]] = {}
+        public_names: dict[str, frozenset[str]] = {}
+        local_names: dict[str, frozenset[int]] = {}
         for facts in project.files:
             found = facts.extras.get(self.code)
             if not isinstance(found, FileDefinitions) or excluded.match_file(facts.path):
                 continue
-            for i, definition in enumerate(found.definitions):
-                if definition.top_level and not definition.name.startswith("_"):
-                    self.checked += 1
-                    if definition.name not in conventions:
-                        member = Member(facts.path, facts.module, i, definition)
-                        by_name.setdefault(definition.name, {}).setdefault(facts.path, []).append(member)
+            names: set[str] = set()
+            local_names[facts.module] = frozenset(
+                name_hash(n) for n in (*(found.definitions[t.index].name for t in found.top_level), *found.assigned)
+            )
+            for top in found.top_level:
+                definition = found.definitions[top.index]
+                if definition.name.startswith("_") or top.main_only:
+                    continue
+                self.checked += 1
+                names.add(definition.name)
+                if definition.name not in conventions:
+                    candidate = Candidate(
+                        Member(facts.path, facts.module, top.index, definition), top, found, method_names(found, top.index)
+                    )
+                    by_name.setdefault(definition.name, {}).setdefault(facts.path, []).append(candidate)
+            public_names[facts.module] = frozenset(names)
         findings: list[Finding] = []
         for name in sorted(by_name):
             modules = by_name[name]
             if len(modules) < 2:
                 continue
             # One definition per module: its first (alternatives under if/try are one module's).
-            members = [defs[0] for _, defs in sorted(modules.items())]
-            if len({m.definition.exact for m in members}) == 1 and clone_sized(members[0].definition):
-                continue  # identical copies that SSOT001 reports (with its default sizes)
-            findings.extend(self._report(name, members, project, options))
+            candidates = [defs[0] for _, defs in sorted(modules.items())]
+            for group in self._competing(candidates, public_names, local_names, options):
+                findings.extend(self._report(name, group, project, options))
         return findings
 
-    def _report(self, name: str, members: list[Member], project: Project, options: CompetingDefinitionOptions) -> Iterable[Finding]:
-        canonical = choose_canonical(members, project.importers)
+    def _competing(
+        self,
+        candidates: list[Candidate],
+        public_names: dict[str, frozenset[str]],
+        local_names: dict[str, frozenset[int]],
+        options: CompetingDefinitionOptions,
+    ) -> list[list[tuple[Candidate, dict[int, Evidence]]]]:
+        """Groups of candidates linked by evidence that they are one concept, each candidate with
+        its evidence towards the others. Copies SSOT001 reports (both big enough, and identical,
+        renamed or near-miss alike) are left to it."""
+        interfaces = interface_pairs(public_names, [c.member.module for c in candidates])
+        edges: dict[int, dict[int, Evidence]] = {}
+        for i, a in enumerate(candidates):
+            for j in range(i + 1, len(candidates)):
+                b = candidates[j]
+                ma, mb = a.member.module, b.member.module
+                setting = Setting(
+                    options.similarity,
+                    frozenset((ma, mb)) in interfaces,
+                    ma.rpartition(".")[0] == mb.rpartition(".")[0],
+                    local_names[ma],
+                    local_names[mb],
+                )
+                found = evidence(a, b, setting)
+                if found is None or self._ssot001_reports(a, b, found):
+                    continue
+                edges.setdefault(i, {})[j] = found
+                edges.setdefault(j, {})[i] = found
+        groups = []
+        for component in components(match_graph((i, j) for i in edges for j in edges[i])):
+            order = sorted(component)
+            at = {i: k for k, i in enumerate(order)}  # links are keyed by place in the group
+            groups.append([(candidates[i], {at[j]: edges[i][j] for j in edges[i]}) for i in order])
+        return groups
+
+    @staticmethod
+    def _ssot001_reports(a: Candidate, b: Candidate, found: Evidence) -> bool:
+        da, db = a.member.definition, b.member.definition
+        if not (clone_sized(da) and clone_sized(db)):
+            return False
+        # SSOT001's near-miss copies (default options): 5 statements each, names 80% alike as written.
+        near_miss = found.kind == ALIKE and min(da.statements, db.statements) >= 5 and found.written >= 0.8
+        return found.kind in (IDENTICAL, RENAMED) or near_miss
+
+    def _report(
+        self,
+        name: str,
+        group: list[tuple[Candidate, dict[int, Evidence]]],
+        project: Project,
+        options: CompetingDefinitionOptions,
+    ) -> Iterable[Finding]:
+        members = [c.member for c, _ in group]
+        canonical = choose_canonical(members, project.importers, project.name_importers)
         keep = canonical.member
-        group = group_id(self.code, members)
+        group_key = group_id(self.code, members)
         if len(members) >= options.convention_threshold:
             message = (
-                f"`{name}` is defined in {len(members)} modules: if this is a naming convention, add it to "
+                f"`{name}` is defined alike in {len(members)} modules: if this is a naming convention, add it to "
                 f"`conventions` in this rule's options; otherwise keep one definition (this one: {canonical.reason}) "
-                "and rename or import the others"
+                "and import it in the others"
             )
-            yield definition_finding(self, keep, message, group, [m for m in members if m is not keep])
+            yield definition_finding(self, keep, message, group_key, [m for m in members if m is not keep])
             return
-        for member in members:
+        position = {id(m): i for i, m in enumerate(members)}
+        for candidate, links in group:
+            member = candidate.member
             others = [m for m in members if m is not member]
             kind = "class" if member.definition.kind == "class" else "function"
             if member is keep:
+                alike = "; ".join(f"{_where(members[j])} ({describe(e)})" for j, e in sorted(links.items()))
                 message = (
-                    f"{kind} `{name}` is also defined, differently, in {', '.join(_where(m) for m in others)}; "
-                    f"keep this one ({canonical.reason}) and import it there, or rename the others"
+                    f"{kind} `{name}` is defined again in {alike}; keep this one ({canonical.reason}), "
+                    "merge what the others add and import it there"
                 )
             else:
+                toward = links.get(position[id(keep)]) or min(links.values(), key=lambda e: (e.strength, -e.score))
                 more = f" (and {len(others) - 1} more)" if len(others) > 1 else ""
                 message = (
-                    f"{kind} `{name}` competes with the one in {_where(keep)}{more}; "
-                    f"keep that one ({canonical.reason}) and import it here, or rename this one"
+                    f"{kind} `{name}` duplicates the one in {_where(keep)}{more}: {describe(toward)}; "
+                    f"keep that one ({canonical.reason}) and import it here"
                 )
-            yield definition_finding(self, member, message, group, others, canonical=member is keep)
+            yield definition_finding(self, member, message, group_key, others, canonical=member is keep)

@@ -9,11 +9,11 @@ from ssot_audit.analysis.plugins import Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
 from ssot_audit.clones.clusters import Member, choose_canonical, group_id
 from ssot_audit.clones.collector import DefinitionCollector
-from ssot_audit.clones.detect import EXACT, CloneIndex, Cluster, Thresholds, find_clusters
+from ssot_audit.clones.detect import CloneIndex, Cluster, Thresholds, find_clusters
 from ssot_audit.clones.eligibility import DEFAULT_MIN_STATEMENTS, DEFAULT_MIN_TOKENS, clone_sized
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.fragments import RunSettings, find_runs
-from ssot_audit.clones.report import definition_finding
+from ssot_audit.clones.report import definition_finding, run_finding
 from ssot_audit.model import DUPLICATES, Finding, Severity
 
 
@@ -52,10 +52,10 @@ class DuplicateImplementationOptions:
     near_miss_min_statements: int = field(
         default=5,
         metadata={
-            "doc": "Near-miss copies must both have at least this many statements: in a body of three, "
-            "one edited statement is a third of it, and `join`/`leave` or two `get`-or-raise "
-            "accessors look alike without being one implementation. Exact and renamed copies only "
-            "need `min-statements`."
+            "doc": "Near-miss and renamed copies must both have at least this many statements: in a body "
+            "of three, one edited statement or one renamed call is a third of it, and `join`/`leave` "
+            "or two `get`-or-raise accessors look alike without being one implementation. Exact "
+            "copies only need `min-statements`."
         },
     )
     written_similarity: float = field(
@@ -69,13 +69,14 @@ class DuplicateImplementationOptions:
     )
 
 
-def _relation(index: CloneIndex, member: Member, canonical: Member) -> str:
+def _relation(index: CloneIndex, member: Member, canonical: Member, *, short: bool = False) -> str:
     a, b = member.definition, canonical.definition
     if a.exact == b.exact:
-        return "an exact copy"
+        return "exact" if short else "an exact copy"
     if a.normalised == b.normalised:
-        return "a copy with renamed identifiers or changed literals"
-    return f"a near-miss copy ({index.similarity(member, canonical):.0%} similar)"
+        return "renamed identifiers or literals" if short else "a copy with renamed identifiers or changed literals"
+    alike = f"{index.similarity(member, canonical):.0%} similar"
+    return f"near-miss, {alike}" if short else f"a near-miss copy ({alike})"
 
 
 def _where(member: Member) -> str:
@@ -196,18 +197,30 @@ class DuplicateImplementation(ProjectRule):
         "comments and docstrings differ), copies with renamed identifiers or changed literals (Type-2), and "
         "near-miss copies where statements were added, removed or edited (Type-3) above the `similarity` "
         "threshold. All members of a cluster share a `group` id and list each other as related locations; "
-        "the message names the member to keep: the one whose module the rest of the project imports most, "
-        "then the oldest path by name.\n\n"
+        "the message says how each copy relates (exact, renamed, near-miss and how similar) and names the "
+        "member to keep: the one whose name the project imports most (`from pkg.text import slugify`), then "
+        "whose module it imports most, then the shortest module path, then the first path by name. SSOT002 "
+        "chooses the same way, so the two rules never advise keeping different copies.\n\n"
         "Never reported: `@overload` stubs, abstract methods, bodies that are only `...`, `pass`, a docstring "
         "or `raise NotImplementedError`, definitions under `min-statements`/`min-tokens` (trivial `__init__`, "
         "`__repr__`, property getters), and one module's alternative definitions of one name (under "
         "`if TYPE_CHECKING:`/`else:` or `try:`/`except ImportError:`, a property's getter and setter). "
         "Methods of two copied classes are reported with their classes, not again on their own.\n\n"
+        "Shapes that look alike without being one implementation are not reported unless they are exact "
+        "copies: a sync/async mirror (`logout`/`alogout`: neither can call the other, so the advice could "
+        "not be followed; extract the I/O-free part by hand if it is large); renamed or near-miss copies "
+        "under `near-miss-min-statements` statements (in a small body the tokens that differ are the whole "
+        "content, as `list_.append(x)` against `list_.appendleft(x)`); classes whose methods are all one or "
+        "two statements (an interface filled in, as each JSON tag's `check`/`to_json`); operator methods of one "
+        "protocol (`__eq__`/`__lt__`) and a check and its negation (`assertXMLEqual`/`assertXMLNotEqual`); "
+        "and renamed copies whose only differences are their own names (`readable()` returning "
+        "`self.file.readable()`, `seekable()` returning `self.file.seekable()`).\n\n"
         "It also reports runs of `min-fragment-statements` statements or more copied between functions or "
         "classes that are not copies as a whole (the message gives the lines of each copy of the run). A run "
         "may cross from the end of one method, through whole methods, into the start of the next; it is "
-        "reported on the innermost definition holding it, unless most of it lies in definitions already reported "
-        "as copies of each other. The `def` line of a method the run holds whole "
+        "reported on its own first line (spanning to its last), for the innermost definition holding it, "
+        "unless most of it lies in definitions already reported as copies of each other; a suppression "
+        "comment on that definition's `def`/`class` line silences it too. The `def` line of a method the run holds whole "
         "counts as a statement. Across a class body only statements copied as written count, and a run of "
         "one statement shape repeated (a table of `client_class = DatabaseClient` settings) is never reported."
     )
@@ -357,7 +370,7 @@ class DuplicateImplementation(ProjectRule):
         index = CloneIndex(files, members, memo=project.memo)
 
         def canonical(members: Sequence[Member]) -> Member:
-            return choose_canonical(members, project.importers).member
+            return choose_canonical(members, project.importers, project.name_importers).member
 
         findings: list[Finding] = []
         thresholds = Thresholds(options.similarity, options.written_similarity, options.near_miss_min_statements)
@@ -390,7 +403,7 @@ class DuplicateImplementation(ProjectRule):
         modules = {facts.path: facts.module for facts in project.files}
         fragments = find_runs(index, modules, settings, reported)
         for fragment in fragments:
-            keep = choose_canonical(fragment.members, project.importers)
+            keep = choose_canonical(fragment.members, project.importers, project.name_importers)
             runs = {id(m): run for m, run in zip(fragment.members, fragment.runs)}
             shared_tokens = index.files[fragment.members[0].path].tokens[fragment.runs[0].start : fragment.runs[0].end]
             group = group_id(f"{self.code}-run", fragment.members, shared_tokens)
@@ -411,20 +424,20 @@ class DuplicateImplementation(ProjectRule):
                     tail = f"keep this copy ({keep.reason}) as {shared} the others {others_do}"
                 else:
                     tail = f"keep the one in {_where(keep.member)} ({keep.reason}) as {shared} and {here}"
-                yield definition_finding(self, member, head + tail, group, others, canonical=member is keep.member)
+                yield run_finding(self, member, run, head + tail, group, others, canonical=member is keep.member)
 
     def _report(self, index: CloneIndex, cluster: Cluster, project: Project) -> Iterable[Finding]:
-        canonical = choose_canonical(cluster.members, project.importers)
+        canonical = choose_canonical(cluster.members, project.importers, project.name_importers)
         group = group_id(self.code, cluster.members)
         keep = canonical.member
         for member in cluster.members:
             others = [m for m in cluster.members if m is not member]
             if member is keep:
-                copies = ("exact " if cluster.kind == EXACT else "") + ("copy" if len(others) == 1 else "copies")
+                copies = "copy" if len(others) == 1 else "copies"
+                where = ", ".join(f"{_where(m)}: {_relation(index, m, keep, short=True)}" for m in others)
                 message = (
-                    f"`{member.definition.qualname}` has {len(others)} {copies} elsewhere "
-                    f"({', '.join(_where(m) for m in others)}); keep this one as the canonical "
-                    f"implementation ({canonical.reason}) and make the copies use it"
+                    f"`{member.definition.qualname}` has {len(others)} {copies} elsewhere ({where}); keep this one "
+                    f"as the canonical implementation ({canonical.reason}) and make the copies use it"
                 )
             else:
                 message = (

@@ -173,9 +173,24 @@ def test_canonical_is_the_most_imported_then_the_oldest_path() -> None:
     a, b, c = _member("pkg/z.py", "pkg.z"), _member("pkg/a.py", "pkg.a"), _member("pkg/m.py", "pkg.m")
     imports = {"pkg.z": 3, "pkg.a": 1, "pkg.m": 1}
     chosen = choose_canonical([a, b, c], imports.__getitem__)
-    assert chosen.member is a and "imported by 3" in chosen.reason
+    assert chosen.member is a and "imported by 3 project modules" in chosen.reason
     tied = choose_canonical([a, b, c], lambda module: 2)
-    assert tied.member is b and "oldest path" in tied.reason
+    assert tied.member is b and "first by name" in tied.reason
+
+
+def test_imports_of_the_name_itself_outweigh_imports_of_its_module() -> None:
+    # rich/jupyter.py is imported more than rich/__init__.py, but `from rich import print` is the API.
+    api, helper = _member("rich/__init__.py", "rich"), _member("rich/jupyter.py", "rich.jupyter")
+    chosen = choose_canonical(
+        [helper, api], {"rich": 1, "rich.jupyter": 5}.__getitem__, lambda module, name: 2 if module == "rich" else 0
+    )
+    assert chosen.member is api and "`f` is imported from its module by 2 project modules" in chosen.reason
+
+
+def test_with_no_import_evidence_the_shallower_module_is_kept() -> None:
+    deep, shallow = _member("a/b/c/x.py", "a.b.c.x"), _member("z/y.py", "z.y")
+    chosen = choose_canonical([deep, shallow], lambda module: 0)
+    assert chosen.member is shallow and "shortest module path" in chosen.reason
 
 
 def test_group_id_depends_on_members_not_order() -> None:

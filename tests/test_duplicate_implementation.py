@@ -56,14 +56,15 @@ def test_exact_copies_form_one_cluster_and_the_most_imported_is_canonical(tmp_pa
         assert "shop/core.py:1" in f.message or f.path == "shop/core.py"
         assert {(r.path, r.line) for r in f.related} == members(found) - {(f.path, f.line)}
     canonical = next(f for f in found if f.path == "shop/core.py")
-    assert "keep this one" in canonical.message and "imported by 2 project modules" in canonical.message
+    assert "keep this one" in canonical.message and "`total` is imported from its module by 1 project module" in canonical.message
+    assert "(`total` (shop/a.py:1): exact, `total` (shop/b.py:3): exact)" in canonical.message
     assert all("an exact copy" in f.message for f in found if f is not canonical)
 
 
 def test_tie_break_is_the_oldest_path_by_name(tmp_path: Path) -> None:
     found = audit(tmp_path, {"shop/zeta.py": SUM.format(name="t"), "shop/alpha.py": SUM.format(name="t")})
     canonical = [f for f in found if "keep this one" in f.message]
-    assert [f.path for f in canonical] == ["shop/alpha.py"] and "oldest path" in canonical[0].message
+    assert [f.path for f in canonical] == ["shop/alpha.py"] and "then the first by name" in canonical[0].message
 
 
 def test_renamed_copy_is_type_2(tmp_path: Path) -> None:
@@ -279,7 +280,9 @@ def test_a_copied_run_of_statements_inside_different_functions(tmp_path: Path) -
         + "    value = loader(key)\n    self.store[key] = Record(value, started)\n    metrics.timing('refresh', monotonic() - started)\n    return value\n"
     )
     found = audit(tmp_path, {"shop/a.py": a, "shop/b.py": b})
-    assert members(found) == {("shop/a.py", 1), ("shop/b.py", 1)}
+    # On the copied code itself, not on the def lines of the functions holding it.
+    assert members(found) == {("shop/a.py", 2), ("shop/b.py", 4)}
+    assert {(f.path, f.span.end_line) for f in found} == {("shop/a.py", 10), ("shop/b.py", 12)}
     assert len({f.group for f in found}) == 1
     by_path = {f.path: f.message for f in found}
     assert "`lookup` lines 2-9: a run of 8 statements copied in `refresh` (shop/b.py:1) lines 4-11" in by_path["shop/a.py"]
@@ -289,6 +292,18 @@ def test_a_copied_run_of_statements_inside_different_functions(tmp_path: Path) -
     assert audit(tmp_path / "off", {"shop/a.py": a, "shop/b.py": b}, {"min-fragment-statements": 0}) == []
     renamed = b.replace("record", "entry").replace("key", "name").replace("store", "cache").replace("audit", "journal")
     assert audit(tmp_path / "renamed", {"shop/a.py": a, "shop/b.py": renamed}) == []
+
+
+def test_a_suppression_on_the_holders_def_line_still_silences_a_copied_run(tmp_path: Path) -> None:
+    a = "def lookup(self, key):  # ssot: ignore[SSOT001]\n" + RUN + "    return record.value\n"
+    b = (
+        "def refresh(self, key, loader):\n    started = monotonic()\n    log.debug('refresh %s', key)\n"
+        + RUN
+        + "    value = loader(key)\n    self.store[key] = Record(value, started)\n    metrics.timing('refresh', monotonic() - started)\n    return value\n"
+    )
+    write_tree(tmp_path, {"shop/a.py": a, "shop/b.py": b})
+    found = [f for f in audit_tree(tmp_path, select=["SSOT001"]).findings if f.rule == "SSOT001"]
+    assert {(f.path, f.line, f.suppressed) for f in found} == {("shop/a.py", 2, True), ("shop/b.py", 4, False)}
 
 
 def test_a_run_is_reported_in_the_nested_function_that_holds_it(tmp_path: Path) -> None:
@@ -494,3 +509,99 @@ def test_a_pattern_repeated_inside_one_function_is_not_a_copied_run(tmp_path: Pa
     steps = "".join(f"    value = parse(parts[{n}])\n    result.append(value * {n})\n" for n in range(8))
     body = "def collect(parts):\n    result = []\n" + steps + "    return result\n"
     assert audit(tmp_path, {"shop/a.py": body}) == []
+
+
+# -- shapes that look alike without being one implementation (real code that showed them) --
+
+SESSION = (
+    "{prefix}def {name}(self):\n"
+    "    session = self.session_store()\n"
+    "    engine = self.engine_for(session)\n"
+    "    cookie = self.cookies.get(engine.name)\n"
+    "    if cookie:\n"
+    "        return {call}engine.load(cookie.value)\n"
+    "    self.audit.append(engine)\n"
+    "    return session\n"
+)
+
+
+def test_a_sync_async_mirror_is_not_a_copy(tmp_path: Path) -> None:
+    # Django's ClientMixin.session/asession, logout/alogout: 31 groups on Django 5.2.
+    sync = SESSION.format(prefix="", name="session", call="")
+    mirror = SESSION.format(prefix="async ", name="asession", call="await ")
+    assert audit(tmp_path, {"shop/a.py": "class Client:\n" + _indent(sync + "\n" + mirror)}) == []
+    # Two async copies are still copies.
+    both = SESSION.format(prefix="async ", name="aload", call="await ")
+    found = audit(tmp_path / "async", {"shop/a.py": both, "shop/b.py": both})
+    assert members(found) == {("shop/a.py", 1), ("shop/b.py", 1)}
+
+
+def _indent(code: str) -> str:
+    return "".join("    " + line if line.strip() else line for line in code.splitlines(keepends=True))
+
+
+TAG = (
+    "class {name}(JSONTag):\n"
+    "    __slots__ = ()\n"
+    "    key = '{key}'\n\n"
+    "    def check(self, value):\n"
+    "        return isinstance(value, {kind})\n\n"
+    "    def to_json(self, value):\n"
+    "        return {dump}(value)\n\n"
+    "    def to_python(self, value):\n"
+    "        return {load}(value)\n"
+)
+
+
+def test_an_interface_filled_in_is_not_a_copy(tmp_path: Path) -> None:
+    # flask/json/tag.py: TagDateTime "95% similar" to TagTuple; they differ in the type they handle.
+    files = {
+        "shop/tags.py": TAG.format(name="TagDateTime", key=" d", kind="datetime", dump="http_date", load="parse_date")
+        + "\n\n"
+        + TAG.format(name="TagUUID", key=" u", kind="UUID", dump="hex_of", load="UUID"),
+    }
+    assert audit(tmp_path, files) == []
+
+
+def test_small_bodies_that_differ_in_their_one_call_are_not_copies(tmp_path: Path) -> None:
+    # `list_.appendleft(...)` against `list_.append(...)`: the differing token is the whole point.
+    body = "def {name}(self, item):\n    list_ = self._items()\n    list_.{call}(item)\n    self.changed = True\n"
+    files = {"shop/a.py": body.format(name="push_left", call="appendleft"), "shop/b.py": body.format(name="push", call="append")}
+    assert audit(tmp_path, files, {"min-statements": 2, "min-tokens": 5}) == []
+
+
+MIRROR = (
+    "def {name}(self, other):\n"
+    "    if not isinstance(other, self.__class__):\n"
+    "        return NotImplemented\n"
+    "    mine = self.standard_value()\n"
+    "    theirs = other.standard_value()\n"
+    "    result = mine {op} theirs\n"
+    "    self.log(result)\n"
+    "    return result\n"
+)
+
+
+def test_operator_methods_and_negated_assertions_are_mirrors_not_copies(tmp_path: Path) -> None:
+    # gis ListMixin.__eq__/__lt__, MeasureBase.__truediv__/Distance.__mul__, assertXMLEqual/assertXMLNotEqual.
+    operators = MIRROR.format(name="__eq__", op="==") + "\n" + MIRROR.format(name="__lt__", op="<")
+    assert audit(tmp_path, {"shop/a.py": "class Measure:\n" + _indent(operators)}) == []
+    negated = MIRROR.format(name="assertSame", op="==") + "\n" + MIRROR.format(name="assertNotSame", op="!=")
+    assert audit(tmp_path / "neg", {"shop/a.py": "class Case:\n" + _indent(negated)}) == []
+    # The same operator method in two classes is a copy.
+    same = "class A:\n" + _indent(MIRROR.format(name="__eq__", op="==")) + "\n\nclass B:\n" + _indent(MIRROR.format(name="__eq__", op="is"))
+    assert len(audit(tmp_path / "same", {"shop/a.py": same})) == 2
+
+
+def test_one_delegation_applied_to_each_name_is_not_a_copy(tmp_path: Path) -> None:
+    # django FileProxyMixin.readable/seekable: each returns self.file.<its own name>().
+    proxy = (
+        "def {name}(self):\n"
+        "    if self.closed:\n"
+        "        return False\n"
+        "    if hasattr(self.file, '{name}'):\n"
+        "        return self.file.{name}()\n"
+        "    return True\n"
+    )
+    mixin = "class FileProxy:\n" + _indent(proxy.format(name="readable") + "\n" + proxy.format(name="seekable"))
+    assert audit(tmp_path, {"shop/a.py": mixin}, {"min-statements": 2}) == []

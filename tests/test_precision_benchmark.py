@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from benchmarks.judged import Judgement, load, precision, to_judge
 from benchmarks.precision import sample
 from ssot_audit.model import Finding, Severity, Span
 
@@ -25,3 +26,36 @@ def test_another_seed_or_package_picks_others_and_small_sets_are_shown_whole() -
     assert sample(findings(100), 20, 1, "django", "SSOT401") != base
     assert sample(findings(100), 20, 0, "flask", "SSOT401") != base
     assert len(sample(findings(5), 20, 0, "django", "SSOT401")) == 5
+
+
+def _judged(verdict: str, path: str, scope: str, sample: str = "evaluation") -> Judgement:
+    return Judgement("SSOT001", "django", "5.2.19", path, 1, scope, verdict, "why", sample)
+
+
+def _finding(path: str, scope: str, line: int = 1) -> Finding:
+    return Finding("SSOT001", "duplicate-implementation", "duplicates", Severity.MEDIUM, path, Span(line, 1, line, 4), "m", scope=scope)
+
+
+def test_precision_counts_only_the_evaluation_sample_and_matches_by_scope_not_line() -> None:
+    judged = [
+        _judged("tp", "a.py", "f"),
+        _judged("fp", "b.py", "g"),
+        _judged("fp", "c.py", "gone"),
+        _judged("fp", "a.py", "f2", sample="tuning"),
+    ]
+    today = {"django": [_finding("a.py", "f", line=40), _finding("b.py", "g"), _finding("a.py", "f2")]}
+    result = precision(judged, today)["SSOT001"]
+    assert (result.true, result.false, result.unmatched) == (1, 1, 1)
+    assert result.value == 0.5
+
+
+def test_the_judged_data_in_the_repository_is_well_formed() -> None:
+    judged = load()
+    assert judged, "benchmarks/judged/ holds the judged samples"
+    assert {j.sample for j in judged} <= {"tuning", "evaluation"}
+    assert all(j.reason.strip() and j.rule.startswith("SSOT") for j in judged)
+
+
+def test_to_judge_skips_findings_already_judged() -> None:
+    lines = to_judge([_finding("a.py", "f"), _finding("z.py", "h")], "django", "5.2.19", [_judged("tp", "a.py", "f")])
+    assert len(lines) == 1 and '"path": "z.py"' in lines[0] and '"verdict": ""' in lines[0]

@@ -57,6 +57,20 @@ class Project:
                         graph.add_edge(facts.module, target)
         return graph
 
+    @cached_property
+    def _name_importers(self) -> dict[tuple[str, str], set[str]]:
+        found: dict[tuple[str, str], set[str]] = {}
+        for facts in self.files:
+            for imp in facts.imports:
+                for name in imp.names:
+                    if imp.module != facts.module:
+                        found.setdefault((imp.module, name), set()).add(facts.module)
+        return found
+
+    def name_importers(self, module: str, name: str) -> int:
+        """How many project modules import `name` itself from `module` (`from module import name`)."""
+        return len(self._name_importers.get((module, name), ()))
+
     def importers(self, module: str) -> int:
         """How many project modules import this one."""
         graph = self.import_graph

@@ -11,6 +11,7 @@ from typing import TypeVar
 import networkx as nx
 
 from ssot_audit.clones.fingerprint import Definition
+from ssot_audit.model import plural
 
 T = TypeVar("T", bound=Hashable)
 
@@ -47,25 +48,42 @@ class Canonical:
     reason: str
 
 
-def choose_canonical(members: Sequence[Member], importers: Callable[[str], int]) -> Canonical:
-    """The member to keep: the one whose module the rest of the project imports most; among
-    equals, the oldest path by name (the one that sorts first), then the first line."""
-    counts = {m.module: importers(m.module) for m in members}
-    best = min(members, key=lambda m: (-counts[m.module], m.path, m.definition.line))
-    top = counts[best.module]
-    tied = sum(1 for m in members if counts[m.module] == top)
-    imported = f"imported by {top} project module{'s' if top != 1 else ''}"
-    if tied == len(members) and len({m.module for m in members}) > 1:
-        if top == 0:
-            reason = "no project module imports any of them; it has the oldest path by name"
-        else:
-            reason = f"every module here is {imported}; it has the oldest path by name"
-    elif tied == len(members):
+def _no_name_importers(module: str, name: str) -> int:
+    return 0
+
+
+def choose_canonical(
+    members: Sequence[Member],
+    importers: Callable[[str], int],
+    name_importers: Callable[[str, str], int] = _no_name_importers,
+) -> Canonical:
+    """The member to keep. The evidence, in order: how many project modules import the name
+    itself from its module (`from pkg.text import slugify`), then how many import its module,
+    then the shallower module (a package's public API over a helper deep inside it); among
+    equals, the path that sorts first, then the first line. SSOT001 and SSOT002 both use it, so
+    they never advise keeping different copies of one group."""
+
+    def name_of(m: Member) -> str:
+        return m.definition.qualname.partition(".")[0]
+
+    by_name = {id(m): name_importers(m.module, name_of(m)) for m in members}
+    by_module = {m.module: importers(m.module) for m in members}
+
+    def rank(m: Member) -> tuple[int, int, int, str, int]:
+        return (-by_name[id(m)], -by_module[m.module], m.module.count("."), m.path, m.definition.line)
+
+    best = min(members, key=rank)
+    named, imported = by_name[id(best)], by_module[best.module]
+    if len({m.module for m in members}) == 1:
         reason = "all copies are in one module; it comes first"
-    elif tied > 1:
-        reason = f"its module is {imported}, the most of any copy, and it has the oldest path by name among those"
+    elif named and sum(1 for m in members if by_name[id(m)] == named) == 1:
+        reason = f"`{name_of(best)}` is imported from its module by {plural(named, 'project modules')}, the most of any copy"
+    elif imported and sum(1 for m in members if by_module[m.module] == imported and by_name[id(m)] == named) == 1:
+        reason = f"its module is imported by {plural(imported, 'project modules')}, the most of any copy"
+    elif named or imported:
+        reason = "it is imported as much as any copy, and has the shortest module path, then the first by name"
     else:
-        reason = f"its module is {imported}, the most of any copy"
+        reason = "no project module imports any of them; it has the shortest module path, then the first by name"
     return Canonical(best, reason)
 
 

@@ -11,16 +11,19 @@ which would cost every file a second traversal.
 
 from __future__ import annotations
 
+import dataclasses
 from array import array
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import libcst as cst
 
+from ssot_audit.analysis.names import ImportTable, dotted_name
 from ssot_audit.analysis.plugins import FileContext, FileVisitor
 from ssot_audit.clones.fingerprint import (
     WRITTEN_TYPECODE,
     Definition,
     FileDefinitions,
+    TopLevel,
     exact_hash,
     normalised_hash,
     pieces,
@@ -95,7 +98,114 @@ class DefinitionCollector(FileVisitor):
         return visitors
 
     def facts(self) -> FileDefinitions:
-        return _read(self.nodes, self.context)
+        found = _read(self.nodes, self.context)
+        top = [i for i, d in enumerate(found.definitions) if d.top_level]
+        nodes = list(_top_level_nodes(self.context.wrapper.module.body, main_only=False))
+        if len(nodes) != len(top):
+            return found  # never expected: both walks see the same module-level definitions
+        names = self.context.names
+        facts = tuple(
+            TopLevel(
+                index,
+                tuple(_base_name(names, arg.value, self.context.module_name) for arg in node.bases)
+                if isinstance(node, cst.ClassDef)
+                else (),
+                tuple(p.name.value for p in _parameters(node.params)) if isinstance(node, cst.FunctionDef) else (),
+                tuple(dotted_name(_callee(d.decorator)) or "" for d in node.decorators),
+                main_only,
+            )
+            for index, (node, main_only) in zip(top, nodes)
+        )
+        assigned = tuple(sorted(_assigned_names(self.context.wrapper.module.body)))
+        return dataclasses.replace(found, top_level=facts, assigned=assigned)
+
+
+def _assigned_names(body: Sequence[cst.CSTNode]) -> set[str]:
+    """Names bound by module-level assignments, in if/try/with blocks too."""
+    found: set[str] = set()
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                targets: list[cst.BaseExpression] = []
+                if isinstance(small, cst.Assign):
+                    targets = [t.target for t in small.targets]
+                elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                    targets = [small.target]
+                found.update(t.value for t in targets if isinstance(t, cst.Name))
+        for block in _blocks(statement):
+            found |= _assigned_names(block)
+    return found
+
+
+def _top_level_nodes(
+    body: Sequence[cst.CSTNode], *, main_only: bool
+) -> Iterator[tuple[cst.FunctionDef | cst.ClassDef, bool]]:
+    """Module-level definitions in source order, looking into if/try/with/for/while blocks
+    (not into definitions), each with whether it sits under `if __name__ == "__main__":`."""
+    for statement in body:
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            yield statement, main_only
+            continue
+        guarded = main_only or (isinstance(statement, cst.If) and _is_main_guard(statement.test))
+        for block in _blocks(statement):
+            yield from _top_level_nodes(block, main_only=guarded if block is _body_of(statement) else main_only)
+
+
+def _body_of(statement: cst.CSTNode) -> Sequence[cst.CSTNode] | None:
+    body = getattr(statement, "body", None)
+    return body.body if isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite)) else None
+
+
+def _blocks(statement: cst.CSTNode) -> Iterator[Sequence[cst.CSTNode]]:
+    """The statement lists of a compound statement's own clauses, in source order."""
+    if not isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With, cst.For, cst.While, cst.Else, cst.Finally)):
+        return
+    own = _body_of(statement)
+    if own is not None:
+        yield own
+    if isinstance(statement, (cst.Try, cst.TryStar)):
+        for handler in statement.handlers:
+            handler_body = _body_of(handler)
+            if handler_body is not None:
+                yield handler_body
+    orelse = getattr(statement, "orelse", None)
+    if orelse is not None:
+        yield from _blocks(orelse)
+    final = getattr(statement, "finalbody", None)
+    if final is not None:
+        yield from _blocks(final)
+
+
+def _is_main_guard(test: cst.BaseExpression) -> bool:
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    sides = (test.left, test.comparisons[0].comparator)
+    names = {s.value for s in sides if isinstance(s, cst.Name)}
+    strings = {s.evaluated_value for s in sides if isinstance(s, cst.SimpleString)}
+    return isinstance(test.comparisons[0].operator, cst.Equal) and names == {"__name__"} and strings == {"__main__"}
+
+
+def _base_name(names: ImportTable, node: cst.BaseExpression, module: str) -> str:
+    """A base class as a qualified name: imported names resolved, the module's own classes
+    prefixed with it (two modules' own `HasKeys` are different bases), builtins as written."""
+    imported = names.qualified_name(node)
+    if imported is not None:
+        return imported
+    written = dotted_name(node) or ""
+    head = written.partition(".")[0]
+    if not written or not module or names.builtin_name(head) is not None:
+        return written
+    return f"{module}.{written}"
+
+
+def _callee(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.func if isinstance(node, cst.Call) else node
+
+
+def _parameters(params: cst.Parameters) -> list[cst.Param]:
+    star = [params.star_arg] if isinstance(params.star_arg, cst.Param) else []
+    extra = [params.star_kwarg] if params.star_kwarg is not None else []
+    return [*params.posonly_params, *params.params, *star, *params.kwonly_params, *extra]
 
 
 def _read(nodes: list[cst.CSTNode], context: FileContext) -> FileDefinitions:
@@ -240,4 +350,5 @@ def _close(
         signature=signature(stream) if not opened.stub and len(stream) >= SHINGLE else b"",
         stub=opened.stub,
         text=text.strip(),
+        is_async=isinstance(opened.node, cst.FunctionDef) and opened.node.asynchronous is not None,
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ssot_audit.analysis.project import Memo
 from ssot_audit.clones.clusters import Member, components, match_graph
-from ssot_audit.clones.fingerprint import FileDefinitions
+from ssot_audit.clones.fingerprint import FileDefinitions, name_hash
 from ssot_audit.clones.lsh import candidate_pairs
 from ssot_audit.clones.similarity import similarity
 
@@ -71,7 +71,7 @@ class CloneIndex:
         return similarity(x, y, at_least, (count_x, count_y))
 
     def near_miss(self, a: Member, b: Member, thresholds: Thresholds) -> bool:
-        if min(a.definition.statements, b.definition.statements) < thresholds.statements:
+        if not self.alike_enough(a, b, thresholds):
             return False  # first: the cheapest test, and it settles most LSH candidates
         size_a, size_b = a.definition.tokens, b.definition.tokens
         if 2 * min(size_a, size_b) < thresholds.similarity * (size_a + size_b):
@@ -95,14 +95,49 @@ class CloneIndex:
         """One module defining one name twice (`if TYPE_CHECKING:`/`else:`, `try:`/`except
         ImportError:`, a property's getter and setter) holds alternatives, not copies; and a
         definition is never a copy of one it contains, nor a class of a function, nor a
-        function that mostly wraps nested definitions (a factory) of one that does not."""
+        function that mostly wraps nested definitions (a factory) of one that does not, nor
+        an `async def` of a `def`: sync/async mirrors (`logout`/`alogout`) cannot call each
+        other, so "make the copies use it" could not be followed."""
         if (a.definition.kind == "class") != (b.definition.kind == "class"):
+            return True
+        if a.definition.is_async != b.definition.is_async:
             return True
         if a.definition.kind != "class" and self._wrapper(a) != self._wrapper(b):
             return True
         if a.path != b.path:
             return False
         return a.definition.qualname == b.definition.qualname or self.encloses(a, b) or self.encloses(b, a)
+
+    def alike_enough(self, a: Member, b: Member, thresholds: Thresholds) -> bool:
+        """Whether two definitions that are not exact copies have enough of their own to be
+        one implementation rather than one shape: in a small body (a `get`-or-raise accessor,
+        `list_.append(x)` against `list_.appendleft(x)`) the tokens that differ are the whole
+        content; a class whose methods are all one or two statements (each JSON tag's
+        `check`/`to_json`, each range field's `db_type`) is an interface filled in, not an
+        implementation copied."""
+        if min(a.definition.statements, b.definition.statements) < thresholds.statements:
+            return False
+        if mirrored_names(a.definition.name, b.definition.name):
+            return False
+        if a.definition.normalised == b.definition.normalised and self._only_own_names_differ(a, b):
+            return False
+        return a.definition.kind != "class" or (self._longest_method(a) >= 3 and self._longest_method(b) >= 3)
+
+    def _only_own_names_differ(self, a: Member, b: Member) -> bool:
+        """Renamed copies whose only differences are their own names (`readable()` returning
+        `self.file.readable()`, `seekable()` returning `self.file.seekable()`): one delegation
+        pattern applied to each name, not an implementation written twice."""
+        def spellings(name: str) -> set[int]:
+            return {name_hash(name), name_hash(f"'{name}'"), name_hash(f'"{name}"')}
+
+        own_a, own_b = spellings(a.definition.name), spellings(b.definition.name)
+        (names_a, _), (names_b, _) = self.written(a), self.written(b)
+        differ = [(x, y) for x, y in zip(names_a, names_b, strict=False) if x != y]
+        return bool(differ) and all(x in own_a and y in own_b for x, y in differ)
+
+    def _longest_method(self, member: Member) -> int:
+        definitions = self.files[member.path].definitions
+        return max((d.statements for d in definitions if d.parent == member.index), default=0)
 
     def _wrapper(self, member: Member) -> bool:
         """Whether nested definitions hold most of the definition's tokens."""
@@ -124,6 +159,19 @@ class CloneIndex:
         return False
 
 
+def mirrored_names(a: str, b: str) -> bool:
+    """Definitions named as mirrors of each other: two operator methods of one protocol
+    (`__eq__`/`__lt__`, `__mul__`/`__truediv__`) or a check and its negation
+    (`assertXMLEqual`/`assertXMLNotEqual`). Each must differ in the one operator or
+    negation that is its point, so their likeness is the protocol's, not a copy's."""
+    if a == b:
+        return False
+    if a.startswith("__") and a.endswith("__") and b.startswith("__") and b.endswith("__"):
+        return True
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return any(longer.replace(word, "", 1) == shorter for word in ("Not", "not_", "_not", "Un", "un"))
+
+
 def find_clusters(index: CloneIndex, thresholds: Thresholds, canonical: Callable[[Sequence[Member]], Member]) -> list[Cluster]:
     """Clusters of copies; every member is a copy of its cluster's canonical member (chosen by
     `canonical`), not merely of some other member: A~B and B~C with A and C unlike are split."""
@@ -135,7 +183,7 @@ def find_clusters(index: CloneIndex, thresholds: Thresholds, canonical: Callable
         by_stream.setdefault(m.definition.normalised, []).append(i)
     for group in by_stream.values():
         for i in group[1:]:
-            partner = next((j for j in group if j != i and not index.never_clones(members[i], members[j])), None)
+            partner = next((j for j in group if j != i and _renamed_copy(index, members[i], members[j], thresholds)), None)
             if partner is not None:
                 edges.append((partner, i))
 
@@ -161,11 +209,18 @@ def find_clusters(index: CloneIndex, thresholds: Thresholds, canonical: Callable
     return _outermost(index, sorted(clusters, key=lambda c: (c.members[0].path, c.members[0].definition.line)))
 
 
+def _renamed_copy(index: CloneIndex, a: Member, b: Member, thresholds: Thresholds) -> bool:
+    """Two members of one normalised stream: exact copies, or renamed ones big enough."""
+    if index.never_clones(a, b):
+        return False
+    return a.definition.exact == b.definition.exact or index.alike_enough(a, b, thresholds)
+
+
 def _copy_of(index: CloneIndex, member: Member, center: Member, thresholds: Thresholds) -> bool:
     if member is center:
         return True
     if member.definition.normalised == center.definition.normalised:
-        return not index.never_clones(member, center)
+        return _renamed_copy(index, member, center, thresholds)
     return index.near_miss(member, center, thresholds)
 
 

@@ -46,6 +46,7 @@ class Definition:
     signature: bytes  # MinHash of the token shingles (Type-3); empty when too short
     stub: str  # why this can never be a clone ("overload", "abstract", "stub body"), or ""
     text: str  # the def/class line, stripped, for baselines
+    is_async: bool = False  # `async def`: its sync mirror is not a copy it could call
 
     @property
     def name(self) -> str:
@@ -58,6 +59,21 @@ class Definition:
     @property
     def top_level(self) -> bool:
         return self.parent < 0
+
+
+@dataclass(frozen=True)
+class TopLevel:
+    """What SSOT002 asks of a module-level class or function beyond its tokens: what it derives
+    from, what it takes, and whether it is part of the module's API at all."""
+
+    index: int  # its position in the file's definitions
+    # Base classes as qualified names where an import binds them (`flask.sansio.blueprints.Blueprint`
+    # for `SansioBlueprint`), else as written.
+    bases: tuple[str, ...]
+    params: tuple[str, ...]  # parameter names, in order; () for a class
+    decorators: tuple[str, ...]  # each decorator's callee as written (`generate_driver_url.for_db`)
+    # Defined under `if __name__ == "__main__":`: a script's code, not the module's API.
+    main_only: bool
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,10 @@ class FileDefinitions:
     # and its line. A statement's own tokens stop before its closing brackets.
     end_tokens: bytes = b""
     end_lines: bytes = b""
+    top_level: tuple[TopLevel, ...] = ()
+    # Names the module binds at top level by assignment (`_active = Local()`): with its
+    # definitions' names, what the same text means differently in two modules.
+    assigned: tuple[str, ...] = ()
 
     def line_of_statement(self, token: int) -> int:
         lines: array[int] = array(WRITTEN_TYPECODE)
@@ -107,10 +127,16 @@ class FileDefinitions:
         return array(WRITTEN_TYPECODE, [h for h in every if h])
 
 
+def name_hash(part: str) -> int:
+    """The 32-bit hash of an identifier or literal as written (crc32, stable across processes;
+    never 0)."""
+    return zlib.crc32(part.encode("utf-8", "surrogatepass")) | 1
+
+
 def written_tokens(parts: Sequence[str], codes: Sequence[int]) -> bytes:
-    """Per token, a 32-bit hash of the identifier or literal it spells (crc32, stable across
-    processes; never 0), or 0 for a token that is only syntax."""
-    hashes = [zlib.crc32(p.encode("utf-8", "surrogatepass")) | 1 if c in VALUE_CODES else 0 for p, c in zip(parts, codes)]
+    """Per token, name_hash() of the identifier or literal it spells, or 0 for a token that is
+    only syntax."""
+    hashes = [name_hash(p) if c in VALUE_CODES else 0 for p, c in zip(parts, codes)]
     return array(WRITTEN_TYPECODE, hashes).tobytes()
 
 

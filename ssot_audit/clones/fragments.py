@@ -199,6 +199,8 @@ class _RunFinder:
         holder_b = self.member(seg_b.path, self._holder(seg_b, owners_b))
         if self._alternatives(holder_a, holder_b) or not (self._sized(holder_a) and self._sized(holder_b)):
             return None
+        if holder_a.definition.is_async != holder_b.definition.is_async:
+            return None  # a sync/async mirror (see CloneIndex.never_clones)
         evidence = counted
         if holder_a.definition.kind == "class" or holder_b.definition.kind == "class":
             # A stretch across a class body's attributes and methods is made of small things

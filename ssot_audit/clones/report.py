@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from ssot_audit.analysis.plugins import Rule
 from ssot_audit.clones.clusters import Member
+from ssot_audit.clones.fragments import Run
 from ssot_audit.model import Finding, Location, Span
 
 
@@ -24,6 +25,26 @@ def definition_finding(
         group=group,
         related=sorted(Location(m.path, m.definition.line) for m in others),
         suppress_lines=[d.decorator_line] if d.decorator_line else [],
+        scope=d.qualname,
+        code=d.text,
+    )
+    return dataclasses.replace(finding, canonical=canonical) if canonical else finding
+
+
+def run_finding(
+    rule: Rule, member: Member, run: Run, message: str, group: str, others: Sequence[Member], *, canonical: bool = False
+) -> Finding:
+    """A finding on the first line of a copied run, where the copied code is; a suppression on
+    its holder's `def`/`class` line (or first decorator) still counts."""
+    d = member.definition
+    holder = [d.line, d.decorator_line] if d.decorator_line else [d.line]
+    finding = rule.make_finding(
+        member.path,
+        Span(run.first_line, 1, run.last_line + 1, 1),  # to the start of the line after the run
+        message,
+        group=group,
+        related=sorted(Location(m.path, m.definition.line) for m in others),
+        suppress_lines=holder,
         scope=d.qualname,
         code=d.text,
     )

@@ -1,0 +1,183 @@
+"""When two module-level definitions that share a name are the same thing (SSOT002).
+
+A shared name alone is not evidence: model fields and form fields, `Node` in a parser and in a
+tree, each backend's `DatabaseOperations` are different concepts that happen to be named alike.
+Two definitions compete when their code says they are one concept written twice:
+
+1. **identical**: the same tokens as written;
+2. **renamed**: the same code once identifiers and literals are normalised;
+3. **alike**: most of their syntax in the same order (2 * LCS / both lengths, as for SSOT001's
+   near-miss copies);
+4. **overlapping**: the same signature (a function's parameters; a class's bases and several
+   method names) and most of the smaller one's identifiers and literals found in the other.
+
+What is a layer, not a competitor, is left alone whatever its code:
+- a class deriving from the other (`class Blueprint(SansioBlueprint)`, `INTEGER(sqltypes.INTEGER)`);
+- a function naming itself in its body (a facade delegating: `return dateformat.time_format(...)`)
+  or in its decorator (an implementation registered with a dispatcher of that name:
+  `@generate_driver_url.for_db("mysql")`);
+- classes on different bases (a model field and a form field): parallel hierarchies;
+- the same text naming each module's own definitions (`return Insert(table)` in every dialect's
+  `dml.py`): the words match, what they refer to does not;
+- small bodies (under MIN_STATEMENTS statements) that are only renamed or alike: when the tokens
+  that differ are most of the content, they are the whole point (`TagDateTime`/`TagTuple`);
+- two modules that define several of the same public names are parallel implementations of one
+  interface chosen by dotted path (`trans_real`/`trans_null`, database backends), the plug-in
+  pattern: only substantial identical code counts between them;
+- for "overlapping": classes with bases (siblings on one base are a plug-in family, each
+  backend's `EmailBackend`), and definitions in modules of one package (duck-typed plug-ins
+  such as each template backend's `Template`). Only base-less classes and functions in
+  different packages overlap as one concept written twice would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from ssot_audit.clones.clusters import Member
+from ssot_audit.clones.fingerprint import FileDefinitions, TopLevel, name_hash
+from ssot_audit.clones.similarity import similarity
+
+IDENTICAL, RENAMED, ALIKE, OVERLAPPING = "identical", "renamed", "alike", "overlapping"
+STRENGTH = {IDENTICAL: 0, RENAMED: 1, ALIKE: 2, OVERLAPPING: 3}
+# Anything but identical asks for real content: a body of `return message` overlaps everything
+# that uses `message`, and `list_.append(x)` is "renamed" from `list_.appendleft(x)`.
+MIN_OVERLAP_NAMES = 8
+MIN_STATEMENTS = 3
+OVERLAP = 0.5
+# Modules sharing this many public names are parallel implementations of one interface.
+INTERFACE_NAMES = 3
+# Streams longer than this are compared by their MinHash-free bounds only (see similarity()).
+MAX_COMPARED_TOKENS = 4000
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One module's definition of a name, with what the evidence needs."""
+
+    member: Member
+    top: TopLevel
+    file: FileDefinitions
+    method_names: frozenset[str]
+
+    @cached_property
+    def stream(self) -> list[int]:
+        return list(self.file.stream(self.member.definition))
+
+    @cached_property
+    def written(self) -> list[int]:
+        return list(self.file.names(self.member.definition))
+
+    @cached_property
+    def names(self) -> frozenset[int]:
+        return frozenset(self.written)
+
+    @property
+    def name(self) -> str:
+        return self.member.definition.name
+
+    def derives_from(self, other: Candidate) -> bool:
+        own = f"{other.member.module}.{other.name}"
+        return any(base == own or base.rpartition(".")[2] == other.name for base in self.top.bases)
+
+    def names_itself(self) -> bool:
+        """A function whose body mentions its own name (it delegates, or recurses), or one
+        registered through a decorator of its own name."""
+        if any(d.partition(".")[0] == self.name for d in self.top.decorators if "." in d):
+            return True
+        return self.member.definition.kind != "class" and name_hash(self.name) in self.names
+
+    def names_module_locals(self, local_names: frozenset[int]) -> bool:
+        """Whether the body uses a name its module defines at top level (other than its own)."""
+        return bool((self.names & local_names) - {name_hash(self.name)})
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: str
+    score: float  # how alike, 0-1, for the message
+    written: float = 1.0  # ALIKE: how alike their names and literals are, as written
+
+    @property
+    def strength(self) -> int:
+        return STRENGTH[self.kind]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What evidence() knows about a pair beyond the two definitions."""
+
+    threshold: float  # ALIKE: the similarity that makes two bodies one
+    interface: bool  # their modules are parallel implementations of one interface
+    siblings: bool  # their modules are in one package
+    locals_a: frozenset[int]  # names each module defines at top level, as hashes
+    locals_b: frozenset[int]
+
+
+def evidence(a: Candidate, b: Candidate, setting: Setting) -> Evidence | None:
+    """Why a and b are one concept written twice, or None."""
+    da, db = a.member.definition, b.member.definition
+    if a.derives_from(b) or b.derives_from(a) or a.names_itself() or b.names_itself():
+        return None
+    if da.kind == "class" and set(a.top.bases) != set(b.top.bases):
+        return None
+    substantial = min(da.statements, db.statements) >= MIN_STATEMENTS
+    same_text = da.exact == db.exact or da.normalised == db.normalised
+    if same_text and (a.names_module_locals(setting.locals_a) or b.names_module_locals(setting.locals_b)):
+        return None
+    if da.exact == db.exact:
+        return Evidence(IDENTICAL, 1.0) if substantial or not setting.interface else None
+    if not substantial or setting.interface:
+        return None
+    if da.normalised == db.normalised:
+        return Evidence(RENAMED, 1.0)
+    if len(a.stream) <= MAX_COMPARED_TOKENS and len(b.stream) <= MAX_COMPARED_TOKENS:
+        alike = similarity(a.stream, b.stream, setting.threshold)
+        if alike >= setting.threshold:
+            return Evidence(ALIKE, alike, similarity(a.written, b.written))
+    return None if setting.siblings else _overlap(a, b)
+
+
+def _overlap(a: Candidate, b: Candidate) -> Evidence | None:
+    small, large = (a, b) if len(a.names) <= len(b.names) else (b, a)
+    if len(small.names) < MIN_OVERLAP_NAMES:
+        return None
+    if a.member.definition.kind == "class":
+        if a.top.bases or b.top.bases:
+            return None
+        shared = a.method_names & b.method_names
+        # Two methods at least: a stand-in that only mimics another's attributes in `__init__`
+        # (the cache's fake model `Options`) is not a second implementation.
+        if len(shared) < 2 or 2 * len(shared) < min(len(a.method_names), len(b.method_names)):
+            return None
+    elif a.top.params != b.top.params or not a.top.params:
+        return None
+    share = len(small.names & large.names) / len(small.names)
+    return Evidence(OVERLAPPING, share) if share >= OVERLAP else None
+
+
+def describe(found: Evidence) -> str:
+    if found.kind == IDENTICAL:
+        return "identical"
+    if found.kind == RENAMED:
+        return "the same code with other names or literals"
+    if found.kind == ALIKE:
+        return f"{found.score:.0%} alike"
+    return f"the same interface, and {found.score:.0%} of the smaller one's names and literals in the other"
+
+
+def method_names(file: FileDefinitions, index: int) -> frozenset[str]:
+    return frozenset(d.name for d in file.definitions if d.parent == index and d.kind == "method")
+
+
+def interface_pairs(public_names: dict[str, frozenset[str]], modules: Sequence[str]) -> set[frozenset[str]]:
+    """Pairs of these modules that define at least INTERFACE_NAMES of the same public names."""
+    found: set[frozenset[str]] = set()
+    ordered = sorted(set(modules))
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            if len(public_names.get(a, frozenset()) & public_names.get(b, frozenset())) >= INTERFACE_NAMES:
+                found.add(frozenset((a, b)))
+    return found
