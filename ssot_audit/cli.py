@@ -398,9 +398,12 @@ def list_rules() -> int:
 
 @app.command("rule")
 def explain_rule(
-    code_or_name: Annotated[str, typer.Argument(metavar="CODE_OR_NAME", hidden=True)],
+    # Optional to the parser only, so that the usage line reads [CODE_OR_NAME], not {CODE_OR_NAME}.
+    code_or_name: Annotated[str | None, typer.Argument(metavar="CODE_OR_NAME", hidden=True)] = None,
 ) -> int:
     """Explain one rule (CODE_OR_NAME: SSOT101 or relative-import): what it finds, why it matters, an example, the fix."""
+    if code_or_name is None:
+        raise api.UsageError("rule: name a rule by code or name, as in `ssot-audit rule SSOT101`")
     registry = Registry.load()
     warn(registry.warnings, False)
     rule = registry.by_code_or_name(code_or_name)

@@ -250,10 +250,14 @@ def suggestion(registry: Registry, selector: str) -> str:
     for SSOT101, never SSOT900 for SSOT777), else a name or category spelled nearly the same."""
     wanted = selector.strip()
     if re.fullmatch(r"[A-Za-z]+\d+", wanted):
-        near = [
-            code for code in sorted(registry.rules)
-            if len(code) == len(wanted) and sum(a != b for a, b in zip(code, wanted.upper(), strict=True)) == 1
-        ]
+        upper = wanted.upper()
+        near = sorted(
+            (
+                code for code in registry.rules
+                if len(code) == len(upper) and sum(a != b for a, b in zip(code, upper, strict=True)) == 1
+            ),
+            key=lambda code: (-len(os.path.commonprefix([code, upper])), code),
+        )
         return f" (did you mean '{near[0]}'?)" if near else ""
     words = [r.name for r in registry.sorted()] + [c.id for c in registry.categories()]
     return closest(wanted.lower(), words)
