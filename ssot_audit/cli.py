@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -460,6 +461,9 @@ def usage_message(exc: typer.TyperException, args: Sequence[str]) -> str:
         name = max(opts, key=len)  # --jobs, not -j
         shown = f"{name} {value}" if value is not None else name
         return f"{shown}: {message[:1].lower()}{message[1:]}"
+    command = re.fullmatch(r"No such command '(.*)'\.(?: Did you mean '(.*)'\?)?", message)
+    if command:
+        return f"unknown command '{command[1]}'" + (f" (did you mean '{command[2]}'?)" if command[2] else "")
     return (message[:1].lower() + message[1:]).rstrip(".")
 
 

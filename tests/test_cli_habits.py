@@ -82,6 +82,12 @@ def test_config_values_are_checked_as_the_command_line_is(project: Path, setting
     assert line.startswith(f"{config}: ") and message in line
 
 
+def test_an_unknown_command_is_one_line_with_a_close_match() -> None:
+    result = run_cli("audt")
+    assert result.returncode == 2
+    assert result.stderr == "ssot-audit: error: unknown command 'audt' (did you mean 'audit'?)\n"
+
+
 def test_files_that_are_not_python_are_refused_unless_include_takes_them(project: Path) -> None:
     (project / "notes.txt").write_text("just words\n", encoding="utf-8")
     (project / "README.md").write_text("# app\n", encoding="utf-8")
@@ -124,6 +130,9 @@ def test_categories_select_their_rules(project: Path) -> None:
     assert {f["rule"] for f in report["findings"]} == {"SSOT401"}
     ignored = json.loads(run_cli("audit", str(project), "--no-cache", "--format", "json", "--ignore", "typing,imports").stdout)
     assert ignored["findings"] == []
+    write_config(project, per_file_ignores={"app/models.py": ["typing"]})
+    per_file = json.loads(run_cli("audit", str(project), "--no-cache", "--format", "json").stdout)
+    assert {f["rule"] for f in per_file["findings"]} == {"SSOT101"}
 
 
 def test_force_color_and_no_color(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
