@@ -205,7 +205,7 @@ def gate(reasons: list[str], quiet: bool, exit_zero: bool) -> int:
     return EXIT_OK if exit_zero else EXIT_GATE
 
 
-@app.command("audit")
+@app.command("audit", short_help="Audit files and folders: findings and scores.")
 def audit_command(
     paths: Paths = None,
     output_format: OutputFormat = None,
@@ -284,7 +284,7 @@ def audit_command(
     return gate(run.failures, quiet, exit_zero)
 
 
-@app.command("baseline")
+@app.command("baseline", short_help="Record today's findings for --baseline.")
 def write_baseline(
     paths: Paths = None,
     output: Annotated[
@@ -310,7 +310,7 @@ def write_baseline(
     return EXIT_OK
 
 
-@app.command("check")
+@app.command("check", short_help="Report and gate only the given files (pre-commit).")
 def check_files(
     files: Annotated[
         list[Path] | None,
@@ -350,7 +350,7 @@ def check_files(
     return gate(run.failures, True, exit_zero)
 
 
-@app.command("fix")
+@app.command("fix", short_help="Apply the safe autofixes (--diff shows them).")
 def fix_command(
     paths: Paths = None,
     diff: Annotated[
@@ -397,7 +397,7 @@ def list_rules() -> int:
     return EXIT_OK
 
 
-@app.command("rule")
+@app.command("rule", short_help="Explain one rule.")
 def explain_rule(
     # Optional to the parser only, so that the usage line reads [CODE_OR_NAME], not {CODE_OR_NAME}.
     code_or_name: Annotated[str | None, typer.Argument(metavar="CODE_OR_NAME", hidden=True)] = None,
