@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from pathlib import Path
 import pathspec
 import yaml
 
-from ssot_audit.analysis.options import ConfigError, closest, parse_options
+from ssot_audit.analysis.options import ConfigError, closest, config_key, parse_options
 from ssot_audit.analysis.places import compile_globs
 from ssot_audit.analysis.plugins import Registry
 from ssot_audit.model import BUILTIN
@@ -30,9 +31,11 @@ class FileSettings:
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     select: tuple[str, ...] = ("SSOT",)
+    # Added to `select` (as ruff's extend-select): turn on a rule without restating the rest.
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    fail_under: float | None = None
+    fail_under: float | None = field(default=None, metadata={"range": (0, 100)})
     weights: dict[str, float] = field(default_factory=dict)
     respect_gitignore: bool = True
     cache_dir: str = DEFAULT_CACHE_DIR
@@ -51,6 +54,7 @@ class Config:
     enabled: frozenset[str]
     rule_names: Mapping[str, str]
     per_file_ignores: tuple[tuple[pathspec.PathSpec[pathspec.Pattern], tuple[str, ...]], ...] = ()
+    rule_categories: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def fail_under(self) -> float | None:
@@ -68,7 +72,11 @@ class Config:
 
     def _selects(self, selector: str, code: str) -> bool:
         s = selector.strip()
-        return code.startswith(s.upper()) or self.rule_names.get(code) == s.lower()
+        return (
+            code.startswith(s.upper())
+            or self.rule_names.get(code) == s.lower()
+            or self.rule_categories.get(code) == s.lower()
+        )
 
 
 def find_config(start: Path) -> Path | None:
@@ -119,12 +127,14 @@ def read_table(path: Path) -> Mapping[str, object]:
 
 @dataclass(frozen=True)
 class Overrides:
-    """Command-line options that win over the file."""
+    """Command-line options that win over the file. `--select` replaces the file's `select`
+    and `extend-select` (as in ruff); `--extend-select` and `--ignore` add to them."""
 
     select: Sequence[str] | None = None
     ignore: Sequence[str] | None = None
     fail_under: float | None = None
     extend_exclude: Sequence[str] = ()
+    extend_select: Sequence[str] = ()
 
 
 def load_config(registry: Registry, start: Path, explicit: Path | None = None, overrides: Overrides = Overrides()) -> Config:
@@ -132,18 +142,26 @@ def load_config(registry: Registry, start: Path, explicit: Path | None = None, o
     raw: Mapping[str, object] = read_table(source) if source is not None else {}
     where = f"{source}" if source is not None else "config"
     settings = parse_options(FileSettings, raw, where, noun="key")
+    check_ranges(settings, where)
+    # Each value is checked where it was written, so an error names the file and key, or the option.
+    _check_selectors(registry, settings.select, f"{where}: select")
+    _check_selectors(registry, settings.extend_select, f"{where}: extend-select")
+    _check_selectors(registry, settings.ignore, f"{where}: ignore")
+    for pattern, selectors in settings.per_file_ignores.items():
+        _check_selectors(registry, selectors, f"{where}: per-file-ignores.{pattern}")
+    _check_selectors(registry, overrides.select or (), "--select")
+    _check_selectors(registry, overrides.extend_select, "--extend-select")
+    _check_selectors(registry, overrides.ignore or (), "--ignore")
+    if overrides.fail_under is not None and not 0 <= overrides.fail_under <= 100:
+        raise ConfigError(f"--fail-under {overrides.fail_under:g}: must be between 0 and 100")
     settings = dataclasses.replace(
         settings,
         select=tuple(overrides.select) if overrides.select else settings.select,
+        extend_select=(*(() if overrides.select else settings.extend_select), *overrides.extend_select),
         ignore=(*settings.ignore, *(overrides.ignore or ())),
         fail_under=overrides.fail_under if overrides.fail_under is not None else settings.fail_under,
         extend_exclude=(*settings.extend_exclude, *overrides.extend_exclude),
     )
-
-    _check_selectors(registry, settings.select, where, "select")
-    _check_selectors(registry, settings.ignore, where, "ignore")
-    for pattern, selectors in settings.per_file_ignores.items():
-        _check_selectors(registry, selectors, where, f"per-file-ignores.{pattern}")
     known_categories = {c.id for c in (*BUILTIN, *registry.categories()) if c.scored}
     for category in settings.weights:
         if category not in known_categories:
@@ -160,13 +178,11 @@ def load_config(registry: Registry, start: Path, explicit: Path | None = None, o
         if not isinstance(table, Mapping):
             raise ConfigError(f"{where}: rules.{key}: expected a table of options")
         rule_options[rule.code] = parse_options(rule.Options, table, where, prefix=f"rules.{key}.")
+        check_ranges(rule_options[rule.code], where, prefix=f"rules.{key}.")
 
-    enabled = frozenset(
-        code
-        for code in registry.rules
-        if any(_matches(registry, s, code) for s in settings.select)
-        and not any(_matches(registry, s, code) for s in settings.ignore)
-    )
+    chosen = {code for s in (*settings.select, *settings.extend_select) for code in selected(registry, s)}
+    dropped = {code for s in settings.ignore for code in selected(registry, s)}
+    enabled = frozenset(chosen - dropped)
     base = (source.parent if source is not None else (start if start.is_dir() else start.parent)).resolve()
     _check_cache_dir(base, settings.cache_dir, where)
     return Config(
@@ -176,6 +192,7 @@ def load_config(registry: Registry, start: Path, explicit: Path | None = None, o
         rule_options=rule_options,
         enabled=enabled,
         rule_names={code: r.name for code, r in registry.rules.items()},
+        rule_categories={code: r.category.id for code, r in registry.rules.items()},
         per_file_ignores=tuple(
             (compile_globs([pattern]), tuple(selectors)) for pattern, selectors in settings.per_file_ignores.items()
         ),
@@ -202,12 +219,51 @@ def _check_cache_dir(base: Path, cache_dir: str, where: str) -> None:
     )
 
 
-def _matches(registry: Registry, selector: str, code: str) -> bool:
-    return any(rule.code == code for rule in registry.matching(selector))
+def check_ranges(options: object, where: str, prefix: str = "") -> None:
+    """Numbers within their allowed range. A field's metadata may give `range = (low, high)`;
+    otherwise a rule's int option is a count (0 or more) and a float option a ratio (0 to 1),
+    the only kinds of number rule options hold today."""
+    if not dataclasses.is_dataclass(options):
+        return
+    for option in dataclasses.fields(options):
+        value = getattr(options, option.name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        low, high = option.metadata.get("range", (0, None) if isinstance(value, int) else (0, 1))
+        if value < low or (high is not None and value > high):
+            allowed = f"between {low:g} and {high:g}" if high is not None else f"{low:g} or more"
+            raise ConfigError(f"{where}: {prefix}{config_key(option.name)} = {value:g}: must be {allowed}")
 
 
-def _check_selectors(registry: Registry, selectors: Sequence[str], where: str, key: str) -> None:
+def selected(registry: Registry, selector: str) -> list[str]:
+    """The rule codes a selector names: a code, a name, a code prefix (`SSOT1`) or a
+    category (`duplicates`, the unit the report scores)."""
+    matched = [rule.code for rule in registry.matching(selector)]
+    if matched:
+        return matched
+    wanted = selector.strip().lower()
+    return [code for code, rule in sorted(registry.rules.items()) if rule.category.id == wanted]
+
+
+def suggestion(registry: Registry, selector: str) -> str:
+    """A close match that really is close: a code one character away from a real one (SSOT102
+    for SSOT101, never SSOT900 for SSOT777), else a name or category spelled nearly the same."""
+    wanted = selector.strip()
+    if re.fullmatch(r"[A-Za-z]+\d+", wanted):
+        upper = wanted.upper()
+        near = sorted(
+            (
+                code for code in registry.rules
+                if len(code) == len(upper) and sum(a != b for a, b in zip(code, upper, strict=True)) == 1
+            ),
+            key=lambda code: (-len(os.path.commonprefix([code, upper])), code),
+        )
+        return f" (did you mean '{near[0]}'?)" if near else ""
+    words = [r.name for r in registry.sorted()] + [c.id for c in registry.categories()]
+    return closest(wanted.lower(), words)
+
+
+def _check_selectors(registry: Registry, selectors: Sequence[str], where: str) -> None:
     for selector in selectors:
-        if not registry.matching(selector):
-            names = [r.name for r in registry.sorted()] + list(registry.rules)
-            raise ConfigError(f"{where}: {key}: unknown rule '{selector}'{closest(selector, names)}")
+        if not selected(registry, selector):
+            raise ConfigError(f"{where}: unknown rule '{selector}'{suggestion(registry, selector)}")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import os
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -10,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from ssot_audit.analysis.plugins import Registry
+from ssot_audit.cli import main
 from ssot_audit.config import Overrides, load_config
 from ssot_audit.model import AuditResult, Finding
 from ssot_audit.pipeline.engine import Engine
@@ -68,6 +73,27 @@ def of_rule(result: AuditResult, code: str, include_suppressed: bool = False) ->
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The command line's `main`, run in this process: the same parsing, output and exit code
+    as the installed command, without starting an interpreter for each call. Tests of what only
+    a real process shows (a pipe, the console script, signals) use `run_cli_process`."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    previous = Path.cwd()
+    code: int | str | None = 0
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                main(list(args))
+            except SystemExit as exc:
+                code = exc.code
+    finally:
+        os.chdir(previous)
+    returncode = code if isinstance(code, int) else (0 if code is None else 1)
+    return subprocess.CompletedProcess(["ssot-audit", *args], returncode, stdout.getvalue(), stderr.getvalue())
+
+
+def run_cli_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """The real command line, in a subprocess, as a user or CI would run it."""
     return subprocess.run(
         [sys.executable, "-m", "ssot_audit", *args],
@@ -77,3 +103,16 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
         text=True,
         timeout=300,
     )
+
+
+def validate_report(report: object) -> None:
+    """Check a JSON report against the schema the package ships (`ssot-audit schema`) and,
+    when the shared contract lies beside this checkout, against its schema too."""
+    import jsonschema
+
+    from ssot_audit.api import report_schema
+
+    jsonschema.Draft202012Validator(json.loads(report_schema())).validate(report)
+    shared = SHARED / "schemas" / "ssot-audit-report-v1.schema.json"
+    if shared.is_file():
+        jsonschema.validate(report, json.loads(shared.read_text(encoding="utf-8")))

@@ -48,7 +48,7 @@ def test_fix_rewrites_unsuppressed_relative_imports(tmp_path: Path) -> None:
 def test_diff_prints_and_writes_nothing(tmp_path: Path) -> None:
     write_tree(tmp_path, {"shop/orders/api.py": API})
     result = run_cli("fix", str(tmp_path), "--diff")
-    assert result.returncode == 0
+    assert result.returncode == 1  # as `ruff check --diff`: fixes pending fail
     assert "-from .models import (\n+from shop.orders.models import (\n" in result.stdout
     assert "+    from shop.payments.gateway import charge\n" in result.stdout
     assert (tmp_path / "shop/orders/api.py").read_text() == API

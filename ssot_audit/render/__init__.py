@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ssot_audit.model import AuditResult
-from ssot_audit.render import github, json_format, markdown, sarif, text
+from ssot_audit.render import github, gitlab, json_format, markdown, sarif, text
 
 Renderer = Callable[[AuditResult, bool], str]
 
@@ -17,6 +17,7 @@ def renderers() -> dict[str, Renderer]:
         "json": json_format.render,
         "sarif": sarif.render,
         "github": github.render,
+        "gitlab": gitlab.render,
     }
 
 
