@@ -16,7 +16,8 @@ from pathlib import Path
 
 DEFAULT_VERSIONS = {
     "django": "5.2.19", "flask": "3.1.3", "httpx": "0.28.1", "rich": "15.0.0", "requests": "2.34.2",
-    "sqlalchemy": "2.1.9",
+    "sqlalchemy": "2.1.9", "pip": "26.3", "setuptools": "84.2.1", "sphinx": "9.0.4", "pygments": "2.21.0",
+    "docutils": "0.23", "babel": "2.19.0", "hypothesis": "6.170.17",
 }  # fmt: skip
 IMPORT_NAMES = {"django": "django", "flask": "flask", "httpx": "httpx", "sqlalchemy": "sqlalchemy"}
 
