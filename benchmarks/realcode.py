@@ -17,7 +17,8 @@ from pathlib import Path
 DEFAULT_VERSIONS = {
     "django": "5.2.19", "flask": "3.1.3", "httpx": "0.28.1", "rich": "15.0.0", "requests": "2.34.2",
     "sqlalchemy": "2.1.9", "pip": "26.3", "setuptools": "84.2.1", "sphinx": "9.0.4", "pygments": "2.21.0",
-    "docutils": "0.23", "babel": "2.19.0", "hypothesis": "6.170.17",
+    "docutils": "0.23", "babel": "2.19.0", "hypothesis": "6.170.17", "werkzeug": "3.1.9", "tornado": "6.6.1",
+    "twisted": "26.10.0", "jinja2": "3.1.6", "click": "8.5.1",
 }  # fmt: skip
 IMPORT_NAMES = {"django": "django", "flask": "flask", "httpx": "httpx", "sqlalchemy": "sqlalchemy"}
 

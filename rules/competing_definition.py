@@ -29,6 +29,7 @@ from ssot_audit.model import DUPLICATES, Finding, Severity
 
 DEFAULT_EXCLUDE = (
     "tests/", "test/", "testing/", "test_*.py", "*_test.py", "conftest.py", "scripts/", "migrations/",
+    "_vendor/", "vendor/", "_vendored/",
 )  # fmt: skip
 DEFAULT_CONVENTIONS = (
     "main", "setup", "teardown", "Migration", "Meta", "Config", "Command", "Media",
@@ -40,7 +41,11 @@ DEFAULT_CONVENTIONS = (
 class CompetingDefinitionOptions:
     exclude: tuple[str, ...] = field(
         default=DEFAULT_EXCLUDE,
-        metadata={"doc": "Files left out, as .gitignore-style patterns: tests, conftest.py, scripts, migrations."},
+        metadata={
+            "doc": "Files left out, as .gitignore-style patterns: tests and testing support, conftest.py, scripts, "
+            "migrations, and vendored third-party code (two vendored libraries each defining a name are not "
+            "this project's duplication)."
+        },
     )
     conventions: tuple[str, ...] = field(
         default=DEFAULT_CONVENTIONS,
@@ -98,7 +103,9 @@ class CompetingDefinition(ProjectRule):
         "naming each module's own definitions are all left alone. Importing a name is not defining it; "
         "one module's alternatives under `if`/`try` count once; definitions under "
         "`if __name__ == \"__main__\":` are not the module's API. Copies big enough for SSOT001 are SSOT001's. "
-        "Files matching `exclude` (tests, testing support, `conftest.py`, scripts, migrations) and names in "
+        "A `.pyi` stub and its `.py` are one module. "
+        "Files matching `exclude` (tests, testing support, `conftest.py`, scripts, migrations, vendored "
+        "code under `_vendor/`) and names in "
         "`conventions` are left out, and a name defined alike in `convention-threshold` modules or more is "
         "reported once, as a question: is this a naming convention?"
     )
@@ -185,15 +192,17 @@ class CompetingDefinition(ProjectRule):
                     candidate = Candidate(
                         Member(facts.path, facts.module, top.index, definition), top, found, method_names(found, top.index)
                     )
-                    by_name.setdefault(definition.name, {}).setdefault(facts.path, []).append(candidate)
+                    # Keyed by module: a `.pyi` stub beside its `.py` declares the same definitions.
+                    by_name.setdefault(definition.name, {}).setdefault(facts.module, []).append(candidate)
             public_names[facts.module] = frozenset(names)
         findings: list[Finding] = []
         for name in sorted(by_name):
             modules = by_name[name]
             if len(modules) < 2:
                 continue
-            # One definition per module: its first (alternatives under if/try are one module's).
-            candidates = [defs[0] for _, defs in sorted(modules.items())]
+            # One definition per module: its first (alternatives under if/try are one module's), from
+            # the `.py` rather than its `.pyi` stub.
+            candidates = [min(defs, key=lambda c: (c.member.path.endswith(".pyi"), c.member.path)) for _, defs in sorted(modules.items())]
             for group in self._competing(candidates, public_names, local_names, options):
                 findings.extend(self._report(name, group, project, options))
         return findings

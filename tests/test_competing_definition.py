@@ -220,3 +220,28 @@ def test_finding_is_on_the_def_line_and_decorator_suppresses(tmp_path: Path) -> 
     found = of_rule(audit_tree(tmp_path, select=["SSOT002"]), "SSOT002", include_suppressed=True)
     decorated = next(f for f in found if f.path == "chat/a.py")
     assert decorated.line == 4 and decorated.suppressed
+
+
+def test_vendored_libraries_and_a_modules_stub_are_not_competitors(tmp_path: Path) -> None:
+    # pip: distlib's and urllib3's own CertificateError; more_itertools' more.pyi beside more.py.
+    files = {
+        "tool/_vendor/distlib/compat.py": ERROR,
+        "tool/_vendor/urllib3/util.py": ERROR,
+        "tool/more.py": AUTH_A,
+        "tool/more.pyi": AUTH_A,
+    }
+    assert audit(tmp_path, files) == []
+
+
+def test_one_shape_naming_different_things_is_not_one_concept(tmp_path: Path) -> None:
+    # sphinx: each command's own get_parser() shares argparse's shape, not its options.
+    parser = (
+        "def get_parser():\n    parser = argparse.ArgumentParser(prog='{prog}', description='{doc}')\n"
+        "    parser.add_argument('{a}', help='{ha}')\n    parser.add_argument('{b}', action='store_true', help='{hb}')\n"
+        "    parser.add_argument('{c}', default={d}, help='{hc}')\n    return parser\n"
+    )
+    files = {
+        "tool/build/cli.py": parser.format(prog="build", doc="Build docs", a="sourcedir", ha="source", b="--fresh", hb="rebuild", c="--jobs", d=1, hc="workers"),
+        "tool/quickstart/cli.py": parser.format(prog="quickstart", doc="Start a project", a="path", ha="root", b="--quiet", hb="no prompts", c="--sep", d=0, hc="split"),
+    }
+    assert audit(tmp_path, files) == []

@@ -605,3 +605,18 @@ def test_one_delegation_applied_to_each_name_is_not_a_copy(tmp_path: Path) -> No
     )
     mixin = "class FileProxy:\n" + _indent(proxy.format(name="readable") + "\n" + proxy.format(name="seekable"))
     assert audit(tmp_path, {"shop/a.py": mixin}, {"min-statements": 2}) == []
+
+
+def test_a_class_of_async_methods_mirroring_one_of_plain_methods_is_not_a_copy(tmp_path: Path) -> None:
+    # httpx: AsyncHTTPTransport mirrors HTTPTransport, AsyncResponseStream mirrors ResponseStream.
+    stream = (
+        "class {name}:\n    def __init__(self, stream):\n        self._stream = stream\n\n"
+        "    {a}def read_all(self):\n        parts = []\n        {a}for part in self._stream:\n"
+        "            parts.append(part)\n            self.seen += len(part)\n        {w}self._stream.{close}()\n"
+        "        self.closed = True\n        return b''.join(parts)\n"
+    )
+    files = {
+        "shop/sync.py": stream.format(name="ResponseStream", a="", w="", close="close"),
+        "shop/aio.py": stream.format(name="AsyncResponseStream", a="async ", w="await ", close="aclose"),
+    }
+    assert audit(tmp_path, files) == []

@@ -7,7 +7,8 @@ Two definitions compete when their code says they are one concept written twice:
 1. **identical**: the same tokens as written;
 2. **renamed**: the same code once identifiers and literals are normalised;
 3. **alike**: most of their syntax in the same order (2 * LCS / both lengths, as for SSOT001's
-   near-miss copies);
+   near-miss copies), and most of their names and literals as written (each tool's own argparse
+   `get_parser()` shares the shape, not the options);
 4. **overlapping**: the same signature (a function's parameters; a class's bases and several
    method names) and most of the smaller one's identifiers and literals found in the other.
 
@@ -47,6 +48,8 @@ STRENGTH = {IDENTICAL: 0, RENAMED: 1, ALIKE: 2, OVERLAPPING: 3}
 MIN_OVERLAP_NAMES = 8
 MIN_STATEMENTS = 3
 OVERLAP = 0.5
+# ALIKE: how much of their identifiers and literals, as written and in order, must match too.
+ALIKE_WRITTEN = 0.6
 # Modules sharing this many public names are parallel implementations of one interface.
 INTERFACE_NAMES = 3
 # Streams longer than this are compared by their MinHash-free bounds only (see similarity()).
@@ -135,8 +138,10 @@ def evidence(a: Candidate, b: Candidate, setting: Setting) -> Evidence | None:
         return Evidence(RENAMED, 1.0)
     if len(a.stream) <= MAX_COMPARED_TOKENS and len(b.stream) <= MAX_COMPARED_TOKENS:
         alike = similarity(a.stream, b.stream, setting.threshold)
-        if alike >= setting.threshold:
-            return Evidence(ALIKE, alike, similarity(a.written, b.written))
+        written = similarity(a.written, b.written) if alike >= setting.threshold else 0.0
+        # The shape alone is every argparse parser's or record's; what they name must match too.
+        if alike >= setting.threshold and written >= ALIKE_WRITTEN:
+            return Evidence(ALIKE, alike, written)
     return None if setting.siblings else _overlap(a, b)
 
 

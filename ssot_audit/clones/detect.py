@@ -96,11 +96,12 @@ class CloneIndex:
         ImportError:`, a property's getter and setter) holds alternatives, not copies; and a
         definition is never a copy of one it contains, nor a class of a function, nor a
         function that mostly wraps nested definitions (a factory) of one that does not, nor
-        an `async def` of a `def`: sync/async mirrors (`logout`/`alogout`) cannot call each
-        other, so "make the copies use it" could not be followed."""
+        an `async def` of a `def` (or a class of async methods of one of plain ones): sync/async
+        mirrors (`logout`/`alogout`) cannot call each other, so "make the copies use it" could
+        not be followed."""
         if (a.definition.kind == "class") != (b.definition.kind == "class"):
             return True
-        if a.definition.is_async != b.definition.is_async:
+        if self._is_async(a) != self._is_async(b):
             return True
         if a.definition.kind != "class" and self._wrapper(a) != self._wrapper(b):
             return True
@@ -134,6 +135,14 @@ class CloneIndex:
         (names_a, _), (names_b, _) = self.written(a), self.written(b)
         differ = [(x, y) for x, y in zip(names_a, names_b, strict=False) if x != y]
         return bool(differ) and all(x in own_a and y in own_b for x, y in differ)
+
+    def _is_async(self, member: Member) -> bool:
+        """An `async def`, or a class with an `async def` method (httpx's AsyncHTTPTransport
+        mirrors HTTPTransport)."""
+        if member.definition.kind != "class":
+            return member.definition.is_async
+        definitions = self.files[member.path].definitions
+        return any(d.is_async for d in definitions if d.parent == member.index)
 
     def _longest_method(self, member: Member) -> int:
         definitions = self.files[member.path].definitions
