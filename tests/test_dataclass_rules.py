@@ -214,3 +214,31 @@ def test_a_one_field_record_built_with_arguments_is_still_a_record(tmp_path: Pat
         "EMPTY = Token()\n\n\ndef parse(text: str) -> Token:\n    return Token(text)\n"
     )
     assert _records(tmp_path, source) == [1]
+
+
+# -- SSOT202: per-instance values frozen at import (issue 16) -----------------------------------
+
+TOKENS = (
+    "import time\n"
+    "import uuid\n"
+    "from dataclasses import dataclass, field\n"
+    "from datetime import datetime, timedelta\n"
+    "import os\n\n\n"
+    "@dataclass\n"
+    "class Token:\n"
+    "    issued_at: float = time.time()\n"  # 10: frozen at import
+    "    id: str = str(uuid.uuid4())\n"  # 11: frozen inside an immutable wrapper
+    "    created: datetime = field(default=datetime.now())\n"  # 12
+    "    ttl: timedelta = timedelta(minutes=5)\n"  # the same for every instance by design
+    "    host: str = os.getenv('HOST', 'localhost')\n"  # a settings default: one per process
+    "    fresh: float = field(default_factory=time.time)\n"
+)
+
+
+def test_a_clock_or_random_default_frozen_at_import_is_reported(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/tokens.py": TOKENS})
+    found = of_rule(audit_tree(tmp_path, select=["SSOT202"]), "SSOT202")
+    assert [f.line for f in found] == [10, 11, 12]
+    assert "evaluated once at import" in found[0].message
+    assert "field(default_factory=time.time)" in found[0].message
+    assert "field(default_factory=lambda: str(uuid.uuid4()))" in found[1].message
