@@ -634,8 +634,8 @@ class SingletonManager(ProjectRule):
         "module-level instance of its class (`settings = LazySettings()`, `connections = "
         "ConnectionHandler()`, `apps = Apps()`);\n"
         "- a module-level instance of a class whose name ends with one of the `suffixes` "
-        "(`connection_manager = ConnectionManager()`), unless its name is private and no other module "
-        "imports it (a memo table such as `_memoized_schema = LRUCache()`);\n"
+        "(`connection_manager = ConnectionManager()`), unless its name is private or a constant's and no "
+        "other module imports it (a memo table such as `_memoized_schema = LRUCache()`);\n"
         "- a function that fills a module `global` once and returns it "
         "(`global _client; if _client is None: _client = Client(); return _client`);\n"
         "- an `@lru_cache`/`@cache` function without parameters that returns an instance "
@@ -1051,8 +1051,10 @@ class _Judge:
         if state and importers and single and not constant:
             n = len(importers)
             return f"{head}: its class holds mutable state ({state}) and {n} other module{'s' if n != 1 else ''} import it; {advice}"
-        private = all(name.startswith("_") for name in draft.names)
-        if draft.by_suffix and not (private and not importers):
+        # `_memoized_schema = LRUCache()`, `AST_LAMBDAS_CACHE = LRUCache(5000)`: a module's own
+        # memo table, named private or as a constant, that no other module reaches.
+        internal = all(name.startswith("_") or name.isupper() for name in draft.names)
+        if draft.by_suffix and not (internal and not importers):
             return f"{head}; {advice}"
         return None
 

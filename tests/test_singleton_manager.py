@@ -291,6 +291,8 @@ def test_private_memo_tables_and_lazy_lookups_are_not_reported(tmp_path: Path) -
     files = {
         "sa/util.py": "class LRUCache(dict):\n    def __setitem__(self, k, v):\n        self._data[k] = v\n",
         "sa/dialects/mssql.py": "from sa import util\n\n_memoized_schema = util.LRUCache()\n",
+        # hypothesis internal/lambda_sources.py: a memo table named as a constant.
+        "hyp/lambda_sources.py": "from sa.util import LRUCache\n\nAST_LAMBDAS_CACHE = LRUCache(5000)\n",
         "sa/typing.py": (
             "class _TypingInstances:\n    def __getattr__(self, key):\n        types = (key,)\n"
             "        self.__dict__[key] = types\n        return types\n\n\n_type_tuples = _TypingInstances()\n"
