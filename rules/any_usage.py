@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -14,6 +15,10 @@ from ssot_audit.model import TYPING, Severity
 
 ANY = typing_names("Any")
 TYPE_ALIAS = typing_names("TypeAlias")
+OVERLOAD = typing_names("overload")
+# `_ExecuteOptions = immutabledict[str, Any]`: a CapWords name is a type alias (PEP 8), where
+# `TABLE = handlers[Any]` is a lookup.
+ALIAS_NAME = re.compile(r"^_*[A-Z]\w*[a-z]\w*$")
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,11 @@ class AnyUsage(FileRule):
         'generics (`Dict[str, Any]`, `Callable[..., Any]`), in string annotations (`"Dict[str, Any]"`, '
         "reported at the string), in `cast(Any, x)`, and in type aliases (`X: TypeAlias = ...`, "
         "`type X = ...`, `X = Dict[str, Any]` at module or class level, `TypeAliasType`, `NewType`, "
-        "`TypeVar` bounds, subscripted base classes).\n\n"
+        "`TypeVar` bounds and defaults, string ones included, subscripted base classes, and a CapWords "
+        "name given a generic of the project's own such as `_ExecuteOptions = immutabledict[str, Any]`). "
+        "`TypeVar`, `cast`, `NewType` and `TypeAliasType` are read also through a re-export of the "
+        "project's own (`from ..util.typing import TypeVar`). An overloaded function is reported once, "
+        "at its first `Any`, not once per `@overload` stub.\n\n"
         "`Any` counts only when it is `typing.Any` or `typing_extensions.Any`, however imported "
         "(`import typing as t` -> `t.Any`, `from typing import Any as A`, a function-local import). "
         "A local class, function or assignment named `Any`, `typing.AnyStr`, the builtin `any()`, `Any` "
@@ -199,6 +208,13 @@ class AnyUsage(FileRule):
         # Only names an import binds to typing (or collections.abc) can be `Any`, `cast`,
         # `TypeAlias` or a generic; every other name is settled by one set lookup.
         self.heads = ImportHeads(TYPE_MODULES)
+        # `from ..util.typing import TypeVar`: the project's own re-exports of typing helpers.
+        self.own_package = context.module_name.split(".", 1)[0] + "."
+        # Overloaded functions (`Class.method`) already reported once, and the group each
+        # enclosing def belongs to (None for a plain function).
+        self.overloads_reported: set[str] = set()
+        self.overloaded_names: set[str] = set()
+        self.overload_groups: list[str | None] = []
 
     def resolved(self, node: cst.BaseExpression, at: cst.CSTNode) -> str | None:
         if not self.heads.may_reach(node, self.context.names):
@@ -232,8 +248,17 @@ class AnyUsage(FileRule):
         # or `expected = Dict[str, Any]` is a value handed to runtime introspection.
         if any(isinstance(scope, (cst.FunctionDef, cst.Lambda)) for scope in self.context.scopes):
             return
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) and self.is_type_like(node.value):
+        target = node.targets[0].target if len(node.targets) == 1 else None
+        if not isinstance(target, cst.Name):
+            return
+        if self.is_type_like(node.value) or (ALIAS_NAME.match(target.value) and self.subscripts_any(node.value)):
             self.check_type(node.value)
+
+    def subscripts_any(self, value: cst.BaseExpression) -> bool:
+        """`immutabledict[str, Any]`: a generic of the project's own, given `Any`."""
+        return isinstance(value, cst.Subscript) and any(
+            True for argument in _subscript_arguments(value) for _ in self.any_nodes(argument, None)
+        )
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         for base in node.bases:
@@ -246,11 +271,30 @@ class AnyUsage(FileRule):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self.heads.note(node, self.context.names)
 
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        # `context.scope` already names this def (the engine's own visitor runs first).
+        key = ".".join(self.context.scope)
+        decorators = [d.decorator for d in node.decorators]
+        if any(self.resolved(d, d) in OVERLOAD for d in decorators):
+            self.overloaded_names.add(key)
+        self.overload_groups.append(key if key in self.overloaded_names else None)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.overload_groups.pop()
+
+    def is_typing_helper(self, func: cst.BaseExpression, short: str) -> bool:
+        """`TypeVar`, `cast`... from typing, or through a re-export of the project's own
+        (SQLAlchemy's `from ..util.typing import TypeVar`); a third party's `cast` is its own."""
+        if self.resolved(func, func) in typing_names(short):
+            return True
+        qualified = self.context.qualified_name(func)
+        return qualified is not None and qualified.startswith(self.own_package) and qualified.endswith(f".{short}")
+
     def visit_Call(self, node: cst.Call) -> None:
         written = dotted_name(node.func)
         short = written.rpartition(".")[2] if written is not None else ""
         spec = TYPE_ARGUMENTS.get(short)
-        if spec is None or self.resolved(node.func, node.func) not in typing_names(short):
+        if spec is None or not self.is_typing_helper(node.func, short):
             return
         positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
         for arg in positional[spec.first : spec.stop]:
@@ -314,7 +358,15 @@ class AnyUsage(FileRule):
     def report_any(self, found: cst.BaseExpression, at: cst.CSTNode) -> None:
         if self.file_allowed or self.allow.has_name(".".join([self.context.module_name, *self.context.scope])):
             return
+        group = self.overload_groups[-1] if self.overload_groups else None
+        if group is not None:
+            # One finding per overloaded function: its stubs repeat one signature's types.
+            if group in self.overloads_reported:
+                return
+            self.overloads_reported.add(group)
         written = dotted_name(found) or "Any"
         what = "typing.Any" if written in ANY or written == "Any" else f"typing.Any (as '{written}')"
         where = "a string annotation" if at is not found else "an annotation"
+        if group is not None:
+            where += f" of the overloaded '{group}' (reported once for all its overloads)"
         self.report(at, f"{what} in {where}; name the real type (a dataclass, TypedDict, Protocol, TypeVar or object)")

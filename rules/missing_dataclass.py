@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -67,6 +68,9 @@ class ClassFact:
     decorator_line: int | None = None
     scope: str = ""
     code: str = ""
+    # One field with a class-level default, instantiated once at module level and nowhere
+    # else in its module: a sentinel object (hypothesis's `Overrun = _Overrun()`), not a record.
+    sentinel: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,16 @@ def record_fields(node: cst.ClassDef, names: ImportTable) -> tuple[str, ...]:
     return tuple(fields)
 
 
+def one_defaulted_field(node: cst.ClassDef, fields: Sequence[str]) -> bool:
+    """The class's only field has a class-level default (`status: Status = Status.OVERRUN`)."""
+    if len(fields) != 1:
+        return False
+    for stmt in body_statements(node):
+        if isinstance(stmt, cst.AnnAssign) and isinstance(stmt.target, cst.Name) and stmt.target.value == fields[0]:
+            return stmt.value is not None and not isinstance(stmt.value, cst.Call)
+    return False
+
+
 def needs_instances(node: cst.ClassDef) -> bool:
     """A field without a plain default (a bare annotation or `field(...)`), or a method that
     takes `self`. A class with neither is a namespace of settings read from the class itself
@@ -171,6 +185,22 @@ class ClassCollector(FileVisitor):
         self.type_checking_depth = 0
         # A stub declares what is implemented elsewhere; its classes are not code to change.
         self.is_stub = context.path.endswith(".pyi")
+        # Sentinel evidence: calls of each name anywhere in the file, and `x = Name()` at module level.
+        self.calls: Counter[str] = Counter()
+        self.module_instances: Counter[str] = Counter()
+        self.one_default: set[int] = set()  # indexes of classes whose only field has a default
+
+    def visit_Module(self, node: cst.Module) -> None:
+        for stmt in node.body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    value = small.value if isinstance(small, cst.Assign) else None
+                    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and not value.args:
+                        self.module_instances[value.func.value] += 1
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name):
+            self.calls[node.func.value] += 1
 
     def visit_If(self, node: cst.If) -> None:
         if is_type_checking_test(node.test):
@@ -196,6 +226,8 @@ class ClassCollector(FileVisitor):
         # be plain; leaving such classes out here spares their files the cost of positions.
         if fields and all(b == OBJECT or (b is not None and not is_outside_any_project(b)) for b in bases):
             self.candidates.append((len(self.classes), node))
+            if scope == node.name.value and one_defaulted_field(node, fields):
+                self.one_default.add(len(self.classes))
         self.classes.append(ClassFact(qualname, bases, own_plain, fields, not needs_instances(node), scope=scope))
 
     def facts(self) -> ModuleClasses:
@@ -205,11 +237,13 @@ class ClassCollector(FileVisitor):
             spans = self.context.spans(nodes)
             for index, node in self.candidates:
                 header, name = spans[node], spans[node.name]
+                named = node.name.value
                 classes[index] = dataclasses.replace(
                     classes[index],
                     span=Span(header.line, header.column, name.end_line, name.end_column),
                     decorator_line=spans[node.decorators[0]].line if node.decorators else None,
                     code=self.context.line_text(header.line),
+                    sentinel=index in self.one_default and self.module_instances[named] == 1 == self.calls[named],
                 )
         # Bindings are kept even without classes: an `__init__.py` re-exporting a base is how
         # many packages name their model base.
@@ -236,6 +270,7 @@ class RecordJudge:
     def is_record(self, cls: ClassFact) -> bool:
         return (
             cls.span is not None
+            and not cls.sentinel
             and cls.qualname not in self.extended
             and self.is_plain(cls)
             and not self.is_namespace(cls)

@@ -108,6 +108,20 @@ SAFE_TO_SHARE = frozenset(
         "ipaddress.IPv6Network",
     }
 )
+# Calls whose value is meant to differ per instance or per moment: as a default they run once,
+# at import, and every instance gets the same timestamp or "unique" id. Immutable, so the
+# mutability test above passes them; ruff's RUF009 flags them with any call not known to be
+# immutable. Environment reads (`os.getenv`) are left alone: one value per process is what
+# a settings default means.
+PER_INSTANCE_VALUES = frozenset(
+    {
+        "time.time", "time.time_ns", "time.monotonic", "time.monotonic_ns", "time.perf_counter",
+        "time.perf_counter_ns", "time.localtime", "time.gmtime", "time.strftime", "time.ctime",
+        "datetime.datetime.now", "datetime.datetime.utcnow", "datetime.datetime.today", "datetime.date.today",
+        "uuid.uuid1", "uuid.uuid4", "os.urandom", "os.getpid",
+    }
+)  # fmt: skip
+PER_INSTANCE_MODULES = ("random.", "secrets.")
 # Modules whose functions all return immutable values.
 SAFE_MODULES = ("math.", "operator.", "os.path.", "time.")
 
@@ -166,6 +180,9 @@ class MutableDefault:
     expression: cst.BaseExpression
     factory: str
     call: str | None = None
+    # Not mutable, but a value meant to differ per instance (a clock read, a random id)
+    # frozen at import: `issued_at: float = time.time()`.
+    at_import: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,6 +196,7 @@ class Candidate:
     call: str | None
     scope: str
     code: str
+    at_import: bool = False
 
 
 @dataclass(frozen=True)
@@ -239,6 +257,14 @@ def _mutable_call(node: cst.Call, names: ImportTable) -> MutableDefault | None:
         # "a,b".split(",") is a list; " ".join(parts) is a string.
         return MutableDefault(node, _factory_for(node)) if target.attr.value in _CONTAINER_STR_METHODS else None
     qualified = global_name(func, names)
+    if qualified is not None and (qualified in PER_INSTANCE_VALUES or qualified.startswith(PER_INSTANCE_MODULES)):
+        return MutableDefault(node, _factory_for(node), at_import=True)
+    if qualified is not None and qualified in SAFE_TO_SHARE:
+        # `str(uuid.uuid4())`: an immutable wrapper around a value read at import.
+        for arg in node.args:
+            inner = mutable_default(arg.value, names)
+            if inner is not None and inner.at_import:
+                return MutableDefault(node, _factory_for(node), at_import=True)
     if qualified is None or qualified in SAFE_TO_SHARE or qualified.startswith(SAFE_MODULES):
         # None: a method of some object, or a name we cannot resolve; unknown, so no finding.
         return None
@@ -317,7 +343,7 @@ class DataclassDefaults(FileVisitor):
                 shown = shown[: _MAX_SHOWN - 3] + "..."
             name = assignment.target.value if isinstance(assignment.target, cst.Name) else "?"
             code = self.context.line_text(span.line)
-            candidates.append(Candidate(span, name, shown, found.factory, found.call, scope, code))
+            candidates.append(Candidate(span, name, shown, found.factory, found.call, scope, code, found.at_import))
         return ModuleDataclasses(tuple(self.classes), tuple(candidates), dict(self.context.names.bindings))
 
 
@@ -377,13 +403,24 @@ class MutableDataclassDefault(ProjectRule):
         "`Path(...)`, `re.compile(...)`, `logging.getLogger(...)`, `math`, `os.path`). Calls of project "
         "functions and of methods are not judged. Tuples, frozensets, numbers, strings, `None`, enum members "
         "and other names or attributes, `field(default_factory=...)` and `ClassVar` fields are fine. Stubs "
-        "(`.pyi`) are skipped."
+        "(`.pyi`) are skipped.\n\n"
+        "Also reported: a default that is immutable but meant to differ per instance, which a default "
+        "evaluates once, at import: a clock read (`issued_at: float = time.time()`, `datetime.now()`, "
+        "`date.today()`), a random or unique value (`uuid.uuid4()`, `random.random()`, `secrets.token_hex()`, "
+        "`os.urandom()`), also inside an immutable wrapper (`str(uuid.uuid4())`). Ruff's RUF009 flags every "
+        "call in a dataclass default that is not on its list of known-immutable calls; this rule is "
+        "narrower on purpose: an immutable value that is the same for every instance by design "
+        "(`timedelta(minutes=5)`, `Path(...)`, `re.compile(...)`, `os.getenv(...)`, a frozen dataclass of "
+        "the project) is left alone, so a finding is a shared mutable value or a per-instance value frozen "
+        "at import, both bugs."
     )
     why = (
         "A default is evaluated once, when the class is created, and every instance that does not pass the "
         "field gets that same object: appending to one instance's list changes all of them. For `list`, "
         "`dict` and `set` the standard library refuses at import time; for any other mutable object the "
-        "sharing is silent, and state leaks between instances that were meant to be independent."
+        "sharing is silent, and state leaks between instances that were meant to be independent. A "
+        "timestamp or id default is the same bug in another shape: every record says it was issued when "
+        "the module was imported, and every \"unique\" id is one id."
     )
     example = (
         "```python\nfrom collections import defaultdict\nfrom dataclasses import dataclass\n\n@dataclass\n"
@@ -392,7 +429,8 @@ class MutableDataclassDefault(ProjectRule):
     fix = (
         "Build a fresh value per instance with `field(default_factory=...)`: "
         "`members: set[str] = field(default_factory=set)`, "
-        "`counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))`. "
+        "`counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))`, "
+        "`issued_at: float = field(default_factory=time.time)`. "
         "Use an immutable value (a tuple, a frozenset) when the field is never changed."
     )
 
@@ -549,6 +587,17 @@ class MutableDataclassDefault(ProjectRule):
         immutability = Immutability(index)
         for path, module in per_path:
             for candidate in module.candidates:
+                if candidate.at_import:
+                    yield self.make_finding(
+                        path,
+                        candidate.span,
+                        f"dataclass field '{candidate.field}' defaults to `{candidate.shown}`, evaluated once at "
+                        "import: every instance gets the same value; use "
+                        f"`field(default_factory={candidate.factory})`",
+                        scope=candidate.scope,
+                        code=candidate.code,
+                    )
+                    continue
                 if candidate.call is not None and not self._shares_mutable(candidate.call, index, immutability):
                     continue
                 yield self.make_finding(

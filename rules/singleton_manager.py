@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ssot_audit.analysis.class_index import ClassIndex
+from ssot_audit.analysis.class_state import mutable_state
 from ssot_audit.analysis.names import dotted_name, head_name
-from ssot_audit.analysis.plugins import FileContext, FileRule, Invalid, Valid
-from ssot_audit.model import SINGLETONS, Severity
+from ssot_audit.analysis.plugins import FileContext, FileVisitor, Invalid, ProjectRule, Valid
+from ssot_audit.analysis.project import Project
+from ssot_audit.model import SINGLETONS, Finding, Severity, Span
 
 DEFAULT_SUFFIXES = ("Manager", "Service", "Registry", "Factory", "Client", "Pool", "Cache", "Store", "Provider")
 CACHE_DECORATORS = frozenset({"functools.lru_cache", "functools.cache"})
@@ -41,7 +45,10 @@ CLASS_VARIABLE = re.compile(r"(?i)(^|_)(class|cls|klass)$")
 class Options:
     suffixes: tuple[str, ...] = field(
         default=DEFAULT_SUFFIXES,
-        metadata={"doc": "class-name endings whose module-level instances are reported"},
+        metadata={
+            "doc": "class-name endings whose public (or imported) module-level instances are reported even "
+            "when the audit cannot see the class hold state (a third-party `redis.ConnectionPool`)"
+        },
     )
 
 
@@ -310,7 +317,301 @@ class MethodBody:
         return key in self.expand(set(self.tested))
 
 
-class SingletonManager(FileRule):
+@dataclass(frozen=True)
+class _Pending:
+    node: cst.CSTNode
+    definition: cst.FunctionDef | cst.ClassDef | None
+    message: str
+    scope: str
+    base: str
+    product: str
+
+
+@dataclass(frozen=True)
+class FileVerdict:
+    """A finding the file alone decides; `base`, when set, is the qualified name of a base or
+    metaclass that made it a singleton by its name only, for the project phase to check."""
+
+    span: Span
+    message: str
+    suppress_lines: tuple[int, ...]
+    scope: str
+    code: str
+    base: str
+    singleton: str  # the qualified name of the class reported, for a class
+    product: str  # for a getter, the qualified name of the class its annotation says it returns
+
+
+@dataclass(frozen=True)
+class InstanceDraft:
+    names: tuple[str, ...]  # the plain names it is bound to
+    shown: str  # every target as written
+    class_name: str
+    qualified: str  # the class called, as the module's imports name it
+    by_suffix: bool  # the class name ends with one of the `suffixes`
+    # `other_module.name = ...` targets: the instance installed as another module's global.
+    installs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A module-level `name = SomeClass(...)`, judged in the project phase."""
+
+    span: Span
+    code: str
+    draft: InstanceDraft
+
+
+@dataclass(frozen=True)
+class ClassState:
+    qualname: str
+    bases: tuple[str, ...]
+    state: str  # why its own body gives instances mutable state; "" when it does not
+    plain_record: bool  # a dataclass of fields and nothing else
+
+
+@dataclass(frozen=True)
+class SingletonFacts:
+    reports: tuple[FileVerdict, ...]
+    classes: tuple[ClassState, ...]
+    instances: tuple[Instance, ...]
+    references: tuple[str, ...]
+    bindings: dict[str, str]
+    aliases: tuple[tuple[str, str], ...]
+
+
+class SingletonScan(FileVisitor):
+    """SSOT301's pass over one file: what it finds there alone, plus the module-level instances,
+    class facts and references to other modules that the project phase judges."""
+
+    def __init__(self, context: FileContext, options: object) -> None:
+        super().__init__(context, options)
+        assert isinstance(self.options, Options)
+        self.suffixes = tuple(self.options.suffixes)
+        self.local_classes: set[str] = set()
+        self.singletons: set[str] = set()
+        self.global_frames: list[set[str]] = []
+        # Module globals that start as a string or number: a getter filling one caches a value.
+        self.scalar_globals: set[str] = set()
+        self._pending: list[_Pending] = []
+        self._instances: list[tuple[cst.CSTNode, InstanceDraft]] = []
+        self._classes: list[ClassState] = []
+        # `module.name` for each `alias.name` this file writes, alias an imported name of its own package.
+        self._references: set[str] = set()
+        self._aliases: list[tuple[str, str]] = []  # (instance name, module global bound to one of its attributes)
+        self._package = context.module_name.split(".", 1)[0] + "."
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        definition: cst.FunctionDef | cst.ClassDef | None = None,
+        base: str = "",
+    ) -> None:
+        product = ""
+        if isinstance(definition, cst.FunctionDef):
+            dotted = annotation_dotted(definition.returns)
+            if dotted is not None:
+                qualified = self.context.names.qualified_name(cst.parse_expression(dotted))
+                product = qualified or f"{self.context.module_name}.{dotted}"
+        self._pending.append(_Pending(node, definition, message, ".".join(self.context.scope), base, product))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name):
+            bound = self.context.names.bindings.get(node.value.value)
+            if bound is not None and bound.startswith(self._package):
+                self._references.add(f"{bound}.{node.attr.value}")
+
+    def facts(self) -> SingletonFacts:
+        nodes: list[cst.CSTNode] = [n for n, _ in self._instances]
+        for p in self._pending:
+            nodes.append(p.node)
+            if p.definition is not None and p.definition.decorators:
+                nodes.append(p.definition.decorators[0])
+        spans = self.context.spans(nodes)
+        reports = []
+        for p in self._pending:
+            span = spans[p.node]
+            decorators = p.definition.decorators if p.definition is not None else ()
+            extra = (spans[decorators[0]].line,) if decorators else ()
+            singleton = f"{self.context.module_name}.{p.definition.name.value}" if isinstance(p.definition, cst.ClassDef) else ""
+            reports.append(FileVerdict(span, p.message, extra, p.scope, self.context.line_text(span.line), p.base, singleton, p.product))
+        instances = tuple(
+            Instance(spans[n], self.context.line_text(spans[n].line), draft)
+            for n, draft in self._instances
+        )
+        return SingletonFacts(
+            tuple(reports),
+            tuple(self._classes),
+            instances,
+            tuple(sorted(self._references)),
+            dict(self.context.names.bindings),
+            tuple(self._aliases),
+        )
+
+    # -- module-level instances -------------------------------------------------------------
+
+    def visit_Module(self, node: cst.Module) -> None:
+        for stmt in module_statements(node.body):
+            if isinstance(stmt, cst.ClassDef):
+                self.local_classes.add(stmt.name.value)
+                self._classes.append(self._class_state(stmt))
+            elif isinstance(stmt, (cst.Assign, cst.AnnAssign)) and isinstance(stmt.value, cst.Call):
+                self.count_checked()
+                self._check_module_instance(stmt, stmt.value)
+            elif isinstance(stmt, cst.Assign) and isinstance(stmt.value, cst.Attribute):
+                # `preload_module = _reg.preload_module`: importing the alias uses the instance.
+                head = stmt.value.value
+                if isinstance(head, cst.Name):
+                    self._aliases.extend((head.value, t.target.value) for t in stmt.targets if isinstance(t.target, cst.Name))
+            elif isinstance(stmt, cst.Assign) and is_scalar_literal(stmt.value):
+                self.scalar_globals.update(t.target.value for t in stmt.targets if isinstance(t.target, cst.Name))
+            elif (
+                isinstance(stmt, cst.AnnAssign)
+                and stmt.value is not None
+                and is_scalar_literal(stmt.value)
+                and isinstance(stmt.target, cst.Name)
+            ):
+                self.scalar_globals.add(stmt.target.value)
+
+    def _check_module_instance(self, stmt: cst.Assign | cst.AnnAssign, call: cst.Call) -> None:
+        """Note the instance; the project phase judges it (see judge_instances)."""
+        class_name = last_part(called_name(call))
+        if not CLASS_LIKE.match(class_name) or is_named_handle(call):
+            return
+        targets = [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else [stmt.target]
+        names = tuple(t.value for t in targets if isinstance(t, cst.Name))
+        if not names:
+            return  # `PathRegistry.root = RootRegistry()`: a class attribute, one per class
+        shown = ", ".join(cst.Module([]).code_for_node(t) for t in targets)
+        func = call.func.value if isinstance(call.func, cst.Subscript) else call.func
+        dotted = dotted_name(func) or class_name
+        qualified = self.context.names.qualified_name(func) or f"{self.context.module_name}.{dotted}"
+        by_suffix = any(class_name.endswith(s) for s in self.suffixes)
+        installs = tuple(
+            q for t in targets if isinstance(t, cst.Attribute) and (q := self.context.names.qualified_name(t)) is not None
+        )
+        self._instances.append((stmt, InstanceDraft(names, shown, class_name, qualified, by_suffix, installs)))
+
+    def _class_state(self, node: cst.ClassDef) -> ClassState:
+        bases = []
+        for arg in node.bases:
+            dotted = dotted_name(arg.value.value if isinstance(arg.value, cst.Subscript) else arg.value)
+            if dotted is not None:
+                qualified = self.context.names.qualified_name(cst.parse_expression(dotted))
+                bases.append(qualified or f"{self.context.module_name}.{dotted}")
+        record = any(last_part(d) == "dataclass" for d in decorator_names(node)) and not any(
+            isinstance(stmt, cst.FunctionDef) for stmt in node.body.body
+        )
+        return ClassState(f"{self.context.module_name}.{node.name.value}", tuple(bases), mutable_state(node), record)
+
+    # -- classes ----------------------------------------------------------------------------
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.count_checked()
+        reason = self._caching_reason(node)
+        base = ""
+        if reason is None:
+            reason, base = self._inherited_reason(node)
+        if reason is not None:
+            self.singletons.add(node.name.value)
+            self.report(node, f"class '{node.name.value}' is a singleton: {reason}", definition=node, base=base)
+
+    def _caching_reason(self, node: cst.ClassDef) -> str | None:
+        for stmt in node.body.body:
+            if not isinstance(stmt, cst.FunctionDef):
+                continue
+            params = parameters(stmt)
+            is_classmethod = "classmethod" in decorator_names(stmt)
+            if not params or not (stmt.name.value in ("__new__", "__call__") or is_classmethod):
+                continue
+            cache = CachingMethod(stmt, params[0].name.value, node.name.value).cache()
+            if cache is None:
+                continue
+            if stmt.name.value == "__call__":
+                return f"as a metaclass, its __call__ caches the instances it creates in '{cache}'"
+            return f"{stmt.name.value}() caches the instance in '{cache}' and returns it"
+        return None
+
+    def _inherited_reason(self, node: cst.ClassDef) -> tuple[str | None, str]:
+        """Why the class is a singleton through a decorator, base or metaclass, and, when only
+        the base's name says so, the base's qualified name for the project phase to look at."""
+        for decorator in decorator_names(node):
+            if "singleton" in last_part(decorator).lower():
+                return f"it is decorated with @{decorator}", ""
+        for arg in (*node.bases, *node.keywords):
+            name = dotted_name(arg.value)
+            base = last_part(name)
+            if not base:
+                continue
+            if base in self.local_classes and base not in self.singletons:
+                continue  # defined here and found not to cache: its name does not matter
+            if base in self.singletons or "Singleton" in base:
+                role = "metaclass" if arg.keyword is not None else "base"
+                by_name = "" if base in self.singletons else self.context.qualified_name(arg.value) or ""
+                return f"its {role} '{name}' caches its instances", by_name
+        return None, ""
+
+    # -- functions --------------------------------------------------------------------------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.count_checked()
+        self.global_frames.append(set())
+        if node.decorators:
+            self._check_cached_factory(node)
+
+    def visit_Global(self, node: cst.Global) -> None:
+        if self.global_frames:
+            self.global_frames[-1].update(item.name.value for item in node.names)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        names = self.global_frames.pop()
+        if names:
+            self._check_global_getter(original_node, names)
+
+    def _check_global_getter(self, node: cst.FunctionDef, names: set[str]) -> None:
+        names = names - self.scalar_globals
+        if not names or is_value_annotation(node.returns):
+            return
+        scan = scan_body(node)
+        tested = scan.tested_words()
+        filled: set[str] = set()
+        for assign in scan.assigns:
+            value = assign.value.expression if isinstance(assign.value, cst.Await) else assign.value
+            if not isinstance(value, (cst.Call, cst.BooleanOperation)) or builds_data(value):
+                continue
+            for item in assign.targets:
+                if isinstance(item.target, cst.Name) and item.target.value in names & tested:
+                    filled.add(item.target.value)
+        returned = sorted({r.value for r in scan.returns if isinstance(r, cst.Name) and r.value in filled})
+        if returned:
+            self.report(
+                node,
+                f"'{node.name.value}' creates the module global '{returned[0]}' once and returns it: "
+                "a hidden singleton; pass the instance in instead",
+                definition=node,
+            )
+
+    def _check_cached_factory(self, node: cst.FunctionDef) -> None:
+        qualified = [self.context.names.qualified_name(d) for d in decorator_targets(node)]
+        if not any(q in CACHE_DECORATORS for q in qualified):
+            return
+        params = parameters(node)
+        is_classmethod = "classmethod" in decorator_names(node)
+        if len(params) > (1 if is_classmethod else 0):
+            return
+        product = returned_instance(node)
+        if product is not None:
+            self.report(
+                node,
+                f"'{node.name.value}' is a cached zero-argument factory: every caller shares one "
+                f"instance of {product}; create it once where the application is assembled and pass it in",
+                definition=node,
+            )
+
+
+class SingletonManager(ProjectRule):
     code = "SSOT301"
     name = "singleton-manager"
     category = SINGLETONS
@@ -323,9 +624,18 @@ class SingletonManager(FileRule):
         "creates on the class (`cls._instance`, `cls.__it__`, `cls._instances[cls]`) and returns it;\n"
         "- a metaclass whose `__call__` caches what `super().__call__()` creates, and every class "
         "that uses such a metaclass or base (a base or metaclass imported from elsewhere counts when "
-        "its name says `Singleton`), or a `@singleton` decorator;\n"
+        "its name says `Singleton`, unless the project defines that base and it does not cache, as "
+        "SQLAlchemy's `SingletonConstant`), or a `@singleton` decorator;\n"
+        "- a module-level instance that is a shared manager, judged with the whole project in view: its "
+        "class (or a project base) holds mutable state (a method sets `self.x`, fills `self.x[...]`, "
+        "calls `self.x.append()`, `__init__` makes `self.x` a container, a `cached_property`), other "
+        "modules import it (by name, through a re-export, as `package.name`, through a module global bound "
+        "to one of its attributes, or it is installed as another module's global), and it is the one "
+        "module-level instance of its class (`settings = LazySettings()`, `connections = "
+        "ConnectionHandler()`, `apps = Apps()`);\n"
         "- a module-level instance of a class whose name ends with one of the `suffixes` "
-        "(`connection_manager = ConnectionManager()`);\n"
+        "(`connection_manager = ConnectionManager()`), unless its name is private or a constant's and no "
+        "other module imports it (a memo table such as `_memoized_schema = LRUCache()`);\n"
         "- a function that fills a module `global` once and returns it "
         "(`global _client; if _client is None: _client = Client(); return _client`);\n"
         "- an `@lru_cache`/`@cache` function without parameters that returns an instance "
@@ -333,7 +643,10 @@ class SingletonManager(FileRule):
         "Loggers, web framework apps and routers, compiled regexes, constants, plain records, "
         "factories that build a new object per call, `__new__` that does not cache, caches keyed by "
         "arguments (interning), `if __name__ == \"__main__\":` blocks, instances created inside "
-        "functions or as class attributes (Django's `objects = Manager()`), instances given a name as "
+        "functions or as class attributes (Django's `objects = Manager()`), families of module-level "
+        "instances of one class (Django's signals), instances named as constants (`NULLTYPE = "
+        "NullType()`), lazy per-attribute lookups (`__getattr__` filling `self.__dict__`), property "
+        "setters, getters that cache a dataclass of fields only, instances given a name as "
         "their first argument (`GEOSFuncFactory(\"GEOSFree\")`: one of a family, not a singleton), "
         "and getters that cache plain data (a string, a number, a `tuple(...)`/`dict.copy()`, a value "
         "such as a `Path` or `ZoneInfo`) are left alone. The rule counts the classes, functions and "
@@ -577,145 +890,10 @@ class SingletonManager(FileRule):
         ),
     )
 
-    def __init__(self, context: FileContext, options: object) -> None:
-        super().__init__(context, options)
-        assert isinstance(self.options, Options)
-        self.suffixes = tuple(self.options.suffixes)
-        self.local_classes: set[str] = set()
-        self.singletons: set[str] = set()
-        self.global_frames: list[set[str]] = []
-        # Module globals that start as a string or number: a getter filling one caches a value.
-        self.scalar_globals: set[str] = set()
+    Collector = SingletonScan
 
-    # -- module-level instances -------------------------------------------------------------
-
-    def visit_Module(self, node: cst.Module) -> None:
-        for stmt in module_statements(node.body):
-            if isinstance(stmt, cst.ClassDef):
-                self.local_classes.add(stmt.name.value)
-            elif isinstance(stmt, (cst.Assign, cst.AnnAssign)) and isinstance(stmt.value, cst.Call):
-                self.count_checked()
-                self._check_module_instance(stmt, stmt.value)
-            elif isinstance(stmt, cst.Assign) and is_scalar_literal(stmt.value):
-                self.scalar_globals.update(t.target.value for t in stmt.targets if isinstance(t.target, cst.Name))
-            elif (
-                isinstance(stmt, cst.AnnAssign)
-                and stmt.value is not None
-                and is_scalar_literal(stmt.value)
-                and isinstance(stmt.target, cst.Name)
-            ):
-                self.scalar_globals.add(stmt.target.value)
-
-    def _check_module_instance(self, stmt: cst.Assign | cst.AnnAssign, call: cst.Call) -> None:
-        class_name = last_part(called_name(call))
-        suffix = next((s for s in self.suffixes if class_name.endswith(s)), None)
-        if suffix is None or not CLASS_LIKE.match(class_name) or is_named_handle(call):
-            return
-        targets = [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else [stmt.target]
-        shown = ", ".join(cst.Module([]).code_for_node(t) for t in targets)
-        self.report(
-            stmt,
-            f"module-level instance '{shown}' of '{class_name}' is a process-wide singleton; "
-            "create it where the application is assembled and pass it in",
-        )
-
-    # -- classes ----------------------------------------------------------------------------
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.count_checked()
-        reason = self._caching_reason(node) or self._inherited_reason(node)
-        if reason is not None:
-            self.singletons.add(node.name.value)
-            self.report(node, f"class '{node.name.value}' is a singleton: {reason}", definition=node)
-
-    def _caching_reason(self, node: cst.ClassDef) -> str | None:
-        for stmt in node.body.body:
-            if not isinstance(stmt, cst.FunctionDef):
-                continue
-            params = parameters(stmt)
-            is_classmethod = "classmethod" in decorator_names(stmt)
-            if not params or not (stmt.name.value in ("__new__", "__call__") or is_classmethod):
-                continue
-            cache = CachingMethod(stmt, params[0].name.value, node.name.value).cache()
-            if cache is None:
-                continue
-            if stmt.name.value == "__call__":
-                return f"as a metaclass, its __call__ caches the instances it creates in '{cache}'"
-            return f"{stmt.name.value}() caches the instance in '{cache}' and returns it"
-        return None
-
-    def _inherited_reason(self, node: cst.ClassDef) -> str | None:
-        for decorator in decorator_names(node):
-            if "singleton" in last_part(decorator).lower():
-                return f"it is decorated with @{decorator}"
-        for arg in (*node.bases, *node.keywords):
-            name = dotted_name(arg.value)
-            base = last_part(name)
-            if not base:
-                continue
-            if base in self.local_classes and base not in self.singletons:
-                continue  # defined here and found not to cache: its name does not matter
-            if base in self.singletons or "Singleton" in base:
-                role = "metaclass" if arg.keyword is not None else "base"
-                return f"its {role} '{name}' caches its instances"
-        return None
-
-    # -- functions --------------------------------------------------------------------------
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.count_checked()
-        self.global_frames.append(set())
-        if node.decorators:
-            self._check_cached_factory(node)
-
-    def visit_Global(self, node: cst.Global) -> None:
-        if self.global_frames:
-            self.global_frames[-1].update(item.name.value for item in node.names)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        names = self.global_frames.pop()
-        if names:
-            self._check_global_getter(original_node, names)
-
-    def _check_global_getter(self, node: cst.FunctionDef, names: set[str]) -> None:
-        names = names - self.scalar_globals
-        if not names or is_value_annotation(node.returns):
-            return
-        scan = scan_body(node)
-        tested = scan.tested_words()
-        filled: set[str] = set()
-        for assign in scan.assigns:
-            value = assign.value.expression if isinstance(assign.value, cst.Await) else assign.value
-            if not isinstance(value, (cst.Call, cst.BooleanOperation)) or builds_data(value):
-                continue
-            for item in assign.targets:
-                if isinstance(item.target, cst.Name) and item.target.value in names & tested:
-                    filled.add(item.target.value)
-        returned = sorted({r.value for r in scan.returns if isinstance(r, cst.Name) and r.value in filled})
-        if returned:
-            self.report(
-                node,
-                f"'{node.name.value}' creates the module global '{returned[0]}' once and returns it: "
-                "a hidden singleton; pass the instance in instead",
-                definition=node,
-            )
-
-    def _check_cached_factory(self, node: cst.FunctionDef) -> None:
-        qualified = [self.context.names.qualified_name(d) for d in decorator_targets(node)]
-        if not any(q in CACHE_DECORATORS for q in qualified):
-            return
-        params = parameters(node)
-        is_classmethod = "classmethod" in decorator_names(node)
-        if len(params) > (1 if is_classmethod else 0):
-            return
-        product = returned_instance(node)
-        if product is not None:
-            self.report(
-                node,
-                f"'{node.name.value}' is a cached zero-argument factory: every caller shares one "
-                f"instance of {product}; create it once where the application is assembled and pass it in",
-                definition=node,
-            )
+    def check(self, project: Project) -> Iterable[Finding]:
+        return judge(self, project)
 
 
 def returned_instance(function: cst.FunctionDef) -> str | None:
@@ -746,17 +924,140 @@ def returned_instance(function: cst.FunctionDef) -> str | None:
     return None
 
 
-def annotation_class(annotation: cst.Annotation | None) -> str | None:
-    """The class a return annotation names (`Settings`, `"db.Engine"`), if it is a plain class."""
+def annotation_dotted(annotation: cst.Annotation | None) -> str | None:
+    """The dotted name a return annotation is (`Settings`, `"db.Engine"`), if it is one."""
     if annotation is None:
         return None
     expr = annotation.annotation
     if isinstance(expr, cst.SimpleString):
         text = expr.evaluated_value
-        name = text.strip() if isinstance(text, str) and re.fullmatch(r"[\w.]+", text.strip()) else None
-    else:
-        name = dotted_name(expr)
-    short = last_part(name)
+        return text.strip() if isinstance(text, str) and re.fullmatch(r"[\w.]+", text.strip()) else None
+    return dotted_name(expr)
+
+
+def annotation_class(annotation: cst.Annotation | None) -> str | None:
+    """The class a return annotation names (`Settings`, `"db.Engine"`), if it is a plain class."""
+    short = last_part(annotation_dotted(annotation))
     if not short or short in VALUE_TYPES or not CLASS_LIKE.match(short) or short.isupper():
         return None
     return short
+
+
+# -- the project phase ------------------------------------------------------------------------
+
+
+class _Judge:
+    """What SSOT301 decides with every file in view: which class-level findings rest on a base
+    that the project shows is no singleton, and which module-level instances are shared managers."""
+
+    def __init__(self, rule: SingletonManager, project: Project) -> None:
+        self.rule = rule
+        self.files = [(f, found) for f in project.files if isinstance(found := f.extras.get(rule.code), SingletonFacts)]
+        self.index: ClassIndex[ClassState] = ClassIndex(project.by_module)
+        # address (`pkg.mod.name`) -> modules binding it by import or naming it as `alias.name`
+        self.users: dict[str, set[str]] = {}
+        for facts, found in self.files:
+            self.index.add(facts.module, facts.path, found.bindings, found.classes)
+            for qualified in (*found.bindings.values(), *found.references):
+                self.users.setdefault(qualified, set()).add(facts.module)
+        self.rebound: dict[str, list[str]] = {}  # address -> the addresses that re-export it
+        for facts, found in self.files:
+            for local, qualified in found.bindings.items():
+                self.rebound.setdefault(qualified, []).append(f"{facts.module}.{local}")
+        self.family = Counter(self._class_key(i) for _, found in self.files for i in found.instances)
+        self._state: dict[str, str] = {}
+
+    def _class_key(self, instance: Instance) -> str:
+        found = self.index.lookup(instance.draft.qualified)
+        return found.qualname if found is not None else instance.draft.qualified
+
+    def findings(self) -> Iterator[Finding]:
+        singletons = self._singleton_classes()
+        for facts, found in self.files:
+            for report in found.reports:
+                if report.base and self._not_a_singleton(report.base, singletons):
+                    continue
+                if report.product and self._plain_record(report.product):
+                    continue
+                yield self._finding(facts.path, report.span, report.message, report.suppress_lines, report.scope, report.code)
+            for instance in found.instances:
+                message = self._instance_message(facts.module, instance, found.aliases)
+                if message is not None:
+                    yield self._finding(facts.path, instance.span, message, (), "", instance.code)
+
+    def _finding(self, path: str, span: Span, message: str, suppress: Iterable[int], scope: str, code: str) -> Finding:
+        return self.rule.make_finding(path, span, message, suppress_lines=suppress, scope=scope, code=code)
+
+    def _singleton_classes(self) -> set[str]:
+        """Qualified names of the classes some file reports as singletons."""
+        return {r.singleton for _, found in self.files for r in found.reports if r.singleton}
+
+    def _not_a_singleton(self, base: str, singletons: set[str]) -> bool:
+        """A base named `...Singleton...` that the project defines and that does not cache
+        (SQLAlchemy's `SingletonConstant`, whose subclasses `Null`, `True_` are constants)."""
+        found = self.index.lookup(base)
+        return found is not None and found.qualname not in singletons
+
+    def _plain_record(self, qualified: str) -> bool:
+        """A getter that caches a dataclass of fields only (Rich's `WindowsConsoleFeatures`) caches
+        a value, not a service; one with behaviour (a `Settings` with `from_env()`) is reported."""
+        found = self.index.lookup(qualified)
+        return found is not None and found.plain_record and not self.state(found.qualname)
+
+    def state(self, qualname: str, seen: frozenset[str] = frozenset()) -> str:
+        """Why instances of a project class hold mutable state, its bases included."""
+        if qualname in self._state:
+            return self._state[qualname]
+        found = self.index.classes.get(qualname)
+        reason = ""
+        if found is not None and qualname not in seen:
+            reason = found.state
+            for base in found.bases:
+                if reason:
+                    break
+                parent = self.index.lookup(base)
+                if parent is not None:
+                    inherited = self.state(parent.qualname, seen | {qualname})
+                    reason = f"{inherited} (in its base {parent.qualname.rsplit('.', 1)[-1]})" if inherited else ""
+        self._state[qualname] = reason
+        return reason
+
+    def importers(self, module: str, instance: InstanceDraft, aliases: Iterable[tuple[str, str]]) -> set[str]:
+        """Other modules that import the instance, directly, through re-exports or through a
+        module global bound to one of its attributes, or that it is installed into."""
+        names = {*instance.names, *(alias for name, alias in aliases if name in instance.names)}
+        pending = [f"{module}.{name}" for name in sorted(names)] + list(instance.installs)
+        found = {address.rsplit(".", 1)[0] for address in instance.installs}
+        seen = set(pending)
+        while pending:
+            address = pending.pop()
+            found |= self.users.get(address, set())
+            for again in self.rebound.get(address, ()):
+                if again not in seen:
+                    seen.add(again)
+                    pending.append(again)
+        return found - {module}
+
+    def _instance_message(self, module: str, instance: Instance, aliases: Iterable[tuple[str, str]]) -> str | None:
+        draft = instance.draft
+        importers = self.importers(module, draft, aliases)
+        found = self.index.lookup(draft.qualified)
+        state = self.state(found.qualname) if found is not None else ""
+        single = self.family[self._class_key(instance)] == 1
+        head = f"module-level instance '{draft.shown}' of '{draft.class_name}' is a process-wide singleton"
+        advice = "create it where the application is assembled and pass it in"
+        # `NULLTYPE = NullType()`, `DNS_NAME = CachedDnsName()`: named as a constant (PEP 8), used as one.
+        constant = all(name.isupper() for name in draft.names)
+        if state and importers and single and not constant:
+            n = len(importers)
+            return f"{head}: its class holds mutable state ({state}) and {n} other module{'s' if n != 1 else ''} import it; {advice}"
+        # `_memoized_schema = LRUCache()`, `AST_LAMBDAS_CACHE = LRUCache(5000)`: a module's own
+        # memo table, named private or as a constant, that no other module reaches.
+        internal = all(name.startswith("_") or name.isupper() for name in draft.names)
+        if draft.by_suffix and not (internal and not importers):
+            return f"{head}; {advice}"
+        return None
+
+
+def judge(rule: SingletonManager, project: Project) -> Iterator[Finding]:
+    return _Judge(rule, project).findings()

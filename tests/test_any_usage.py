@@ -75,3 +75,68 @@ def test_rule_command_prints_the_docs_and_the_allow_option() -> None:
     assert result.returncode == 0, result.stderr
     for text in ("any-usage", "What it finds", "Why it matters", "Fix", "`allow`"):
         assert text in result.stdout
+
+
+# -- real shapes from issue 16 ------------------------------------------------------------------
+
+
+def _found(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int]]:
+    write_tree(tmp_path, files)
+    return sorted((f.path, f.line) for f in of_rule(audit_tree(tmp_path, select=["SSOT401"]), "SSOT401"))
+
+
+def test_typevar_through_the_projects_own_reexport_is_read(tmp_path: Path) -> None:
+    # SQLAlchemy sql/sqltypes.py: `from ..util.typing import TypeVar`, then `bound=Any` and
+    # a string bound.
+    files = {
+        "sa/util/typing.py": "from typing_extensions import TypeVar as TypeVar\n",
+        "sa/sql/sqltypes.py": (
+            "from typing import Any\n\nfrom ..util.typing import TypeVar\n\n"
+            "_T = TypeVar('_T', bound=Any)\n"
+            "_TE = TypeVar('_TE', bound='TypeEngine[Any]')\n"
+            "_D = TypeVar('_D', default='Any')\n"
+        ),
+    }
+    assert _found(tmp_path, files) == [("sa/sql/sqltypes.py", 5), ("sa/sql/sqltypes.py", 6), ("sa/sql/sqltypes.py", 7)]
+
+
+def test_a_third_partys_typevar_lookalike_is_not_read(tmp_path: Path) -> None:
+    files = {"app/mod.py": "from typing import Any\n\nfrom mylib import TypeVar\n\n_T = TypeVar('_T', bound=Any)\n"}
+    assert _found(tmp_path, files) == []
+
+
+def test_an_alias_of_the_projects_own_generic_is_read(tmp_path: Path) -> None:
+    # SQLAlchemy engine/interfaces.py: `_ExecuteOptions = immutabledict[str, Any]`.
+    files = {
+        "sa/engine/interfaces.py": (
+            "from typing import Any\n\nfrom ..util import immutabledict\n\n"
+            "_ExecuteOptions = immutabledict[str, Any]\n"
+            "TABLE = handlers[Any]\n"  # a lookup in a table, named as a constant: not a type
+        ),
+    }
+    assert _found(tmp_path, files) == [("sa/engine/interfaces.py", 5)]
+
+
+def test_an_overloaded_function_is_reported_once_not_per_stub(tmp_path: Path) -> None:
+    source = (
+        "from typing import Any, overload\n\n\n"
+        "class Session:\n"
+        "    @overload\n"
+        "    def get(self, key: int) -> Any: ...\n"
+        "    @overload\n"
+        "    def get(self, key: str, default: Any) -> Any: ...\n"
+        "    def get(self, key: Any, default: Any = None) -> Any:\n"
+        "        return key\n\n"
+        "    def other(self, x: Any) -> None: ...\n\n\n"
+        "@overload\n"
+        "def scalar(x: int) -> Any: ...\n"
+        "@overload\n"
+        "def scalar(x: str) -> Any: ...\n"
+        "def scalar(x: Any) -> Any:\n"
+        "    return x\n"
+    )
+    assert _found(tmp_path, {"app/session.py": source}) == [
+        ("app/session.py", 6),
+        ("app/session.py", 12),
+        ("app/session.py", 16),
+    ]

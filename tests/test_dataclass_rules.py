@@ -171,3 +171,74 @@ def test_exempt_bases_is_read_from_pyproject_and_checked(tmp_path: Path) -> None
     wrong = run_cli("audit", ".", "--select", "SSOT201", "--no-cache", cwd=tmp_path)
     assert wrong.returncode == 2
     assert "exempt-bases" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+# -- SSOT201: sentinels are not records (issue 16) ----------------------------------------------
+
+OVERRUN = (
+    "import enum\n\n\n"
+    "class Status(enum.IntEnum):\n    OVERRUN = 0\n\n\n"
+    "class _Overrun:\n"
+    "    status: Status = Status.OVERRUN\n\n"
+    "    def __repr__(self) -> str:\n        return 'Overrun'\n\n\n"
+    "Overrun = _Overrun()\n"
+)
+
+
+def _records(tmp_path: Path, source: str) -> list[int]:
+    write_tree(tmp_path, {"pkg/data.py": source})
+    return [f.line for f in of_rule(audit_tree(tmp_path, select=["SSOT201"]), "SSOT201")]
+
+
+def test_a_sentinel_instantiated_once_at_module_level_is_not_a_record(tmp_path: Path) -> None:
+    # hypothesis internal/conjecture/data.py: `Overrun = _Overrun()`.
+    assert _records(tmp_path, OVERRUN) == []
+
+
+def test_the_same_class_instantiated_again_is_a_record(tmp_path: Path) -> None:
+    assert _records(tmp_path, OVERRUN + "\n\ndef fresh() -> _Overrun:\n    return _Overrun()\n") == [8]
+
+
+def test_a_record_whose_fields_all_have_defaults_is_still_a_record(tmp_path: Path) -> None:
+    source = (
+        "class RetryPolicy:\n    attempts: int = 3\n    backoff: float = 0.5\n\n"
+        "    def delay(self, attempt: int) -> float:\n        return self.backoff * attempt\n\n\n"
+        "DEFAULT_POLICY = RetryPolicy()\n"
+    )
+    assert _records(tmp_path, source) == [1]
+
+
+def test_a_one_field_record_built_with_arguments_is_still_a_record(tmp_path: Path) -> None:
+    source = (
+        "class Token:\n    value: str = ''\n\n    def __str__(self) -> str:\n        return self.value\n\n\n"
+        "EMPTY = Token()\n\n\ndef parse(text: str) -> Token:\n    return Token(text)\n"
+    )
+    assert _records(tmp_path, source) == [1]
+
+
+# -- SSOT202: per-instance values frozen at import (issue 16) -----------------------------------
+
+TOKENS = (
+    "import time\n"
+    "import uuid\n"
+    "from dataclasses import dataclass, field\n"
+    "from datetime import datetime, timedelta\n"
+    "import os\n\n\n"
+    "@dataclass\n"
+    "class Token:\n"
+    "    issued_at: float = time.time()\n"  # 10: frozen at import
+    "    id: str = str(uuid.uuid4())\n"  # 11: frozen inside an immutable wrapper
+    "    created: datetime = field(default=datetime.now())\n"  # 12
+    "    ttl: timedelta = timedelta(minutes=5)\n"  # the same for every instance by design
+    "    host: str = os.getenv('HOST', 'localhost')\n"  # a settings default: one per process
+    "    fresh: float = field(default_factory=time.time)\n"
+)
+
+
+def test_a_clock_or_random_default_frozen_at_import_is_reported(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/tokens.py": TOKENS})
+    found = of_rule(audit_tree(tmp_path, select=["SSOT202"]), "SSOT202")
+    assert [f.line for f in found] == [10, 11, 12]
+    assert "evaluated once at import" in found[0].message
+    assert "field(default_factory=time.time)" in found[0].message
+    assert "field(default_factory=lambda: str(uuid.uuid4()))" in found[1].message

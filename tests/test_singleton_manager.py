@@ -151,3 +151,207 @@ def test_the_example_project_has_exactly_its_documented_singletons() -> None:
     assert expected, "VIOLATIONS.md lists no SSOT301 finding"
     result = audit_tree(EXAMPLE, select=[CODE])
     assert sorted((f.path, f.line) for f in of_rule(result, CODE)) == expected
+
+
+# -- module-level instances judged with the project in view (issue 16) -------------------------
+
+# Django's shapes: the state lives in a base defined in another module, the instance is
+# imported by name, re-exported by a package, or reached as `package.name`.
+DJANGO_MANAGERS = {
+    "dj/utils/functional.py": (
+        "empty = object()\n\n\n"
+        "class LazyObject:\n"
+        "    def __init__(self):\n        self._wrapped = empty\n\n"
+        "    def __getattr__(self, name):\n"
+        "        if self._wrapped is empty:\n            self._setup()\n"
+        "        return getattr(self._wrapped, name)\n\n"
+        "    def _setup(self):\n        raise NotImplementedError\n"
+    ),
+    "dj/conf/__init__.py": (
+        "from dj.utils.functional import LazyObject, empty\n\n\n"
+        "class LazySettings(LazyObject):\n"
+        "    def _setup(self, name=None):\n        self._wrapped = Settings(name)\n\n\n"
+        "settings = LazySettings()\n"
+    ),
+    "dj/utils/connection.py": (
+        "from asgiref.local import Local\n\n\n"
+        "class BaseConnectionHandler:\n"
+        "    def __init__(self, settings=None):\n"
+        "        self._settings = settings\n        self._connections = Local(False)\n\n"
+        "    def __getitem__(self, alias):\n"
+        "        conn = self.create_connection(alias)\n        setattr(self._connections, alias, conn)\n"
+        "        return conn\n"
+    ),
+    "dj/db/__init__.py": (
+        "from dj.db.utils import ConnectionHandler, ConnectionRouter\n\n"
+        "connections = ConnectionHandler()\n"
+        "router = ConnectionRouter()\n"
+    ),
+    "dj/db/utils.py": (
+        "from functools import cached_property\n\n"
+        "from dj.utils.connection import BaseConnectionHandler\n\n\n"
+        "class ConnectionHandler(BaseConnectionHandler):\n"
+        "    def create_connection(self, alias):\n        return object()\n\n\n"
+        "class ConnectionRouter:\n"
+        "    def __init__(self, routers=None):\n        self._routers = routers\n\n"
+        "    @cached_property\n"
+        "    def routers(self):\n        return list(self._routers or ())\n"
+    ),
+    "dj/apps/registry.py": (
+        "from collections import defaultdict\n\n\n"
+        "class Apps:\n"
+        "    def __init__(self, installed_apps=()):\n"
+        "        self.all_models = defaultdict(dict)\n        self.app_configs = {}\n\n\n"
+        "apps = Apps(installed_apps=None)\n"
+    ),
+    "dj/apps/__init__.py": "from .registry import apps\n\n__all__ = ['apps']\n",
+    "dj/contrib/admin/sites.py": (
+        "from dj.utils.functional import LazyObject\n\n\n"
+        "class DefaultAdminSite(LazyObject):\n"
+        "    def _setup(self):\n        self._wrapped = object()\n\n\n"
+        "site = DefaultAdminSite()\n"
+    ),
+    "dj/contrib/admin/__init__.py": "from dj.contrib.admin.sites import site\n",
+    "dj/views.py": (
+        "from dj.apps import apps\n"
+        "from dj.conf import settings\n"
+        "from dj.contrib import admin\n"
+        "from dj.db import connections, router\n\n\n"
+        "def view():\n"
+        "    admin.site.register(apps, settings, connections, router)\n"
+    ),
+}
+
+
+def _flagged(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int]]:
+    write_tree(tmp_path, files)
+    return sorted((f.path, f.line) for f in of_rule(audit_tree(tmp_path, select=[CODE]), CODE))
+
+
+def test_django_process_wide_managers_are_found_by_state_and_importers(tmp_path: Path) -> None:
+    write_tree(tmp_path, DJANGO_MANAGERS)
+    found = of_rule(audit_tree(tmp_path, select=[CODE]), CODE)
+    assert sorted((f.path, f.line) for f in found) == [
+        ("dj/apps/registry.py", 10),
+        ("dj/conf/__init__.py", 9),
+        ("dj/contrib/admin/sites.py", 9),
+        ("dj/db/__init__.py", 3),
+        ("dj/db/__init__.py", 4),
+    ]
+    by_line = {(f.path, f.line): f.message for f in found}
+    assert "_setup() sets self._wrapped" in by_line[("dj/conf/__init__.py", 9)]
+    assert "in its base BaseConnectionHandler" in by_line[("dj/db/__init__.py", 3)]
+    assert "cached_property 'routers'" in by_line[("dj/db/__init__.py", 4)]
+
+
+def test_a_stateful_instance_no_other_module_imports_is_left_alone(tmp_path: Path) -> None:
+    files = {k: v for k, v in DJANGO_MANAGERS.items() if k != "dj/views.py" and k != "dj/contrib/admin/__init__.py"}
+    files["dj/apps/__init__.py"] = ""
+    assert _flagged(tmp_path, files) == []
+
+
+def test_a_family_of_module_level_instances_is_declarations_not_a_singleton(tmp_path: Path) -> None:
+    # Django's signals: many instances of one stateful class, each imported elsewhere.
+    signal = "class Signal:\n    def __init__(self):\n        self.receivers = []\n\n    def connect(self, r):\n        self.receivers.append(r)\n"
+    files = {
+        "dj/dispatch.py": signal,
+        "dj/signals.py": "from dj.dispatch import Signal\n\npre_save = Signal()\npost_save = Signal()\n",
+        "dj/models.py": "from dj.signals import post_save, pre_save\n\n\ndef save():\n    pre_save.connect(save)\n    post_save.connect(save)\n",
+    }
+    assert _flagged(tmp_path, files) == []
+
+
+def test_immutable_singleton_constants_are_not_reported(tmp_path: Path) -> None:
+    # SQLAlchemy: `SingletonConstant` says Singleton by name, but its `__new__` returns a
+    # prepared instance; `Null`, `False_`, `True_` are constants. `NULLTYPE = NullType()` is
+    # named as a constant.
+    files = {
+        "sa/sql/base.py": (
+            "class Immutable:\n    pass\n\n\n"
+            "class SingletonConstant(Immutable):\n"
+            "    def __new__(cls, *arg, **kw):\n        return cls._singleton\n\n"
+            "    @classmethod\n"
+            "    def _create_singleton(cls):\n        obj = object.__new__(cls)\n        cls._singleton = obj\n"
+        ),
+        "sa/sql/elements.py": (
+            "from .base import SingletonConstant\n\n\n"
+            "class Null(SingletonConstant):\n    pass\n\n\n"
+            "class True_(SingletonConstant):\n    pass\n\n\n"
+            "Null._create_singleton()\nTrue_._create_singleton()\n"
+        ),
+        "sa/sql/sqltypes.py": (
+            "class NullType:\n    def _set_parent(self, column):\n        self.column = column\n\n\nNULLTYPE = NullType()\n"
+        ),
+        "sa/sql/compiler.py": "from sa.sql.sqltypes import NULLTYPE\n\nDEFAULT = NULLTYPE\n",
+    }
+    assert _flagged(tmp_path, files) == []
+
+
+def test_private_memo_tables_and_lazy_lookups_are_not_reported(tmp_path: Path) -> None:
+    files = {
+        "sa/util.py": "class LRUCache(dict):\n    def __setitem__(self, k, v):\n        self._data[k] = v\n",
+        "sa/dialects/mssql.py": "from sa import util\n\n_memoized_schema = util.LRUCache()\n",
+        # hypothesis internal/lambda_sources.py: a memo table named as a constant.
+        "hyp/lambda_sources.py": "from sa.util import LRUCache\n\nAST_LAMBDAS_CACHE = LRUCache(5000)\n",
+        "sa/typing.py": (
+            "class _TypingInstances:\n    def __getattr__(self, key):\n        types = (key,)\n"
+            "        self.__dict__[key] = types\n        return types\n\n\n_type_tuples = _TypingInstances()\n"
+        ),
+        "sa/orm.py": "from sa.typing import _type_tuples\n\nX = _type_tuples.Union\n",
+        # Django's default_token_generator: its only change is a property setter.
+        "dj/tokens.py": (
+            "class PasswordResetTokenGenerator:\n    _secret = None\n\n"
+            "    def _get_secret(self):\n        return self._secret\n\n"
+            "    def _set_secret(self, secret):\n        self._secret = secret\n\n"
+            "    secret = property(_get_secret, _set_secret)\n\n\n"
+            "default_token_generator = PasswordResetTokenGenerator()\n"
+        ),
+        "dj/views.py": "from dj.tokens import default_token_generator\n",
+    }
+    assert _flagged(tmp_path, files) == []
+
+
+def test_a_private_instance_other_modules_reach_is_reported(tmp_path: Path) -> None:
+    # SQLAlchemy: `_reg`'s bound methods are the module's API; ext installs its own factory
+    # into the orm module.
+    files = {
+        "sa/util/preloaded.py": (
+            "class _ModuleRegistry:\n    def __init__(self):\n        self.module_registry = set()\n\n"
+            "    def preload_module(self, *deps):\n        self.module_registry.update(deps)\n\n\n"
+            "_reg = _ModuleRegistry()\npreload_module = _reg.preload_module\n"
+        ),
+        "sa/util/__init__.py": "from .preloaded import preload_module\n",
+        "sa/orm/instrumentation.py": (
+            "class InstrumentationFactory:\n    pass\n\n\n_instrumentation_factory = InstrumentationFactory()\n"
+        ),
+        "sa/ext/instrumentation.py": (
+            "from sa.orm import instrumentation as orm_instrumentation\n\n\n"
+            "class ExtendedInstrumentationRegistry:\n"
+            "    def __init__(self):\n        self._registries = {}\n\n\n"
+            "orm_instrumentation._instrumentation_factory = _instrumentation_factory = ExtendedInstrumentationRegistry()\n"
+        ),
+    }
+    # The orm's own `_instrumentation_factory` is reached from ext as an attribute: shared too.
+    assert _flagged(tmp_path, files) == [
+        ("sa/ext/instrumentation.py", 9),
+        ("sa/orm/instrumentation.py", 5),
+        ("sa/util/preloaded.py", 9),
+    ]
+
+
+def test_a_getter_caching_a_plain_record_is_not_reported(tmp_path: Path) -> None:
+    # Rich: get_windows_console_features() caches a dataclass of two flags.
+    files = {
+        "rich/_windows.py": (
+            "from dataclasses import dataclass\n\n\n@dataclass\nclass WindowsConsoleFeatures:\n"
+            "    vt: bool = False\n    truecolor: bool = False\n"
+        ),
+        "rich/console.py": (
+            "from typing import Optional\n\nfrom rich._windows import WindowsConsoleFeatures\n\n"
+            "_features: Optional['WindowsConsoleFeatures'] = None\n\n\n"
+            "def get_windows_console_features() -> 'WindowsConsoleFeatures':\n"
+            "    global _features\n    if _features is not None:\n        return _features\n"
+            "    _features = probe()\n    return _features\n"
+        ),
+    }
+    assert _flagged(tmp_path, files) == []

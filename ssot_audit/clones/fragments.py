@@ -319,7 +319,10 @@ def _fragments_of(found: Sequence[tuple[Member, Run, Member, Run]]) -> list[Frag
     fragments = []
     for component in nx.connected_components(graph):
         longest: dict[Member, Run] = {}
-        for holder, run in component:
+        # A component is a set ordered by Member's hash, which hashes path strings and so
+        # changes with PYTHONHASHSEED: walk it by position, so that of two equally long runs
+        # of one place the first in the file is kept on every run.
+        for holder, run in sorted(component, key=lambda node: (node[0].path, node[0].index, node[1].start)):
             if holder not in longest or run.statements > longest[holder].statements:
                 longest[holder] = run
         if len(longest) > 1:

@@ -1,0 +1,146 @@
+"""Whether a class's own body gives its instances mutable state: what tells a shared manager
+(`settings = LazySettings()`, `apps = Apps()`) from a shared constant (`MISSING = Sentinel()`).
+
+Read from the class body alone; a project rule follows the bases through a ClassIndex.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ssot_audit.analysis.names import dotted_name
+
+# Methods that build the instance: assigning `self.x` there is construction, not a change.
+CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__", "__setstate__"})
+# Calls that make a container meant to be filled later.
+CONTAINERS = frozenset(
+    {
+        "dict", "list", "set", "defaultdict", "OrderedDict", "deque", "Counter", "ChainMap", "bytearray",
+        "WeakValueDictionary", "WeakKeyDictionary", "WeakSet", "local", "Local",
+    }
+)  # fmt: skip
+MUTATORS = frozenset(
+    {
+        "append", "add", "update", "setdefault", "pop", "popitem", "clear", "extend", "insert", "remove",
+        "discard", "appendleft", "extendleft", "move_to_end", "__setitem__",
+    }
+)  # fmt: skip
+# `__getattr__` filling `self.__dict__[key]`: a lazy table keyed by attribute name, interning.
+LAZY_LOOKUPS = frozenset({"__getattr__", "__getattribute__"})
+CONTAINER_NODES = (cst.Dict, cst.List, cst.Set, cst.DictComp, cst.ListComp, cst.SetComp)
+
+
+def is_container(value: cst.BaseExpression | None) -> bool:
+    if isinstance(value, CONTAINER_NODES):
+        return True
+    if isinstance(value, cst.Call):
+        name = dotted_name(value.func) or ""
+        return name.rsplit(".", 1)[-1] in CONTAINERS
+    return False
+
+
+def _head(node: cst.BaseExpression) -> cst.BaseExpression:
+    """`self` in `self.a.b[k]`."""
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        node = node.value
+    return node
+
+
+def _owned_by(node: cst.BaseExpression, owner: str) -> bool:
+    head = _head(node)
+    return node is not head and isinstance(head, cst.Name) and head.value == owner
+
+
+class _MethodState(cst.CSTVisitor):
+    """The first change one method makes to its instance (or class), as a reason."""
+
+    def __init__(self, method: str, owner: str) -> None:
+        super().__init__()
+        self.method = method
+        self.owner = owner
+        self.reason = ""
+
+    def _found(self, reason: str) -> None:
+        if not self.reason:
+            self.reason = reason
+
+    def _target(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        if not _owned_by(target, self.owner):
+            return
+        shown = cst.Module([]).code_for_node(target)
+        if isinstance(target, cst.Subscript):
+            self._found(f"{self.method}() writes into {shown}")
+        elif self.method not in CONSTRUCTORS:
+            self._found(f"{self.method}() sets {shown}")
+        elif is_container(value):
+            self._found(f"{self.method}() makes {shown} a container to fill")
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for item in node.targets:
+            self._target(item.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._target(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if _owned_by(node.target, self.owner) and self.method not in CONSTRUCTORS:
+            self._found(f"{self.method}() updates {cst.Module([]).code_for_node(node.target)}")
+
+    def visit_Del(self, node: cst.Del) -> None:
+        if isinstance(node.target, cst.Subscript):
+            self._target(node.target, None)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in MUTATORS and _owned_by(func.value, self.owner):
+            self._found(f"{self.method}() calls {cst.Module([]).code_for_node(func)}()")
+        elif isinstance(func, cst.Name) and func.value == "setattr" and node.args and self.method not in CONSTRUCTORS:
+            first = node.args[0].value
+            if (isinstance(first, cst.Name) and first.value == self.owner) or _owned_by(first, self.owner):
+                self._found(f"{self.method}() calls setattr on {cst.Module([]).code_for_node(first)}")
+
+
+def mutable_state(node: cst.ClassDef) -> str:
+    """Why instances of this class (by its own body) hold state that changes after they are
+    made, or "" when nothing in the body says so."""
+    # A class attribute `allowlist = ["localhost"]` alone is a default, not state: it counts
+    # when a method fills it (`cls._registry[key] = ...`), which the method scan sees.
+    setters = _property_setters(node)
+    for stmt in node.body.body:
+        if isinstance(stmt, cst.FunctionDef) and stmt.name.value not in setters:
+            reason = _method_state(stmt)
+            if reason:
+                return reason
+    return ""
+
+
+def _property_setters(node: cst.ClassDef) -> set[str]:
+    """`secret = property(_get_secret, _set_secret)`: `_set_secret` is a property setter."""
+    found: set[str] = set()
+    for stmt in node.body.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            value = small.value if isinstance(small, cst.Assign) else None
+            if isinstance(value, cst.Call) and dotted_name(value.func) == "property":
+                found.update(a.value.value for a in value.args[1:2] if isinstance(a.value, cst.Name))
+    return found
+
+
+def _method_state(function: cst.FunctionDef) -> str:
+    decorators = [dotted_name(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) or "" for d in function.decorators]
+    if any(d.rsplit(".", 1)[-1] == "cached_property" for d in decorators):
+        return f"cached_property '{function.name.value}' is filled on first use"
+    # A property setter is how a caller configures the object, not a change it makes itself.
+    if any(d.rsplit(".", 1)[-1] in ("staticmethod", "setter", "deleter") for d in decorators):
+        return ""
+    if function.name.value in LAZY_LOOKUPS:
+        return ""
+    params = function.params
+    first = next(iter([*params.posonly_params, *params.params]), None)
+    if first is None:
+        return ""
+    scan = _MethodState(function.name.value, first.name.value)
+    function.body.visit(scan)
+    return scan.reason
