@@ -42,11 +42,17 @@ class Judgement:
 
     @property
     def key(self) -> tuple[str, str, str, str]:
-        return (self.rule, self.package, self.path, self.scope)
+        # Without the enclosing definition (a module-level finding), the line is what is left.
+        return (self.rule, self.package, self.path, self.scope or f"line {self.line}")
 
 
 def key_of(finding: Finding, package: str) -> tuple[str, str, str, str]:
-    return (finding.rule, package, finding.path, finding.scope)
+    return (finding.rule, package, finding.path, finding.scope or f"line {finding.line}")
+
+
+def keys_of(finding: Finding, package: str) -> set[tuple[str, str, str, str]]:
+    """A finding matches a judgement made with its scope, or one made with its line only."""
+    return {key_of(finding, package), (finding.rule, package, finding.path, f"line {finding.line}")}
 
 
 def load(folder: Path = JUDGED_DIR) -> list[Judgement]:
@@ -59,7 +65,7 @@ def load(folder: Path = JUDGED_DIR) -> list[Judgement]:
             entry = Judgement(
                 rule=raw["rule"], package=raw["package"], version=str(raw.get("version", "")), path=raw["path"],
                 line=int(raw.get("line", 0)), scope=raw.get("scope", ""), verdict=raw["verdict"],
-                reason=raw.get("reason", ""), sample=raw.get("sample", "evaluation"),
+                reason=raw.get("reason", ""), sample=raw.get("sample", "tuning"),
             )  # fmt: skip
             if entry.verdict not in VERDICTS or entry.sample not in SAMPLES:
                 raise ValueError(f"{path}:{number}: verdict must be one of {VERDICTS}, sample one of {SAMPLES}")
@@ -87,7 +93,7 @@ def precision(
     judged: Iterable[Judgement], findings: dict[str, Sequence[Finding]], sample: str = "evaluation"
 ) -> dict[str, Precision]:
     """Per rule, the verdicts of `sample` that match a finding of today's audits (findings per package)."""
-    today = {key_of(f, package) for package, found in findings.items() for f in found}
+    today = {key for package, found in findings.items() for f in found for key in keys_of(f, package)}
     packages = set(findings)
     tally: dict[str, list[int]] = {}
     for entry in judged:
@@ -108,7 +114,7 @@ def to_judge(findings: Iterable[Finding], package: str, version: str, judged: It
     known = {entry.key for entry in judged}
     lines = []
     for f in findings:
-        if key_of(f, package) in known:
+        if keys_of(f, package) & known:
             continue
         entry = Judgement(f.rule, package, version, f.path, f.line, f.scope, "", f.message[:160], "evaluation")
         lines.append(json.dumps(asdict(entry), ensure_ascii=False))
