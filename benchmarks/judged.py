@@ -6,7 +6,7 @@ Each line of a `benchmarks/judged/*.jsonl` file is one judged finding:
      "line": 12, "scope": "builtin_template_path", "verdict": "tp", "sample": "evaluation",
      "reason": "the same six-line helper in four views modules"}
 
-`verdict` is `tp` (a maintainer would agree) or `fp`; `sample` says which set it belongs to:
+`verdict` is `tp` (a maintainer would agree) or `fp`; `sample` says which set it belongs to (`tuning` when absent):
 `tuning` for findings looked at while changing a rule, `evaluation` for a sample drawn after
 the rule was frozen, which alone is reported as precision (so a rule is never scored on the
 findings it was tuned on). A judged finding is matched to today's findings by rule, package,

@@ -68,7 +68,7 @@ def _where(member: Member) -> str:
     return f"{member.path}:{member.definition.line}"
 
 
-_ERROR = "class {name}(Exception):\n    '''{doc}'''\n"
+_ERROR = "class {name}(Exception):\n    '''{doc}'''\n    status = 400\n"
 _AUTH = (
     "class WebSocketAuthenticator:\n"
     "    def __init__(self, {init}):\n        self._{init} = {init}\n        self._scope = 'chat'\n\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ssot_audit.analysis.places import compile_globs
 from ssot_audit.analysis.plugins import Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
 from ssot_audit.clones.clusters import Member, choose_canonical, group_id
@@ -17,8 +18,19 @@ from ssot_audit.clones.report import definition_finding, run_finding
 from ssot_audit.model import DUPLICATES, Finding, Severity
 
 
+DEFAULT_EXCLUDE = ("tests/", "test_*.py", "*_test.py", "conftest.py", "_vendor/", "vendor/", "_vendored/")
+
+
 @dataclass(frozen=True)
 class DuplicateImplementationOptions:
+    exclude: tuple[str, ...] = field(
+        default=DEFAULT_EXCLUDE,
+        metadata={
+            "doc": "Files left out, as .gitignore-style patterns: test modules (test cases that differ only in "
+            "their inputs are how tests are written, not a second implementation) and vendored third-party "
+            "code. A package's own testing framework (`django/test/client.py`) is not a test module and stays in."
+        },
+    )
     min_statements: int = field(
         default=DEFAULT_MIN_STATEMENTS,
         metadata={
@@ -356,11 +368,12 @@ class DuplicateImplementation(ProjectRule):
 
     def check(self, project: Project) -> Iterable[Finding]:
         options = self.options if isinstance(self.options, DuplicateImplementationOptions) else DuplicateImplementationOptions()
+        excluded = compile_globs(options.exclude)
         files: dict[str, FileDefinitions] = {}
         members: list[Member] = []
         for facts in project.files:
             found = facts.extras.get(self.code)
-            if not isinstance(found, FileDefinitions):
+            if not isinstance(found, FileDefinitions) or excluded.match_file(facts.path):
                 continue
             files[facts.path] = found
             for i, definition in enumerate(found.definitions):

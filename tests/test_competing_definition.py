@@ -41,7 +41,7 @@ AUTH_B = '''class WebSocketAuthenticator:
             raise PermissionDeniedError("token lacks the scope")
         return claims
 '''
-ERROR = "class ChatError(Exception):\n    pass\n"
+ERROR = "class ChatError(Exception):\n    status = 400\n"
 
 
 def audit(tmp_path: Path, files: Mapping[str, str], options: Mapping[str, object] | None = None) -> list[Finding]:
@@ -70,6 +70,15 @@ def test_small_identical_definitions_are_reported_and_say_so(tmp_path: Path) -> 
     found = audit(tmp_path, {"chat/a.py": ERROR, "chat/b.py": ERROR})
     assert {(f.path, f.line) for f in found} == {("chat/a.py", 1), ("chat/b.py", 1)}
     assert all("identical" in f.message and "differently" not in f.message for f in found)
+
+
+def test_empty_classes_of_one_name_are_two_names_nothing_more(tmp_path: Path) -> None:
+    # twisted: defer.TimeoutError and the Jabber IQ TimeoutError, each a docstring only.
+    files = {
+        "app/defer.py": 'class TimeoutError(Exception):\n    """A Deferred timed out."""\n',
+        "app/jabber.py": 'class TimeoutError(Exception):\n    """No IQ response in time."""\n',
+    }
+    assert audit(tmp_path, files) == []
 
 
 def test_a_shared_name_alone_is_not_evidence(tmp_path: Path) -> None:

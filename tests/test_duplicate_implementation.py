@@ -620,3 +620,23 @@ def test_a_class_of_async_methods_mirroring_one_of_plain_methods_is_not_a_copy(t
         "shop/aio.py": stream.format(name="AsyncResponseStream", a="async ", w="await ", close="aclose"),
     }
     assert audit(tmp_path, files) == []
+
+
+def test_opposite_and_inverse_definitions_are_mirrors(tmp_path: Path) -> None:
+    # werkzeug uri_to_iri/iri_to_uri, click readable/writable, rich align_top/align_bottom.
+    body = (
+        "def {name}(self, value):\n    if value is None:\n        return None\n    parts = self.split(value)\n"
+        "    parts = [self.{call}(p) for p in parts]\n    self.seen.append(value)\n    return self.join(parts)\n"
+    )
+    for a, b in (("uri_to_iri", "iri_to_uri"), ("readable", "writable"), ("align_top", "align_bottom")):
+        files = {"shop/a.py": "class C:\n" + _indent(body.format(name=a, call="quote") + "\n" + body.format(name=b, call="unquote"))}
+        assert audit(tmp_path / a, files) == [], (a, b)
+    # The same shape under unrelated names is still a near-miss copy.
+    files = {"shop/a.py": "class C:\n" + _indent(body.format(name="clean", call="quote") + "\n" + body.format(name="render", call="unquote"))}
+    assert len(audit(tmp_path / "other", files)) == 2
+
+
+def test_test_modules_and_vendored_code_are_left_out_by_default(tmp_path: Path) -> None:
+    files = {"shop/tests/test_a.py": SUM.format(name="total"), "shop/b_test.py": SUM.format(name="total")}
+    assert audit(tmp_path, files) == []
+    assert len(audit(tmp_path / "opt", files, {"exclude": []})) == 2

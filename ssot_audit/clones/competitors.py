@@ -131,6 +131,8 @@ def evidence(a: Candidate, b: Candidate, setting: Setting) -> Evidence | None:
     if same_text and (a.names_module_locals(setting.locals_a) or b.names_module_locals(setting.locals_b)):
         return None
     if da.exact == db.exact:
+        if da.stub or db.stub:
+            return None  # `class TimeoutError(Exception): """..."""` twice is two names, nothing more
         return Evidence(IDENTICAL, 1.0) if substantial or not setting.interface else None
     if not substantial or setting.interface:
         return None

@@ -4,6 +4,7 @@ only those candidate pairs are verified."""
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -168,17 +169,47 @@ class CloneIndex:
         return False
 
 
+# Words whose definitions come in opposite pairs or positional sets: `readable`/`writable`,
+# `add_class`/`remove_class`, `align_top`/`align_bottom`, `move_cursor_backward`/`forward`.
+_OPPOSITES = (
+    ("read", "write"), ("readable", "writable"), ("reader", "writer"), ("add", "remove"), ("create", "drop"),
+    ("get", "set"), ("push", "pop"), ("open", "close"), ("start", "stop"), ("begin", "end"), ("encode", "decode"),
+    ("enable", "disable"), ("show", "hide"), ("lock", "unlock"), ("load", "dump"), ("before", "after"),
+    ("min", "max"), ("first", "last"), ("head", "tail"), ("up", "down"), ("left", "right"), ("top", "bottom"),
+    ("forward", "backward"), ("forwards", "backwards"), ("next", "previous"), ("next", "prev"), ("inc", "dec"),
+    ("increment", "decrement"), ("import", "export"), ("upper", "lower"), ("request", "response"),
+    ("serialize", "deserialize"), ("pack", "unpack"), ("lstrip", "rstrip"), ("ljust", "rjust"),
+    ("top", "middle"), ("middle", "bottom"), ("left", "center"), ("center", "right"), ("header", "body"),
+    ("on", "off"), ("in", "out"), ("input", "output"), ("send", "receive"), ("send", "recv"),
+)  # fmt: skip
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def _words(name: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(name)]
+
+
 def mirrored_names(a: str, b: str) -> bool:
     """Definitions named as mirrors of each other: two operator methods of one protocol
-    (`__eq__`/`__lt__`, `__mul__`/`__truediv__`) or a check and its negation
-    (`assertXMLEqual`/`assertXMLNotEqual`). Each must differ in the one operator or
+    (`__eq__`/`__lt__`, `__mul__`/`__truediv__`), a check and its negation
+    (`assertXMLEqual`/`assertXMLNotEqual`), the two directions of a conversion
+    (`uri_to_iri`/`iri_to_uri`), or names one opposite word apart (`readable`/`writable`,
+    `add_class`/`remove_class`). Each must differ in the one operator, direction or
     negation that is its point, so their likeness is the protocol's, not a copy's."""
     if a == b:
         return False
     if a.startswith("__") and a.endswith("__") and b.startswith("__") and b.endswith("__"):
         return True
     longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    return any(longer.replace(word, "", 1) == shorter for word in ("Not", "not_", "_not", "Un", "un"))
+    if any(longer.replace(word, "", 1) == shorter for word in ("Not", "not_", "_not", "Un", "un")):
+        return True
+    words_a, words_b = _words(a), _words(b)
+    if "to" in words_a and words_a[::-1] == words_b:
+        return True  # uri_to_iri / iri_to_uri
+    if len(words_a) != len(words_b):
+        return False
+    differ = [(x, y) for x, y in zip(words_a, words_b) if x != y]
+    return len(differ) == 1 and (differ[0] in _OPPOSITES or differ[0][::-1] in _OPPOSITES)
 
 
 def find_clusters(index: CloneIndex, thresholds: Thresholds, canonical: Callable[[Sequence[Member]], Member]) -> list[Cluster]:
