@@ -17,7 +17,6 @@ from ssot_audit.clones.fragments import RunSettings, find_runs
 from ssot_audit.clones.report import definition_finding, run_finding
 from ssot_audit.model import DUPLICATES, Finding, Severity
 
-
 DEFAULT_EXCLUDE = ("tests/", "test_*.py", "*_test.py", "conftest.py", "_vendor/", "vendor/", "_vendored/")
 
 
