@@ -1050,7 +1050,8 @@ class _Judge:
         constant = all(name.isupper() for name in draft.names)
         if state and importers and single and not constant:
             n = len(importers)
-            return f"{head}: its class holds mutable state ({state}) and {n} other module{'s' if n != 1 else ''} import it; {advice}"
+            importing = "1 other module imports it" if n == 1 else f"{n} other modules import it"
+            return f"{head}: its class holds mutable state ({state}) and {importing}; {advice}"
         # `_memoized_schema = LRUCache()`, `AST_LAMBDAS_CACHE = LRUCache(5000)`: a module's own
         # memo table, named private or as a constant, that no other module reaches.
         internal = all(name.startswith("_") or name.isupper() for name in draft.names)
