@@ -42,6 +42,14 @@ def _where(member: Member) -> str:
     return f"{member.path}:{member.definition.line}"
 
 
+def _severity(members: list[Member]) -> Severity:
+    """HIGH when every definition has the same body once names and literals are normalised:
+    one implementation copied under one name. MEDIUM when the bodies differ."""
+    if len({m.definition.normalised for m in members}) == 1:
+        return Severity.HIGH
+    return Severity.MEDIUM
+
+
 _ERROR = "class {name}(Exception):\n    '''{doc}'''\n\n    def __init__(self, reason):\n        super().__init__(reason)\n        self.reason = reason\n"
 _AUTH_A = "class WebSocketAuthenticator:\n    def check(self, token):\n        return token in self.tokens\n"
 _AUTH_B = "class WebSocketAuthenticator:\n    def check(self, token, now):\n        return self.store.valid(token, now)\n"
@@ -51,7 +59,14 @@ class CompetingDefinition(ProjectRule):
     code = "SSOT002"
     name = "competing-definition"
     category = DUPLICATES
-    severity = Severity.MEDIUM
+    # Same-body definitions are copies under one name (HIGH); different bodies are medium, and a
+    # name so common it may be a convention is a question (low): see _severity.
+    severity = Severity.HIGH
+    severities = (
+        ("definitions with the same body once names and literals are normalised", Severity.HIGH),
+        ("definitions with different bodies", Severity.MEDIUM),
+        ("a name defined in `convention-threshold` modules or more (a possible naming convention)", Severity.LOW),
+    )
     summary = "One public top-level class or function name defined, differently, in several modules."
     what = (
         "Reports a public (no leading underscore) top-level class or function name that two or more modules "
@@ -155,8 +170,11 @@ class CompetingDefinition(ProjectRule):
                 f"`conventions` in this rule's options; otherwise keep one definition (this one: {canonical.reason}) "
                 "and rename or import the others"
             )
-            yield definition_finding(self, keep, message, group, [m for m in members if m is not keep])
+            yield definition_finding(
+                self, keep, message, group, [m for m in members if m is not keep], severity=Severity.LOW
+            )
             return
+        severity = _severity(members)
         for member in members:
             others = [m for m in members if m is not member]
             kind = "class" if member.definition.kind == "class" else "function"
@@ -171,4 +189,4 @@ class CompetingDefinition(ProjectRule):
                     f"{kind} `{name}` competes with the one in {_where(keep)}{more}; "
                     f"keep that one ({canonical.reason}) and import it here, or rename this one"
                 )
-            yield definition_finding(self, member, message, group, others, canonical=member is keep)
+            yield definition_finding(self, member, message, group, others, canonical=member is keep, severity=severity)
