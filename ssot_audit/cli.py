@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -22,7 +23,7 @@ from ssot_audit.model import AuditResult, Finding, plural
 from ssot_audit.pipeline.discovery import project_root
 from ssot_audit.pipeline.engine import Engine, ProgressCallback
 from ssot_audit.pipeline.git import GitError
-from ssot_audit.render import EXTENSIONS, Renderer, markdown, renderers
+from ssot_audit.render import EXTENSIONS, Renderer, markdown, renderers, text
 from ssot_audit.render.text import render_findings
 from ssot_audit.workflows import baseline, check, gitdiff
 from ssot_audit.workflows.atomic import write_text_atomic
@@ -30,6 +31,9 @@ from ssot_audit.workflows.fixes import plan_fixes
 from ssot_audit.workflows.gate import failures, new_findings
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
+SHOW_KNOWN_OPTION = typer.Option(
+    "--show-known", help="With --baseline or --diff-against, also list the known findings (default: only new ones)."
+)
 BASELINE_OPTION = typer.Option(
     "--baseline", metavar="FILE", help="A file from `ssot-audit baseline`: only findings not recorded in it fail."
 )
@@ -180,6 +184,7 @@ def audit(
         str | None,
         typer.Option("--date", metavar="YYYY-MM-DD", help="Date of the Markdown report (default: SOURCE_DATE_EPOCH or today)."),
     ] = None,
+    show_known: Annotated[bool, SHOW_KNOWN_OPTION] = False,
 ) -> None:
     """Audit PATHS and print findings and scores."""
     if baseline_file is not None and diff_against is not None:
@@ -196,6 +201,8 @@ def audit(
         output_format = "markdown"
     if template is not None or report_date is not None:
         known["markdown"] = markdown_renderer(template, report_date)
+    if show_known:
+        known["text"] = functools.partial(text.render, show_known=True)
     overrides = Overrides(select=split_list(select), ignore=split_list(ignore), fail_under=fail_under)
     registry, config, targets, root = prepare(paths, config_file, overrides)
     recorded = read_baseline(baseline_file, root)
@@ -287,6 +294,7 @@ def check_files(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but findings and errors.")] = False,
+    show_known: Annotated[bool, SHOW_KNOWN_OPTION] = False,
 ) -> None:
     """Report and gate only FILES; cross-file rules still see each file's whole project."""
     given = files or []
@@ -304,12 +312,14 @@ def check_files(
         whole = run_audit(registry, config, [root, *members], root, jobs, no_cache, quiet)
         results.append(check.only(whole, check.relpaths(root, members), recorded))
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    sys.stdout.write(render_findings(results, color))
+    sys.stdout.write(render_findings(results, color, show_known))
     reasons = [r for result in results for r in failures(result, None, baseline=baseline_file is not None, every_finding=True)]
     if not quiet:
         found = sum(len(r.active_findings) for r in results)
-        new = f" ({sum(new_findings(r) for r in results)} new)" if baseline_file is not None else ""
-        typer.echo(f"ssot-audit: {plural(found, 'findings')}{new} in {plural(len(given), 'checked files')}", err=True)
+        count = sum(new_findings(r) for r in results)
+        new = f" ({count} new)" if baseline_file is not None else ""
+        hidden = "" if show_known or baseline_file is None else f"; {found - count} known, not listed (--show-known lists them)"
+        typer.echo(f"ssot-audit: {plural(found, 'findings')}{new} in {plural(len(given), 'checked files')}{hidden}", err=True)
     gate(reasons, quiet=True)
 
 

@@ -290,6 +290,19 @@ def identity(finding: Finding) -> Identity:
     return (finding.rule, finding.path, finding.scope, normalise_code(finding.code))
 
 
+# -- a message's headline and its reasoning: terminals print the first, JSON keeps both --
+def split_message(message: str) -> tuple[str, str]:
+    """(what, why): the message up to its first `; ` outside a `code span`, and the rest.
+    Rules write "what is wrong; what to keep and why", so the headline fits a terminal line."""
+    in_code = False
+    for i, char in enumerate(message):
+        if char == "`":
+            in_code = not in_code
+        elif not in_code and message.startswith("; ", i):
+            return message[:i], message[i + 2 :]
+    return message, ""
+
+
 # -- how a count is written: shared by the gates, the CLI and the Markdown report --
 def plural(count: int, word: str) -> str:
     """`1 import`, `2 imports`, `1 class`, `3 classes`: for the units rules count."""
