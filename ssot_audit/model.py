@@ -26,6 +26,10 @@ class Category:
     title: str
     unit: str
     scored: bool = True
+    # What the score's density is over: the items its rules checked, or every module audited
+    # (a bypass of a canonical API can happen in any module; counting API uses instead would
+    # let more uses inside the canonical module raise the score).
+    per_module: bool = False
 
 
 # The built-in categories that rules score into. A third-party rule may bring its own.
@@ -35,7 +39,7 @@ IMPORTS = Category("imports", "Import Pattern Compliance", "imports")
 DATACLASSES = Category("dataclasses", "Dataclass Compliance", "classes")
 SINGLETONS = Category("singletons", "Singleton Avoidance", "definitions")
 TYPING = Category("typing", "Type Precision", "annotations")
-CANONICAL = Category("canonical", "Canonical API Usage", "API uses")
+CANONICAL = Category("canonical", "Canonical API Usage", "API uses", per_module=True)
 META = Category("meta", "Suppression Hygiene", "suppressions", scored=False)
 
 BUILTIN = (ERRORS, DUPLICATES, IMPORTS, DATACLASSES, SINGLETONS, TYPING, CANONICAL, META)
@@ -81,6 +85,9 @@ class Finding:
     # In a cluster (same `group`), the member the rule advises keeping; reports draw the
     # others as its copies.
     canonical: bool = False
+    # For a finding about a whole definition (a clone cluster's member), the definition's
+    # last line, so a report can quote its body beside its copies; 0 otherwise.
+    definition_end: int = 0
 
     @property
     def line(self) -> int:

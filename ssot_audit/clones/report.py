@@ -35,4 +35,4 @@ def definition_finding(
         scope=d.qualname,
         code=d.text,
     )
-    return dataclasses.replace(finding, canonical=canonical) if canonical else finding
+    return dataclasses.replace(finding, canonical=canonical, definition_end=d.end_line)

@@ -12,6 +12,8 @@ from ssot_audit.model import Excerpt, Finding, Location
 from ssot_audit.pipeline.source import SourceError, decode
 
 MAX_LINES = 8
+# A duplicate's body is quoted beside its copies (or diffed against them): more of it helps.
+MAX_DEFINITION_LINES = 16
 
 
 def excerpt(lines: list[str], first: int, last: int, max_lines: int = MAX_LINES) -> Excerpt | None:
@@ -39,7 +41,10 @@ def collect(root: Path, findings: Iterable[Finding], max_lines: int = MAX_LINES)
         for f in by_path[path]:
             key = Location(path, f.span.line)
             if key not in out:
-                found = excerpt(lines, f.span.line, f.span.end_line, max_lines)
+                if f.definition_end > f.span.end_line:
+                    found = excerpt(lines, f.span.line, f.definition_end, max(max_lines, MAX_DEFINITION_LINES))
+                else:
+                    found = excerpt(lines, f.span.line, f.span.end_line, max_lines)
                 if found is not None:
                     out[key] = found
     return out

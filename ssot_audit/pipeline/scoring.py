@@ -12,14 +12,22 @@ from ssot_audit.model import Category, CategoryScore, Finding
 FORMULA_VERSION = "2"
 RATINGS = ((90.0, "EXCELLENT"), (80.0, "VERY GOOD"), (70.0, "GOOD"), (60.0, "FAIR"))
 NOT_CONFIGURED = "not configured"
-# Fewer checked items than this is a handful: one finding more or less would move the score
-# by a band or more, and none at all would claim a compliance never seen (Django's 5 annotations).
-MIN_EVIDENCE = 10
 # The weighted density (weighted findings per checked item) where EXCELLENT ends. Above it,
 # every doubling of the density costs one rating band (10 points), as SonarQube's
 # maintainability bands (5%, 10%, 20%, 50% technical debt) roughly double per letter.
 TOLERANCE = 0.05
+# Under 1 / TOLERANCE items, a single low finding already exceeds the tolerance and none at
+# all cannot show a density under it: too few to tell EXCELLENT from not (Django's 5 annotations).
+MIN_EVIDENCE = round(1 / TOLERANCE)
 POINTS_PER_DOUBLING = 10.0
+# A category's weight in the overall score unless the configuration says otherwise: copies and
+# bypasses of a canonical API are what single source of truth is about, shared instances
+# next; dataclasses, typing and import style weigh 1.
+DEFAULT_WEIGHTS = {"duplicates": 3.0, "canonical": 2.0, "singletons": 2.0}
+
+
+def weights_of(configured: Mapping[str, float]) -> dict[str, float]:
+    return {**DEFAULT_WEIGHTS, **configured}
 
 
 def rating(score: float) -> str:
@@ -73,7 +81,8 @@ def category_score(
 
 
 def overall(scores: Iterable[CategoryScore], weights: Mapping[str, float]) -> float:
-    """The weighted mean of the categories that have a score (weight 1 unless configured),
+    """The weighted mean of the categories that have a score (`weights`: weights_of() the
+    configuration; a category it does not name weighs 1),
     rounded to 0.1; 100 when none has, since nothing was found wanting."""
     total = 0.0
     weight_sum = 0.0

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from ssot_audit.model import AuditResult, Excerpt, plural
+from ssot_audit.model import AuditResult, Excerpt, plural, split_message
 from ssot_audit.render import report_context
 
 REPORT_TEMPLATE = "report.md.j2"
@@ -103,6 +103,16 @@ def mermaid_label(text: object) -> str:
     return str(text).replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
 
 
+def chart_label(text: object) -> str:
+    """A quoted label of a Mermaid xychart axis: no quotes, brackets or line breaks inside."""
+    return re.sub(r'["\[\]\n\r]', " ", str(text)).strip()
+
+
+def headline(message: object) -> str:
+    """A message without its reasoning, for table cells; never cut inside a word."""
+    return split_message(str(message))[0]
+
+
 def number(value: object) -> str:
     if isinstance(value, float):
         return f"{value:,g}"  # weights: 3 not 3.0, 1.5 as is
@@ -129,6 +139,8 @@ def environment(extra_folder: Path | None = None) -> jinja2.Environment:
         excerpt=fence_excerpt,
         fence=fence,
         md=escape,
+        chart=chart_label,
+        headline=headline,
         mermaid=mermaid_label,
         message=escape_message,
         num=number,
