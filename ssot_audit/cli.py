@@ -88,11 +88,11 @@ def progress_bar(enabled: bool) -> Iterator[ProgressCallback | None]:
         yield update
 
 
-def markdown_renderer(template: Path | None, date: str | None) -> Renderer:
-    """The Markdown renderer with the user's template and date, checked before the audit runs."""
+def markdown_renderer(template: Path | None, date: str | None, title: str | None = None, context: str = "") -> Renderer:
+    """The Markdown renderer with the user's template, date, title and context, checked before the audit runs."""
     try:
         markdown.report_date(date)
-        return markdown.MarkdownRenderer(template, date)
+        return markdown.MarkdownRenderer(template, date, title, context)
     except (markdown.TemplateError, markdown.DateError) as exc:
         fail(str(exc))
 
@@ -185,6 +185,10 @@ def audit(
         typer.Option("--date", metavar="YYYY-MM-DD", help="Date of the Markdown report (default: SOURCE_DATE_EPOCH or today)."),
     ] = None,
     show_known: Annotated[bool, SHOW_KNOWN_OPTION] = False,
+    title: Annotated[str | None, typer.Option("--title", help="Title of the Markdown report.")] = None,
+    context: Annotated[
+        str, typer.Option("--context", metavar="TEXT", help="What the audit is about, under the Markdown report's header.")
+    ] = "",
 ) -> None:
     """Audit PATHS and print findings and scores."""
     if baseline_file is not None and diff_against is not None:
@@ -199,8 +203,8 @@ def audit(
         if output_format is not None or outputs:
             fail("--template renders the Markdown report: add --format markdown or -o markdown:FILE")
         output_format = "markdown"
-    if template is not None or report_date is not None:
-        known["markdown"] = markdown_renderer(template, report_date)
+    if template is not None or report_date is not None or title is not None or context:
+        known["markdown"] = markdown_renderer(template, report_date, title, context)
     if show_known:
         known["text"] = functools.partial(text.render, show_known=True)
     overrides = Overrides(select=split_list(select), ignore=split_list(ignore), fail_under=fail_under)

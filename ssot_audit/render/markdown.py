@@ -164,6 +164,8 @@ class MarkdownRenderer:
 
     template_file: Path | None = None
     date: str | None = None
+    title: str | None = None
+    about: str = ""  # `--context`: what the audit is about
 
     def __post_init__(self) -> None:
         folder = self.template_file.resolve().parent if self.template_file else None
@@ -185,7 +187,8 @@ class MarkdownRenderer:
             raise TemplateError(f"{name}:{exc.lineno}: template syntax error: {exc.message}") from None
 
     def context(self, result: AuditResult) -> dict[str, object]:
-        return {"report": report_context.build(result, report_date(self.date)), "result": result}
+        report = report_context.build(result, report_date(self.date), self.title, self.about)
+        return {"report": report, "result": result}
 
     def __call__(self, result: AuditResult, color: bool = False) -> str:
         context = self.context(result)

@@ -255,7 +255,7 @@ def _standing(tied: Sequence[CategoryView], which: str) -> str:
     return f"The {which} categories, at {tied[0].score_text}, are {names}"
 
 
-def build(result: AuditResult, date: str, title: str = "SSOT Compliance Audit Report") -> Report:
+def build(result: AuditResult, date: str, title: str | None = None, context: str = "") -> Report:
     by_category: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
         by_category[f.category].append(f)
@@ -276,7 +276,8 @@ def build(result: AuditResult, date: str, title: str = "SSOT Compliance Audit Re
     by_severity = sorted(active, key=importance)
     critical_groups = {c.group for c in clusters if c.severity is Severity.CRITICAL}
     return Report(
-        title=title,
+        title=title or "SSOT Compliance Audit Report",
+        context=context,
         date=date,
         tool_version=result.tool_version,
         formula_version=result.score_formula_version,

@@ -150,6 +150,8 @@ class PriorityGroup:
 @dataclass(frozen=True)
 class Report:
     title: str
+    # What the audit is about, as the user put it (`--context`): shown under the header.
+    context: str
     date: str
     tool_version: str
     formula_version: str
