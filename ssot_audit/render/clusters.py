@@ -14,7 +14,7 @@ from ssot_audit.model import Excerpt, Finding, Location, Severity, split_message
 MAX_DIAGRAM_COPIES = 8  # Mermaid on GitHub refuses very large graphs
 
 
-MAX_DIFF_LINES = 14  # a near-miss's diff beyond this is cut, with a note
+MAX_DIFF_LINES = 12  # a near-miss's diff beyond this is cut, with a note
 # The reason a rule gives for the member to keep: the first parenthesis of its reasoning.
 _REASON = re.compile(r"\(((?:[^()]|\([^()]*\))*)\)")
 

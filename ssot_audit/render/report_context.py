@@ -10,7 +10,17 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from ssot_audit.model import NEW, AuditResult, CategoryScore, Finding, Location, RuleInfo, Severity, plural, split_message
+from ssot_audit.model import (
+    NEW,
+    AuditResult,
+    CategoryScore,
+    Finding,
+    Location,
+    RuleInfo,
+    Severity,
+    plural,
+    split_message,
+)
 from ssot_audit.render.clusters import DrawnCluster, clusters_of
 from ssot_audit.render.recommendations import recommendations
 from ssot_audit.render.report_records import (

@@ -8,8 +8,9 @@ from ssot_audit.model import Changes, Excerpt, Finding, Repository, RuleInfo, Se
 from ssot_audit.render.clusters import DrawnCluster
 from ssot_audit.render.wording import score_text
 
-MAX_DIAGRAM_CLUSTERS = 10
-MAX_EVIDENCE_CLUSTERS = 5  # duplicate groups quoted side by side; the rest are listed
+MAX_DIAGRAM_CLUSTERS = 8
+MAX_EVIDENCE_CLUSTERS = 3  # duplicate groups quoted side by side; the rest are listed
+MAX_LISTED_CLUSTERS = 25  # ... up to this many; JSON has them all
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,11 @@ class CategoryView:
 
     @property
     def listed_clusters(self) -> tuple[DrawnCluster, ...]:
-        return self.clusters[MAX_EVIDENCE_CLUSTERS:]
+        return self.clusters[MAX_EVIDENCE_CLUSTERS : MAX_EVIDENCE_CLUSTERS + MAX_LISTED_CLUSTERS]
+
+    @property
+    def unlisted_clusters(self) -> int:
+        return max(0, len(self.clusters) - MAX_EVIDENCE_CLUSTERS - MAX_LISTED_CLUSTERS)
 
     @property
     def score_text(self) -> str:
