@@ -162,23 +162,35 @@ def test_a_category_whose_rules_count_unlike_things_counts_items(tmp_path: Path)
 
 
 def test_a_real_codebase_twice_as_large_with_twice_the_findings_scores_the_same(tmp_path: Path) -> None:
-    module = "import os\nfrom . import b\nfrom .b import c\nimport sys\nfrom shop import d\n" + "import json\n" * 5
+    module = "import os\nfrom . import b\nfrom .b import c\nimport sys\nfrom shop import d\n" + "import json\n" * 15
     write_tree(tmp_path / "one", {"shop/a.py": module, "shop/b.py": "import json\n"})
     write_tree(tmp_path / "two", {"shop/a.py": module, "shop/b.py": "import json\n", "shop2/a.py": module, "shop2/b.py": "import json\n"})
     small = audit_tree(tmp_path / "one", select=["SSOT101"])
     large = audit_tree(tmp_path / "two", select=["SSOT101"])
     assert (small.categories[0].checked * 2, small.categories[0].weighted * 2) == (large.categories[0].checked, large.categories[0].weighted)
-    assert small.categories[0].score == large.categories[0].score == 71.4
+    assert small.categories[0].score == large.categories[0].score == 80.7
     assert small.score == large.score
 
 
 def test_the_audits_overall_score_is_the_configured_weighted_mean(tmp_path: Path) -> None:
-    records = "".join(f"\n\nclass Point{i}:\n    x: int\n    y: int\n" for i in range(5))
-    plain = "".join(f"\n\nclass Plain{i}:\n    def area(self):\n        return {i}\n" for i in range(5))
-    write_tree(tmp_path, {"pkg/a.py": "from . import b\n" + "import os\n" * 9 + records + plain, "pkg/b.py": ""})
+    records = "".join(f"\n\nclass Point{i}:\n    x: int\n    y: int\n" for i in range(10))
+    plain = "".join(f"\n\nclass Plain{i}:\n    def area(self):\n        return {i}\n" for i in range(10))
+    write_tree(tmp_path, {"pkg/a.py": "from . import b\n" + "import os\n" * 19 + records + plain, "pkg/b.py": ""})
     write_config(tmp_path, weights={"imports": 3, "dataclasses": 1})
     result = audit_tree(tmp_path, select=["SSOT101", "SSOT201"])
     scores = {c.category.id: c.score for c in result.categories}
     assert scores["imports"] is not None and scores["dataclasses"] is not None
     assert result.score == round((3 * scores["imports"] + 1 * scores["dataclasses"]) / 4, 1)
     assert result.weights == {"duplicates": 3, "canonical": 2, "singletons": 2, "imports": 3, "dataclasses": 1}
+
+
+def test_the_json_example_of_docs_scoring_is_what_the_formula_gives() -> None:
+    import json
+    import re
+
+    from tests.support import REPO
+
+    docs = (REPO / "docs" / "scoring.md").read_text(encoding="utf-8")
+    example = json.loads(re.search(r"```json\n(.*?)```", docs, re.DOTALL).group(1))  # type: ignore[union-attr]
+    real = category_score(IMPORTS, [finding(Severity.LOW)] * example["findings"], example["checked"])
+    assert (real.score, real.rating, real.formula) == (example["score"], example["rating"], example["formula"])
