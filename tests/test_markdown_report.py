@@ -315,9 +315,21 @@ def test_long_tables_are_cut_and_say_how_many_rows_they_leave_out(tmp_path: Path
     from ssot_audit.render.report_context import MAX_TABLE_ROWS
 
     result = small_audit(tmp_path)
+    error = next(f for f in result.findings if f.rule == "SSOT000")
+    many = [dataclasses.replace(error, span=Span(i, 1, i, 2)) for i in range(2, MAX_TABLE_ROWS + 7)]
+    text = render(dataclasses.replace(result, findings=sorted([*result.findings, *many], key=Finding.sort_key)))
+    section = text.split("## Findings Outside the Scores")[1].split("\n---")[0]
+    assert section.count("| `shop/broken.py:") == MAX_TABLE_ROWS
+    assert "6 more findings are not listed here" in section
+
+
+def test_suppressed_findings_are_counted_and_grouped(tmp_path: Path) -> None:
+    result = small_audit(tmp_path)
     one = next(f for f in result.findings if f.suppressed)
-    many = [dataclasses.replace(one, span=Span(i, 1, i, 2)) for i in range(1, MAX_TABLE_ROWS + 6)]
+    many = [dataclasses.replace(one, span=Span(i, 1, i, 2)) for i in range(1, 300)]
     text = render(dataclasses.replace(result, findings=sorted([*result.findings, *many], key=Finding.sort_key)))
     section = text.split("## Suppressed Findings")[1].split("</details>")[0]
-    assert section.count("| `shop/api.py:") == MAX_TABLE_ROWS
-    assert "6 more findings are not listed here" in section
+    assert "<summary>300 suppressed findings, grouped by what they say</summary>" in section
+    assert [line for line in section.splitlines() if line.startswith("| SSOT101")] == [
+        "| SSOT101 relative-import | low | 300 | relative import of '…' | `shop/api.py` (300) |"
+    ]

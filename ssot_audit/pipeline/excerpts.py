@@ -13,7 +13,7 @@ from ssot_audit.pipeline.source import SourceError, decode
 
 MAX_LINES = 8
 # A duplicate's body is quoted beside its copies (or diffed against them): more of it helps.
-MAX_DEFINITION_LINES = 12
+MAX_DEFINITION_LINES = 10
 
 
 def excerpt(lines: list[str], first: int, last: int, max_lines: int = MAX_LINES) -> Excerpt | None:

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from ssot_audit.model import Excerpt, Finding, Location, Severity, split_message
 
-MAX_DIAGRAM_COPIES = 8  # Mermaid on GitHub refuses very large graphs
+MAX_DIAGRAM_COPIES = 4  # Mermaid on GitHub refuses very large graphs, and readers skip them
+MAX_QUOTED_COPIES = 1  # copies quoted (or diffed) per group in the evidence; the rest are named
 
 
-MAX_DIFF_LINES = 12  # a near-miss's diff beyond this is cut, with a note
+MAX_DIFF_LINES = 10  # a near-miss's diff beyond this is cut, with a note
 # The reason a rule gives for the member to keep: the first parenthesis of its reasoning.
 _REASON = re.compile(r"\(((?:[^()]|\([^()]*\))*)\)")
 
@@ -84,6 +85,15 @@ class DrawnCluster:
     @property
     def undrawn(self) -> int:
         return max(0, len(self.copies) - MAX_DIAGRAM_COPIES)
+
+    @property
+    def quoted_copies(self) -> tuple[ClusterMember, ...]:
+        return self.copies[:MAX_QUOTED_COPIES]
+
+    @property
+    def named_copies(self) -> tuple[ClusterMember, ...]:
+        """Copies past the quoted ones: named by place only."""
+        return self.copies[MAX_QUOTED_COPIES:]
 
 
 def _member(

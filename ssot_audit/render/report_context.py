@@ -316,6 +316,7 @@ def build(result: AuditResult, date: str, title: str | None = None, context: str
         unscored=tuple(view(result, f) for f in outside),
         recommendations=recommendations(views, other_rules),
         suppressed=tuple(view(result, f) for f in result.findings if f.suppressed),
+        suppressed_groups=tuple(group_findings([f for f in result.findings if f.suppressed])[:MAX_GROUPS]),
         changes=result.changes,
         fixed=None if result.fixed is None else len(result.fixed),
         change_lines=tuple(change_lines(result, views)),

@@ -8,9 +8,9 @@ from ssot_audit.model import Changes, Excerpt, Finding, Repository, RuleInfo, Se
 from ssot_audit.render.clusters import DrawnCluster
 from ssot_audit.render.wording import score_text
 
-MAX_DIAGRAM_CLUSTERS = 8
+MAX_DIAGRAM_CLUSTERS = 4
 MAX_EVIDENCE_CLUSTERS = 3  # duplicate groups quoted side by side; the rest are listed
-MAX_LISTED_CLUSTERS = 25  # ... up to this many; JSON has them all
+MAX_LISTED_CLUSTERS = 8  # ... up to this many; JSON has them all
 
 
 @dataclass(frozen=True)
@@ -187,6 +187,8 @@ class Report:
     unscored: tuple[FindingView, ...]
     recommendations: tuple[PriorityGroup, ...]
     suppressed: tuple[FindingView, ...]
+    # The suppressed findings grouped by rule and message, as a category's rest.
+    suppressed_groups: tuple[FindingGroup, ...]
     changes: Changes | None
     fixed: int | None
     # By category, the findings that are new and those eliminated (diff or baseline); the
