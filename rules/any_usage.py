@@ -84,7 +84,7 @@ class AnyUsage(FileRule):
     code = "SSOT401"
     name = "any-usage"
     category = TYPING
-    severity = Severity.MEDIUM
+    severity = Severity.LOW
     summary = "`typing.Any` in an annotation; name the real type."
     what = (
         "Reports each `typing.Any` written where a type is expected, once per occurrence at its own line and "

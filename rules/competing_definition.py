@@ -68,6 +68,14 @@ def _where(member: Member) -> str:
     return f"{member.path}:{member.definition.line}"
 
 
+def _severity(group: list[tuple[Candidate, dict[int, Evidence]]]) -> Severity:
+    """HIGH when the definitions are the same code (identical, or renamed names and literals):
+    one implementation copied under one name. MEDIUM when they are alike or share an interface."""
+    if all(e.kind in (IDENTICAL, RENAMED) for _, links in group for e in links.values()):
+        return Severity.HIGH
+    return Severity.MEDIUM
+
+
 _ERROR = "class {name}(Exception):\n    '''{doc}'''\n    status = 400\n"
 _AUTH = (
     "class WebSocketAuthenticator:\n"
@@ -89,7 +97,14 @@ class CompetingDefinition(ProjectRule):
     code = "SSOT002"
     name = "competing-definition"
     category = DUPLICATES
-    severity = Severity.MEDIUM
+    # Same-code definitions are copies under one name (HIGH); alike ones are medium, and a name
+    # defined alike so often it may be a convention is a question (low): see _severity.
+    severity = Severity.HIGH
+    severities = (
+        ("definitions that are the same code: identical, or with other names and literals", Severity.HIGH),
+        ("definitions alike in most of their syntax, or one interface with shared names", Severity.MEDIUM),
+        ("a name defined alike in `convention-threshold` modules or more (a possible naming convention)", Severity.LOW),
+    )
     summary = "One public top-level class or function defined again, alike, in another module."
     what = (
         "Reports a public (no leading underscore) top-level class or function name that two or more modules "
@@ -268,8 +283,11 @@ class CompetingDefinition(ProjectRule):
                 f"`conventions` in this rule's options; otherwise keep one definition (this one: {canonical.reason}) "
                 "and import it in the others"
             )
-            yield definition_finding(self, keep, message, group_key, [m for m in members if m is not keep])
+            yield definition_finding(
+                self, keep, message, group_key, [m for m in members if m is not keep], severity=Severity.LOW
+            )
             return
+        severity = _severity(group)
         position = {id(m): i for i, m in enumerate(members)}
         for candidate, links in group:
             member = candidate.member
@@ -288,4 +306,4 @@ class CompetingDefinition(ProjectRule):
                     f"{kind} `{name}` duplicates the one in {_where(keep)}{more}: {describe(toward)}; "
                     f"keep that one ({canonical.reason}) and import it here"
                 )
-            yield definition_finding(self, member, message, group_key, others, canonical=member is keep)
+            yield definition_finding(self, member, message, group_key, others, canonical=member is keep, severity=severity)

@@ -10,7 +10,7 @@ from ssot_audit.analysis.plugins import Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
 from ssot_audit.clones.clusters import Member, choose_canonical, group_id
 from ssot_audit.clones.collector import DefinitionCollector
-from ssot_audit.clones.detect import CloneIndex, Cluster, Thresholds, find_clusters
+from ssot_audit.clones.detect import EXACT, NEAR_MISS, RENAMED, CloneIndex, Cluster, Thresholds, find_clusters
 from ssot_audit.clones.eligibility import DEFAULT_MIN_STATEMENTS, DEFAULT_MIN_TOKENS, clone_sized
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.fragments import RunSettings, find_runs
@@ -78,6 +78,11 @@ class DuplicateImplementationOptions:
             "do not need it."
         },
     )
+
+
+# The severity of each kind of copy: `ssot-audit rule SSOT001` prints this table.
+KIND_SEVERITY = {EXACT: Severity.CRITICAL, RENAMED: Severity.CRITICAL, NEAR_MISS: Severity.HIGH}
+RUN_SEVERITY = Severity.MEDIUM  # a copied run of statements inside otherwise different definitions
 
 
 def _relation(index: CloneIndex, member: Member, canonical: Member, *, short: bool = False) -> str:
@@ -201,7 +206,14 @@ class DuplicateImplementation(ProjectRule):
     code = "SSOT001"
     name = "duplicate-implementation"
     category = DUPLICATES
-    severity = Severity.MEDIUM
+    # Exact and renamed copies are the worst SSOT violation; near-miss copies and copied runs,
+    # where the copies already drifted or share only part of a body, rank below (KIND_SEVERITY).
+    severity = Severity.CRITICAL
+    severities = (
+        ("exact copies and copies with renamed identifiers or changed literals", Severity.CRITICAL),
+        ("near-miss copies", Severity.HIGH),
+        ("runs of statements copied between otherwise different definitions", RUN_SEVERITY),
+    )
     summary = "Functions, methods or classes whose bodies are the same code; keep one and import it."
     what = (
         "Reports every member of a cluster of copies across the project: exact copies (Type-1, only layout, "
@@ -436,7 +448,9 @@ class DuplicateImplementation(ProjectRule):
                     tail = f"keep this copy ({keep.reason}) as {shared} the others {others_do}"
                 else:
                     tail = f"keep the one in {_where(keep.member)} ({keep.reason}) as {shared} and {here}"
-                yield run_finding(self, member, run, head + tail, group, others, canonical=member is keep.member)
+                yield run_finding(
+                    self, member, run, head + tail, group, others, canonical=member is keep.member, severity=RUN_SEVERITY
+                )
 
     def _report(self, index: CloneIndex, cluster: Cluster, project: Project) -> Iterable[Finding]:
         canonical = choose_canonical(cluster.members, project.importers, project.name_importers)
@@ -456,4 +470,6 @@ class DuplicateImplementation(ProjectRule):
                     f"`{member.definition.qualname}` is {_relation(index, member, keep)} of {_where(keep)}; "
                     f"keep that one as the canonical implementation ({canonical.reason}) and use it here"
                 )
-            yield definition_finding(self, member, message, group, others, canonical=member is keep)
+            yield definition_finding(
+                self, member, message, group, others, canonical=member is keep, severity=KIND_SEVERITY[cluster.kind]
+            )

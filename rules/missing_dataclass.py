@@ -316,7 +316,7 @@ class MissingDataclass(ProjectRule):
     code = "SSOT201"
     name = "missing-dataclass"
     category = DATACLASSES
-    severity = Severity.MEDIUM
+    severity = Severity.LOW
     summary = "A plain class that only records annotated fields; make it a @dataclass."
     what = (
         "Reports a class whose body is a record — annotated instance fields, with or without defaults, "

@@ -5,6 +5,7 @@ exit 2, whether the API, the config or the option parser found it."""
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import os
 import re
@@ -24,7 +25,7 @@ from ssot_audit import __version__, api
 from ssot_audit.analysis.plugins import Registry, documentation
 from ssot_audit.model import AuditResult, plural
 from ssot_audit.pipeline.engine import ProgressCallback
-from ssot_audit.render import EXTENSIONS, Renderer, markdown, renderers
+from ssot_audit.render import EXTENSIONS, Renderer, markdown, renderers, text
 from ssot_audit.render.text import render_findings
 from ssot_audit.workflows.gate import new_findings
 
@@ -53,6 +54,12 @@ Ignore = Annotated[
 Jobs = Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", help="Worker processes (default: all cores).")]
 NoCache = Annotated[bool, typer.Option("--no-cache", metavar="", help="Neither read nor write the cache.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="Print the findings and errors, nothing else.")]
+ShowKnown = Annotated[
+    bool,
+    typer.Option(
+        "--show-known", metavar="", help="With --baseline or --diff-against, also list the known findings (default: only new ones)."
+    ),
+]
 ExitZero = Annotated[
     bool, typer.Option("--exit-zero", metavar="", help="Exit 0 even when the gate fails (usage errors still exit 2).")
 ]
@@ -172,11 +179,11 @@ def parse_output(spec: str, default_format: str) -> tuple[str, Path]:
     return EXTENSIONS.get(suffix, default_format), Path(spec)
 
 
-def markdown_renderer(template: Path | None, date: str | None) -> Renderer:
-    """The Markdown renderer with the user's template and date, checked before the audit runs."""
+def markdown_renderer(template: Path | None, date: str | None, title: str | None = None, context: str = "") -> Renderer:
+    """The Markdown renderer with the user's template, date, title and context, checked before the audit runs."""
     try:
         markdown.report_date(date)
-        return markdown.MarkdownRenderer(template, date)
+        return markdown.MarkdownRenderer(template, date, title, context)
     except (markdown.TemplateError, markdown.DateError) as exc:
         raise api.UsageError(str(exc)) from None
 
@@ -244,6 +251,11 @@ def audit_command(
         str | None,
         typer.Option("--date", metavar="YYYY-MM-DD", help="Date of the Markdown report (default: SOURCE_DATE_EPOCH or today)."),
     ] = None,
+    show_known: ShowKnown = False,
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="Title of the Markdown report.")] = None,
+    context: Annotated[
+        str, typer.Option("--context", metavar="TEXT", help="What the audit is about, under the Markdown report's header.")
+    ] = "",
 ) -> int:
     """Audit the files and folders PATH (default .) and print findings and scores."""
     known = renderers()
@@ -255,8 +267,10 @@ def audit_command(
         if output_format is not None or outputs:
             raise api.UsageError("--template renders the Markdown report: add --format markdown or -o markdown:FILE")
         output_format = "markdown"
-    if template is not None or report_date is not None:
-        known["markdown"] = markdown_renderer(template, report_date)
+    if template is not None or report_date is not None or title is not None or context:
+        known["markdown"] = markdown_renderer(template, report_date, title, context)
+    if show_known:
+        known["text"] = functools.partial(text.render, show_known=True)
     with progress_bar(show_progress(quiet)) as progress:
         run = api.audit(
             paths or [],
@@ -278,7 +292,7 @@ def audit_command(
         fmt = output_format or "text"
         color = fmt == "text" and use_color(sys.stdout)
         if fmt == "text" and quiet:
-            sys.stdout.write(render_findings([result], color))  # the findings, nothing else
+            sys.stdout.write(render_findings([result], color, show_known))  # the findings, nothing else
         else:
             sys.stdout.write(render_report(known[fmt], result, color))
     return gate(run.failures, quiet, exit_zero)
@@ -326,6 +340,7 @@ def check_files(
     jobs: Jobs = None,
     no_cache: NoCache = False,
     quiet: Quiet = False,
+    show_known: ShowKnown = False,
 ) -> int:
     """Report and gate only FILE (pre-commit passes the staged ones); cross-file rules still see each file's whole project."""
     known = renderers()
@@ -336,7 +351,7 @@ def check_files(
     warn(run.warnings, quiet)
     fmt = output_format or "text"
     if fmt == "text":
-        sys.stdout.write(render_findings(run.results, use_color(sys.stdout)))
+        sys.stdout.write(render_findings(run.results, use_color(sys.stdout), show_known))
     elif len(run.results) > 1:
         raise api.UsageError(
             f"--format {fmt}: the files belong to {len(run.results)} projects; check one project at a time"
@@ -345,8 +360,10 @@ def check_files(
         sys.stdout.write(render_report(known[fmt], run.results[0], False))
     if not quiet:
         found = sum(len(r.active_findings) for r in run.results)
-        new = f" ({sum(new_findings(r) for r in run.results)} new)" if baseline_file is not None else ""
-        typer.echo(f"ssot-audit: {plural(found, 'findings')}{new} in {plural(run.files, 'checked files')}", err=True)
+        count = sum(new_findings(r) for r in run.results)
+        new = f" ({count} new)" if baseline_file is not None else ""
+        hidden = "" if show_known or baseline_file is None else f"; {found - count} known, not listed (--show-known lists them)"
+        typer.echo(f"ssot-audit: {plural(found, 'findings')}{new} in {plural(run.files, 'checked files')}{hidden}", err=True)
     return gate(run.failures, True, exit_zero)
 
 

@@ -26,6 +26,10 @@ class Category:
     title: str
     unit: str
     scored: bool = True
+    # What the score's density is over: the items its rules checked, or every module audited
+    # (a bypass of a canonical API can happen in any module; counting API uses instead would
+    # let more uses inside the canonical module raise the score).
+    per_module: bool = False
 
 
 # The built-in categories that rules score into. A third-party rule may bring its own.
@@ -35,7 +39,7 @@ IMPORTS = Category("imports", "Import Pattern Compliance", "imports")
 DATACLASSES = Category("dataclasses", "Dataclass Compliance", "classes")
 SINGLETONS = Category("singletons", "Singleton Avoidance", "definitions")
 TYPING = Category("typing", "Type Precision", "annotations")
-CANONICAL = Category("canonical", "Canonical API Usage", "API uses")
+CANONICAL = Category("canonical", "Canonical API Usage", "API uses", per_module=True)
 META = Category("meta", "Suppression Hygiene", "suppressions", scored=False)
 
 BUILTIN = (ERRORS, DUPLICATES, IMPORTS, DATACLASSES, SINGLETONS, TYPING, CANONICAL, META)
@@ -81,6 +85,9 @@ class Finding:
     # In a cluster (same `group`), the member the rule advises keeping; reports draw the
     # others as its copies.
     canonical: bool = False
+    # For a finding about a whole definition (a clone cluster's member), the definition's
+    # last line, so a report can quote its body beside its copies; 0 otherwise.
+    definition_end: int = 0
 
     @property
     def line(self) -> int:
@@ -288,6 +295,19 @@ def normalise_code(code: str) -> str:
 
 def identity(finding: Finding) -> Identity:
     return (finding.rule, finding.path, finding.scope, normalise_code(finding.code))
+
+
+# -- a message's headline and its reasoning: terminals print the first, JSON keeps both --
+def split_message(message: str) -> tuple[str, str]:
+    """(what, why): the message up to its first `; ` outside a `code span`, and the rest.
+    Rules write "what is wrong; what to keep and why", so the headline fits a terminal line."""
+    in_code = False
+    for i, char in enumerate(message):
+        if char == "`":
+            in_code = not in_code
+        elif not in_code and message.startswith("; ", i):
+            return message[:i], message[i + 2 :]
+    return message, ""
 
 
 # -- how a count is written: shared by the gates, the CLI and the Markdown report --

@@ -12,7 +12,8 @@ from tests.support import audit_tree, write_tree
 SMALL_TREE = {
     "shop/api.py": "import os\nfrom . import views\nfrom .models import User  # ssot: ignore[SSOT101]\n",
     "shop/views.py": "from shop import models\nfrom .models import Order\n",
-    "shop/models.py": "class User:\n    pass\n\n\nclass Order:\n    pass\n",
+    # Fifteen absolute imports more, so that imports are judged (20 checked, SSOT's MIN_EVIDENCE).
+    "shop/models.py": "".join(f"import mod{i}\n" for i in range(15)) + "\n\nclass User:\n    pass\n\n\nclass Order:\n    pass\n",
     "shop/broken.py": "def broken(:\n    pass\n",
 }
 

@@ -11,7 +11,7 @@ import pytest
 from tests.git_support import commit_all, git, init_repo, slug_function, state
 from tests.support import run_cli, validate_report
 
-CLEAN = "import os\nimport sys\n"
+CLEAN = "import os\nimport sys\n" * 10  # enough imports for the category to be judged
 
 
 def findings_by_state(report: dict[str, object]) -> dict[str, list[tuple[str, str, int]]]:
@@ -81,8 +81,8 @@ def test_with_fail_under_a_new_finding_fails_the_gate(history: Path) -> None:
 
 
 def test_with_fail_under_a_lower_score_fails_the_gate_without_new_findings(history: Path) -> None:
-    # One relative import among four imports, then among two: the same finding, a lower score.
-    (history / "pkg" / "c.py").write_text("", encoding="utf-8")
+    # Two relative imports among 23 imports, then among 20: the same findings, a lower score.
+    (history / "pkg" / "c.py").write_text("\n\nfrom . import a\n" + "import os\n" * 17, encoding="utf-8")
     done = run_cli("audit", ".", "--diff-against", "HEAD", "--fail-under", "0", cwd=history)
     assert done.returncode == 1
     assert "score fell from" in done.stderr and "since HEAD" in done.stderr

@@ -62,7 +62,7 @@ def test_the_example_report_has_every_section_filled_from_findings(tmp_path: Pat
     assert -1 not in positions, [h for h, p in zip(SECTIONS, positions) if p == -1]
     assert positions == sorted(positions)
     assert "OVERALL SSOT COMPLIANCE SCORE: " in text
-    assert re.search(r"`100 \* \(1 - \d+ weighted / \d+ imports\)`", text)
+    assert re.search(r"`100 - 10 \* d / 0\.05, d = \d+ weighted / \d+ imports = [\d.]+`", text)
     assert re.search(r"\*\*`chat_backend/[\w/]+\.py:\d+`\*\*", text), "no evidence with path:line"
     assert "```python\n" in text
     assert "`ssot-audit fix`" in text  # the relative imports the example plants
@@ -79,8 +79,8 @@ def test_scope_and_numbers_come_from_the_audit(tmp_path: Path) -> None:
     text = render(result)
     assert f"**Date:** {GOLDEN_DATE}  \n" in text
     assert f"**Files:** {result.files_scanned} Python files, {result.lines_scanned} lines" in text
-    assert "`100 * (1 - 2 weighted / 5 imports)` = 60.0" in text
-    assert "**COMPLIANCE SCORE: 60.0/100 (FAIR)**" in text
+    assert "`90 - 10 * log2(d / 0.05), d = 2 weighted / 20 imports = 0.100` = 80.0" in text
+    assert "**COMPLIANCE SCORE: 80.0/100 (VERY GOOD)**" in text
     assert "**Repository:**" not in text  # tmp_path is no git repository
 
 
@@ -106,7 +106,7 @@ def test_zero_critical_violations_only_when_there_are_none(tmp_path: Path) -> No
     )
     text = render(dataclasses.replace(result, findings=[*result.findings, critical]))
     assert "ZERO CRITICAL" not in text
-    assert "**STATUS: 1 CRITICAL VIOLATION FOUND**" in text
+    assert "**STATUS: 1 CRITICAL FINDING FOUND**" in text
     assert "a planted critical finding" in text.split("## Critical SSOT Violations Assessment")[1]
 
 
@@ -118,26 +118,30 @@ def test_code_with_backticks_cannot_break_its_fence(tmp_path: Path) -> None:
     assert inline_code("x`y") == "``x`y``" and inline_code("`x") == "`` `x ``"
 
 
-def test_many_findings_collapse_into_a_details_table(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"pkg/a.py": "".join(f"from . import m{i}\n" for i in range(7))})
+def test_many_findings_that_say_the_same_are_one_row_with_a_count(tmp_path: Path) -> None:
+    many = "".join(f"from . import m{i}\n" for i in range(200))
+    write_tree(tmp_path, {"pkg/a.py": many, "pkg/b.py": "".join(f"from . import m{i}\n" for i in range(3)), "pkg/c.py": "from .x import y\n"})
     text = render(audit_tree(tmp_path, select=["SSOT101"]))
     section = text.split("## Import Pattern Compliance Analysis")[1].split("## Critical")[0]
     assert section.count("```python") == 3
-    details = section.split("<details>")[1].split("</details>")[0]
-    assert "<summary>4 more findings in this category</summary>" in details
-    assert details.count("| `pkg/a.py:") == 4
+    assert "more findings, grouped by what they say:" in section
+    rows = [line for line in section.splitlines() if line.startswith("| SSOT101")]
+    assert len(rows) == 1, rows
+    assert "| relative import of '…' |" in rows[0]
+    assert "`pkg/a.py` (" in rows[0] and "`pkg/b.py` (" in rows[0]
+    assert len(text.splitlines()) < 150
 
 
-def test_long_messages_are_cut_in_tables_but_whole_in_evidence(tmp_path: Path) -> None:
+def test_table_messages_are_never_cut_inside_a_word(tmp_path: Path) -> None:
     write_tree(tmp_path, {"pkg/a.py": "".join(f"from . import m{i}\n" for i in range(4))})
     result = audit_tree(tmp_path, select=["SSOT101"])
-    long = "x" * 400
-    findings = [dataclasses.replace(f, message=f"{long} {f.line}") for f in result.findings]
+    long = " ".join(["word"] * 100)
+    findings = [dataclasses.replace(f, message=f"{long} {f.line}; because of reasons") for f in result.findings]
     text = render(dataclasses.replace(result, findings=findings))
-    evidence, table = text.split("<details>")[0], text.split("<details>")[1].split("</details>")[0]
-    assert f"{long} 1" in evidence
-    row = next(line for line in table.splitlines() if line.startswith("| `pkg/a.py:4`"))
-    assert long not in row and "x…" in row and len(row) < 400
+    evidence, table = text.split("grouped by what they say")
+    assert f"{long} 1; because of reasons" in evidence
+    row = next(line for line in table.splitlines() if line.startswith("| SSOT101"))
+    assert f"{long} N |" in row and "reasons" not in row
 
 
 def test_clusters_are_drawn_as_a_mermaid_diagram(tmp_path: Path) -> None:
@@ -147,8 +151,8 @@ def test_clusters_are_drawn_as_a_mermaid_diagram(tmp_path: Path) -> None:
 
     dupes = [f for f in result.findings if f.category == "duplicates"]
     text = render(dataclasses.replace(result, categories=[category_score(DUPLICATES, dupes, 40), *result.categories]))
-    diagram = text.split("```mermaid\n")[1].split("```")[0]
-    assert 'subgraph g1["clone-1: 3 members"]' in diagram
+    diagram = text.split("```mermaid\nflowchart")[1].split("```")[0]
+    assert 'subgraph g1["slugify: 3 definitions"]' in diagram
     assert 'c1_0["shop/a.py:3 slugify"]' in diagram
     # every member is flagged and none is marked canonical: no direction is claimed
     assert 'c1_0 --- c1_1["shop/b.py:10 slugify"]' in diagram
@@ -164,7 +168,7 @@ def test_the_cluster_member_the_rule_marks_canonical_is_drawn_first(tmp_path: Pa
     findings = [dataclasses.replace(f, canonical=f.path == "shop/b.py") for f in result.findings]
     dupes = [f for f in findings if f.category == "duplicates"]
     result = dataclasses.replace(result, findings=findings, categories=[category_score(DUPLICATES, dupes, 40)])
-    diagram = render(result).split("```mermaid\n")[1].split("```")[0]
+    diagram = render(result).split("```mermaid\nflowchart")[1].split("```")[0]
     assert 'c1_0["shop/b.py:10 slugify"]' in diagram
     assert 'c1_0 -->|copy| c1_1["shop/a.py:3 slugify"]' in diagram
 
@@ -215,7 +219,7 @@ def test_a_user_template_renders_with_the_documented_context(tmp_path: Path) -> 
     )
     done = run_cli("audit", ".", "--no-cache", "--select", "SSOT000,SSOT101,SSOT900", "--template", "mine.md.j2", "--date", "2026-05-06", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "SSOT Compliance Audit Report: 60.0/100 (FAIR) on 2026-05-06\nImport Pattern Compliance 5 imports\n5 files\n"
+    assert done.stdout == "SSOT Compliance Audit Report: 80.0/100 (VERY GOOD) on 2026-05-06\nImport Pattern Compliance 20 imports\n5 files\n"
 
 
 def test_a_user_template_can_extend_the_built_in_report(tmp_path: Path) -> None:
@@ -227,7 +231,7 @@ def test_a_user_template_can_extend_the_built_in_report(tmp_path: Path) -> None:
     done = run_cli("audit", ".", "--no-cache", "--select", "SSOT000,SSOT101,SSOT900", "--template", "mine.md.j2", "--format", "markdown", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "## Executive Summary" in done.stdout
-    assert done.stdout.endswith("## Our verdict\nFAIR SSOT COMPLIANCE\n")
+    assert done.stdout.endswith("## Our verdict\nVERY GOOD SSOT COMPLIANCE\n")
 
 
 @pytest.mark.parametrize(
@@ -271,7 +275,8 @@ def test_docs_templates_names_only_facts_the_report_has(tmp_path: Path) -> None:
 
 
 def test_the_report_states_what_changed_since_a_git_ref(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"pkg/a.py": "from . import b\nfrom . import c\n", "pkg/b.py": "", "pkg/c.py": ""})
+    plain = "".join(f"import mod{i}\n" for i in range(18))
+    write_tree(tmp_path, {"pkg/a.py": "from . import b\nfrom . import c\n", "pkg/b.py": plain, "pkg/c.py": ""})
     git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
     subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
     subprocess.run([*git, "add", "."], check=True)
@@ -284,8 +289,14 @@ def test_the_report_states_what_changed_since_a_git_ref(tmp_path: Path) -> None:
     changes = done.stdout.split("## Changes Since `main`")[1].split("\n## ")[0]
     assert "0 new findings, 1 eliminated" in changes
     assert "| SSOT101 relative-import | 0 | 1 |" in changes
-    assert "| imports | 0.0 | 50.0 | 0 | 1 |" in changes
+    assert "| imports | 80.0 | 90.0 | 0 | 1 |" in changes
+    assert "both by score formula v2" in changes
+    # Named, not only counted; and no baseline is spoken of where there is none.
+    assert "- **Import Pattern Compliance**: 0 new findings; 1 eliminated (relative import of '.' (pkg/a.py:1, relative-import))." in changes
     assert "**Since `main`**" in done.stdout
+    assert "baseline" not in done.stdout.lower()
+    assert "xychart-beta" not in done.stdout  # one scored category: no chart
+
 
 
 def test_excerpts_are_dedented_and_cut_at_eight_lines() -> None:
@@ -304,9 +315,21 @@ def test_long_tables_are_cut_and_say_how_many_rows_they_leave_out(tmp_path: Path
     from ssot_audit.render.report_context import MAX_TABLE_ROWS
 
     result = small_audit(tmp_path)
+    error = next(f for f in result.findings if f.rule == "SSOT000")
+    many = [dataclasses.replace(error, span=Span(i, 1, i, 2)) for i in range(2, MAX_TABLE_ROWS + 7)]
+    text = render(dataclasses.replace(result, findings=sorted([*result.findings, *many], key=Finding.sort_key)))
+    section = text.split("## Findings Outside the Scores")[1].split("\n---")[0]
+    assert section.count("| `shop/broken.py:") == MAX_TABLE_ROWS
+    assert "6 more findings are not listed here" in section
+
+
+def test_suppressed_findings_are_counted_and_grouped(tmp_path: Path) -> None:
+    result = small_audit(tmp_path)
     one = next(f for f in result.findings if f.suppressed)
-    many = [dataclasses.replace(one, span=Span(i, 1, i, 2)) for i in range(1, MAX_TABLE_ROWS + 6)]
+    many = [dataclasses.replace(one, span=Span(i, 1, i, 2)) for i in range(1, 300)]
     text = render(dataclasses.replace(result, findings=sorted([*result.findings, *many], key=Finding.sort_key)))
     section = text.split("## Suppressed Findings")[1].split("</details>")[0]
-    assert section.count("| `shop/api.py:") == MAX_TABLE_ROWS
-    assert "6 more findings are not listed here" in section
+    assert "<summary>300 suppressed findings, grouped by what they say</summary>" in section
+    assert [line for line in section.splitlines() if line.startswith("| SSOT101")] == [
+        "| SSOT101 relative-import | low | 300 | relative import of '…' | `shop/api.py` (300) |"
+    ]

@@ -21,5 +21,5 @@ def test_the_summary_table_has_the_issue_columns(tmp_path: Path) -> None:
     header = next(line for line in plain.splitlines() if "Category" in line)
     for column in ("Category", "Score", "Rating", "Findings", "Checked"):
         assert column in header
-    assert "Import Pattern Compliance" in plain and "60.0" in plain and "FAIR" in plain
+    assert "Import Pattern Compliance" in plain and "80.0" in plain and "VERY GOOD" in plain
     assert "shop/views.py:2:1:" in plain.replace("\\", "/")

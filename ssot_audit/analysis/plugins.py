@@ -110,6 +110,9 @@ class Rule:
     name: ClassVar[str]
     category: ClassVar[Category]
     severity: ClassVar[Severity] = Severity.MEDIUM
+    # When the severity depends on the kind of finding: (kind, severity) pairs, which
+    # `ssot-audit rule X` prints so users know why one finding of a rule outranks another.
+    severities: ClassVar[tuple[tuple[str, Severity], ...]] = ()
     summary: ClassVar[str]
     # Documentation in ruff's shape, as Markdown.
     what: ClassVar[str]
@@ -357,6 +360,8 @@ def documentation(rule: type[Rule]) -> str:
         "",
         f"Category: {rule.category.title} ({rule.category.id}). Default severity: {rule.severity.value}."
         + (" Autofixable with `ssot-audit fix`." if rule.fixable else ""),
+        *(["", "Severity by kind of finding:", ""] if rule.severities else []),
+        *(f"- {kind}: {severity.value}" for kind, severity in rule.severities),
         "",
         "## What it finds",
         rule.what,

@@ -21,7 +21,7 @@ from ssot_audit.pipeline.excerpts import collect as collect_excerpts
 from ssot_audit.pipeline.git import read_repository
 from ssot_audit.pipeline.per_file import PARSE_ERROR, FileTask, RulePlan, analyze, analyze_chunk
 from ssot_audit.pipeline.rule_info import describe, is_configured
-from ssot_audit.pipeline.scoring import FORMULA_VERSION, category_score, overall, rating
+from ssot_audit.pipeline.scoring import FORMULA_VERSION, category_score, overall, rating, weights_of
 from ssot_audit.pipeline.suppressions import Unused, apply_suppressions
 
 UNUSED_SUPPRESSION = "SSOT900"
@@ -65,7 +65,7 @@ class Engine:
         result.rules = describe(self.registry, self.config, checked)
         result.excerpts = collect_excerpts(root, findings)
         result.repository = read_repository(root)
-        result.weights = dict(self.config.settings.weights)
+        result.weights = weights_of(self.config.settings.weights)
         return result
 
     # -- per-file phase -------------------------------------------------------------
@@ -235,8 +235,10 @@ class Engine:
             total = sum(checked.get(r.code, 0) for r in rules)
             units = {r.unit or category.unit for r in rules}
             unit = units.pop() if len(units) == 1 else "items"  # a sum of unlike counts
+            if category.per_module and total:
+                total, unit = sum(1 for f in files if f.parse_ok), "modules"
             scores.append(category_score(category, in_category, total, configured, unit))
-        score = overall(scores, self.config.settings.weights)
+        score = overall(scores, weights_of(self.config.settings.weights))
         return AuditResult(
             root=root,
             files_scanned=len(files),

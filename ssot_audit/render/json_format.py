@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ssot_audit.model import AuditResult, CategoryScore, Finding
+from ssot_audit.model import AuditResult, CategoryScore, Finding, split_message
 
 SCHEMA_VERSION = 1
 
@@ -21,6 +21,8 @@ def finding_dict(f: Finding) -> dict[str, object]:
         "end_line": f.span.end_line,
         "end_column": f.span.end_column,
         "message": f.message,
+        # The message's reasoning (what to keep and why), which terminals leave out.
+        "detail": split_message(f.message)[1],
         "fixable": f.fixable,
         "group": f.group,
         "related": [{"path": r.path, "line": r.line} for r in f.related],

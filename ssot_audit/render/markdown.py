@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from ssot_audit.model import AuditResult, Excerpt, plural
+from ssot_audit.model import AuditResult, Excerpt, plural, split_message
 from ssot_audit.render import report_context
 
 REPORT_TEMPLATE = "report.md.j2"
@@ -103,6 +103,16 @@ def mermaid_label(text: object) -> str:
     return str(text).replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
 
 
+def chart_label(text: object) -> str:
+    """A quoted label of a Mermaid xychart axis: no quotes, brackets or line breaks inside."""
+    return re.sub(r'["\[\]\n\r]', " ", str(text)).strip()
+
+
+def headline(message: object) -> str:
+    """A message without its reasoning, for table cells; never cut inside a word."""
+    return split_message(str(message))[0]
+
+
 def number(value: object) -> str:
     if isinstance(value, float):
         return f"{value:,g}"  # weights: 3 not 3.0, 1.5 as is
@@ -129,6 +139,8 @@ def environment(extra_folder: Path | None = None) -> jinja2.Environment:
         excerpt=fence_excerpt,
         fence=fence,
         md=escape,
+        chart=chart_label,
+        headline=headline,
         mermaid=mermaid_label,
         message=escape_message,
         num=number,
@@ -152,6 +164,8 @@ class MarkdownRenderer:
 
     template_file: Path | None = None
     date: str | None = None
+    title: str | None = None
+    about: str = ""  # `--context`: what the audit is about
 
     def __post_init__(self) -> None:
         folder = self.template_file.resolve().parent if self.template_file else None
@@ -173,7 +187,8 @@ class MarkdownRenderer:
             raise TemplateError(f"{name}:{exc.lineno}: template syntax error: {exc.message}") from None
 
     def context(self, result: AuditResult) -> dict[str, object]:
-        return {"report": report_context.build(result, report_date(self.date)), "result": result}
+        report = report_context.build(result, report_date(self.date), self.title, self.about)
+        return {"report": report, "result": result}
 
     def __call__(self, result: AuditResult, color: bool = False) -> str:
         context = self.context(result)

@@ -5,18 +5,42 @@ states a number measured by the audit; the templates only lay the facts out.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from ssot_audit.model import AuditResult, CategoryScore, Finding, Location, RuleInfo, Severity, plural
+from ssot_audit.model import (
+    NEW,
+    AuditResult,
+    CategoryScore,
+    Finding,
+    Location,
+    RuleInfo,
+    Severity,
+    plural,
+    split_message,
+)
 from ssot_audit.render.clusters import DrawnCluster, clusters_of
 from ssot_audit.render.recommendations import recommendations
-from ssot_audit.render.report_records import CategoryView, FindingView, Report, RuleFacts
+from ssot_audit.render.report_records import (
+    CategoryView,
+    ChangeLine,
+    ChartBar,
+    FindingGroup,
+    FindingView,
+    Report,
+    RuleFacts,
+)
 from ssot_audit.render.wording import icon, score_text
 
-TOP_FINDINGS = 3  # per category, shown in full with their source; the rest go in a table
+TOP_FINDINGS = 3  # per category, shown in full with their source; the rest are grouped
 MAX_TABLE_ROWS = 200  # a table longer than this helps nobody; JSON has them all
+MAX_GROUPS = 12  # rows of a category's grouped findings
+MAX_GROUP_FILES = 3  # files named per group, most findings first
+MAX_CHANGE_NAMES = 5  # new or eliminated findings named per category
+# What varies between messages that say the same thing: quoted names, code spans, numbers.
+_VARYING = re.compile(r"`[^`]*`|'[^']*'|\b\d+(?:\.\d+)?%?")
 IMPORTS = "imports"
 SEVERITY_ORDER = {s: i for i, s in enumerate(reversed(list(Severity)))}  # critical first
 
@@ -51,14 +75,32 @@ def rule_facts(info: RuleInfo, findings: Sequence[Finding]) -> RuleFacts:
     if suppressed:
         statement += f" ({suppressed:,} more suppressed by comments)"
     weighted = sum(f.severity.weight for f in active)
-    return RuleFacts(info, len(active), suppressed, files, fixable, weighted, worst, statement)
+    per_file = sorted(Counter(f.path for f in active).items(), key=lambda item: (-item[1], item[0]))
+    return RuleFacts(info, len(active), suppressed, files, fixable, weighted, worst, statement, tuple(per_file[:MAX_GROUP_FILES]))
 
 
-def spared_files(facts: RuleFacts, files_scanned: int) -> str | None:
-    """A rule with findings still states how much of the code it found nothing in."""
-    if facts.findings == 0 or files_scanned <= facts.files:
-        return None
-    return f"{files_scanned - facts.files:,} of {plural(files_scanned, 'files')} have no **{facts.info.name}** finding"
+def pattern(message: str) -> str:
+    """A message's headline with what varies between its findings replaced by `…`."""
+    return _VARYING.sub(lambda m: "`…`" if m.group().startswith("`") else "'…'" if m.group()[0] == "'" else "N", split_message(message)[0])
+
+
+def group_findings(findings: Sequence[Finding]) -> list[FindingGroup]:
+    """Findings grouped by rule and message pattern, the heaviest group first."""
+    grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in findings:
+        grouped[(f.rule, pattern(f.message))].append(f)
+    out = []
+    for (rule, text), members in grouped.items():
+        per_file = Counter(f.path for f in members).most_common()
+        per_file.sort(key=lambda item: (-item[1], item[0]))
+        worst = min((f.severity for f in members), key=lambda s: -s.weight)
+        out.append(
+            FindingGroup(
+                rule, members[0].name, worst, text, len(members),
+                tuple(per_file[:MAX_GROUP_FILES]), max(0, len(per_file) - MAX_GROUP_FILES),
+            )
+        )
+    return sorted(out, key=lambda g: (-g.severity.weight * g.count, g.rule, g.pattern))
 
 
 def category_view(result: AuditResult, score: CategoryScore, weight: float, findings: Sequence[Finding]) -> CategoryView:
@@ -73,15 +115,20 @@ def category_view(result: AuditResult, score: CategoryScore, weight: float, find
             RuleInfo(code, first.name, first.category, first.severity, "", "", score.category.unit, True, True, 0)
         )
     facts = tuple(rule_facts(info, by_rule.get(info.code, [])) for info in infos)
-    strengths = tuple(r.statement for r in facts if r.clean) + tuple(
-        s for s in (spared_files(r, result.files_scanned) for r in facts) if s is not None
-    )
+    # Only rules that found nothing wrong among what they checked: a share of files without a
+    # finding is a weakness in disguise when most files have one.
+    strengths = tuple(r.statement for r in facts if r.clean)
     idle = {r.info.code for r in facts if r.info.configured and r.info.checked == 0 and r.findings == 0}
     areas = tuple(r.statement for r in facts if not r.clean and r.info.code not in idle)
     unchecked = tuple(r.statement for r in facts if r.info.code in idle)
     active = sorted((f for f in findings if not f.suppressed), key=importance)
-    shown = [view(result, f) for f in active]
+    clusters = tuple(clusters_of(findings, result.excerpts))
+    # A category of duplicate clusters shows its copies side by side instead of single findings.
+    grouped = {f.group for f in active if f.group is not None} if clusters else set()
+    loose = [f for f in active if f.group not in grouped]
+    shown = [view(result, f) for f in loose]
     rest = shown[TOP_FINDINGS:]
+    groups = group_findings([fv.finding for fv in rest])
     return CategoryView(
         id=score.category.id,
         title=score.category.title,
@@ -101,22 +148,33 @@ def category_view(result: AuditResult, score: CategoryScore, weight: float, find
         top=tuple(shown[:TOP_FINDINGS]),
         rest=tuple(rest[:MAX_TABLE_ROWS]),
         rest_omitted=max(0, len(rest) - MAX_TABLE_ROWS),
-        clusters=tuple(clusters_of(findings)),
+        clusters=clusters,
+        groups=tuple(groups[:MAX_GROUPS]),
+        groups_omitted=max(0, len(groups) - MAX_GROUPS),
     )
 
 
 def key_facts(
     result: AuditResult, categories: Sequence[CategoryView], clusters: Sequence[DrawnCluster], active: Sequence[Finding]
 ) -> list[str]:
+    # The category table follows; these say what it does not: the worst, what is not judged,
+    # what is easy to fix, and what changed.
     facts = []
+    worst = [f for f in active if f.severity in (Severity.CRITICAL, Severity.HIGH)]
+    if worst:
+        by_rule = Counter(f"{f.severity.value} {f.name}" for f in worst)
+        listed = ", ".join(f"{n:,} {what}" for what, n in sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0])))
+        facts.append(f"**Worst violations**: {listed}")
+    scored_ids = [c for c in categories if c.score is not None]
+    if scored_ids:
+        low = min(scored_ids, key=lambda c: (c.score or 0.0, c.title))
+        facts.append(f"**Weakest category**: {low.title}, {low.score_text}")
     for c in categories:
-        if c.score is None:
-            facts.append(f"**{c.title}**: not scored ({c.formula})")
-        else:
-            facts.append(f"**{c.title}**: {c.score_text}; {plural(c.findings, 'findings')} among {plural(c.checked, c.unit)} checked")
+        if c.score is None and c.formula.startswith("not enough"):
+            facts.append(f"**{c.title}**: not judged ({c.formula}); left out of the overall score")
     if clusters:
         members = sum(c.size for c in clusters)
-        facts.append(f"**Duplicate clusters**: {plural(len(clusters), 'clusters')} with {members:,} members in all")
+        facts.append(f"**Duplicate groups**: {plural(len(clusters), 'groups')} of {members:,} definitions in all")
     fixable = sum(1 for f in active if f.fixable)
     if fixable:
         facts.append(f"**Autofixable**: {plural(fixable, 'findings')}, with `ssot-audit fix`")
@@ -126,9 +184,41 @@ def key_facts(
             f"**Since `{ch.ref}`** (`{ch.commit[:12]}`): {plural(ch.new, 'new findings')}, "
             f"{ch.eliminated:,} eliminated; score {ch.score_before:.1f} then, {result.score:.1f} now"
         )
-    if result.fixed is not None:
-        facts.append(f"**Fixed since the baseline**: {plural(len(result.fixed), 'findings')}")
+    elif result.fixed is not None:  # a baseline, not a ref: the ref's line above says it all
+        new = sum(1 for f in active if f.baseline_state == NEW)
+        facts.append(f"**Since the baseline**: {plural(new, 'new findings')}, {len(result.fixed):,} fixed")
     return facts
+
+
+def _named(f: Finding) -> str:
+    what = f"`{f.scope}`" if f.scope else split_message(f.message)[0]
+    return f"{what} ({f.path}:{f.line}, {f.name})"
+
+
+def change_lines(result: AuditResult, categories: Sequence[CategoryView]) -> list[ChangeLine]:
+    """By category, the new and the eliminated findings, named: the narrative of a change."""
+    if result.fixed is None:
+        return []
+    titles = {c.id: c.title for c in categories}
+    new = [f for f in result.active_findings if f.baseline_state == NEW]
+    out = []
+    for cid in dict.fromkeys([*titles, *(f.category for f in new), *(f.category for f in result.fixed)]):
+        added = sorted((f for f in new if f.category == cid), key=importance)
+        gone = sorted((f for f in result.fixed if f.category == cid), key=importance)
+        if added or gone:
+            out.append(
+                ChangeLine(
+                    titles.get(cid, cid), len(added), len(gone),
+                    tuple(_named(f) for f in added[:MAX_CHANGE_NAMES]), tuple(_named(f) for f in gone[:MAX_CHANGE_NAMES]),
+                )
+            )
+    return out
+
+
+def chart(result: AuditResult) -> list[ChartBar]:
+    """Scored categories, with the ref's score beside each under --diff-against."""
+    before = {c.category: c.score_before for c in result.changes.categories} if result.changes else {}
+    return [ChartBar(c.category.title, before.get(c.category.id), c.score) for c in result.categories if c.score is not None]
 
 
 def summary(result: AuditResult, active: Sequence[Finding], scored: int) -> str:
@@ -175,7 +265,7 @@ def _standing(tied: Sequence[CategoryView], which: str) -> str:
     return f"The {which} categories, at {tied[0].score_text}, are {names}"
 
 
-def build(result: AuditResult, date: str, title: str = "SSOT Compliance Audit Report") -> Report:
+def build(result: AuditResult, date: str, title: str | None = None, context: str = "") -> Report:
     by_category: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
         by_category[f.category].append(f)
@@ -194,8 +284,10 @@ def build(result: AuditResult, date: str, title: str = "SSOT Compliance Audit Re
     clusters = [c for v in views for c in v.clusters]
     scored = sum(1 for v in views if v.score is not None)
     by_severity = sorted(active, key=importance)
+    critical_groups = {c.group for c in clusters if c.severity is Severity.CRITICAL}
     return Report(
-        title=title,
+        title=title or "SSOT Compliance Audit Report",
+        context=context,
         date=date,
         tool_version=result.tool_version,
         formula_version=result.score_formula_version,
@@ -214,14 +306,21 @@ def build(result: AuditResult, date: str, title: str = "SSOT Compliance Audit Re
         categories=tuple(v for v in views if v.id != IMPORTS),
         imports=next((v for v in views if v.id == IMPORTS), None),
         clusters=tuple(clusters),
-        critical=tuple(view(result, f) for f in by_severity if f.severity is Severity.CRITICAL),
+        critical=tuple(
+            view(result, f) for f in by_severity if f.severity is Severity.CRITICAL and f.group not in critical_groups
+        ),
+        critical_clusters=tuple(c for c in clusters if c.severity is Severity.CRITICAL),
+        critical_count=sum(1 for f in active if f.severity is Severity.CRITICAL),
         high=tuple(view(result, f) for f in by_severity if f.severity is Severity.HIGH),
         parse_errors=tuple(view(result, f) for f in outside if f.category == "errors"),
         unscored=tuple(view(result, f) for f in outside),
         recommendations=recommendations(views, other_rules),
         suppressed=tuple(view(result, f) for f in result.findings if f.suppressed),
+        suppressed_groups=tuple(group_findings([f for f in result.findings if f.suppressed])[:MAX_GROUPS]),
         changes=result.changes,
         fixed=None if result.fixed is None else len(result.fixed),
+        change_lines=tuple(change_lines(result, views)),
+        chart=tuple(chart(result)),
         verdict=f"{result.rating} SSOT COMPLIANCE" if scored else "NOTHING TO SCORE",
         conclusion=conclusion(score_text(result.score, result.rating), views, active),
         metrics=tuple(metrics(result, active, clusters)),
@@ -234,6 +333,6 @@ def metrics(result: AuditResult, active: Sequence[Finding], clusters: Sequence[D
         f"**{plural(result.files_scanned, 'files')}**, {plural(result.lines_scanned, 'lines')} audited",
         f"**{plural(len(active), 'findings')}** to act on, {result.suppressed_count:,} suppressed",
         f"**{plural(critical, 'critical findings')}**",
-        f"**{plural(len(clusters), 'duplicate clusters')}**",
+        f"**{plural(len(clusters), 'duplicate groups')}**",
         f"**{plural(sum(1 for f in active if f.fixable), 'autofixable findings')}**",
     ]

@@ -8,7 +8,24 @@ from ssot_audit.model import Changes, Excerpt, Finding, Repository, RuleInfo, Se
 from ssot_audit.render.clusters import DrawnCluster
 from ssot_audit.render.wording import score_text
 
-MAX_DIAGRAM_CLUSTERS = 15
+MAX_DIAGRAM_CLUSTERS = 4
+MAX_EVIDENCE_CLUSTERS = 3  # duplicate groups quoted side by side; the rest are listed
+MAX_LISTED_CLUSTERS = 8  # ... up to this many; JSON has them all
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """Findings of one rule whose messages say the same thing about different names (`relative
+    import of '…'`): one table row with a count and the files that have the most."""
+
+    rule: str
+    name: str
+    severity: Severity
+    pattern: str
+    count: int
+    # (path, findings in it), most first; `more_files` are not named.
+    files: tuple[tuple[str, int], ...]
+    more_files: int
 
 
 @dataclass(frozen=True)
@@ -34,6 +51,8 @@ class RuleFacts:
     weighted: int
     worst: Severity | None
     statement: str
+    # (path, findings in it), most first: where a recommendation sends the reader.
+    top_files: tuple[tuple[str, int], ...] = ()
 
     @property
     def clean(self) -> bool:
@@ -62,6 +81,25 @@ class CategoryView:
     rest: tuple[FindingView, ...]
     rest_omitted: int
     clusters: tuple[DrawnCluster, ...]
+    # The findings not shown in full, grouped by rule and message; `groups_omitted` rows more.
+    groups: tuple[FindingGroup, ...] = ()
+    groups_omitted: int = 0
+
+    @property
+    def rest_count(self) -> int:
+        return len(self.rest) + self.rest_omitted
+
+    @property
+    def quoted_clusters(self) -> tuple[DrawnCluster, ...]:
+        return self.clusters[:MAX_EVIDENCE_CLUSTERS]
+
+    @property
+    def listed_clusters(self) -> tuple[DrawnCluster, ...]:
+        return self.clusters[MAX_EVIDENCE_CLUSTERS : MAX_EVIDENCE_CLUSTERS + MAX_LISTED_CLUSTERS]
+
+    @property
+    def unlisted_clusters(self) -> int:
+        return max(0, len(self.clusters) - MAX_EVIDENCE_CLUSTERS - MAX_LISTED_CLUSTERS)
 
     @property
     def score_text(self) -> str:
@@ -84,6 +122,26 @@ class Recommendation:
     command: str | None
     # True when the command fixes the findings; else it explains how to.
     fixes: bool = False
+    # Orders items within a priority: the worst severity first, then the heaviest.
+    rank: tuple[int, int] = (0, 0)
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """What changed in one category since the baseline or the ref, by name and place."""
+
+    title: str
+    new: int
+    eliminated: int
+    new_names: tuple[str, ...]
+    eliminated_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    label: str
+    before: float | None
+    after: float
 
 
 @dataclass(frozen=True)
@@ -97,6 +155,8 @@ class PriorityGroup:
 @dataclass(frozen=True)
 class Report:
     title: str
+    # What the audit is about, as the user put it (`--context`): shown under the header.
+    context: str
     date: str
     tool_version: str
     formula_version: str
@@ -119,12 +179,22 @@ class Report:
     clusters: tuple[DrawnCluster, ...]
     critical: tuple[FindingView, ...]
     high: tuple[FindingView, ...]
+    # Duplicate groups of critical severity (exact and renamed copies); `critical` holds the
+    # critical findings outside them.
+    critical_clusters: tuple[DrawnCluster, ...]
+    critical_count: int
     parse_errors: tuple[FindingView, ...]
     unscored: tuple[FindingView, ...]
     recommendations: tuple[PriorityGroup, ...]
     suppressed: tuple[FindingView, ...]
+    # The suppressed findings grouped by rule and message, as a category's rest.
+    suppressed_groups: tuple[FindingGroup, ...]
     changes: Changes | None
     fixed: int | None
+    # By category, the findings that are new and those eliminated (diff or baseline); the
+    # category scores for the chart (with the ref's, under --diff-against).
+    change_lines: tuple[ChangeLine, ...]
+    chart: tuple[ChartBar, ...]
     verdict: str
     conclusion: str
     metrics: tuple[str, ...]

@@ -12,8 +12,10 @@ from rich.markup import escape
 from rich.style import Style
 from rich.table import Table
 
-from ssot_audit.model import NEW, AuditResult, Finding
+from ssot_audit.model import NEW, AuditResult, Finding, split_message
 
+SHORT_MESSAGE = 120  # longer messages are cut to their headline (the part before the reasoning)
+MAX_ELIMINATED = 10  # eliminated findings listed by name after a comparison; JSON has them all
 RATING_STYLE = {"EXCELLENT": "green", "VERY GOOD": "green", "GOOD": "yellow", "FAIR": "yellow", "POOR": "red"}
 
 
@@ -32,10 +34,24 @@ def paint(text: str, style: str, color: bool) -> str:
 
 
 def finding_line(root: str, f: Finding, color: bool = False) -> str:
-    """`path:line:col: CODE [name] message`; editors and terminals link it."""
+    """`path:line:col: CODE [name] (new) what is wrong`; editors and terminals link it. The
+    message's reasoning (what to keep and why) stays in JSON's `detail` and `ssot-audit rule`."""
     location = f"{display_path(root, f.path)}:{f.line}:{f.span.column}:"
-    state = " " + paint("(new)", "yellow", color) if f.baseline_state == NEW else ""
-    return f"{paint(location, 'bold', color)} {paint(f.rule, 'red', color)} {paint(f'[{f.name}]', 'dim', color)} {f.message}{state}"
+    state = paint("(new) ", "yellow", color) if f.baseline_state == NEW else ""
+    headline = f.message if len(f.message) <= SHORT_MESSAGE else split_message(f.message)[0]
+    return f"{paint(location, 'bold', color)} {paint(f.rule, 'red', color)} {paint(f'[{f.name}]', 'dim', color)} {state}{headline}"
+
+
+def shown_findings(result: AuditResult, show_known: bool = False) -> list[Finding]:
+    """With a baseline or a ref to compare with, the news: only new findings, unless asked."""
+    active = result.active_findings
+    if show_known or not any(f.baseline_state is not None for f in active):
+        return active
+    return [f for f in active if f.baseline_state == NEW]
+
+
+def known_count(result: AuditResult) -> int:
+    return sum(1 for f in result.active_findings if f.baseline_state is not None and f.baseline_state != NEW)
 
 
 def console_for(buffer: io.StringIO, color: bool) -> Console:
@@ -45,9 +61,11 @@ def console_for(buffer: io.StringIO, color: bool) -> Console:
     )
 
 
-def render_findings(results: Sequence[AuditResult], color: bool = False) -> str:
-    """Only the finding lines: what `ssot-audit check` prints."""
-    return "".join(finding_line(result.root, f, color) + "\n" for result in results for f in result.active_findings)
+def render_findings(results: Sequence[AuditResult], color: bool = False, show_known: bool = False) -> str:
+    """Only the finding lines: what `ssot-audit check` prints (with a baseline, the new ones)."""
+    return "".join(
+        finding_line(result.root, f, color) + "\n" for result in results for f in shown_findings(result, show_known)
+    )
 
 
 def comparison_lines(result: AuditResult) -> list[str]:
@@ -66,12 +84,26 @@ def comparison_lines(result: AuditResult) -> list[str]:
         active = result.active_findings
         new = sum(1 for f in active if f.baseline_state == NEW)
         lines.append(f"Baseline: {new} new, {len(active) - new} unchanged, {len(result.fixed)} fixed")
+    if result.fixed:
+        # What was eliminated, by name and place (as it was), so a fix is seen, not just counted.
+        lines += [
+            f"  eliminated: {escape(f'{f.path}:{f.line} {f.rule} [{f.name}] {split_message(f.message)[0]}')}"
+            for f in result.fixed[:MAX_ELIMINATED]
+        ]
+        if len(result.fixed) > MAX_ELIMINATED:
+            lines.append(f"  and {len(result.fixed) - MAX_ELIMINATED} more eliminated (--format json lists them)")
+    if result.findings and os.path.abspath(result.root) != os.path.abspath(os.getcwd()):
+        lines.append(f"[dim]Paths inside messages are relative to {escape(result.root)}[/dim]")
     return lines
 
 
-def render(result: AuditResult, color: bool = False) -> str:
+def render(result: AuditResult, color: bool = False, show_known: bool = False) -> str:
     buffer = io.StringIO()
-    buffer.writelines(finding_line(result.root, f, color) + "\n" for f in result.active_findings)
+    shown = shown_findings(result, show_known)
+    buffer.writelines(finding_line(result.root, f, color) + "\n" for f in shown)
+    hidden = len(result.active_findings) - len(shown)
+    if hidden:
+        buffer.write(f"{hidden} known findings not shown (--show-known lists them)\n")
     if result.active_findings:
         buffer.write("\n")
     console = console_for(buffer, color)
