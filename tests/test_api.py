@@ -11,7 +11,10 @@ import pytest
 from ssot_audit import api
 from tests.support import write_config, write_tree
 
-TREE = {"app/views.py": "from . import models\n", "app/models.py": "import os\nUSER = 1\n"}
+# Enough imports for the imports category to be judged (score formula v2 leaves out a category
+# with too little evidence), so the one relative import moves the score.
+IMPORTS = "".join(f"import mod{i}\n" for i in range(30))
+TREE = {"app/views.py": "from . import models\n", "app/models.py": "import os\nUSER = 1\n", "app/deps.py": IMPORTS}
 
 
 @pytest.fixture
@@ -89,6 +92,6 @@ def test_a_refused_cache_folder_is_a_warning_not_an_error(project: Path) -> None
     (project / "mine" / "notes.txt").write_text("keep me\n", encoding="utf-8")
     write_config(project, cache_dir="mine")
     run = api.audit([project], api.Options(jobs=1))
-    assert run.result.files_scanned == 3
+    assert run.result.files_scanned == 4
     assert run.warnings and "mine" in run.warnings[0]
     assert (project / "mine" / "notes.txt").read_text(encoding="utf-8") == "keep me\n"
