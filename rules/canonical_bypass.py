@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -10,6 +9,7 @@ import libcst as cst
 from ssot_audit.analysis.names import BUILTIN_NAMES, ImportHeads, dotted_name
 from ssot_audit.analysis.places import Places
 from ssot_audit.analysis.plugins import FileContext, FileRule, Invalid, Valid
+from ssot_audit.analysis.syntax import bound_names
 from ssot_audit.model import CANONICAL, Severity
 
 ENVIRONMENT = {"apis": {"os.environ": ["shared/config/environment.py"], "os.getenv": ["shared/config/environment.py"]}}
@@ -33,17 +33,6 @@ class CanonicalBypassOptions:
 def qualified_api(api: str) -> str:
     """A configured API's qualified name: a bare builtin (`print`, `open`) is `builtins.print`."""
     return f"builtins.{api}" if api in BUILTIN_NAMES else api
-
-
-def _bound_names(target: cst.BaseExpression) -> Iterator[cst.Name]:
-    """The Name nodes an assignment-like target binds (never loads of an API)."""
-    if isinstance(target, cst.Name):
-        yield target
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
-            yield from _bound_names(element.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from _bound_names(target.value)
 
 
 class CanonicalBypass(FileRule):
@@ -278,22 +267,22 @@ class CanonicalBypass(FileRule):
         self.not_uses.add(node.name)
 
     def visit_AsName(self, node: cst.AsName) -> None:
-        self.not_uses.update(_bound_names(node.name))
+        self.not_uses.update(bound_names(node.name))
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self.not_uses.update(_bound_names(node.target))
+        self.not_uses.update(bound_names(node.target))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.not_uses.update(_bound_names(node.target))
+        self.not_uses.update(bound_names(node.target))
 
     def visit_For(self, node: cst.For) -> None:
-        self.not_uses.update(_bound_names(node.target))
+        self.not_uses.update(bound_names(node.target))
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
-        self.not_uses.update(_bound_names(node.target))
+        self.not_uses.update(bound_names(node.target))
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self.not_uses.update(_bound_names(node.target))
+        self.not_uses.update(bound_names(node.target))
 
     def visit_NameItem(self, node: cst.NameItem) -> None:
         self.not_uses.add(node.name)

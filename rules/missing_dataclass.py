@@ -15,10 +15,7 @@ from ssot_audit.analysis.dataclass_kinds import (
     OBJECT,
     DecoratorKind,
     base_names,
-    body_statements,
-    callee,
     decorator_kind,
-    global_name,
     is_class_level,
     is_outside_any_project,
     is_type_checking_test,
@@ -28,6 +25,7 @@ from ssot_audit.analysis.dataclass_kinds import (
 from ssot_audit.analysis.names import ImportTable, dotted_name
 from ssot_audit.analysis.plugins import FileContext, FileVisitor, Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
+from ssot_audit.analysis.syntax import body_statements, callee
 from ssot_audit.model import DATACLASSES, Finding, Severity, Span
 
 ABSTRACT_DECORATORS = frozenset({"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"})
@@ -124,7 +122,7 @@ def record_fields(node: cst.ClassDef, names: ImportTable) -> tuple[str, ...]:
                 continue
             if is_class_level(stmt.annotation.annotation):
                 continue
-            if isinstance(stmt.value, cst.Call) and global_name(callee(stmt.value), names) != DATACLASS_FIELD:
+            if isinstance(stmt.value, cst.Call) and names.global_name(callee(stmt.value)) != DATACLASS_FIELD:
                 return ()
             fields.append(name)
         elif isinstance(stmt, cst.FunctionDef) and (stmt.name.value in CONSTRUCTOR_METHODS or is_abstract(stmt)):

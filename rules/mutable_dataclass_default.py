@@ -18,10 +18,7 @@ from ssot_audit.analysis.dataclass_kinds import (
     DecoratorKind,
     annotated_assignments,
     base_names,
-    body_statements,
-    callee,
     decorator_kind,
-    global_name,
     is_class_level,
     is_dataclass,
     is_frozen,
@@ -30,6 +27,7 @@ from ssot_audit.analysis.dataclass_kinds import (
 from ssot_audit.analysis.names import ImportTable
 from ssot_audit.analysis.plugins import FileContext, FileVisitor, Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
+from ssot_audit.analysis.syntax import body_statements, callee
 from ssot_audit.model import DATACLASSES, Finding, Severity, Span
 
 # Calls that build a fresh mutable container: the factory to suggest instead.
@@ -238,7 +236,7 @@ def _mutable_call(node: cst.Call, names: ImportTable) -> MutableDefault | None:
     if isinstance(target, cst.Attribute) and isinstance(target.value, (cst.SimpleString, cst.FormattedString)):
         # "a,b".split(",") is a list; " ".join(parts) is a string.
         return MutableDefault(node, _factory_for(node)) if target.attr.value in _CONTAINER_STR_METHODS else None
-    qualified = global_name(func, names)
+    qualified = names.global_name(func)
     if qualified is None or qualified in SAFE_TO_SHARE or qualified.startswith(SAFE_MODULES):
         # None: a method of some object, or a name we cannot resolve; unknown, so no finding.
         return None

@@ -10,6 +10,7 @@ import libcst as cst
 
 from ssot_audit.analysis.names import dotted_name, head_name
 from ssot_audit.analysis.plugins import FileContext, FileRule, Invalid, Valid
+from ssot_audit.analysis.syntax import last_part, parameters
 from ssot_audit.model import SINGLETONS, Severity
 
 DEFAULT_SUFFIXES = ("Manager", "Service", "Registry", "Factory", "Client", "Pool", "Cache", "Store", "Provider")
@@ -109,10 +110,6 @@ def words_in(node: cst.CSTNode) -> set[str]:
     return scan.words
 
 
-def last_part(name: str | None) -> str:
-    return (name or "").rsplit(".", 1)[-1]
-
-
 def called_name(call: cst.Call) -> str | None:
     """The dotted name called, looking through a generic subscript (`Registry[str]()`)."""
     func = call.func.value if isinstance(call.func, cst.Subscript) else call.func
@@ -127,15 +124,6 @@ def cache_key(target: cst.Attribute | cst.Subscript) -> str | None:
     if isinstance(node, cst.Attribute):
         return node.attr.value
     return node.value if isinstance(node, cst.Name) else None
-
-
-def parameters(function: cst.FunctionDef) -> list[cst.Param]:
-    params = function.params
-    found = [*params.posonly_params, *params.params, *params.kwonly_params]
-    for star in (params.star_arg, params.star_kwarg):
-        if isinstance(star, cst.Param):
-            found.append(star)
-    return found
 
 
 def is_named_handle(call: cst.Call) -> bool:
@@ -270,7 +258,7 @@ class CachingMethod:
             return False
         if isinstance(target, cst.Subscript):
             index = body.expand(words_in(target.slice[0]))
-            others = {p.name.value for p in parameters(self.function)} - {self.first}
+            others = {p.name.value for p in parameters(self.function.params)} - {self.first}
             return not index & others  # keyed by the arguments: interning, one instance per value
         return True
 
@@ -632,7 +620,7 @@ class SingletonManager(FileRule):
         for stmt in node.body.body:
             if not isinstance(stmt, cst.FunctionDef):
                 continue
-            params = parameters(stmt)
+            params = parameters(stmt.params)
             is_classmethod = "classmethod" in decorator_names(stmt)
             if not params or not (stmt.name.value in ("__new__", "__call__") or is_classmethod):
                 continue
@@ -701,10 +689,10 @@ class SingletonManager(FileRule):
             )
 
     def _check_cached_factory(self, node: cst.FunctionDef) -> None:
-        qualified = [self.context.names.qualified_name(d) for d in decorator_targets(node)]
+        qualified = [self.context.qualified_name(d) for d in decorator_targets(node)]
         if not any(q in CACHE_DECORATORS for q in qualified):
             return
-        params = parameters(node)
+        params = parameters(node.params)
         is_classmethod = "classmethod" in decorator_names(node)
         if len(params) > (1 if is_classmethod else 0):
             return
