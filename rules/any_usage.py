@@ -75,7 +75,7 @@ def _parse_type(text: str) -> cst.BaseExpression | None:
         return None
 
 
-class AnyUsage(FileRule):
+class AnyUsage(FileRule[AnyUsageOptions]):
     code = "SSOT401"
     name = "any-usage"
     category = TYPING
@@ -109,7 +109,6 @@ class AnyUsage(FileRule):
         "answer (a plugin boundary, a JSON decoder), list that place under the `allow` option or suppress "
         "the line with `# ssot: ignore[any-usage]`."
     )
-    Options = AnyUsageOptions
     VALID = (
         Valid("class Any:\n    pass\n\ndef load(x: Any) -> Any:\n    return x\n"),
         Valid("from typing import AnyStr\n\ndef echo(x: AnyStr) -> AnyStr:\n    return x\n"),
@@ -191,9 +190,8 @@ class AnyUsage(FileRule):
         ),
     )
 
-    def __init__(self, context: FileContext, options: object) -> None:
+    def __init__(self, context: FileContext, options: AnyUsageOptions) -> None:
         super().__init__(context, options)
-        assert isinstance(options, AnyUsageOptions)
         self.allow = Places.of(options.allow)
         self.file_allowed = self.allow.has_path(context.path)
         # Only names an import binds to typing (or collections.abc) can be `Any`, `cast`,

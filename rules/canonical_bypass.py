@@ -35,7 +35,7 @@ def qualified_api(api: str) -> str:
     return f"builtins.{api}" if api in BUILTIN_NAMES else api
 
 
-class CanonicalBypass(FileRule):
+class CanonicalBypass(FileRule[CanonicalBypassOptions]):
     code = "SSOT501"
     name = "canonical-bypass"
     category = CANONICAL
@@ -68,7 +68,6 @@ class CanonicalBypass(FileRule):
         "settings.billing_api_key`), adding what it lacks there. If a module legitimately needs the API, "
         "add it to the API's list of allowed modules."
     )
-    Options = CanonicalBypassOptions
     VALID = (
         Valid("import os\n\nDEBUG = os.environ.get('DEBUG')\n"),
         Valid(
@@ -152,12 +151,11 @@ class CanonicalBypass(FileRule):
     )
 
     @classmethod
-    def is_configured(cls, options: object) -> bool:
-        return isinstance(options, CanonicalBypassOptions) and bool(options.apis)
+    def is_configured(cls, options: CanonicalBypassOptions) -> bool:
+        return bool(options.apis)
 
-    def __init__(self, context: FileContext, options: object) -> None:
+    def __init__(self, context: FileContext, options: CanonicalBypassOptions) -> None:
         super().__init__(context, options)
-        assert isinstance(options, CanonicalBypassOptions)
         self.apis = {api.strip(): tuple(modules) for api, modules in options.apis.items() if api.strip()}
         # What each configured key names, qualified: `print` is `builtins.print`.
         self.qualified_apis = {qualified_api(api): api for api in self.apis}

@@ -11,7 +11,6 @@ from ssot_audit.analysis.project import Project
 from ssot_audit.clones.clusters import Member, choose_canonical, group_id
 from ssot_audit.clones.collector import DefinitionCollector
 from ssot_audit.clones.eligibility import clone_sized
-from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.report import definition_finding
 from ssot_audit.model import DUPLICATES, Finding, Severity
 
@@ -47,7 +46,7 @@ _AUTH_A = "class WebSocketAuthenticator:\n    def check(self, token):\n        r
 _AUTH_B = "class WebSocketAuthenticator:\n    def check(self, token, now):\n        return self.store.valid(token, now)\n"
 
 
-class CompetingDefinition(ProjectRule):
+class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
     code = "SSOT002"
     name = "competing-definition"
     category = DUPLICATES
@@ -77,8 +76,7 @@ class CompetingDefinition(ProjectRule):
         "Keep the definition the message names (the one the project imports most), merge what the others "
         "add, and import it everywhere; or rename the ones that are really different concepts."
     )
-    Options = CompetingDefinitionOptions
-    Collector = DefinitionCollector
+    collectors = (DefinitionCollector,)
     VALID = (
         Valid({"chat/auth.py": _AUTH_A, "chat/other.py": "class Authenticator:\n    pass\n"}),
         Valid({"chat/auth.py": _AUTH_A, "chat/__init__.py": "from chat.auth import WebSocketAuthenticator\n"}),
@@ -119,13 +117,12 @@ class CompetingDefinition(ProjectRule):
     )
 
     def check(self, project: Project) -> Iterable[Finding]:
-        options = self.options if isinstance(self.options, CompetingDefinitionOptions) else CompetingDefinitionOptions()
+        options = self.options
         excluded = compile_globs(options.exclude)
         conventions = set(options.conventions)
         by_name: dict[str, dict[str, list[Member]]] = {}
-        for facts in project.files:
-            found = facts.extras.get(self.code)
-            if not isinstance(found, FileDefinitions) or excluded.match_file(facts.path):
+        for facts, found in project.facts(DefinitionCollector):
+            if excluded.match_file(facts.path):
                 continue
             for i, definition in enumerate(found.definitions):
                 if definition.top_level and not definition.name.startswith("_"):

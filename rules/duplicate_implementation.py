@@ -185,7 +185,7 @@ _DISK = "from conf import settings\n\n\nclass DiskStorage:\n    def open(self, n
 _MEMORY = "from conf import settings\n\n\nclass MemoryStorage:\n    def open(self, name):\n        return self._files[name]\n\n" + _SETTINGS_METHODS
 
 
-class DuplicateImplementation(ProjectRule):
+class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
     code = "SSOT001"
     name = "duplicate-implementation"
     category = DUPLICATES
@@ -222,8 +222,7 @@ class DuplicateImplementation(ProjectRule):
         "their place (or call it from a thin wrapper when the names must stay). For near-miss copies, "
         "move the difference into a parameter."
     )
-    Options = DuplicateImplementationOptions
-    Collector = DefinitionCollector
+    collectors = (DefinitionCollector,)
     VALID = (
         # One small method in common is not a run; neither is a run too short to matter.
         Valid(
@@ -342,13 +341,10 @@ class DuplicateImplementation(ProjectRule):
     )
 
     def check(self, project: Project) -> Iterable[Finding]:
-        options = self.options if isinstance(self.options, DuplicateImplementationOptions) else DuplicateImplementationOptions()
+        options = self.options
         files: dict[str, FileDefinitions] = {}
         members: list[Member] = []
-        for facts in project.files:
-            found = facts.extras.get(self.code)
-            if not isinstance(found, FileDefinitions):
-                continue
+        for facts, found in project.facts(DefinitionCollector):
             files[facts.path] = found
             for i, definition in enumerate(found.definitions):
                 if clone_sized(definition, options.min_statements, options.min_tokens):

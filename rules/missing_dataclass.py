@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ssot_audit.analysis.class_facts import ClassCollector, ClassFacts, is_own_plain, resolved_bases
 from ssot_audit.analysis.class_index import ClassIndex
 from ssot_audit.analysis.dataclass_kinds import (
     CONSTRUCTOR_METHODS,
     DATA_MODEL_BASES,
     OBJECT,
-    DecoratorKind,
-    base_names,
-    decorator_kind,
     is_class_level,
     is_outside_any_project,
     is_type_checking_test,
@@ -23,19 +20,17 @@ from ssot_audit.analysis.dataclass_kinds import (
     visited_class,
 )
 from ssot_audit.analysis.names import ImportTable, dotted_name
-from ssot_audit.analysis.plugins import FileContext, FileVisitor, Invalid, ProjectRule, Valid
+from ssot_audit.analysis.plugins import Collector, FileContext, Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
 from ssot_audit.analysis.syntax import body_statements, callee
 from ssot_audit.model import DATACLASSES, Finding, Severity, Span
 
 ABSTRACT_DECORATORS = frozenset({"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"})
-CLASS_LEVEL_DECORATORS = frozenset({"classmethod", "staticmethod"})
-CLASS_PARAMETERS = frozenset({"cls", "mcs", "mcls", "metacls"})
 DATACLASS_FIELD = "dataclasses.field"
 
 
 @dataclass(frozen=True)
-class Options:
+class MissingDataclassOptions:
     exempt_bases: tuple[str, ...] = field(
         default=DATA_MODEL_BASES,
         metadata={
@@ -49,30 +44,17 @@ class Options:
 
 
 @dataclass(frozen=True)
-class ClassFact:
-    """One class as the project phase needs it. `span` is set only for candidates, so files
-    without any pay nothing for positions."""
+class RecordCandidate:
+    """A class whose own body is a record and whose bases may all be plain: the project phase
+    decides. Only candidates are positioned, so files without any pay nothing for positions."""
 
     qualname: str
-    bases: tuple[str | None, ...]
-    # No decorator, keyword, or constructor method of its own that could give it an __init__.
-    own_plain: bool
-    # Its instance fields when its body is a record; empty when it is not.
+    # Its instance fields.
     fields: tuple[str, ...]
-    # Nothing in its own body needs an instance (see needs_instances).
-    namespace: bool = True
-    span: Span | None = None
-    decorator_line: int | None = None
-    scope: str = ""
-    code: str = ""
-
-
-@dataclass(frozen=True)
-class ModuleClasses:
-    """A module's classes and its import bindings (to follow re-exported bases)."""
-
-    classes: tuple[ClassFact, ...]
-    bindings: dict[str, str]
+    span: Span
+    decorator_line: int | None
+    scope: str
+    code: str
 
 
 def is_abstract(func: cst.FunctionDef) -> bool:
@@ -132,40 +114,12 @@ def record_fields(node: cst.ClassDef, names: ImportTable) -> tuple[str, ...]:
     return tuple(fields)
 
 
-def needs_instances(node: cst.ClassDef) -> bool:
-    """A field without a plain default (a bare annotation or `field(...)`), or a method that
-    takes `self`. A class with neither is a namespace of settings read from the class itself
-    (`Glyphs.last`), unless a base shows otherwise."""
-    for stmt in body_statements(node):
-        if isinstance(stmt, cst.AnnAssign) and isinstance(stmt.target, cst.Name):
-            if not is_class_level(stmt.annotation.annotation) and (stmt.value is None or isinstance(stmt.value, cst.Call)):
-                return True
-        elif isinstance(stmt, cst.FunctionDef) and is_instance_method(stmt):
-            return True
-    return False
+class RecordCandidates(Collector[tuple[RecordCandidate, ...]]):
+    """Per file: the classes whose body is a record, positioned. Counts every class."""
 
-
-def is_instance_method(func: cst.FunctionDef) -> bool:
-    for decorator in func.decorators:
-        dotted = dotted_name(callee(decorator.decorator))
-        if dotted in CLASS_LEVEL_DECORATORS:
-            return False
-    params = [*func.params.posonly_params, *func.params.params]
-    return bool(params) and params[0].name.value not in CLASS_PARAMETERS
-
-
-def defines_constructor(node: cst.ClassDef) -> bool:
-    return any(isinstance(s, cst.FunctionDef) and s.name.value in CONSTRUCTOR_METHODS for s in body_statements(node))
-
-
-class ClassCollector(FileVisitor):
-    """Records every class of a file, with its bases resolved as far as this file can."""
-
-    def __init__(self, context: FileContext, options: object) -> None:
-        super().__init__(context, options)
-        self.classes: list[ClassFact] = []
-        # Candidates wait for facts(), where one code generation pass positions them all.
-        self.candidates: list[tuple[int, cst.ClassDef]] = []
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self.candidates: list[tuple[str, str, tuple[str, ...], cst.ClassDef]] = []
         self.type_checking_depth = 0
         # A stub declares what is implemented elsewhere; its classes are not code to change.
         self.is_stub = context.path.endswith(".pyi")
@@ -182,42 +136,40 @@ class ClassCollector(FileVisitor):
         if self.is_stub:
             return
         self.count_checked()
+        if self.type_checking_depth:
+            return
         scope, qualname, names = visited_class(self.context)
-        bases = tuple(None if arg.star else name for arg, name in zip(node.bases, base_names(node, names)))
-        own_plain = (
-            not node.keywords
-            and not defines_constructor(node)
-            and all(decorator_kind(d, names) is DecoratorKind.HARMLESS for d in node.decorators)
-        )
-        fields = record_fields(node, names) if own_plain and not self.type_checking_depth else ()
+        fields = record_fields(node, names) if is_own_plain(node, names) else ()
         # A base that is unknown, or a builtin or stdlib class other than `object`, can never
         # be plain; leaving such classes out here spares their files the cost of positions.
+        bases = resolved_bases(node, names)
         if fields and all(b == OBJECT or (b is not None and not is_outside_any_project(b)) for b in bases):
-            self.candidates.append((len(self.classes), node))
-        self.classes.append(ClassFact(qualname, bases, own_plain, fields, not needs_instances(node), scope=scope))
+            self.candidates.append((qualname, scope, fields, node))
 
-    def facts(self) -> ModuleClasses:
-        classes = list(self.classes)
-        if self.candidates:
-            nodes = [n for _, node in self.candidates for n in (node, node.name, *node.decorators[:1])]
-            spans = self.context.spans(nodes)
-            for index, node in self.candidates:
-                header, name = spans[node], spans[node.name]
-                classes[index] = dataclasses.replace(
-                    classes[index],
-                    span=Span(header.line, header.column, name.end_line, name.end_column),
-                    decorator_line=spans[node.decorators[0]].line if node.decorators else None,
-                    code=self.context.line_text(header.line),
+    def facts(self) -> tuple[RecordCandidate, ...]:
+        if not self.candidates:
+            return ()
+        spans = self.context.spans(n for *_, node in self.candidates for n in (node, node.name, *node.decorators[:1]))
+        found = []
+        for qualname, scope, fields, node in self.candidates:
+            header, name = spans[node], spans[node.name]
+            found.append(
+                RecordCandidate(
+                    qualname,
+                    fields,
+                    Span(header.line, header.column, name.end_line, name.end_column),
+                    spans[node.decorators[0]].line if node.decorators else None,
+                    scope,
+                    self.context.line_text(header.line),
                 )
-        # Bindings are kept even without classes: an `__init__.py` re-exporting a base is how
-        # many packages name their model base.
-        return ModuleClasses(tuple(classes), dict(self.context.names.bindings))
+            )
+        return tuple(found)
 
 
 class RecordJudge:
     """Decides, over the whole project, which candidate classes are records to report."""
 
-    def __init__(self, index: ClassIndex[ClassFact], exempt: Iterable[str]) -> None:
+    def __init__(self, index: ClassIndex[ClassFacts], exempt: Iterable[str]) -> None:
         self.index = index
         self.exempt = tuple(exempt)
         self._plain: dict[str, bool] = {}
@@ -231,15 +183,14 @@ class RecordJudge:
             if base is not None and (target := index.lookup(base)) is not None
         }
 
-    def is_record(self, cls: ClassFact) -> bool:
+    def is_record(self, cls: ClassFacts) -> bool:
         return (
-            cls.span is not None
-            and cls.qualname not in self.extended
+            cls.qualname not in self.extended
             and self.is_plain(cls)
             and not self.is_namespace(cls)
         )
 
-    def is_plain(self, cls: ClassFact) -> bool:
+    def is_plain(self, cls: ClassFacts) -> bool:
         """Nothing in the class or its bases (transitively) can give it an __init__ or make
         it a data model: every base is `object` or a plain project class."""
         known = self._plain.get(cls.qualname)
@@ -247,7 +198,7 @@ class RecordJudge:
             return known
         self._plain[cls.qualname] = False  # an inheritance cycle is not plain
         plain = (
-            cls.own_plain
+            cls.plain
             and not matches_any(cls.qualname, self.exempt)
             and all(self._plain_base(b) for b in cls.bases)
         )
@@ -263,19 +214,19 @@ class RecordJudge:
         # A base from outside the project, or one we cannot find, is unknown: not plain.
         return target is not None and self.is_plain(target)
 
-    def is_namespace(self, cls: ClassFact) -> bool:
+    def is_namespace(self, cls: ClassFacts) -> bool:
         """Neither the class nor any of its project bases needs an instance (`Glyphs.last`)."""
         known = self._namespace.get(cls.qualname)
         if known is not None:
             return known
         self._namespace[cls.qualname] = False
         bases = [self.index.lookup(b) for b in cls.bases if b is not None and b != OBJECT]
-        namespace = cls.namespace and all(b is not None and self.is_namespace(b) for b in bases)
+        namespace = not cls.needs_instances and all(b is not None and self.is_namespace(b) for b in bases)
         self._namespace[cls.qualname] = namespace
         return namespace
 
 
-class MissingDataclass(ProjectRule):
+class MissingDataclass(ProjectRule[MissingDataclassOptions]):
     code = "SSOT201"
     name = "missing-dataclass"
     category = DATACLASSES
@@ -311,8 +262,7 @@ class MissingDataclass(ProjectRule):
         "the data-model base your project uses (pydantic `BaseModel`, attrs `@define`). If the class is a "
         "model base of your own, list it in `exempt-bases`."
     )
-    Options = Options
-    Collector = ClassCollector
+    collectors = (ClassCollector, RecordCandidates)
 
     VALID = (
         Valid("from dataclasses import dataclass\n\n@dataclass\nclass User:\n    name: str\n    age: int = 0\n"),
@@ -498,23 +448,19 @@ class MissingDataclass(ProjectRule):
     )
 
     def check(self, project: Project) -> Iterable[Finding]:
-        assert isinstance(self.options, Options)
-        index: ClassIndex[ClassFact] = ClassIndex(project.by_module)
-        for facts in project.files:
-            module = facts.extras.get(self.code)
-            if isinstance(module, ModuleClasses):
-                index.add(facts.module, facts.path, module.bindings, module.classes)
-        judge = RecordJudge(index, self.options.exempt_bases)
-        for path, cls in index:
-            if cls.span is None or not judge.is_record(cls):
+        candidates = {(file.path, c.qualname): c for file, found in project.facts(RecordCandidates) for c in found}
+        judge = RecordJudge(project.classes, self.options.exempt_bases)
+        for path, cls in project.classes:
+            candidate = candidates.get((path, cls.qualname))
+            if candidate is None or not judge.is_record(cls):
                 continue
-            shown = ", ".join(cls.fields[:4]) + (", ..." if len(cls.fields) > 4 else "")
+            shown = ", ".join(candidate.fields[:4]) + (", ..." if len(candidate.fields) > 4 else "")
             name = cls.qualname.rpartition(".")[2]
             yield self.make_finding(
                 path,
-                cls.span,
+                candidate.span,
                 f"class '{name}' only records fields ({shown}) but is not a dataclass; decorate it with @dataclass",
-                suppress_lines=() if cls.decorator_line is None else (cls.decorator_line,),
-                scope=cls.scope,
-                code=cls.code,
+                suppress_lines=() if candidate.decorator_line is None else (candidate.decorator_line,),
+                scope=candidate.scope,
+                code=candidate.code,
             )

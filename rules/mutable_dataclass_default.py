@@ -6,28 +6,25 @@ defined in another module (a frozen dataclass or a stateless sentinel is safe to
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import libcst as cst
 
+from ssot_audit.analysis.class_facts import ClassCollector, ClassFacts, InstanceState
 from ssot_audit.analysis.class_index import ClassIndex
 from ssot_audit.analysis.dataclass_kinds import (
     OBJECT,
-    DecoratorKind,
     annotated_assignments,
-    base_names,
-    decorator_kind,
     is_class_level,
     is_dataclass,
-    is_frozen,
     visited_class,
 )
 from ssot_audit.analysis.names import ImportTable
-from ssot_audit.analysis.plugins import FileContext, FileVisitor, Invalid, ProjectRule, Valid
+from ssot_audit.analysis.options import NoOptions
+from ssot_audit.analysis.plugins import Collector, FileContext, Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
-from ssot_audit.analysis.syntax import body_statements, callee
+from ssot_audit.analysis.syntax import callee
 from ssot_audit.model import DATACLASSES, Finding, Severity, Span
 
 # Calls that build a fresh mutable container: the factory to suggest instead.
@@ -140,22 +137,6 @@ _CONTAINER_STR_METHODS = frozenset({"split", "rsplit", "splitlines"})
 _MAX_SHOWN = 40
 
 
-class InstanceState(enum.Enum):
-    """What a class's own body says about its instances."""
-
-    FROZEN = "frozen"  # a frozen dataclass or attrs class
-    STATEFUL = "stateful"  # fields, an __init__ or __setattr__: each instance holds state
-    STATELESS = "stateless"  # nothing of its own: immutable if its bases are
-    UNKNOWN = "unknown"  # a decorator, metaclass or __new__ we cannot see through
-
-
-@dataclass(frozen=True)
-class ClassShape:
-    qualname: str
-    bases: tuple[str | None, ...]
-    state: InstanceState
-
-
 @dataclass(frozen=True)
 class MutableDefault:
     """Why a default is mutable, and the `default_factory` to use instead. `call` is the
@@ -177,13 +158,6 @@ class Candidate:
     call: str | None
     scope: str
     code: str
-
-
-@dataclass(frozen=True)
-class ModuleDataclasses:
-    classes: tuple[ClassShape, ...]
-    candidates: tuple[Candidate, ...]
-    bindings: dict[str, str]
 
 
 def _code(node: cst.CSTNode) -> str:
@@ -253,38 +227,12 @@ def _last_name(func: cst.BaseExpression) -> str:
     return func.attr.value if isinstance(func, cst.Attribute) else ""
 
 
-def own_state(node: cst.ClassDef, names: ImportTable) -> InstanceState:
-    if is_frozen(node, names):
-        return InstanceState.FROZEN
-    kinds = {decorator_kind(d, names) for d in node.decorators}
-    if kinds & {DecoratorKind.DATACLASS, DecoratorKind.DATA_MODEL}:
-        return InstanceState.STATEFUL
-    if DecoratorKind.UNKNOWN in kinds or node.keywords:
-        return InstanceState.UNKNOWN
-    for stmt in body_statements(node):
-        if isinstance(stmt, cst.FunctionDef):
-            if stmt.name.value in {"__init__", "__setattr__"}:
-                return InstanceState.STATEFUL
-            if stmt.name.value == "__new__":
-                return InstanceState.UNKNOWN
-        elif isinstance(stmt, cst.AnnAssign) and not is_class_level(stmt.annotation.annotation):
-            return InstanceState.STATEFUL
-        elif isinstance(stmt, cst.Assign) and any(
-            isinstance(t.target, cst.Name) and t.target.value == "__slots__" for t in stmt.targets
-        ):
-            empty = isinstance(stmt.value, (cst.Tuple, cst.List)) and not stmt.value.elements
-            if not empty:
-                return InstanceState.STATEFUL
-    return InstanceState.STATELESS
+class DataclassDefaults(Collector[tuple[Candidate, ...]]):
+    """Per file: the dataclass fields whose default is, or may be, a shared mutable value.
+    Counts every dataclass field."""
 
-
-class DataclassDefaults(FileVisitor):
-    """Per file: the shape of every class, and the dataclass fields whose default is, or may
-    be, a shared mutable value."""
-
-    def __init__(self, context: FileContext, options: object) -> None:
-        super().__init__(context, options)
-        self.classes: list[ClassShape] = []
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
         self.pending: list[tuple[cst.AnnAssign, MutableDefault, str]] = []
         # A stub's defaults are placeholders (`x: list = ...`), never evaluated.
         self.is_stub = context.path.endswith(".pyi")
@@ -292,8 +240,7 @@ class DataclassDefaults(FileVisitor):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self.is_stub:
             return
-        scope, qualname, names = visited_class(self.context)
-        self.classes.append(ClassShape(qualname, base_names(node, names), own_state(node, names)))
+        scope, _, names = visited_class(self.context)
         if not node.decorators or not is_dataclass(node, names):
             return
         for assignment in annotated_assignments(node):
@@ -305,7 +252,7 @@ class DataclassDefaults(FileVisitor):
                 if found is not None:
                     self.pending.append((assignment, found, scope))
 
-    def facts(self) -> ModuleDataclasses:
+    def facts(self) -> tuple[Candidate, ...]:
         candidates = []
         spans = self.context.spans(a for a, _, _ in self.pending) if self.pending else {}
         for assignment, found, scope in self.pending:
@@ -316,18 +263,18 @@ class DataclassDefaults(FileVisitor):
             name = assignment.target.value if isinstance(assignment.target, cst.Name) else "?"
             code = self.context.line_text(span.line)
             candidates.append(Candidate(span, name, shown, found.factory, found.call, scope, code))
-        return ModuleDataclasses(tuple(self.classes), tuple(candidates), dict(self.context.names.bindings))
+        return tuple(candidates)
 
 
 class Immutability:
     """Whether instances of a project class can be shared safely: True, False, or None when
     the rule cannot tell."""
 
-    def __init__(self, index: ClassIndex[ClassShape]) -> None:
+    def __init__(self, index: ClassIndex[ClassFacts]) -> None:
         self.index = index
         self._known: dict[str, bool | None] = {}
 
-    def of_class(self, cls: ClassShape) -> bool | None:
+    def of_class(self, cls: ClassFacts) -> bool | None:
         if cls.qualname in self._known:
             return self._known[cls.qualname]
         self._known[cls.qualname] = None  # an inheritance cycle: unknown
@@ -355,13 +302,13 @@ class Immutability:
         return None if target is None else self.of_class(target)
 
 
-class MutableDataclassDefault(ProjectRule):
+class MutableDataclassDefault(ProjectRule[NoOptions]):
     code = "SSOT202"
     name = "mutable-dataclass-default"
     category = DATACLASSES
     severity = Severity.HIGH
     unit = "dataclass fields"
-    Collector = DataclassDefaults
+    collectors = (ClassCollector, DataclassDefaults)
     summary = "A dataclass field defaults to a mutable value that every instance shares."
     what = (
         "Reports a field of a class decorated with `dataclass` (from `dataclasses` or `pydantic.dataclasses`) "
@@ -536,21 +483,14 @@ class MutableDataclassDefault(ProjectRule):
 
 
     def check(self, project: Project) -> Iterable[Finding]:
-        index: ClassIndex[ClassShape] = ClassIndex(project.by_module)
-        per_path: list[tuple[str, ModuleDataclasses]] = []
-        for facts in project.files:
-            module = facts.extras.get(self.code)
-            if isinstance(module, ModuleDataclasses):
-                index.add(facts.module, facts.path, module.bindings, module.classes)
-                if module.candidates:
-                    per_path.append((facts.path, module))
+        index = project.classes
         immutability = Immutability(index)
-        for path, module in per_path:
-            for candidate in module.candidates:
+        for file, candidates in project.facts(DataclassDefaults):
+            for candidate in candidates:
                 if candidate.call is not None and not self._shares_mutable(candidate.call, index, immutability):
                     continue
                 yield self.make_finding(
-                    path,
+                    file.path,
                     candidate.span,
                     f"dataclass field '{candidate.field}' defaults to mutable `{candidate.shown}`, shared by every "
                     f"instance; use `field(default_factory={candidate.factory})`",
@@ -559,7 +499,7 @@ class MutableDataclassDefault(ProjectRule):
                 )
 
     @staticmethod
-    def _shares_mutable(call: str, index: ClassIndex[ClassShape], immutability: Immutability) -> bool:
+    def _shares_mutable(call: str, index: ClassIndex[ClassFacts], immutability: Immutability) -> bool:
         """A call of a project class whose instances are mutable, or of anything from outside
         the project that is not known to be safe; never a project function (unknown)."""
         target = index.lookup(call)

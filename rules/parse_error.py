@@ -1,10 +1,11 @@
 """SSOT000 parse-error: a file that cannot be read, decoded or parsed."""
 
+from ssot_audit.analysis.options import NoOptions
 from ssot_audit.analysis.plugins import EngineRule, Invalid, Valid
 from ssot_audit.model import ERRORS, Severity
 
 
-class ParseError(EngineRule):
+class ParseError(EngineRule[NoOptions]):
     code = "SSOT000"
     name = "parse-error"
     category = ERRORS

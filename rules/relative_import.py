@@ -6,6 +6,7 @@ import libcst as cst
 from libcst.metadata import PositionProvider
 
 from ssot_audit.analysis.names import dotted_name, resolve_relative
+from ssot_audit.analysis.options import NoOptions
 from ssot_audit.analysis.plugins import FileRule, Invalid, Valid
 from ssot_audit.model import IMPORTS, Severity
 
@@ -21,7 +22,7 @@ def absolute_module(node: cst.ImportFrom, module_name: str, is_package: bool, mo
     return absolute
 
 
-class RelativeImport(FileRule):
+class RelativeImport(FileRule[NoOptions]):
     code = "SSOT101"
     name = "relative-import"
     category = IMPORTS

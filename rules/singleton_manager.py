@@ -39,7 +39,7 @@ CLASS_VARIABLE = re.compile(r"(?i)(^|_)(class|cls|klass)$")
 
 
 @dataclass(frozen=True)
-class Options:
+class SingletonManagerOptions:
     suffixes: tuple[str, ...] = field(
         default=DEFAULT_SUFFIXES,
         metadata={"doc": "class-name endings whose module-level instances are reported"},
@@ -298,12 +298,11 @@ class MethodBody:
         return key in self.expand(set(self.tested))
 
 
-class SingletonManager(FileRule):
+class SingletonManager(FileRule[SingletonManagerOptions]):
     code = "SSOT301"
     name = "singleton-manager"
     category = SINGLETONS
     severity = Severity.MEDIUM
-    Options = Options
     summary = "A process-wide shared instance (singleton class, module-level manager, cached getter)."
     what = (
         "Reports the ways Python code hides one shared instance behind a name:\n\n"
@@ -565,9 +564,8 @@ class SingletonManager(FileRule):
         ),
     )
 
-    def __init__(self, context: FileContext, options: object) -> None:
+    def __init__(self, context: FileContext, options: SingletonManagerOptions) -> None:
         super().__init__(context, options)
-        assert isinstance(self.options, Options)
         self.suffixes = tuple(self.options.suffixes)
         self.local_classes: set[str] = set()
         self.singletons: set[str] = set()

@@ -1,10 +1,11 @@
 """SSOT900 unused-suppression: a suppression comment that suppresses nothing."""
 
+from ssot_audit.analysis.options import NoOptions
 from ssot_audit.analysis.plugins import EngineRule, Invalid, Valid
 from ssot_audit.model import META, Severity
 
 
-class UnusedSuppression(EngineRule):
+class UnusedSuppression(EngineRule[NoOptions]):
     code = "SSOT900"
     name = "unused-suppression"
     category = META
