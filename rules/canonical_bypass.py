@@ -69,84 +69,242 @@ class CanonicalBypass(FileRule[CanonicalBypassOptions]):
         "add it to the API's list of allowed modules."
     )
     VALID = (
-        Valid("import os\n\nDEBUG = os.environ.get('DEBUG')\n"),
+        Valid("""
+            import os
+
+            DEBUG = os.environ.get('DEBUG')
+            """),
         Valid(
-            "import os\n\nDEBUG = os.environ.get('DEBUG')\n", path="shared/config/environment.py", options=ENVIRONMENT
+            """
+            import os
+
+            DEBUG = os.environ.get('DEBUG')
+            """, path="shared/config/environment.py", options=ENVIRONMENT
         ),
         Valid(
-            "import os\n\nDEBUG = os.getenv('DEBUG')\n",
+            """
+            import os
+
+            DEBUG = os.getenv('DEBUG')
+            """,
             path="shared/config/environment.py",
             options={"apis": {"os.getenv": ["shared.config.environment"]}},
         ),
         Valid(
-            "from os import environ\n\nHOME = environ['HOME']\n",
+            """
+            from os import environ
+
+            HOME = environ['HOME']
+            """,
             path="shared/config/paths.py",
             options={"apis": {"os.environ": ["shared.config"]}},
         ),
-        Valid("environ = {'X': '1'}\nvalue = environ['X']\n", options=ENVIRONMENT),
-        Valid("def app(request):\n    return request.environ['PATH_INFO']\n", options=ENVIRONMENT),
-        Valid("from os import environ\n\ndef serve(app):\n    return app(environ=None)\n", options=ENVIRONMENT),
-        Valid("import os\n\ndef read(os):\n    return os.environ['X']\n", options=ENVIRONMENT),
-        Valid("import os\n\nHERE = os.path.join(os.getcwd(), 'x')\n", options=ENVIRONMENT),
+        Valid("""
+            environ = {'X': '1'}
+            value = environ['X']
+            """, options=ENVIRONMENT),
+        Valid("""
+            def app(request):
+                return request.environ['PATH_INFO']
+            """, options=ENVIRONMENT),
+        Valid("""
+            from os import environ
+
+            def serve(app):
+                return app(environ=None)
+            """, options=ENVIRONMENT),
+        Valid("""
+            import os
+
+            def read(os):
+                return os.environ['X']
+            """, options=ENVIRONMENT),
+        Valid("""
+            import os
+
+            HERE = os.path.join(os.getcwd(), 'x')
+            """, options=ENVIRONMENT),
         Valid(
-            "import os\n\n# os.environ is off limits here\nTEXT = \"os.environ['X']\"\n\n"
-            'def f():\n    """Never call os.getenv."""\n',
+            '''
+            import os
+
+            # os.environ is off limits here
+            TEXT = "os.environ['X']"
+
+            def f():
+                """Never call os.getenv."""
+            ''',
             options=ENVIRONMENT,
         ),
         Valid("from os import environ, getenv\n", options=ENVIRONMENT),
-        Valid("class Config:\n    def getenv(self, key):\n        return self.getenv(key)\n", options=ENVIRONMENT),
-        Valid("from myproject.config import getenv\n\nDEBUG = getenv('DEBUG')\n", options=ENVIRONMENT),
-        Valid("import os\n\ndef f():\n    os = object()\n    return os.environ\n", options=ENVIRONMENT),
-        Valid("import requests\n\ndef fetch(url):\n    return requests.get(url)\n", path="app/http.py", options=HTTP),
-        Valid("import requests\n\nrequests.get('https://example.com')\n", path="tools/smoke.py", options=HTTP),
+        Valid("""
+            class Config:
+                def getenv(self, key):
+                    return self.getenv(key)
+            """, options=ENVIRONMENT),
+        Valid("""
+            from myproject.config import getenv
+
+            DEBUG = getenv('DEBUG')
+            """, options=ENVIRONMENT),
+        Valid("""
+            import os
+
+            def f():
+                os = object()
+                return os.environ
+            """, options=ENVIRONMENT),
+        Valid("""
+            import requests
+
+            def fetch(url):
+                return requests.get(url)
+            """, path="app/http.py", options=HTTP),
+        Valid("""
+            import requests
+
+            requests.get('https://example.com')
+            """, path="tools/smoke.py", options=HTTP),
         Valid("print('usage: jobs run')\n", path="app/cli.py", options=PRINT),
         Valid(
-            "from rich import print\n\ndef print_all(console, log):\n    console.print('x')\n    log(print=True)\n",
+            """
+            from rich import print
+
+            def print_all(console, log):
+                console.print('x')
+                log(print=True)
+            """,
             path="app/jobs.py",
             options=PRINT,
         ),
-        Valid("def report(print):\n    print('x')\n\nPRINTER = {'print': 1}\n", path="app/jobs.py", options=PRINT),
-        Valid("import requests\n\nsession = requests.Session()\nsession.get('x')\n", path="app/views.py", options=HTTP),
+        Valid("""
+            def report(print):
+                print('x')
+
+            PRINTER = {'print': 1}
+            """, path="app/jobs.py", options=PRINT),
+        Valid("""
+            import requests
+
+            session = requests.Session()
+            session.get('x')
+            """, path="app/views.py", options=HTTP),
     )
     INVALID = (
         Invalid(
-            "import os\n\nDEBUG = os.environ.get('DEBUG')\n",
+            """
+            import os
+
+            DEBUG = os.environ.get('DEBUG')
+            """,
             path="app/settings.py",
             options=ENVIRONMENT,
             line=3,
-            count=1,
-        ),
-        Invalid("import os\n\nDEBUG = os.getenv('DEBUG')\n", options=ENVIRONMENT, line=3, count=1),
-        Invalid("from os import environ\n\nHOME = environ['HOME']\n", options=ENVIRONMENT, line=3, count=1),
-        Invalid("from os import environ as env\n\nHOME = env.get('HOME')\n", options=ENVIRONMENT, line=3),
-        Invalid("import os as _os\n\nHOME = _os.environ['HOME']\n", options=ENVIRONMENT, line=3),
-        Invalid("def home():\n    from os import getenv\n    return getenv('HOME')\n", options=ENVIRONMENT, line=3),
-        Invalid("import os\n\nos.environ['MODE'] = 'test'\n", options=ENVIRONMENT, line=3),
-        Invalid("import os\n\nX = os.environ['X']\n", path="shared/config/other.py", options=ENVIRONMENT, line=3),
-        Invalid("import requests\n\nrequests.get('https://example.com')\n", path="app/views.py", options=HTTP, line=3),
+            count=1, message='os.environ is reserved for its canonical module'),
+        Invalid("""
+            import os
+
+            DEBUG = os.getenv('DEBUG')
+            """, options=ENVIRONMENT, line=3, count=1),
+        Invalid("""
+            from os import environ
+
+            HOME = environ['HOME']
+            """, options=ENVIRONMENT, line=3, count=1),
+        Invalid("""
+            from os import environ as env
+
+            HOME = env.get('HOME')
+            """, options=ENVIRONMENT, line=3),
+        Invalid("""
+            import os as _os
+
+            HOME = _os.environ['HOME']
+            """, options=ENVIRONMENT, line=3),
+        Invalid("""
+            def home():
+                from os import getenv
+                return getenv('HOME')
+            """, options=ENVIRONMENT, line=3),
+        Invalid("""
+            import os
+
+            os.environ['MODE'] = 'test'
+            """, options=ENVIRONMENT, line=3),
+        Invalid("""
+            import os
+
+            X = os.environ['X']
+            """, path="shared/config/other.py", options=ENVIRONMENT, line=3),
+        Invalid("""
+            import requests
+
+            requests.get('https://example.com')
+            """, path="app/views.py", options=HTTP, line=3),
         Invalid(
-            "from requests import get as fetch\n\nfetch('https://example.com')\n",
+            """
+            from requests import get as fetch
+
+            fetch('https://example.com')
+            """,
             path="app/views.py",
             options=HTTP,
             line=3,
         ),
-        Invalid("import os\n\nDEBUG = 'DEBUG' in os.environ\n", options=ENVIRONMENT, line=3),
-        Invalid("import os\n\nSNAPSHOT = dict(os.environ)\n", options=ENVIRONMENT, line=3),
+        Invalid("""
+            import os
+
+            DEBUG = 'DEBUG' in os.environ
+            """, options=ENVIRONMENT, line=3),
+        Invalid("""
+            import os
+
+            SNAPSHOT = dict(os.environ)
+            """, options=ENVIRONMENT, line=3),
         Invalid(
-            "import os\n\nA = os.environ['A']\nB = os.getenv('B')\nC = os.environ.get('C', os.getenv('D'))\n",
+            """
+            import os
+
+            A = os.environ['A']
+            B = os.getenv('B')
+            C = os.environ.get('C', os.getenv('D'))
+            """,
             options=ENVIRONMENT,
             count=4,
         ),
-        Invalid("import os.path\n\nX = os.environ['X']\n", options=ENVIRONMENT, line=3),
-        Invalid("import os\n\nget = lambda key: os.environ[key]\n", options=ENVIRONMENT, line=3),
-        Invalid("def home():\n    return environ['HOME']\n\nfrom os import environ\n", options=ENVIRONMENT, line=2),
+        Invalid("""
+            import os.path
+
+            X = os.environ['X']
+            """, options=ENVIRONMENT, line=3),
+        Invalid("""
+            import os
+
+            get = lambda key: os.environ[key]
+            """, options=ENVIRONMENT, line=3),
+        Invalid("""
+            def home():
+                return environ['HOME']
+
+            from os import environ
+            """, options=ENVIRONMENT, line=2),
         Invalid(
-            "import os\n\nclass Settings:\n    def debug(self):\n        return os.getenv('DEBUG')\n",
+            """
+            import os
+
+            class Settings:
+                def debug(self):
+                    return os.getenv('DEBUG')
+            """,
             options=ENVIRONMENT,
             line=5,
         ),
         Invalid("print('starting')\n", path="app/jobs.py", options=PRINT, line=1),
-        Invalid("import builtins\n\nbuiltins.print('starting')\n", path="app/jobs.py", options=PRINT, line=3),
+        Invalid("""
+            import builtins
+
+            builtins.print('starting')
+            """, path="app/jobs.py", options=PRINT, line=3),
         Invalid("open('data.csv')\n", path="app/jobs.py", options={"apis": {"builtins.open": ["app/storage.py"]}}),
     )
 

@@ -82,19 +82,56 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
         Valid({"chat/auth.py": _AUTH_A, "chat/__init__.py": "from chat.auth import WebSocketAuthenticator\n"}),
         Valid({"chat/auth.py": _AUTH_A, "chat/tests/test_auth.py": _AUTH_B}),
         Valid({"chat/auth.py": _AUTH_A, "conftest.py": _AUTH_B}),
-        Valid({"chat/a.py": "def main():\n    return 1\n", "chat/b.py": "def main():\n    return 2\n"}),
-        Valid({"chat/a.py": "def _helper():\n    return 1\n", "chat/b.py": "def _helper():\n    return 2\n"}),
-        Valid({"chat/a.py": "class A:\n    def check(self):\n        return 1\n", "chat/b.py": "class B:\n    def check(self):\n        return 2\n"}),
+        Valid({
+                "chat/a.py": """
+                    def main():
+                        return 1
+                    """,
+                "chat/b.py": """
+                    def main():
+                        return 2
+                    """,
+            }),
+        Valid({
+                "chat/a.py": """
+                    def _helper():
+                        return 1
+                    """,
+                "chat/b.py": """
+                    def _helper():
+                        return 2
+                    """,
+            }),
+        Valid({
+                "chat/a.py": """
+                    class A:
+                        def check(self):
+                            return 1
+                    """,
+                "chat/b.py": """
+                    class B:
+                        def check(self):
+                            return 2
+                    """,
+            }),
         Valid(
             {
-                "chat/compat.py": "try:\n    from ujson import dumps\nexcept ImportError:\n    def dumps(x):\n        return str(x)\n"
-                "if False:\n    def dumps(x):\n        return repr(x)\n"
+                "chat/compat.py": """
+                    try:
+                        from ujson import dumps
+                    except ImportError:
+                        def dumps(x):
+                            return str(x)
+                    if False:
+                        def dumps(x):
+                            return repr(x)
+                    """,
             }
         ),
         Valid({"chat/auth.py": _AUTH_A, "chat/legacy.py": _AUTH_B}, options={"exclude": ["chat/legacy.py"]}),
     )
     INVALID = (
-        Invalid({"chat/auth.py": _AUTH_A, "chat/websocket/auth.py": _AUTH_B}, count=2, line=1),
+        Invalid({"chat/auth.py": _AUTH_A, "chat/websocket/auth.py": _AUTH_B}, count=2, line=1, message='class `WebSocketAuthenticator`'),
         Invalid(
             {
                 "chat/errors.py": _ERROR.format(name="ChatError", doc="A chat failure."),
@@ -102,16 +139,46 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
             },
             count=2,
         ),
-        Invalid({"chat/a.py": "def connect(url):\n    return url\n", "chat/b.py": "async def connect(url, retries=3):\n    return await dial(url, retries)\n"}, count=2),
+        Invalid({
+                "chat/a.py": """
+                    def connect(url):
+                        return url
+                    """,
+                "chat/b.py": """
+                    async def connect(url, retries=3):
+                        return await dial(url, retries)
+                    """,
+            }, count=2),
         Invalid(
             {f"chat/m{i}.py": f"def handler(event):\n    return {i}\n" for i in range(9)},
             count=1,
         ),
-        Invalid({"chat/a.py": "def main():\n    return 1\n", "chat/b.py": "def main():\n    return 2\n"}, options={"conventions": []}, count=2),
+        Invalid({
+                "chat/a.py": """
+                    def main():
+                        return 1
+                    """,
+                "chat/b.py": """
+                    def main():
+                        return 2
+                    """,
+            }, options={"conventions": []}, count=2),
         Invalid({"chat/auth.py": _AUTH_A, "chat/tests/test_auth.py": _AUTH_B}, options={"exclude": []}, count=2),
         Invalid(
-            {"chat/a.py": "import functools\n\n@functools.cache\ndef settings():\n    return load()\n", "chat/b.py": "def settings():\n    return {}\n"},
-            line=4,
+            {
+                "chat/a.py": """
+                    import functools
+
+                    @functools.cache
+                    def settings():
+                        return load()
+                    """,
+                "chat/b.py": """
+                    def settings():
+                        return {}
+                    """,
+            },
+            line=(1, 4),
         ),
         Invalid({"chat/a.py": _AUTH_A, "chat/b.py": _AUTH_B, "chat/c.py": "WebSocketAuthenticator = None\n\n" + _AUTH_A.replace("in self", "not in self")}, count=3),
     )

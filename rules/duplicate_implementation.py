@@ -246,34 +246,76 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
         Valid({"shop/a.py": _PARSE.format(name="parse"), "shop/b.py": _SUM.format(name="parse")}),
         Valid(
             {
-                "shop/api.py": "from typing import overload\n\n@overload\ndef get(x: int) -> int: ...\n"
-                "@overload\ndef get(x: str) -> str: ...\n",
-                "shop/other.py": "from typing import overload\n\n@overload\ndef get(x: int) -> int: ...\n"
-                "@overload\ndef get(x: str) -> str: ...\n",
+                "shop/api.py": """
+                    from typing import overload
+
+                    @overload
+                    def get(x: int) -> int: ...
+                    @overload
+                    def get(x: str) -> str: ...
+                    """,
+                "shop/other.py": """
+                    from typing import overload
+
+                    @overload
+                    def get(x: int) -> int: ...
+                    @overload
+                    def get(x: str) -> str: ...
+                    """,
             }
         ),
         Valid(
             {
-                "shop/base.py": "import abc\n\nclass Store(abc.ABC):\n    @abc.abstractmethod\n"
-                "    def load(self, key, default=None, *, strict=False, retries=3, timeout=1.0):\n"
-                "        x = key\n        y = default\n        return x or y\n",
-                "shop/cache.py": "import abc\n\nclass Cache(abc.ABC):\n    @abc.abstractmethod\n"
-                "    def load(self, key, default=None, *, strict=False, retries=3, timeout=1.0):\n"
-                "        x = key\n        y = default\n        return x or y\n",
+                "shop/base.py": """
+                    import abc
+
+                    class Store(abc.ABC):
+                        @abc.abstractmethod
+                        def load(self, key, default=None, *, strict=False, retries=3, timeout=1.0):
+                            x = key
+                            y = default
+                            return x or y
+                    """,
+                "shop/cache.py": """
+                    import abc
+
+                    class Cache(abc.ABC):
+                        @abc.abstractmethod
+                        def load(self, key, default=None, *, strict=False, retries=3, timeout=1.0):
+                            x = key
+                            y = default
+                            return x or y
+                    """,
             }
         ),
         Valid(
             {
-                "shop/a.py": "def hook(request, response, *args, **kwargs):\n    '''Subclasses do this.'''\n"
-                "    raise NotImplementedError('subclasses must implement hook()')\n",
-                "shop/b.py": "def hook(request, response, *args, **kwargs):\n    '''Subclasses do this.'''\n"
-                "    raise NotImplementedError('subclasses must implement hook()')\n",
+                "shop/a.py": """
+                    def hook(request, response, *args, **kwargs):
+                        '''Subclasses do this.'''
+                        raise NotImplementedError('subclasses must implement hook()')
+                    """,
+                "shop/b.py": """
+                    def hook(request, response, *args, **kwargs):
+                        '''Subclasses do this.'''
+                        raise NotImplementedError('subclasses must implement hook()')
+                    """,
             }
         ),
         Valid(
             {
-                "shop/a.py": "class Point:\n    def __init__(self, x, y):\n        self.x = x\n        self.y = y\n",
-                "shop/b.py": "class Pair:\n    def __init__(self, a, b):\n        self.a = a\n        self.b = b\n",
+                "shop/a.py": """
+                    class Point:
+                        def __init__(self, x, y):
+                            self.x = x
+                            self.y = y
+                    """,
+                "shop/b.py": """
+                    class Pair:
+                        def __init__(self, a, b):
+                            self.a = a
+                            self.b = b
+                    """,
             }
         ),
         Valid(
@@ -299,8 +341,8 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
     INVALID = (
         # Four small properties copied in a row between two classes: each too small to be a
         # clone on its own, together a copied implementation of the settings lookups.
-        Invalid({"files/disk.py": _DISK, "files/memory.py": _MEMORY}, line=4, count=2),
-        Invalid({"chat/rooms.py": _MEMBERSHIP}, options={"near-miss-min-statements": 3}, line=2),
+        Invalid({"files/disk.py": _DISK, "files/memory.py": _MEMORY}, line=4, count=2, message='as the canonical implementation'),
+        Invalid({"chat/rooms.py": _MEMBERSHIP}, options={"near-miss-min-statements": 3}, line=(2, 7)),
         Invalid({"shop/a.py": _SUM.format(name="total"), "shop/b.py": _SUM.format(name="total")}, count=2, line=1),
         Invalid(
             {"shop/a.py": _SUM.format(name="order_total"), "shop/b.py": _SUM_RENAMED.format(name="invoice_total")},
@@ -322,7 +364,7 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
         ),
         Invalid(
             {"shop/a.py": "import functools\n\n\n@functools.cache\n" + _PARSE.format(name="parse"), "shop/b.py": _PARSE.format(name="parse")},
-            line=5,
+            line=(1, 5),
         ),
         Invalid({"shop/a.py": _SUM.format(name="total") + "\n\n" + _SUM.format(name="total_again")}, count=2),
         Invalid(

@@ -265,184 +265,530 @@ class MissingDataclass(ProjectRule[MissingDataclassOptions]):
     collectors = (ClassCollector, RecordCandidates)
 
     VALID = (
-        Valid("from dataclasses import dataclass\n\n@dataclass\nclass User:\n    name: str\n    age: int = 0\n"),
-        Valid("import dataclasses as dc\n\n@dc.dataclass(frozen=True)\nclass Point:\n    x: float\n    y: float\n"),
-        Valid("import pydantic.dataclasses\n\n@pydantic.dataclasses.dataclass\nclass User:\n    name: str\n"),
-        Valid("from pydantic import BaseModel\n\nclass User(BaseModel):\n    name: str\n    tags: list[str] = []\n"),
-        Valid("from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    debug: bool = False\n"),
+        Valid("""
+            from dataclasses import dataclass
+
+            @dataclass
+            class User:
+                name: str
+                age: int = 0
+            """),
+        Valid("""
+            import dataclasses as dc
+
+            @dc.dataclass(frozen=True)
+            class Point:
+                x: float
+                y: float
+            """),
+        Valid("""
+            import pydantic.dataclasses
+
+            @pydantic.dataclasses.dataclass
+            class User:
+                name: str
+            """),
+        Valid("""
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+                tags: list[str] = []
+            """),
+        Valid("""
+            from pydantic_settings import BaseSettings
+
+            class Settings(BaseSettings):
+                debug: bool = False
+            """),
         Valid(
-            "from typing import NamedTuple, TypedDict\n\nclass Movie(TypedDict, total=False):\n    title: str\n\n"
-            "class Pair(NamedTuple):\n    left: int\n    right: int\n"
+            """
+            from typing import NamedTuple, TypedDict
+
+            class Movie(TypedDict, total=False):
+                title: str
+
+            class Pair(NamedTuple):
+                left: int
+                right: int
+            """
         ),
         Valid(
-            "import enum\n\nclass Color(enum.Enum):\n    red: int = 1\n\nclass Level(enum.IntEnum):\n    low: int = 1\n\n"
-            "class Mode(enum.StrEnum):\n    fast: str = 'fast'\n\nclass Perm(enum.Flag):\n    read: int = 1\n"
+            """
+            import enum
+
+            class Color(enum.Enum):
+                red: int = 1
+
+            class Level(enum.IntEnum):
+                low: int = 1
+
+            class Mode(enum.StrEnum):
+                fast: str = 'fast'
+
+            class Perm(enum.Flag):
+                read: int = 1
+            """
         ),
         Valid(
-            "from typing import Protocol\n\nclass Named(Protocol):\n    name: str\n\n    def greet(self) -> str: ...\n"
+            """
+            from typing import Protocol
+
+            class Named(Protocol):
+                name: str
+
+                def greet(self) -> str: ...
+            """
         ),
-        Valid("from typing import Generic, TypeVar\n\nT = TypeVar('T')\n\nclass Box(Generic[T]):\n    item: T\n"),
+        Valid("""
+            from typing import Generic, TypeVar
+
+            T = TypeVar('T')
+
+            class Box(Generic[T]):
+                item: T
+            """),
         Valid(
-            "from typing import Generic, Protocol, TypedDict, TypeVar\n\nT = TypeVar('T')\n\n"
-            "class SupportsValue(Protocol[T]):\n    value: T\n\nclass Page(TypedDict, Generic[T]):\n    items: list[T]\n"
+            """
+            from typing import Generic, Protocol, TypedDict, TypeVar
+
+            T = TypeVar('T')
+
+            class SupportsValue(Protocol[T]):
+                value: T
+
+            class Page(TypedDict, Generic[T]):
+                items: list[T]
+            """
         ),
         Valid(
-            "from abc import ABC, abstractmethod\n\nclass Repository(ABC):\n    table: str\n\n"
-            "    @abstractmethod\n    def get(self, key: str) -> object: ...\n"
+            """
+            from abc import ABC, abstractmethod
+
+            class Repository(ABC):
+                table: str
+
+                @abstractmethod
+                def get(self, key: str) -> object: ...
+            """
         ),
         Valid(
-            "class Storage:\n    root: str\n\n    def save(self, data: bytes) -> None:\n"
-            "        raise NotImplementedError\n"
+            """
+            class Storage:
+                root: str
+
+                def save(self, data: bytes) -> None:
+                    raise NotImplementedError
+            """
         ),
         Valid(
-            "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n"
-            "class Base(DeclarativeBase):\n    pass\n\n"
-            "class User(Base):\n    __tablename__ = 'users'\n    id: Mapped[int] = mapped_column(primary_key=True)\n"
-            "    name: Mapped[str]\n"
+            """
+            from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+            class Base(DeclarativeBase):
+                pass
+
+            class User(Base):
+                __tablename__ = 'users'
+                id: Mapped[int] = mapped_column(primary_key=True)
+                name: Mapped[str]
+            """
         ),
         Valid(
-            "from django import forms\nfrom django.db import models\n\n"
-            "class Post(models.Model):\n    title: str = models.CharField(max_length=80)\n\n"
-            "class PostForm(forms.ModelForm):\n    title: str\n"
+            """
+            from django import forms
+            from django.db import models
+
+            class Post(models.Model):
+                title: str = models.CharField(max_length=80)
+
+            class PostForm(forms.ModelForm):
+                title: str
+            """
         ),
         Valid(
-            "import attr\nfrom attrs import define, frozen\n\n@attr.s(auto_attribs=True)\nclass A:\n    x: int\n\n"
-            "@define\nclass B:\n    y: int\n\n@frozen\nclass C:\n    z: int\n"
+            """
+            import attr
+            from attrs import define, frozen
+
+            @attr.s(auto_attribs=True)
+            class A:
+                x: int
+
+            @define
+            class B:
+                y: int
+
+            @frozen
+            class C:
+                z: int
+            """
         ),
-        Valid("import msgspec\n\nclass Event(msgspec.Struct):\n    name: str\n    at: float\n"),
+        Valid("""
+            import msgspec
+
+            class Event(msgspec.Struct):
+                name: str
+                at: float
+            """),
         Valid(
             {
-                "pkg/base.py": "from pydantic import BaseModel\n\nclass Model(BaseModel):\n    id: int\n",
-                "pkg/models.py": "from pkg.base import Model\n\nclass User(Model):\n    name: str\n",
+                "pkg/base.py": """
+                    from pydantic import BaseModel
+
+                    class Model(BaseModel):
+                        id: int
+                    """,
+                "pkg/models.py": """
+                    from pkg.base import Model
+
+                    class User(Model):
+                        name: str
+                    """,
             }
         ),
         Valid(
             {
-                "pkg/base.py": "import enum\n\nclass Choice(str, enum.Enum):\n    pass\n",
-                "pkg/models.py": "from pkg.base import Choice\n\nclass Color(Choice):\n    red: str = 'red'\n",
+                "pkg/base.py": """
+                    import enum
+
+                    class Choice(str, enum.Enum):
+                        pass
+                    """,
+                "pkg/models.py": """
+                    from pkg.base import Choice
+
+                    class Color(Choice):
+                        red: str = 'red'
+                    """,
             }
         ),
-        Valid("class ApiError(Exception):\n    status: int = 500\n\nclass NotFound(ApiError):\n    status: int = 404\n"),
-        Valid("from vendor.models import *\n\nclass User(Base):\n    name: str\n"),
+        Valid("""
+            class ApiError(Exception):
+                status: int = 500
+
+            class NotFound(ApiError):
+                status: int = 404
+            """),
+        Valid("""
+            from vendor.models import *
+
+            class User(Base):
+                name: str
+            """),
         Valid(
-            "def make() -> type:\n    from pydantic import BaseModel\n\n    class User(BaseModel):\n        name: str\n\n"
-            "    return User\n"
+            """
+            def make() -> type:
+                from pydantic import BaseModel
+
+                class User(BaseModel):
+                    name: str
+
+                return User
+            """
         ),
-        Valid("from vendor import make_base\n\nclass User(make_base()):\n    name: str\n"),
-        Valid("from werkzeug.wrappers import Request\n\nclass AppRequest(Request):\n    user_id: int | None = None\n"),
-        Valid("class User:\n    name: str\n\n    def __init__(self, name: str) -> None:\n        self.name = name\n"),
-        Valid("class Limits:\n    MAX_SIZE: int = 10\n    TIMEOUT: float = 2.5\n"),
-        Valid("from typing import ClassVar\n\nclass Registry:\n    items: ClassVar[dict[str, int]] = {}\n"),
-        Valid("class Plain:\n    x = 1\n\n    def run(self) -> int:\n        return self.x\n"),
-        Valid("from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    class Row:\n        id: int\n"),
-        Valid("class Model:\n    def __init__(self, **values: object) -> None:\n        vars(self).update(values)\n\nclass User(Model):\n    name: str\n"),
-        Valid("class Meta(type):\n    pass\n\nclass Base(metaclass=Meta):\n    name: str\n"),
-        Valid("from registry import register\n\n@register\nclass Handler:\n    name: str\n"),
+        Valid("""
+            from vendor import make_base
+
+            class User(make_base()):
+                name: str
+            """),
+        Valid("""
+            from werkzeug.wrappers import Request
+
+            class AppRequest(Request):
+                user_id: int | None = None
+            """),
+        Valid("""
+            class User:
+                name: str
+
+                def __init__(self, name: str) -> None:
+                    self.name = name
+            """),
+        Valid("""
+            class Limits:
+                MAX_SIZE: int = 10
+                TIMEOUT: float = 2.5
+            """),
+        Valid("""
+            from typing import ClassVar
+
+            class Registry:
+                items: ClassVar[dict[str, int]] = {}
+            """),
+        Valid("""
+            class Plain:
+                x = 1
+
+                def run(self) -> int:
+                    return self.x
+            """),
+        Valid("""
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                class Row:
+                    id: int
+            """),
+        Valid("""
+            class Model:
+                def __init__(self, **values: object) -> None:
+                    vars(self).update(values)
+
+            class User(Model):
+                name: str
+            """),
+        Valid("""
+            class Meta(type):
+                pass
+
+            class Base(metaclass=Meta):
+                name: str
+            """),
+        Valid("""
+            from registry import register
+
+            @register
+            class Handler:
+                name: str
+            """),
         Valid(
-            "from dataclasses import dataclass\n\n@dataclass\nclass Base:\n    id: int\n\nclass User(Base):\n    name: str = ''\n"
+            """
+            from dataclasses import dataclass
+
+            @dataclass
+            class Base:
+                id: int
+
+            class User(Base):
+                name: str = ''
+            """
         ),
         Valid(
             {
-                "pkg/db.py": "class Record:\n    def save(self) -> None: ...\n",
-                "pkg/models.py": "from pkg.db import Record\n\nclass User(Record):\n    name: str\n",
+                "pkg/db.py": """
+                    class Record:
+                        def save(self) -> None: ...
+                    """,
+                "pkg/models.py": """
+                    from pkg.db import Record
+
+                    class User(Record):
+                        name: str
+                    """,
             },
             options={"exempt-bases": ["pkg.db.Record"]},
         ),
-        Valid("class Base:\n    def __init_subclass__(cls) -> None: ...\n\nclass User(Base):\n    name: str\n"),
-        # Found on real code (pydantic v1 BaseConfig): settings read from the class itself.
+        Valid("""
+            class Base:
+                def __init_subclass__(cls) -> None: ...
+
+            class User(Base):
+                name: str
+            """),
+        Valid("""
+            class Representation:
+                __slots__: tuple[str, ...] = ()
+
+                def __repr__(self) -> str:
+                    return 'R'
+            """),
+        Valid("""
+            class Limits:
+                size: int = 10
+                name: str = 'default'
+            """),
         Valid(
-            "class BaseConfig:\n    title: str | None = None\n    validate_all: bool = False\n\n"
-            "    @classmethod\n    def get_field_info(cls, name: str) -> dict[str, str]:\n        return {}\n"
-        ),
-        # Found on real code (pytest's ErrorMaker, pytestPDB): private class-level state.
-        Valid("class ErrorMaker:\n    _errno2class: dict[int, type] = {}\n\n    def get(self, n: int) -> type:\n        return self._errno2class[n]\n"),
-        # Found on real code (werkzeug's ImmutableListMixin): annotations the host class provides.
-        Valid("class HashCacheMixin:\n    hash_cache: int | None = None\n\n    def __hash__(self) -> int:\n        return 0\n"),
-        # Found on real code (packaging's Metadata): descriptors make a declarative model.
-        Valid(
-            "class Validator:\n    def __get__(self, obj: object, owner: type) -> str:\n        return ''\n\n"
-            "class Metadata:\n    name: str = Validator()\n    version: str = Validator()\n"
-        ),
-        Valid("class Representation:\n    __slots__: tuple[str, ...] = ()\n\n    def __repr__(self) -> str:\n        return 'R'\n"),
-        # Found on real code (typeshed in mypy): a stub describes a class implemented elsewhere.
-        Valid("class TaskGroup:\n    loop: object\n    tasks: set[object]\n", path="example.pyi"),
-        # Found on real code (networkx's text glyphs): settings read from the class, never instantiated.
-        Valid(
-            "class BaseGlyphs:\n    @classmethod\n    def as_dict(cls) -> dict[str, str]:\n        return {}\n\n"
-            "class AsciiGlyphs(BaseGlyphs):\n    last: str = 'L-> '\n    mid: str = '|-> '\n"
-        ),
-        Valid("class Limits:\n    size: int = 10\n    name: str = 'default'\n"),
-        Valid(
-            "class TestCheckout:\n    total: int = 0\n\n    def test_adds(self) -> None:\n        assert self.total == 0\n",
+            """
+            class TestCheckout:
+                total: int = 0
+
+                def test_adds(self) -> None:
+                    assert self.total == 0
+            """,
             path="tests/test_checkout.py",
-        ),
-        # Found on real code (samtranslator's BaseEditor, jedi's _BaseEnvironment): a base class
-        # declaring the attributes its subclasses set.
-        Valid(
-            "class BaseEditor:\n    paths: dict[str, object]\n\n    def has_path(self, path: str) -> bool:\n"
-            "        return path in self.paths\n\nclass SwaggerEditor(BaseEditor):\n"
-            "    def __init__(self, doc: dict[str, object]) -> None:\n        self.paths = doc\n"
         ),
     )
     INVALID = (
-        Invalid("class User:\n    name: str\n    email: str\n", line=1, count=1),
-        Invalid("class Config:\n    host: str = 'localhost'\n    port: int\n", line=1),
+        Invalid("""
+            class User:
+                name: str
+                email: str
+            """, line=1, count=1, message="class 'User' only records fields (name, email)"),
+        Invalid("""
+            class Config:
+                host: str = 'localhost'
+                port: int
+            """, line=1),
         Invalid(
-            'class Order:\n    """An order."""\n\n    id: int\n    total: float = 0.0\n\n'
-            "    def describe(self) -> str:\n        return f'{self.id}: {self.total}'\n",
+            '''
+            class Order:
+                """An order."""
+
+                id: int
+                total: float = 0.0
+
+                def describe(self) -> str:
+                    return f'{self.id}: {self.total}'
+            ''',
             line=1,
         ),
-        Invalid("class Point(object):\n    x: float\n    y: float\n", line=1),
+        Invalid("""
+            class Point(object):
+                x: float
+                y: float
+            """, line=1),
         Invalid(
-            "class Base:\n    def describe(self) -> str:\n        return repr(self)\n\nclass User(Base):\n    name: str\n",
+            """
+            class Base:
+                def describe(self) -> str:
+                    return repr(self)
+
+            class User(Base):
+                name: str
+            """,
             line=5,
             count=1,
         ),
         Invalid(
             {
-                "pkg/base.py": "class Base:\n    def describe(self) -> str:\n        return repr(self)\n",
-                "pkg/models.py": "from pkg.base import Base\n\nclass User(Base):\n    name: str\n",
+                "pkg/base.py": """
+                    class Base:
+                        def describe(self) -> str:
+                            return repr(self)
+                    """,
+                "pkg/models.py": """
+                    from pkg.base import Base
+
+                    class User(Base):
+                        name: str
+                    """,
             },
             path="pkg/models.py",
             line=3,
         ),
         Invalid(
             {
-                "pkg/__init__.py": "from pkg.base import Base\n",
-                "pkg/base.py": "class Base:\n    pass\n",
-                "pkg/models.py": "from pkg import Base\n\nclass User(Base):\n    name: str\n",
+                "pkg/__init__.py": """
+                    from pkg.base import Base
+                    """,
+                "pkg/base.py": """
+                    class Base:
+                        pass
+                    """,
+                "pkg/models.py": """
+                    from pkg import Base
+
+                    class User(Base):
+                        name: str
+                    """,
             },
             line=3,
         ),
         Invalid(
             {
-                "pkg/base.py": "class Base:\n    pass\n",
-                "pkg/models.py": "from .base import Base\n\nclass User(Base):\n    name: str\n",
+                "pkg/base.py": """
+                    class Base:
+                        pass
+                    """,
+                "pkg/models.py": """
+                    from .base import Base
+
+                    class User(Base):
+                        name: str
+                    """,
             },
             line=3,
         ),
-        Invalid("from typing import final\n\n@final\nclass Money:\n    amount: int\n    currency: str\n", line=4),
+        Invalid("""
+            from typing import final
+
+            @final
+            class Money:
+                amount: int
+                currency: str
+            """, line=4),
         Invalid(
-            "import functools\n\n@functools.total_ordering\nclass Version:\n    major: int\n    minor: int\n\n"
-            "    def __lt__(self, other: 'Version') -> bool:\n        return (self.major, self.minor) < (other.major, other.minor)\n",
+            """
+            import functools
+
+            @functools.total_ordering
+            class Version:
+                major: int
+                minor: int
+
+                def __lt__(self, other: 'Version') -> bool:
+                    return (self.major, self.minor) < (other.major, other.minor)
+            """,
             line=4,
         ),
         Invalid(
-            "from typing import ClassVar\n\nclass Job:\n    registry: ClassVar[list[str]] = []\n    name: str\n", line=3
+            """
+            from typing import ClassVar
+
+            class Job:
+                registry: ClassVar[list[str]] = []
+                name: str
+            """, line=3
         ),
-        Invalid("class Outer:\n    class Inner:\n        value: int\n", line=2, count=1),
-        Invalid("def build() -> object:\n    class Row:\n        id: int\n    return Row\n", line=2),
-        Invalid("class Node:\n    parent: 'Node | None' = None\n\n    @property\n    def root(self) -> 'Node':\n        return self.parent.root if self.parent else self\n", line=1),
-        Invalid("class A:\n    x: int\n\nclass B:\n    y: int\n", count=2),
+        Invalid("""
+            class Outer:
+                class Inner:
+                    value: int
+            """, line=2, count=1),
+        Invalid("""
+            def build() -> object:
+                class Row:
+                    id: int
+                return Row
+            """, line=2),
+        Invalid("""
+            class Node:
+                parent: 'Node | None' = None
+
+                @property
+                def root(self) -> 'Node':
+                    return self.parent.root if self.parent else self
+            """, line=1),
+        Invalid("""
+            class A:
+                x: int
+
+            class B:
+                y: int
+            """, count=2),
         Invalid(
-            "class Plain:\n    pass\n\nclass Middle(Plain):\n    pass\n\nclass Leaf(Middle):\n    value: int\n", line=7, count=1
+            """
+            class Plain:
+                pass
+
+            class Middle(Plain):
+                pass
+
+            class Leaf(Middle):
+                value: int
+            """, line=7, count=1
         ),
         Invalid(
-            "from dataclasses import field\n\nclass Basket:\n    items: list[str] = field(default_factory=list)\n", line=3
+            """
+            from dataclasses import field
+
+            class Basket:
+                items: list[str] = field(default_factory=list)
+            """, line=3
         ),
         Invalid(
-            "class User:\n    name: str\n\n    @classmethod\n    def parse(cls, text: str) -> 'User':\n"
-            "        user = cls()\n        user.name = text\n        return user\n",
+            """
+            class User:
+                name: str
+
+                @classmethod
+                def parse(cls, text: str) -> 'User':
+                    user = cls()
+                    user.name = text
+                    return user
+            """,
             line=1,
         ),
     )

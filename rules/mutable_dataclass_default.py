@@ -343,140 +343,340 @@ class MutableDataclassDefault(ProjectRule[NoOptions]):
 
     VALID = (
         Valid(
-            "from dataclasses import dataclass, field\n\n@dataclass\nclass Room:\n"
-            "    members: list[str] = field(default_factory=list)\n    meta: dict = field(default_factory=dict)\n"
+            """
+            from dataclasses import dataclass, field
+
+            @dataclass
+            class Room:
+                members: list[str] = field(default_factory=list)
+                meta: dict = field(default_factory=dict)
+            """
         ),
         Valid(
-            "from dataclasses import dataclass\n\n@dataclass(frozen=True)\nclass Opts:\n"
-            "    tags: tuple[str, ...] = ()\n    names: tuple[str, ...] = ('a', 'b')\n    ids: frozenset[int] = frozenset()\n"
+            """
+            from dataclasses import dataclass
+
+            @dataclass(frozen=True)
+            class Opts:
+                tags: tuple[str, ...] = ()
+                names: tuple[str, ...] = ('a', 'b')
+                ids: frozenset[int] = frozenset()
+            """
         ),
         Valid(
-            "from dataclasses import dataclass\n\n@dataclass\nclass Limits:\n    size: int = 10\n    ratio: float = -0.5\n"
-            "    name: str = 'x'\n    data: bytes = b''\n    parent: 'Limits | None' = None\n    flag: bool = True\n"
+            """
+            from dataclasses import dataclass
+
+            @dataclass
+            class Limits:
+                size: int = 10
+                ratio: float = -0.5
+                name: str = 'x'
+                data: bytes = b''
+                parent: 'Limits | None' = None
+                flag: bool = True
+            """
         ),
         Valid(
-            "import enum\nfrom dataclasses import dataclass\n\nclass Color(enum.Enum):\n    RED = 1\n\n"
-            "@dataclass\nclass Pixel:\n    color: Color = Color.RED\n"
+            """
+            import enum
+            from dataclasses import dataclass
+
+            class Color(enum.Enum):
+                RED = 1
+
+            @dataclass
+            class Pixel:
+                color: Color = Color.RED
+            """
         ),
         Valid(
-            "from dataclasses import dataclass\nfrom typing import ClassVar\n\n@dataclass\nclass Job:\n"
-            "    registry: ClassVar[list[str]] = []\n    name: str = ''\n"
+            """
+            from dataclasses import dataclass
+            from typing import ClassVar
+
+            @dataclass
+            class Job:
+                registry: ClassVar[list[str]] = []
+                name: str = ''
+            """
         ),
-        Valid("class Plain:\n    items: list[int] = []\n"),
-        Valid("from pydantic import BaseModel\n\nclass User(BaseModel):\n    tags: list[str] = []\n"),
+        Valid("""
+            class Plain:
+                items: list[int] = []
+            """),
+        Valid("""
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                tags: list[str] = []
+            """),
         Valid(
-            "from pydantic import Field\nfrom pydantic.dataclasses import dataclass\n\n@dataclass\nclass User:\n"
-            "    tags: list[str] = Field(default_factory=list)\n"
+            """
+            from pydantic import Field
+            from pydantic.dataclasses import dataclass
+
+            @dataclass
+            class User:
+                tags: list[str] = Field(default_factory=list)
+            """
         ),
-        Valid("def dataclass(cls):\n    return cls\n\n@dataclass\nclass Box:\n    items: list = []\n"),
+        Valid("""
+            def dataclass(cls):
+                return cls
+
+            @dataclass
+            class Box:
+                items: list = []
+            """),
         Valid(
-            "import datetime\nfrom dataclasses import dataclass\nfrom decimal import Decimal\nfrom pathlib import Path\n\n"
-            "@dataclass\nclass Policy:\n    ttl: datetime.timedelta = datetime.timedelta(minutes=5)\n"
-            "    price: Decimal = Decimal('1.50')\n    root: Path = Path('/srv')\n"
-        ),
-        Valid(
-            "from dataclasses import dataclass\n\nDEFAULT_SEP = ','\n\n@dataclass\nclass Csv:\n"
-            "    sep: str = DEFAULT_SEP\n    label: str = ' '.join(['a', 'b'])\n    handler: object = lambda: []\n"
-        ),
-        Valid(
-            "from dataclasses import dataclass\n\n@dataclass\nclass Outer:\n    size: int = 0\n\n"
-            "    def make(self) -> list[int]:\n        items: list[int] = []\n        return items\n"
-        ),
-        Valid("from typing import NamedTuple\n\nclass Pair(NamedTuple):\n    items: tuple[int, ...] = ()\n"),
-        # Found on real code (libcst's `dot: Dot = Dot()`): a frozen dataclass instance.
-        Valid(
-            {
-                "pkg/tokens.py": "from dataclasses import dataclass\n\n@dataclass(frozen=True)\nclass Dot:\n    text: str = '.'\n",
-                "pkg/nodes.py": "from dataclasses import dataclass\nfrom pkg.tokens import Dot\n\n"
-                "@dataclass(frozen=True)\nclass Attribute:\n    dot: Dot = Dot()\n",
-            }
-        ),
-        # Found on real code (libcst matchers' `DoNotCare()`): a stateless sentinel from another module.
-        Valid(
-            {
-                "pkg/base.py": "class DoNotCare:\n    def __repr__(self) -> str:\n        return 'DoNotCare()'\n",
-                "pkg/__init__.py": "from pkg.base import DoNotCare\n",
-                "pkg/match.py": "from dataclasses import dataclass\nfrom pkg import DoNotCare\n\n"
-                "@dataclass(frozen=True)\nclass Name:\n    value: object = DoNotCare()\n",
-            }
-        ),
-        # Found on real code (pytest's timing): a method of a value, whose result we cannot know.
-        Valid(
-            "from dataclasses import dataclass\nfrom datetime import datetime\n\n@dataclass\nclass Clock:\n"
-            "    now: float = datetime(2020, 5, 22).timestamp()\n"
+            """
+            import datetime
+            from dataclasses import dataclass
+            from decimal import Decimal
+            from pathlib import Path
+
+            @dataclass
+            class Policy:
+                ttl: datetime.timedelta = datetime.timedelta(minutes=5)
+                price: Decimal = Decimal('1.50')
+                root: Path = Path('/srv')
+            """
         ),
         Valid(
-            "import enum\nfrom dataclasses import dataclass\n\nclass Mode(enum.Enum):\n    FAST = 'fast'\n\n"
-            "@dataclass\nclass Job:\n    mode: Mode = Mode('fast')\n    log: object = __import__('logging').getLogger()\n"
+            """
+            from dataclasses import dataclass
+
+            DEFAULT_SEP = ','
+
+            @dataclass
+            class Csv:
+                sep: str = DEFAULT_SEP
+                label: str = ' '.join(['a', 'b'])
+                handler: object = lambda: []
+            """
         ),
-        Valid("class Limits:\n    size: list = []\n", path="example.pyi"),
+        Valid(
+            """
+            from dataclasses import dataclass
+
+            @dataclass
+            class Outer:
+                size: int = 0
+
+                def make(self) -> list[int]:
+                    items: list[int] = []
+                    return items
+            """
+        ),
+        Valid("""
+            from typing import NamedTuple
+
+            class Pair(NamedTuple):
+                items: tuple[int, ...] = ()
+            """),
+        Valid(
+            """
+            import enum
+            from dataclasses import dataclass
+
+            class Mode(enum.Enum):
+                FAST = 'fast'
+
+            @dataclass
+            class Job:
+                mode: Mode = Mode('fast')
+                log: object = __import__('logging').getLogger()
+            """
+        ),
+        Valid("""
+            class Limits:
+                size: list = []
+            """, path="example.pyi"),
     )
     INVALID = (
-        Invalid("from dataclasses import dataclass\n\n@dataclass\nclass Room:\n    members: list[str] = []\n", line=5),
-        Invalid("from dataclasses import dataclass\n\n@dataclass\nclass Room:\n    meta: dict = {}\n", line=5),
-        Invalid("from dataclasses import dataclass\n\n@dataclass\nclass Room:\n    ids: set[int] = set()\n", line=5),
+        Invalid("""
+            from dataclasses import dataclass
+
+            @dataclass
+            class Room:
+                members: list[str] = []
+            """, line=5, message='use `field(default_factory=list)`'),
+        Invalid("""
+            from dataclasses import dataclass
+
+            @dataclass
+            class Room:
+                meta: dict = {}
+            """, line=5),
+        Invalid("""
+            from dataclasses import dataclass
+
+            @dataclass
+            class Room:
+                ids: set[int] = set()
+            """, line=5),
         Invalid(
-            "from dataclasses import dataclass\n\n@dataclass\nclass Room:\n    a: list = list()\n    b: dict = dict()\n",
+            """
+            from dataclasses import dataclass
+
+            @dataclass
+            class Room:
+                a: list = list()
+                b: dict = dict()
+            """,
             count=2,
         ),
         Invalid(
-            "from collections import defaultdict\nfrom dataclasses import dataclass\n\n@dataclass\nclass Stats:\n"
-            "    counts: dict[str, int] = defaultdict(int)\n",
+            """
+            from collections import defaultdict
+            from dataclasses import dataclass
+
+            @dataclass
+            class Stats:
+                counts: dict[str, int] = defaultdict(int)
+            """,
             line=6,
         ),
         Invalid(
-            "import collections\nimport dataclasses\n\n@dataclasses.dataclass(frozen=True)\nclass Cache:\n"
-            "    order: collections.OrderedDict = collections.OrderedDict()\n    queue: collections.deque = collections.deque()\n",
+            """
+            import collections
+            import dataclasses
+
+            @dataclasses.dataclass(frozen=True)
+            class Cache:
+                order: collections.OrderedDict = collections.OrderedDict()
+                queue: collections.deque = collections.deque()
+            """,
             count=2,
         ),
         Invalid(
-            "from dataclasses import dataclass\n\n@dataclass\nclass Grid:\n    cells: list[int] = [0 for _ in range(9)]\n"
-            "    index: dict[int, int] = {i: i for i in range(3)}\n",
+            """
+            from dataclasses import dataclass
+
+            @dataclass
+            class Grid:
+                cells: list[int] = [0 for _ in range(9)]
+                index: dict[int, int] = {i: i for i in range(3)}
+            """,
             count=2,
         ),
         Invalid(
-            "from dataclasses import dataclass\n\n@dataclass\nclass Retry:\n    attempts: int = 3\n\n"
-            "@dataclass\nclass Client:\n    retry: Retry = Retry()\n",
+            """
+            from dataclasses import dataclass
+
+            @dataclass
+            class Retry:
+                attempts: int = 3
+
+            @dataclass
+            class Client:
+                retry: Retry = Retry()
+            """,
             line=9,
         ),
         Invalid(
-            "from dataclasses import dataclass, field\n\n@dataclass\nclass Room:\n    members: list[str] = field(default=[])\n",
+            """
+            from dataclasses import dataclass, field
+
+            @dataclass
+            class Room:
+                members: list[str] = field(default=[])
+            """,
             line=5,
         ),
-        Invalid("import pydantic.dataclasses\n\n@pydantic.dataclasses.dataclass\nclass User:\n    tags: list = []\n", line=5),
+        Invalid("""
+            import pydantic.dataclasses
+
+            @pydantic.dataclasses.dataclass
+            class User:
+                tags: list = []
+            """, line=5),
         Invalid(
-            "from dataclasses import dataclass as dc\n\n@dc\nclass Matrix:\n    rows: tuple = ([], [])\n", line=5
+            """
+            from dataclasses import dataclass as dc
+
+            @dc
+            class Matrix:
+                rows: tuple = ([], [])
+            """, line=5
         ),
         Invalid(
-            "from dataclasses import dataclass\n\n@dataclass\nclass Doc:\n    title: str = ''\n\n"
-            "    parts: list[str] = (\n        []\n    )\n",
+            """
+            from dataclasses import dataclass
+
+            @dataclass
+            class Doc:
+                title: str = ''
+
+                parts: list[str] = (
+                    []
+                )
+            """,
             line=7,
         ),
         Invalid(
-            "from dataclasses import dataclass\n\n@dataclass\nclass Form:\n    fields: list[str] = 'a b'.split()\n", line=5
+            """
+            from dataclasses import dataclass
+
+            @dataclass
+            class Form:
+                fields: list[str] = 'a b'.split()
+            """, line=5
         ),
         Invalid(
             {
-                "pkg/session.py": "class Session:\n    def __init__(self) -> None:\n        self.cookies: dict[str, str] = {}\n",
-                "pkg/client.py": "from dataclasses import dataclass\nfrom pkg.session import Session\n\n"
-                "@dataclass\nclass Client:\n    session: Session = Session()\n",
+                "pkg/session.py": """
+                    class Session:
+                        def __init__(self) -> None:
+                            self.cookies: dict[str, str] = {}
+                    """,
+                "pkg/client.py": """
+                    from dataclasses import dataclass
+                    from pkg.session import Session
+
+                    @dataclass
+                    class Client:
+                        session: Session = Session()
+                    """,
             },
             path="pkg/client.py",
             line=6,
         ),
         Invalid(
-            "def build() -> type:\n    from dataclasses import dataclass\n\n    @dataclass\n    class Local:\n"
-            "        tags: set[str] = set()\n\n    return Local\n",
+            """
+            def build() -> type:
+                from dataclasses import dataclass
+
+                @dataclass
+                class Local:
+                    tags: set[str] = set()
+
+                return Local
+            """,
             line=6,
         ),
         Invalid(
-            "import threading\nfrom dataclasses import dataclass\n\n@dataclass\nclass Worker:\n"
-            "    lock: threading.Lock = threading.Lock()\n",
+            """
+            import threading
+            from dataclasses import dataclass
+
+            @dataclass
+            class Worker:
+                lock: threading.Lock = threading.Lock()
+            """,
             line=6,
         ),
         Invalid(
-            "from dataclasses import dataclass\n\ndef build():\n    @dataclass\n    class Local:\n        items: list = []\n"
-            "    return Local\n",
+            """
+            from dataclasses import dataclass
+
+            def build():
+                @dataclass
+                class Local:
+                    items: list = []
+                return Local
+            """,
             line=6,
         ),
     )

@@ -23,11 +23,24 @@ class ParseError(EngineRule[NoOptions]):
     fix = "Fix the syntax error, add a coding cookie (`# -*- coding: latin-1 -*-`) or re-save the file as UTF-8."
     VALID = (
         Valid("x = 1\n"),
-        Valid("# -*- coding: latin-1 -*-\nname = 'caf\xe9'\n"),
+        Valid("""
+            # -*- coding: latin-1 -*-
+            name = 'café'
+            """),
         Valid("\ufeffprint('a BOM is fine')\n"),
     )
     INVALID = (
-        Invalid("def broken(:\n    pass\n", line=1),
-        Invalid("x = 1\nif x\n    pass\n", line=2),
-        Invalid("x = 1\ny = 'nul\x00byte'\n", line=2),
+        Invalid("""
+            def broken(:
+                pass
+            """, line=1, message='syntax error'),
+        Invalid("""
+            x = 1
+            if x
+                pass
+            """, line=2),
+        Invalid("""
+            x = 1
+            y = 'nul\x00byte'
+            """, line=2),
     )

@@ -355,213 +355,465 @@ class SingletonManager(FileRule[SingletonManagerOptions]):
     )
 
     VALID = (
-        Valid("MAX_CONNECTIONS = 100\nNAMES = ('a', 'b')\nTIMEOUT = float('1.5')\n"),
-        Valid("import logging\n\nlogger = logging.getLogger(__name__)\n"),
+        Valid("""
+            MAX_CONNECTIONS = 100
+            NAMES = ('a', 'b')
+            TIMEOUT = float('1.5')
+            """),
+        Valid("""
+            import logging
+
+            logger = logging.getLogger(__name__)
+            """),
         Valid(
-            "from fastapi import APIRouter, FastAPI\nfrom flask import Blueprint, Flask\nfrom celery import Celery\n\n"
-            "router = APIRouter()\napi = FastAPI()\napp = Flask(__name__)\nbp = Blueprint('bp', __name__)\n"
-            "worker = Celery('tasks')\n"
+            """
+            from fastapi import APIRouter, FastAPI
+            from flask import Blueprint, Flask
+            from celery import Celery
+
+            router = APIRouter()
+            api = FastAPI()
+            app = Flask(__name__)
+            bp = Blueprint('bp', __name__)
+            worker = Celery('tasks')
+            """
         ),
-        Valid("import re\n\nMENTION_RE = re.compile(r'@(\\w+)')\n"),
+        Valid("""
+            import re
+
+            MENTION_RE = re.compile(r'@(\\w+)')
+            """),
         Valid(
-            "class Money:\n    def __new__(cls, amount):\n        self = super().__new__(cls)\n"
-            "        self.amount = amount\n        return self\n"
+            """
+            class Money:
+                def __new__(cls, amount):
+                    self = super().__new__(cls)
+                    self.amount = amount
+                    return self
+            """
         ),
         Valid(
-            "class RoomService:\n    pass\n\n\ndef create_room_service() -> RoomService:\n    return RoomService()\n"
+            """
+            class RoomService:
+                pass
+
+
+            def create_room_service() -> RoomService:
+                return RoomService()
+            """
         ),
         Valid(
-            "class ConnectionManager:\n    pass\n\n\ndef main() -> None:\n    manager = ConnectionManager()\n"
-            "    manager.run()\n"
+            """
+            class ConnectionManager:
+                pass
+
+
+            def main() -> None:
+                manager = ConnectionManager()
+                manager.run()
+            """
         ),
         Valid(
-            "class ConnectionManager:\n    pass\n\n\nif __name__ == '__main__':\n"
-            "    manager = ConnectionManager()\n"
+            """
+            class ConnectionManager:
+                pass
+
+
+            if __name__ == '__main__':
+                manager = ConnectionManager()
+            """
         ),
         Valid(
-            "from functools import lru_cache\n\n\n@lru_cache(maxsize=None)\ndef get_client(name: str) -> 'Client':\n"
-            "    return Client(name)\n"
+            """
+            from functools import lru_cache
+
+
+            @lru_cache(maxsize=None)
+            def get_client(name: str) -> 'Client':
+                return Client(name)
+            """
         ),
         Valid(
-            "from typing import Callable, TypeAlias, TypeVar\n\nManagerT = TypeVar('ManagerT', bound='BaseManager')\n"
-            "ServiceAlias: TypeAlias = 'UserService'\nClientFactory = Callable[[], 'Client']\n"
+            """
+            from typing import Callable, TypeAlias, TypeVar
+
+            ManagerT = TypeVar('ManagerT', bound='BaseManager')
+            ServiceAlias: TypeAlias = 'UserService'
+            ClientFactory = Callable[[], 'Client']
+            """
         ),
         Valid(
-            "from dataclasses import dataclass\n\n\n@dataclass\nclass Point:\n    x: int\n    y: int\n\n\n"
-            "ORIGIN = Point(0, 0)\n"
+            """
+            from dataclasses import dataclass
+
+
+            @dataclass
+            class Point:
+                x: int
+                y: int
+
+
+            ORIGIN = Point(0, 0)
+            """
         ),
         Valid(
-            "class Node:\n    _instance = None\n\n    def __new__(cls, *args):\n        return super().__new__(cls)\n"
+            """
+            class Node:
+                _instance = None
+
+                def __new__(cls, *args):
+                    return super().__new__(cls)
+            """
         ),
         # A per-argument cache (interning) keeps one instance per value, not one per process.
         Valid(
-            "class Symbol:\n    _cache = {}\n\n    def __new__(cls, name):\n        if name not in cls._cache:\n"
-            "            cls._cache[name] = super().__new__(cls)\n        return cls._cache[name]\n"
+            """
+            class Symbol:
+                _cache = {}
+
+                def __new__(cls, name):
+                    if name not in cls._cache:
+                        cls._cache[name] = super().__new__(cls)
+                    return cls._cache[name]
+            """
         ),
-        # Django's model managers are class attributes, one per model, not module-level instances.
-        Valid("from django.db import models\n\n\nclass Post(models.Model):\n    objects = models.Manager()\n"),
-        Valid("def lru_cache(f):\n    return f\n\n\n@lru_cache\ndef get_settings():\n    return Settings()\n"),
+        Valid("""
+            def lru_cache(f):
+                return f
+
+
+            @lru_cache
+            def get_settings():
+                return Settings()
+            """),
         Valid(
-            "import functools\nfrom pathlib import Path\n\n\n@functools.cache\ndef is_tty() -> bool:\n"
-            "    return os.isatty(1)\n\n\n@functools.cache\ndef home() -> Path:\n    return Path.home()\n"
+            """
+            import functools
+            from pathlib import Path
+
+
+            @functools.cache
+            def is_tty() -> bool:
+                return os.isatty(1)
+
+
+            @functools.cache
+            def home() -> Path:
+                return Path.home()
+            """
         ),
-        Valid("class _Singleton:\n    pass\n\n\nclass Sentinel(_Singleton):\n    pass\n\n\nMISSING = Sentinel()\n"),
+        Valid("""
+            class _Singleton:
+                pass
+
+
+            class Sentinel(_Singleton):
+                pass
+
+
+            MISSING = Sentinel()
+            """),
         Valid(
-            "_counter = 0\n\n\ndef next_id():\n    global _counter\n    _counter += 1\n    return _counter\n"
+            """
+            _counter = 0
+
+
+            def next_id():
+                global _counter
+                _counter += 1
+                return _counter
+            """
         ),
         Valid(
-            "class Flyweight:\n    _pool = {}\n\n    def __new__(cls, *args):\n        key = (cls, args)\n"
-            "        if key not in cls._pool:\n            cls._pool[key] = super().__new__(cls)\n"
-            "        return cls._pool[key]\n"
+            """
+            class Flyweight:
+                _pool = {}
+
+                def __new__(cls, *args):
+                    key = (cls, args)
+                    if key not in cls._pool:
+                        cls._pool[key] = super().__new__(cls)
+                    return cls._pool[key]
+            """
         ),
         Valid(
-            "class Config:\n    _last = None\n\n    def __new__(cls):\n        cls._last = super().__new__(cls)\n"
-            "        return cls._last\n"
-        ),
-        # Found in Django: lazily bound ctypes functions, one instance per C function name.
-        Valid(
-            "from geos.libgeos import GEOSFuncFactory\n\nfree = GEOSFuncFactory('GEOSFree')\n"
-            "cs_is_ccw = GEOSFuncFactory('GEOSCoordSeq_isCCW', restype=c_int)\n"
-        ),
-        # Found in Flask: a getter that caches a version string, not a shared object.
-        Valid(
-            "import importlib.metadata\n\n_werkzeug_version = ''\n\n\ndef _get_werkzeug_version():\n"
-            "    global _werkzeug_version\n    if not _werkzeug_version:\n"
-            "        _werkzeug_version = importlib.metadata.version('werkzeug')\n    return _werkzeug_version\n"
+            """
+            class Config:
+                _last = None
+
+                def __new__(cls):
+                    cls._last = super().__new__(cls)
+                    return cls._last
+            """
         ),
         Valid(
-            "_version = None\n\n\ndef version() -> str:\n    global _version\n    if _version is None:\n"
-            "        _version = read_version()\n    return _version\n"
-        ),
-        # Found in setuptools, hypothesis and pip: caches of computed data, not of a service.
-        Valid(
-            "import sysconfig\n\n_config_vars = None\n\n\ndef get_config_vars():\n    global _config_vars\n"
-            "    if _config_vars is None:\n        _config_vars = sysconfig.get_config_vars().copy()\n"
-            "    return _config_vars\n"
-        ),
-        Valid(
-            "_categories = None\n\n\ndef categories():\n    global _categories\n    if _categories is None:\n"
-            "        _categories = tuple(sorted(charmap()))\n    return _categories\n"
+            """
+            _version = None
+
+
+            def version() -> str:
+                global _version
+                if _version is None:
+                    _version = read_version()
+                return _version
+            """
         ),
         Valid(
-            "import functools\nfrom typing import cast\n\n\n@functools.lru_cache(maxsize=None)\n"
-            "def select_backend() -> 'Backend':\n    from . import importlib_backend\n"
-            "    return cast('Backend', importlib_backend)\n"
+            """
+            _categories = None
+
+
+            def categories():
+                global _categories
+                if _categories is None:
+                    _categories = tuple(sorted(charmap()))
+                return _categories
+            """
         ),
-        # Found in Django: a cached immutable time zone is a constant value.
         Valid(
-            "import functools\nimport zoneinfo\n\n\n@functools.lru_cache\ndef get_default_timezone():\n"
-            "    return zoneinfo.ZoneInfo(settings.TIME_ZONE)\n"
+            """
+            import functools
+            from typing import cast
+
+
+            @functools.lru_cache(maxsize=None)
+            def select_backend() -> 'Backend':
+                from . import importlib_backend
+                return cast('Backend', importlib_backend)
+            """
         ),
     )
     INVALID = (
         Invalid(
-            "class ConnectionManager:\n    _instance = None\n\n    def __new__(cls):\n"
-            "        if cls._instance is None:\n            cls._instance = super().__new__(cls)\n"
-            "        return cls._instance\n",
+            """
+            class ConnectionManager:
+                _instance = None
+
+                def __new__(cls):
+                    if cls._instance is None:
+                        cls._instance = super().__new__(cls)
+                    return cls._instance
+            """,
+            line=1, message="class 'ConnectionManager' is a singleton"),
+        Invalid(
+            """
+            class Config:
+                __instance = None
+
+                def __new__(klass, *args, **kwargs):
+                    if not klass.__instance:
+                        klass.__instance = object.__new__(klass)
+                    return klass.__instance
+            """,
             line=1,
         ),
         Invalid(
-            "class Config:\n    __instance = None\n\n    def __new__(klass, *args, **kwargs):\n"
-            "        if not klass.__instance:\n            klass.__instance = object.__new__(klass)\n"
-            "        return klass.__instance\n",
-            line=1,
-        ),
-        Invalid(
-            "import threading\n\n\nclass IDs:\n    _inst = None\n    _lock = threading.Lock()\n\n"
-            "    def __new__(cls):\n        if cls._inst is None:\n            with cls._lock:\n"
-            "                if cls._inst is None:\n                    inst = super().__new__(cls)\n"
-            "                    cls._inst = inst\n        return cls._inst\n",
+            """
+            import threading
+
+
+            class IDs:
+                _inst = None
+                _lock = threading.Lock()
+
+                def __new__(cls):
+                    if cls._inst is None:
+                        with cls._lock:
+                            if cls._inst is None:
+                                inst = super().__new__(cls)
+                                cls._inst = inst
+                    return cls._inst
+            """,
             line=4,
         ),
         Invalid(
-            "class Singleton:\n    def __new__(cls, *args, **kwds):\n        it = cls.__dict__.get('__it__')\n"
-            "        if it is not None:\n            return it\n        cls.__it__ = it = object.__new__(cls)\n"
-            "        return it\n",
+            """
+            class Singleton:
+                def __new__(cls, *args, **kwds):
+                    it = cls.__dict__.get('__it__')
+                    if it is not None:
+                        return it
+                    cls.__it__ = it = object.__new__(cls)
+                    return it
+            """,
             line=1,
         ),
         Invalid(
-            "class SingletonMeta(type):\n    _instances = {}\n\n    def __call__(cls, *args, **kwargs):\n"
-            "        if cls not in cls._instances:\n            cls._instances[cls] = super().__call__(*args, **kwargs)\n"
-            "        return cls._instances[cls]\n\n\nclass Settings(metaclass=SingletonMeta):\n    pass\n",
-            line=10,
+            """
+            class SingletonMeta(type):
+                _instances = {}
+
+                def __call__(cls, *args, **kwargs):
+                    if cls not in cls._instances:
+                        cls._instances[cls] = super().__call__(*args, **kwargs)
+                    return cls._instances[cls]
+
+
+            class Settings(metaclass=SingletonMeta):
+                pass
+            """,
+            line=(1, 10),
             count=2,
         ),
         Invalid(
-            "_instances = {}\n\n\nclass Once(type):\n    def __call__(cls, *args, **kwargs):\n"
-            "        if cls not in _instances:\n            _instances[cls] = super(Once, cls).__call__(*args, **kwargs)\n"
-            "        return _instances[cls]\n",
+            """
+            _instances = {}
+
+
+            class Once(type):
+                def __call__(cls, *args, **kwargs):
+                    if cls not in _instances:
+                        _instances[cls] = super(Once, cls).__call__(*args, **kwargs)
+                    return _instances[cls]
+            """,
             line=4,
         ),
         Invalid(
-            "class Config:\n    def __new__(cls):\n        if not hasattr(cls, 'instance'):\n"
-            "            cls.instance = super().__new__(cls)\n        return cls.instance\n",
+            """
+            class Config:
+                def __new__(cls):
+                    if not hasattr(cls, 'instance'):
+                        cls.instance = super().__new__(cls)
+                    return cls.instance
+            """,
             line=1,
         ),
         Invalid(
-            "from app.patterns import Singleton\n\n\nclass Registry(Singleton):\n    pass\n",
+            """
+            from app.patterns import Singleton
+
+
+            class Registry(Singleton):
+                pass
+            """,
             path="app/registry.py",
             line=4,
         ),
         Invalid(
-            "from app import patterns\n\n\nclass Bus(metaclass=patterns.SingletonMeta):\n    pass\n",
+            """
+            from app import patterns
+
+
+            class Bus(metaclass=patterns.SingletonMeta):
+                pass
+            """,
             path="app/bus.py",
             line=4,
         ),
         Invalid(
-            "class ConnectionManager:\n    pass\n\n\nconnection_manager = ConnectionManager()\n",
+            """
+            class ConnectionManager:
+                pass
+
+
+            connection_manager = ConnectionManager()
+            """,
             line=5,
         ),
-        Invalid("import httpx\n\nhttp: httpx.Client = httpx.Client(timeout=5)\n", line=3),
+        Invalid("""
+            import httpx
+
+            http: httpx.Client = httpx.Client(timeout=5)
+            """, line=3),
         Invalid(
-            "try:\n    from redis import ConnectionPool\nexcept ImportError:\n    ConnectionPool = None\n"
-            "else:\n    pool = ConnectionPool()\n",
+            """
+            try:
+                from redis import ConnectionPool
+            except ImportError:
+                ConnectionPool = None
+            else:
+                pool = ConnectionPool()
+            """,
             line=6,
         ),
         Invalid(
-            "_client = None\n\n\ndef get_client():\n    global _client\n    if _client is None:\n"
-            "        _client = Client()\n    return _client\n",
+            """
+            _client = None
+
+
+            def get_client():
+                global _client
+                if _client is None:
+                    _client = Client()
+                return _client
+            """,
             line=4,
         ),
         Invalid(
-            "import functools\n\n\n@functools.lru_cache(maxsize=None)\ndef get_settings() -> 'Settings':\n"
-            "    return Settings()\n",
+            """
+            import functools
+
+
+            @functools.lru_cache(maxsize=None)
+            def get_settings() -> 'Settings':
+                return Settings()
+            """,
             line=5,
         ),
         Invalid(
-            "from functools import cache as memo\n\n\n@memo\ndef engine():\n    return create_engine('sqlite://')\n\n\n"
-            "@memo\ndef session_factory():\n    factory = SessionMaker(bind=engine())\n    return factory\n",
+            """
+            from functools import cache as memo
+
+
+            @memo
+            def engine():
+                return create_engine('sqlite://')
+
+
+            @memo
+            def session_factory():
+                factory = SessionMaker(bind=engine())
+                return factory
+            """,
             line=10,
         ),
         Invalid(
-            "from functools import lru_cache\n\n\n@lru_cache\ndef get_renderer():\n"
-            "    renderer_class = import_string('app.Renderer')\n    return renderer_class()\n",
+            """
+            from functools import lru_cache
+
+
+            @lru_cache
+            def get_renderer():
+                renderer_class = import_string('app.Renderer')
+                return renderer_class()
+            """,
             line=5,
         ),
         Invalid(
-            "class Clock:\n    _instance = None\n\n    @classmethod\n    def instance(cls):\n"
-            "        if cls._instance is None:\n            cls._instance = cls()\n        return cls._instance\n",
+            """
+            class Clock:
+                _instance = None
+
+                @classmethod
+                def instance(cls):
+                    if cls._instance is None:
+                        cls._instance = cls()
+                    return cls._instance
+            """,
             line=1,
         ),
-        Invalid("@singleton\nclass Settings:\n    pass\n", line=2),
+        Invalid("""
+            @singleton
+            class Settings:
+                pass
+            """, line=2),
         Invalid(
-            "_engine = None\n\n\ndef engine():\n    global _engine\n    _engine = _engine or Engine()\n    return _engine\n",
+            """
+            _engine = None
+
+
+            def engine():
+                global _engine
+                _engine = _engine or Engine()
+                return _engine
+            """,
             line=4,
         ),
-        # Found in Django: the class comes from settings, the one instance from the cache.
-        Invalid(
-            "import functools\n\n\n@functools.lru_cache\ndef get_default_exception_reporter_filter():\n"
-            "    return import_string(settings.DEFAULT_EXCEPTION_REPORTER_FILTER)()\n",
-            line=5,
-        ),
-        Invalid("from pymongo import MongoClient\n\nclient = MongoClient('mongodb://localhost:27017')\n", line=3),
-        # Django's translation catalog: filled once behind an early return for the active one.
-        Invalid(
-            "_default = None\n\n\ndef catalog():\n    global _default\n    t = getattr(_active, 'value', None)\n"
-            "    if t is not None:\n        return t\n    if _default is None:\n"
-            "        _default = translation(settings.LANGUAGE_CODE)\n    return _default\n",
-            line=4,
-        ),
+        Invalid("""
+            from pymongo import MongoClient
+
+            client = MongoClient('mongodb://localhost:27017')
+            """, line=3),
     )
 
     def __init__(self, context: FileContext, options: SingletonManagerOptions) -> None:

@@ -14,7 +14,7 @@ from ssot_audit.analysis.plugins import Collector, FileRule, ProjectRule, Regist
 from ssot_audit.analysis.project import Project
 from ssot_audit.model import META
 from ssot_audit.pipeline.per_file import FileTask, RulePlan, analyze
-from tests.support import audit_tree, write_config, write_tree
+from tests.support import audit_tree, run_cli, write_config, write_tree
 
 
 def test_every_rule_names_its_options_after_itself() -> None:
@@ -34,8 +34,8 @@ class NoPrint(FileRule[NoPrintOptions]):
     summary = what = why = example = fix = "print"
 
     def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Name) and node.func.value == "print" and self.context.path not in self.options.allow:
-            self.report(node, "print")
+        if self.context.global_name(node.func) == "builtins.print" and self.context.path not in self.options.allow:
+            self.report(node, "print() in library code; log instead")
 
 
 def test_a_rule_takes_its_options_class_from_its_type_argument() -> None:
@@ -46,7 +46,7 @@ def test_a_rule_takes_its_options_class_from_its_type_argument() -> None:
 def test_the_options_a_config_table_gives_reach_the_rule_typed(tmp_path: Path) -> None:
     registry = Registry.load()
     registry.add(NoPrint)
-    write_tree(tmp_path, {"app/a.py": "print(1)\n", "app/b.py": "print(2)\n"})
+    write_tree(tmp_path, {"app/a.py": "print(1)\n", "app/b.py": "print(2)\n", "app/c.py": "from out import *\nprint(3)\n"})
     write_config(tmp_path, rules={"no-print": {"allow": ["app/b.py"]}})
     found = [f.path for f in audit_tree(tmp_path, select=["ACME"], registry=registry).findings if f.rule == "ACME100"]
     assert found == ["app/a.py"]
@@ -83,3 +83,12 @@ def test_rules_listing_one_collector_share_its_facts_and_each_counts_them() -> N
     assert (a.qualname, a.state, a.bases) == ("pkg.m.A", InstanceState.FROZEN, ())
     assert (b.qualname, b.state, b.bases) == ("pkg.m.B", InstanceState.STATELESS, ("pkg.m.A",))
     assert project.classes.lookup("pkg.m.B") is b
+
+
+def test_rule_docs_show_the_first_valid_case_as_use_instead() -> None:
+    docs = run_cli("rule", "SSOT201")
+    assert docs.returncode == 0
+    example = docs.stdout.partition("Example")[2].partition("Use instead")[0]
+    instead = docs.stdout.partition("Use instead")[2].partition("Fix")[0]
+    assert "class User:" in example and "@dataclass" not in example
+    assert "@dataclass" in instead and "age: int = 0" in instead

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.metadata
 import re
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, get_args, get_origin
@@ -40,13 +41,27 @@ CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*[0-9]+$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
+def dedented(code: str) -> str:
+    """Example code as written in a triple-quoted string: common indentation removed, and the
+    newline right after the opening quotes dropped."""
+    text = textwrap.dedent(code)
+    return text.removeprefix("\n")
+
+
 @dataclass(frozen=True)
 class Valid:
-    """Code a rule must leave alone. `code` is one file, or {path: source} for several."""
+    """Code a rule must leave alone. `code` is one file, or {path: source} for several, each
+    best written as a triple-quoted string indented with the rule's code (the opening quotes
+    right after `Valid(`, the code on the lines below): it is dedented here, and the empty
+    first line dropped."""
 
     code: str | Mapping[str, str]
     options: Mapping[str, object] = field(default_factory=dict)
     path: str = "example.py"
+
+    def __post_init__(self) -> None:
+        code = dedented(self.code) if isinstance(self.code, str) else {p: dedented(c) for p, c in self.code.items()}
+        object.__setattr__(self, "code", code)
 
     def files(self) -> dict[str, str]:
         return {self.path: self.code} if isinstance(self.code, str) else dict(self.code)
@@ -54,10 +69,28 @@ class Valid:
 
 @dataclass(frozen=True)
 class Invalid(Valid):
-    """Code a rule must flag; `line` (and `count`) pin where and how often when given."""
+    """Code a rule must flag. When given: `line` is the line of every finding (or a tuple of
+    the findings' lines, one each); `count` how many findings; `message` a text every
+    finding's message contains; `fixed` the code after `ssot-audit fix` (the one file, or
+    {path: source} of the files it changes), dedented like `code`. With several files and an
+    explicit `path`, every finding must be in that file."""
 
-    line: int | None = None
+    line: int | tuple[int, ...] | None = None
     count: int | None = None
+    message: str | None = None
+    fixed: str | Mapping[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        fixed = self.fixed
+        if fixed is not None:
+            fixed = dedented(fixed) if isinstance(fixed, str) else {p: dedented(c) for p, c in fixed.items()}
+        object.__setattr__(self, "fixed", fixed)
+
+    def fixed_files(self) -> dict[str, str]:
+        if self.fixed is None:
+            return {}
+        return {self.path: self.fixed} if isinstance(self.fixed, str) else dict(self.fixed)
 
 
 class FileContext:
@@ -97,6 +130,11 @@ class FileContext:
         """What a Name or `a.b` chain refers to where the traversal stands (`typing.Any`),
         function-local imports and local shadowing included; None when no import binds it."""
         return self.names.in_scopes(self.scopes).qualified_name(node)
+
+    def global_name(self, node: cst.BaseExpression) -> str | None:
+        """Like qualified_name, and also names the module defines (`pkg.mod.Base`) and builtins
+        (`builtins.print`, unless a star import may rebind them): ImportTable.global_name."""
+        return self.names.in_scopes(self.scopes).global_name(node)
 
     def spans(self, nodes: Iterable[cst.CSTNode]) -> dict[cst.CSTNode, Span]:
         """Spans of nodes, all resolved in one code generation pass (a quarter of
@@ -191,7 +229,7 @@ class Rule(Generic[OptionsT_co]):
 
 def _options_argument(cls: type) -> type | None:
     """The options class a rule names as the type argument of its Rule base, if it names one."""
-    for base in getattr(cls, "__orig_bases__", ()):
+    for base in cls.__dict__.get("__orig_bases__", ()):
         origin = get_origin(base)
         if isinstance(origin, type) and issubclass(origin, Rule):
             args = get_args(base)
@@ -390,8 +428,22 @@ class Registry:
         return list(seen.values())
 
 
+def _use_instead(rule: type[Rule[object]]) -> list[str]:
+    """The rule's first VALID case, as ruff's docs show what to write instead (files of a
+    several-file case each under a `# path` comment)."""
+    if not rule.VALID:
+        return []
+    files = rule.VALID[0].files()
+    if len(files) == 1:
+        code = next(iter(files.values()))
+    else:
+        code = "\n".join(f"# {path}\n{source}" for path, source in files.items())
+    return ["## Use instead", f"```python\n{code.rstrip()}\n```", ""]
+
+
 def documentation(rule: type[Rule[object]]) -> str:
-    """The rule's docs as Markdown, in ruff's shape: what, why, example, fix, options."""
+    """The rule's docs as Markdown, in ruff's shape: what, why, example, use instead, fix,
+    options."""
     parts = [
         f"# {rule.code} {rule.name}",
         "",
@@ -407,6 +459,7 @@ def documentation(rule: type[Rule[object]]) -> str:
         "## Example",
         rule.example,
         "",
+        *_use_instead(rule),
         "## Fix",
         rule.fix,
     ]
