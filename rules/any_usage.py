@@ -111,6 +111,18 @@ class AnyUsage(FileRule[AnyUsageOptions]):
     )
     VALID = (
         Valid("""
+            from typing import TypedDict
+
+
+            class Payload(TypedDict):
+                to: str
+                body: str
+
+
+            def send(payload: Payload) -> bool:
+                ...
+            """),
+        Valid("""
             class Any:
                 pass
 

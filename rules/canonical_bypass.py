@@ -69,6 +69,21 @@ class CanonicalBypass(FileRule[CanonicalBypassOptions]):
         "add it to the API's list of allowed modules."
     )
     VALID = (
+        Valid(
+            {
+                "shared/config/environment.py": """
+                    import os
+
+                    BILLING_API_KEY = os.environ["BILLING_API_KEY"]
+                    """,
+                "billing/service.py": """
+                    from shared.config.environment import BILLING_API_KEY
+
+                    API_KEY = BILLING_API_KEY
+                    """,
+            },
+            options=ENVIRONMENT,
+        ),
         Valid("""
             import os
 

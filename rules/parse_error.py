@@ -22,6 +22,10 @@ class ParseError(EngineRule[NoOptions]):
     example = "```python\ndef broken(:\n    pass\n```"
     fix = "Fix the syntax error, add a coding cookie (`# -*- coding: latin-1 -*-`) or re-save the file as UTF-8."
     VALID = (
+        Valid("""
+            def fixed():
+                pass
+            """),
         Valid("x = 1\n"),
         Valid("""
             # -*- coding: latin-1 -*-

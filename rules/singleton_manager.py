@@ -356,6 +356,16 @@ class SingletonManager(FileRule[SingletonManagerOptions]):
 
     VALID = (
         Valid("""
+            class ConnectionManager:
+                def __init__(self, settings):
+                    self.settings = settings
+
+
+            def main(settings) -> None:
+                manager = ConnectionManager(settings)
+                serve(manager)
+            """),
+        Valid("""
             MAX_CONNECTIONS = 100
             NAMES = ('a', 'b')
             TIMEOUT = float('1.5')

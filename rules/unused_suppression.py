@@ -23,6 +23,7 @@ class UnusedSuppression(EngineRule[NoOptions]):
     example = "```python\nfrom pkg import models  # ssot: ignore[SSOT101]\n```"
     fix = "Delete the comment, or the codes in it that no longer match a finding."
     VALID = (
+        Valid("from pkg import models\n"),
         Valid("from . import sibling  # ssot: ignore[SSOT101]\n", path="pkg/mod.py"),
         Valid("from . import sibling  # noqa: SSOT101\n", path="pkg/mod.py"),
         Valid("x = 1  # noqa\n"),

@@ -429,13 +429,14 @@ class Registry:
 
 
 def _use_instead(rule: type[Rule[object]]) -> list[str]:
-    """The rule's first VALID case, as ruff's docs show what to write instead (files of a
-    several-file case each under a `# path` comment)."""
+    """The rule's first VALID case, as ruff's docs show what to write instead (each file
+    under a `# path` comment, unless it is the one unnamed file)."""
     if not rule.VALID:
         return []
-    files = rule.VALID[0].files()
-    if len(files) == 1:
-        code = next(iter(files.values()))
+    example = rule.VALID[0]
+    files = example.files()
+    if isinstance(example.code, str) and example.path == "example.py":
+        code = example.code
     else:
         code = "\n".join(f"# {path}\n{source}" for path, source in files.items())
     return ["## Use instead", f"```python\n{code.rstrip()}\n```", ""]
