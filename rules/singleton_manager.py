@@ -592,6 +592,21 @@ class SingletonManager(FileRule[SingletonManagerOptions]):
                 return cast('Backend', importlib_backend)
             """
         ),
+        # A decorator is resolved where it is written: this `lru_cache` is the local one.
+        Valid("""
+            from functools import lru_cache
+
+
+            def build():
+                def lru_cache(f):
+                    return f
+
+                @lru_cache
+                def get_settings():
+                    return Settings()
+
+                return get_settings
+            """),
     )
     INVALID = (
         Invalid(
