@@ -13,7 +13,7 @@ from ssot_audit.model import Finding, Location, Span
 
 
 def definition_finding(
-    rule: Rule, member: Member, message: str, group: str, others: Sequence[Member], *, canonical: bool = False
+    rule: Rule[object], member: Member, message: str, group: str, others: Sequence[Member], *, canonical: bool = False
 ) -> Finding:
     """`canonical`: this member is the one the message advises keeping; reports draw the
     others as its copies."""
