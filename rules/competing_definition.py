@@ -23,7 +23,7 @@ from ssot_audit.clones.competitors import (
     method_names,
 )
 from ssot_audit.clones.eligibility import clone_sized
-from ssot_audit.clones.fingerprint import FileDefinitions, name_hash
+from ssot_audit.clones.fingerprint import name_hash
 from ssot_audit.clones.report import definition_finding
 from ssot_audit.model import DUPLICATES, Finding, Severity
 

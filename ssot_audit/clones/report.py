@@ -32,7 +32,7 @@ def definition_finding(
 
 
 def run_finding(
-    rule: Rule, member: Member, run: Run, message: str, group: str, others: Sequence[Member], *, canonical: bool = False
+    rule: Rule[object], member: Member, run: Run, message: str, group: str, others: Sequence[Member], *, canonical: bool = False
 ) -> Finding:
     """A finding on the first line of a copied run, where the copied code is; a suppression on
     its holder's `def`/`class` line (or first decorator) still counts."""
