@@ -20,13 +20,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from benchmarks.realcode import fetch
-from ssot_audit.analysis.plugins import (
-    FileContext,
-    FileVisitor,
-    ProjectRule,
-    Registry,
-    collect_facts,
-)
+from ssot_audit.analysis.plugins import Collector, FileContext, ProjectRule, Registry
 from ssot_audit.analysis.project import Project
 from ssot_audit.config import Overrides, load_config
 from ssot_audit.model import FileFacts
@@ -67,16 +61,21 @@ def main(argv: Sequence[str] | None = None) -> None:
         out = []
         for relpath, module_name, is_package, text, module in modules:
             context = FileContext(relpath, module_name, is_package, text, MetadataWrapper(module, unsafe_skip_copy=True))
-            collectors: list[tuple[str, FileVisitor]] = []
+            # As the engine does: one instance of each Collector class, shared by the rules.
+            shared: dict[type[Collector[object]], Collector[object]] = {}
+            if with_rules:
+                for rule in rules.values():
+                    assert issubclass(rule, ProjectRule)
+                    for cls in rule.collectors:
+                        shared.setdefault(cls, cls(context))
+            context.wrapper.visit_batched([CoreFacts(context), *shared.values()])
+            facts = FileFacts(relpath, module_name, 0, is_package=is_package)
+            for collector in shared.values():
+                facts.extras[collector.key()] = collector.facts()
             if with_rules:
                 for code, rule in rules.items():
-                    assert issubclass(rule, ProjectRule) and rule.Collector is not None
-                    collectors.append((code, rule.Collector(context, config.rule_options[code])))
-            context.wrapper.visit_batched([CoreFacts(context), *(c for _, c in collectors)])
-            facts = FileFacts(relpath, module_name, 0, is_package=is_package)
-            for code, collector in collectors:
-                facts.extras[code] = collect_facts(collector)
-                facts.checked[code] = collector.checked
+                    assert issubclass(rule, ProjectRule)
+                    facts.checked[code] = sum(shared[cls].checked for cls in rule.collectors)
             out.append(facts)
         return out
 
@@ -92,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         assert isinstance(instance, ProjectRule)
         findings: list[object] = []
 
-        def check(instance: ProjectRule = instance, findings: list[object] = findings) -> None:
+        def check(instance: ProjectRule[object] = instance, findings: list[object] = findings) -> None:
             findings[:] = instance.check(project)
 
         seconds = best_of(args.repeat, check)

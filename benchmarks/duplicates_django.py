@@ -231,7 +231,7 @@ def coverage(
     ends = {
         (file.path, d.line): d.end_line
         for file in facts
-        if isinstance(found := file.extras.get("SSOT001"), FileDefinitions)
+        if isinstance(found := file.extras.get(DefinitionCollector.key()), FileDefinitions)
         for d in found.definitions
     }
     spans: dict[str, list[tuple[str, int, int]]] = {}
@@ -248,7 +248,7 @@ def coverage(
 
     def place_of(block: Block) -> Place | None:
         file = by_module.get(block.module)
-        found = file.extras.get("SSOT001") if file else None
+        found = file.extras.get(DefinitionCollector.key()) if file else None
         if file is None or not isinstance(found, FileDefinitions):
             return None
         if file.path not in owners:

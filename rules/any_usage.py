@@ -80,7 +80,7 @@ def _parse_type(text: str) -> cst.BaseExpression | None:
         return None
 
 
-class AnyUsage(FileRule):
+class AnyUsage(FileRule[AnyUsageOptions]):
     code = "SSOT401"
     name = "any-usage"
     category = TYPING
@@ -118,91 +118,297 @@ class AnyUsage(FileRule):
         "answer (a plugin boundary, a JSON decoder), list that place under the `allow` option or suppress "
         "the line with `# ssot: ignore[any-usage]`."
     )
-    Options = AnyUsageOptions
     VALID = (
-        Valid("class Any:\n    pass\n\ndef load(x: Any) -> Any:\n    return x\n"),
-        Valid("from typing import AnyStr\n\ndef echo(x: AnyStr) -> AnyStr:\n    return x\n"),
-        Valid("def ok(items: list[int]) -> bool:\n    return any(i > 0 for i in items)\n"),
+        Valid("""
+            from typing import TypedDict
+
+
+            class Payload(TypedDict):
+                to: str
+                body: str
+
+
+            def send(payload: Payload) -> bool:
+                ...
+            """),
+        Valid("""
+            class Any:
+                pass
+
+            def load(x: Any) -> Any:
+                return x
+            """),
+        Valid("""
+            from typing import AnyStr
+
+            def echo(x: AnyStr) -> AnyStr:
+                return x
+            """),
+        Valid("""
+            def ok(items: list[int]) -> bool:
+                return any(i > 0 for i in items)
+            """),
         Valid(
-            "def f(x: int) -> int:\n"
-            '    """Accepts Any value, like Dict[str, Any]."""\n'
-            "    # Any goes here: typing.Any\n"
-            "    return x\n"
+            '''
+            def f(x: int) -> int:
+                """Accepts Any value, like Dict[str, Any]."""
+                # Any goes here: typing.Any
+                return x
+            '''
         ),
-        Valid('from typing import Any\n\nTEMPLATE = "Dict[str, Any]"\nprint("Any", TEMPLATE)\n'),
+        Valid("""
+            from typing import Any
+
+            TEMPLATE = "Dict[str, Any]"
+            print("Any", TEMPLATE)
+            """),
         Valid(
-            'from typing import Any, Literal\n\nMode = Literal["Any", "All"]\n\n'
-            'def pick(m: Literal["Any"]) -> None: ...\n'
+            """
+            from typing import Any, Literal
+
+            Mode = Literal["Any", "All"]
+
+            def pick(m: Literal["Any"]) -> None: ...
+            """
         ),
-        Valid('from typing import Annotated, Any\n\ndef f(x: Annotated[int, "Any", Any]) -> None: ...\n'),
-        Valid("from mylib.types import Any\n\ndef f(x: Any) -> Any:\n    return x\n"),
-        Valid("import mylib as t\n\nx: t.Any = 1\n"),
-        Valid("from typing import Any\n\ndef is_any(tp: object) -> bool:\n    return tp is Any or tp == Any\n"),
-        Valid("from typing import Any\n\ndef f() -> None:\n    Any = int\n    x: Any = 1\n"),
-        Valid("from typing import Any\n\nclass Row:\n    Any = str\n    name: Any\n"),
-        Valid("from typing import Any, List\n\nitems = []  # type: List[Any]\n"),
-        Valid("from typing import Any\nfrom mylib import cast\n\nvalue = cast(Any, 1)\n"),
+        Valid("""
+            from typing import Annotated, Any
+
+            def f(x: Annotated[int, "Any", Any]) -> None: ...
+            """),
+        Valid("""
+            from mylib.types import Any
+
+            def f(x: Any) -> Any:
+                return x
+            """),
+        Valid("""
+            import mylib as t
+
+            x: t.Any = 1
+            """),
+        Valid("""
+            from typing import Any
+
+            def is_any(tp: object) -> bool:
+                return tp is Any or tp == Any
+            """),
+        Valid("""
+            from typing import Any
+
+            def f() -> None:
+                Any = int
+                x: Any = 1
+            """),
+        Valid("""
+            from typing import Any
+
+            class Row:
+                Any = str
+                name: Any
+            """),
+        Valid("""
+            from typing import Any, List
+
+            items = []  # type: List[Any]
+            """),
+        Valid("""
+            from typing import Any
+            from mylib import cast
+
+            value = cast(Any, 1)
+            """),
         Valid(
-            "from typing import Any\n\ndef f(x: Any) -> None: ...\n",
+            """
+            from typing import Any
+
+            def f(x: Any) -> None: ...
+            """,
             path="legacy/old.py",
             options={"allow": ["legacy/**"]},
         ),
         Valid(
-            "from typing import Any\n\nclass Hook:\n    def call(self, *args: Any) -> Any: ...\n",
+            """
+            from typing import Any
+
+            class Hook:
+                def call(self, *args: Any) -> Any: ...
+            """,
             path="pkg/plugins.py",
             options={"allow": ["pkg.plugins.Hook"]},
         ),
-        Valid("from typing import Any\n\nREGISTRY = {Any: 1}\nTABLE = handlers[Any]\n"),
-        Valid('from typing import Any\n\ndef f(user: "a user id") -> "Any old thing": ...\n'),
+        Valid("""
+            from typing import Any
+
+            REGISTRY = {Any: 1}
+            TABLE = handlers[Any]
+            """),
+        Valid("""
+            from typing import Any
+
+            def f(user: "a user id") -> "Any old thing": ...
+            """),
         Valid(
-            "from typing import Any, Dict\n\ndef hint(p):\n    if p.annotation is p.empty:\n        annotation = Any\n"
-            "    expected = Dict[str, Any]\n    return annotation, expected\n"
+            """
+            from typing import Any, Dict
+
+            def hint(p):
+                if p.annotation is p.empty:
+                    annotation = Any
+                expected = Dict[str, Any]
+                return annotation, expected
+            """
         ),
     )
     INVALID = (
-        Invalid("from typing import Any\n\ndef f(x: Any) -> None: ...\n", line=3, count=1),
-        Invalid("import typing as t\n\nx: t.Any = 1\n", line=3),
-        Invalid("from typing import Any as A\n\ndef f() -> A: ...\n", line=3),
-        Invalid("from typing import Any, Dict\n\nCONFIG: Dict[str, Any] = {}\n", line=3),
-        Invalid('from typing import Any, Dict\n\ndef f(x: "Dict[str, Any]") -> None: ...\n', line=3, count=1),
-        Invalid("from typing import Any\n\ndef f(*args: Any, **kwargs: Any) -> None: ...\n", count=2),
-        Invalid("from typing import Any\n\nclass Row:\n    data: Any\n", line=4),
-        Invalid("from typing import Any, cast\n\nvalue = cast(Any, 1)\nother = cast('list[Any]', [])\n", count=2),
-        Invalid("from typing import Any, TypeAlias\n\nJSON: TypeAlias = dict[str, Any]\n", line=3, count=1),
-        Invalid("from typing_extensions import Any\n\ndef f() -> Any: ...\n", line=3),
-        Invalid("def f() -> None:\n    from typing import Any\n    x: Any = 1\n", line=3),
-        Invalid("import typing\n\ndef f() -> typing.Optional[typing.Any]: ...\n", line=3),
-        Invalid("from typing import Any, Callable\n\nHandler = Callable[..., Any]\n", line=3),
-        Invalid("from typing import Any\n\ntype JSON = dict[str, Any]\n", line=3),
+        Invalid("""
+            from typing import Any
+
+            def f(x: Any) -> None: ...
+            """, line=3, count=1, message='typing.Any in an annotation'),
+        Invalid("""
+            import typing as t
+
+            x: t.Any = 1
+            """, line=3),
+        Invalid("""
+            from typing import Any as A
+
+            def f() -> A: ...
+            """, line=3),
+        Invalid("""
+            from typing import Any, Dict
+
+            CONFIG: Dict[str, Any] = {}
+            """, line=3),
+        Invalid("""
+            from typing import Any, Dict
+
+            def f(x: "Dict[str, Any]") -> None: ...
+            """, line=3, count=1),
+        Invalid("""
+            from typing import Any
+
+            def f(*args: Any, **kwargs: Any) -> None: ...
+            """, count=2),
+        Invalid("""
+            from typing import Any
+
+            class Row:
+                data: Any
+            """, line=4),
+        Invalid("""
+            from typing import Any, cast
+
+            value = cast(Any, 1)
+            other = cast('list[Any]', [])
+            """, count=2),
+        Invalid("""
+            from typing import Any, TypeAlias
+
+            JSON: TypeAlias = dict[str, Any]
+            """, line=3, count=1),
+        Invalid("""
+            from typing_extensions import Any
+
+            def f() -> Any: ...
+            """, line=3),
+        Invalid("""
+            def f() -> None:
+                from typing import Any
+                x: Any = 1
+            """, line=3),
+        Invalid("""
+            import typing
+
+            def f() -> typing.Optional[typing.Any]: ...
+            """, line=3),
+        Invalid("""
+            from typing import Any, Callable
+
+            Handler = Callable[..., Any]
+            """, line=3),
+        Invalid("""
+            from typing import Any
+
+            type JSON = dict[str, Any]
+            """, line=3),
         Invalid(
-            "from typing import Any, Dict, List\n\ndef f(a: Any, b: List[Any]) -> Dict[Any, Any]: ...\n",
+            """
+            from typing import Any, Dict, List
+
+            def f(a: Any, b: List[Any]) -> Dict[Any, Any]: ...
+            """,
             count=4,
         ),
         Invalid(
-            "try:\n    from typing import Any\nexcept ImportError:\n    Any = object\n\nx: Any = 1\n",
+            """
+            try:
+                from typing import Any
+            except ImportError:
+                Any = object
+
+            x: Any = 1
+            """,
             line=6,
         ),
         Invalid(
-            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from typing import Any\n\n"
-            "def f(x: 'Any') -> None: ...\n",
+            """
+            from typing import TYPE_CHECKING
+            if TYPE_CHECKING:
+                from typing import Any
+
+            def f(x: 'Any') -> None: ...
+            """,
             line=5,
         ),
-        Invalid("from typing import Annotated, Any\n\ndef f(x: Annotated[Any, 'meta']) -> None: ...\n", count=1),
-        Invalid("from typing import Any, List\n\nrows: List['Any'] = []\n", line=3),
-        Invalid("from typing import Any, TypeVar\n\nT = TypeVar('T', bound=Any)\n", line=3),
-        Invalid("from typing import Any\n\nclass Bag(dict[str, Any]):\n    pass\n", line=3),
-        Invalid("from typing import Any\n\nTypeVarType = Any\n\nclass Row:\n    Cell = list[Any]\n", count=2),
-        Invalid("from typing import Any\n\ndef first[T: Any](items: list[T]) -> T: ...\n", line=3, count=1),
+        Invalid("""
+            from typing import Annotated, Any
+
+            def f(x: Annotated[Any, 'meta']) -> None: ...
+            """, count=1),
+        Invalid("""
+            from typing import Any, List
+
+            rows: List['Any'] = []
+            """, line=3),
+        Invalid("""
+            from typing import Any, TypeVar
+
+            T = TypeVar('T', bound=Any)
+            """, line=3),
+        Invalid("""
+            from typing import Any
+
+            class Bag(dict[str, Any]):
+                pass
+            """, line=3),
+        Invalid("""
+            from typing import Any
+
+            TypeVarType = Any
+
+            class Row:
+                Cell = list[Any]
+            """, count=2),
+        Invalid("""
+            from typing import Any
+
+            def first[T: Any](items: list[T]) -> T: ...
+            """, line=3, count=1),
         Invalid(
-            "from typing import Any\n\ndef f(x: Any) -> None: ...\n",
+            """
+            from typing import Any
+
+            def f(x: Any) -> None: ...
+            """,
             path="app/new.py",
             options={"allow": ["legacy/**", "app.old"]},
         ),
     )
 
-    def __init__(self, context: FileContext, options: object) -> None:
+    def __init__(self, context: FileContext, options: AnyUsageOptions) -> None:
         super().__init__(context, options)
-        assert isinstance(options, AnyUsageOptions)
         self.allow = Places.of(options.allow)
         self.file_allowed = self.allow.has_path(context.path)
         # Only names an import binds to typing (or collections.abc) can be `Any`, `cast`,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -10,6 +9,7 @@ import libcst as cst
 from ssot_audit.analysis.names import BUILTIN_NAMES, ImportHeads, dotted_name
 from ssot_audit.analysis.places import Places
 from ssot_audit.analysis.plugins import FileContext, FileRule, Invalid, Valid
+from ssot_audit.analysis.syntax import bound_names
 from ssot_audit.model import CANONICAL, Severity
 
 ENVIRONMENT = {"apis": {"os.environ": ["shared/config/environment.py"], "os.getenv": ["shared/config/environment.py"]}}
@@ -35,18 +35,7 @@ def qualified_api(api: str) -> str:
     return f"builtins.{api}" if api in BUILTIN_NAMES else api
 
 
-def _bound_names(target: cst.BaseExpression) -> Iterator[cst.Name]:
-    """The Name nodes an assignment-like target binds (never loads of an API)."""
-    if isinstance(target, cst.Name):
-        yield target
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
-            yield from _bound_names(element.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from _bound_names(target.value)
-
-
-class CanonicalBypass(FileRule):
+class CanonicalBypass(FileRule[CanonicalBypassOptions]):
     code = "SSOT501"
     name = "canonical-bypass"
     category = CANONICAL
@@ -79,96 +68,267 @@ class CanonicalBypass(FileRule):
         "settings.billing_api_key`), adding what it lacks there. If a module legitimately needs the API, "
         "add it to the API's list of allowed modules."
     )
-    Options = CanonicalBypassOptions
     VALID = (
-        Valid("import os\n\nDEBUG = os.environ.get('DEBUG')\n"),
         Valid(
-            "import os\n\nDEBUG = os.environ.get('DEBUG')\n", path="shared/config/environment.py", options=ENVIRONMENT
+            {
+                "shared/config/environment.py": """
+                    import os
+
+                    BILLING_API_KEY = os.environ["BILLING_API_KEY"]
+                    """,
+                "billing/service.py": """
+                    from shared.config.environment import BILLING_API_KEY
+
+                    API_KEY = BILLING_API_KEY
+                    """,
+            },
+            options=ENVIRONMENT,
+        ),
+        Valid("""
+            import os
+
+            DEBUG = os.environ.get('DEBUG')
+            """),
+        Valid(
+            """
+            import os
+
+            DEBUG = os.environ.get('DEBUG')
+            """, path="shared/config/environment.py", options=ENVIRONMENT
         ),
         Valid(
-            "import os\n\nDEBUG = os.getenv('DEBUG')\n",
+            """
+            import os
+
+            DEBUG = os.getenv('DEBUG')
+            """,
             path="shared/config/environment.py",
             options={"apis": {"os.getenv": ["shared.config.environment"]}},
         ),
         Valid(
-            "from os import environ\n\nHOME = environ['HOME']\n",
+            """
+            from os import environ
+
+            HOME = environ['HOME']
+            """,
             path="shared/config/paths.py",
             options={"apis": {"os.environ": ["shared.config"]}},
         ),
-        Valid("environ = {'X': '1'}\nvalue = environ['X']\n", options=ENVIRONMENT),
-        Valid("def app(request):\n    return request.environ['PATH_INFO']\n", options=ENVIRONMENT),
-        Valid("from os import environ\n\ndef serve(app):\n    return app(environ=None)\n", options=ENVIRONMENT),
-        Valid("import os\n\ndef read(os):\n    return os.environ['X']\n", options=ENVIRONMENT),
-        Valid("import os\n\nHERE = os.path.join(os.getcwd(), 'x')\n", options=ENVIRONMENT),
+        Valid("""
+            environ = {'X': '1'}
+            value = environ['X']
+            """, options=ENVIRONMENT),
+        Valid("""
+            def app(request):
+                return request.environ['PATH_INFO']
+            """, options=ENVIRONMENT),
+        Valid("""
+            from os import environ
+
+            def serve(app):
+                return app(environ=None)
+            """, options=ENVIRONMENT),
+        Valid("""
+            import os
+
+            def read(os):
+                return os.environ['X']
+            """, options=ENVIRONMENT),
+        Valid("""
+            import os
+
+            HERE = os.path.join(os.getcwd(), 'x')
+            """, options=ENVIRONMENT),
         Valid(
-            "import os\n\n# os.environ is off limits here\nTEXT = \"os.environ['X']\"\n\n"
-            'def f():\n    """Never call os.getenv."""\n',
+            '''
+            import os
+
+            # os.environ is off limits here
+            TEXT = "os.environ['X']"
+
+            def f():
+                """Never call os.getenv."""
+            ''',
             options=ENVIRONMENT,
         ),
         Valid("from os import environ, getenv\n", options=ENVIRONMENT),
-        Valid("class Config:\n    def getenv(self, key):\n        return self.getenv(key)\n", options=ENVIRONMENT),
-        Valid("from myproject.config import getenv\n\nDEBUG = getenv('DEBUG')\n", options=ENVIRONMENT),
-        Valid("import os\n\ndef f():\n    os = object()\n    return os.environ\n", options=ENVIRONMENT),
-        Valid("import requests\n\ndef fetch(url):\n    return requests.get(url)\n", path="app/http.py", options=HTTP),
-        Valid("import requests\n\nrequests.get('https://example.com')\n", path="tools/smoke.py", options=HTTP),
+        Valid("""
+            class Config:
+                def getenv(self, key):
+                    return self.getenv(key)
+            """, options=ENVIRONMENT),
+        Valid("""
+            from myproject.config import getenv
+
+            DEBUG = getenv('DEBUG')
+            """, options=ENVIRONMENT),
+        Valid("""
+            import os
+
+            def f():
+                os = object()
+                return os.environ
+            """, options=ENVIRONMENT),
+        Valid("""
+            import requests
+
+            def fetch(url):
+                return requests.get(url)
+            """, path="app/http.py", options=HTTP),
+        Valid("""
+            import requests
+
+            requests.get('https://example.com')
+            """, path="tools/smoke.py", options=HTTP),
         Valid("print('usage: jobs run')\n", path="app/cli.py", options=PRINT),
         Valid(
-            "from rich import print\n\ndef print_all(console, log):\n    console.print('x')\n    log(print=True)\n",
+            """
+            from rich import print
+
+            def print_all(console, log):
+                console.print('x')
+                log(print=True)
+            """,
             path="app/jobs.py",
             options=PRINT,
         ),
-        Valid("def report(print):\n    print('x')\n\nPRINTER = {'print': 1}\n", path="app/jobs.py", options=PRINT),
-        Valid("import requests\n\nsession = requests.Session()\nsession.get('x')\n", path="app/views.py", options=HTTP),
+        Valid("""
+            def report(print):
+                print('x')
+
+            PRINTER = {'print': 1}
+            """, path="app/jobs.py", options=PRINT),
+        Valid("""
+            import requests
+
+            session = requests.Session()
+            session.get('x')
+            """, path="app/views.py", options=HTTP),
     )
     INVALID = (
         Invalid(
-            "import os\n\nDEBUG = os.environ.get('DEBUG')\n",
+            """
+            import os
+
+            DEBUG = os.environ.get('DEBUG')
+            """,
             path="app/settings.py",
             options=ENVIRONMENT,
             line=3,
-            count=1,
-        ),
-        Invalid("import os\n\nDEBUG = os.getenv('DEBUG')\n", options=ENVIRONMENT, line=3, count=1),
-        Invalid("from os import environ\n\nHOME = environ['HOME']\n", options=ENVIRONMENT, line=3, count=1),
-        Invalid("from os import environ as env\n\nHOME = env.get('HOME')\n", options=ENVIRONMENT, line=3),
-        Invalid("import os as _os\n\nHOME = _os.environ['HOME']\n", options=ENVIRONMENT, line=3),
-        Invalid("def home():\n    from os import getenv\n    return getenv('HOME')\n", options=ENVIRONMENT, line=3),
-        Invalid("import os\n\nos.environ['MODE'] = 'test'\n", options=ENVIRONMENT, line=3),
-        Invalid("import os\n\nX = os.environ['X']\n", path="shared/config/other.py", options=ENVIRONMENT, line=3),
-        Invalid("import requests\n\nrequests.get('https://example.com')\n", path="app/views.py", options=HTTP, line=3),
+            count=1, message='os.environ is reserved for its canonical module'),
+        Invalid("""
+            import os
+
+            DEBUG = os.getenv('DEBUG')
+            """, options=ENVIRONMENT, line=3, count=1),
+        Invalid("""
+            from os import environ
+
+            HOME = environ['HOME']
+            """, options=ENVIRONMENT, line=3, count=1),
+        Invalid("""
+            from os import environ as env
+
+            HOME = env.get('HOME')
+            """, options=ENVIRONMENT, line=3),
+        Invalid("""
+            import os as _os
+
+            HOME = _os.environ['HOME']
+            """, options=ENVIRONMENT, line=3),
+        Invalid("""
+            def home():
+                from os import getenv
+                return getenv('HOME')
+            """, options=ENVIRONMENT, line=3),
+        Invalid("""
+            import os
+
+            os.environ['MODE'] = 'test'
+            """, options=ENVIRONMENT, line=3),
+        Invalid("""
+            import os
+
+            X = os.environ['X']
+            """, path="shared/config/other.py", options=ENVIRONMENT, line=3),
+        Invalid("""
+            import requests
+
+            requests.get('https://example.com')
+            """, path="app/views.py", options=HTTP, line=3),
         Invalid(
-            "from requests import get as fetch\n\nfetch('https://example.com')\n",
+            """
+            from requests import get as fetch
+
+            fetch('https://example.com')
+            """,
             path="app/views.py",
             options=HTTP,
             line=3,
         ),
-        Invalid("import os\n\nDEBUG = 'DEBUG' in os.environ\n", options=ENVIRONMENT, line=3),
-        Invalid("import os\n\nSNAPSHOT = dict(os.environ)\n", options=ENVIRONMENT, line=3),
+        Invalid("""
+            import os
+
+            DEBUG = 'DEBUG' in os.environ
+            """, options=ENVIRONMENT, line=3),
+        Invalid("""
+            import os
+
+            SNAPSHOT = dict(os.environ)
+            """, options=ENVIRONMENT, line=3),
         Invalid(
-            "import os\n\nA = os.environ['A']\nB = os.getenv('B')\nC = os.environ.get('C', os.getenv('D'))\n",
+            """
+            import os
+
+            A = os.environ['A']
+            B = os.getenv('B')
+            C = os.environ.get('C', os.getenv('D'))
+            """,
             options=ENVIRONMENT,
             count=4,
         ),
-        Invalid("import os.path\n\nX = os.environ['X']\n", options=ENVIRONMENT, line=3),
-        Invalid("import os\n\nget = lambda key: os.environ[key]\n", options=ENVIRONMENT, line=3),
-        Invalid("def home():\n    return environ['HOME']\n\nfrom os import environ\n", options=ENVIRONMENT, line=2),
+        Invalid("""
+            import os.path
+
+            X = os.environ['X']
+            """, options=ENVIRONMENT, line=3),
+        Invalid("""
+            import os
+
+            get = lambda key: os.environ[key]
+            """, options=ENVIRONMENT, line=3),
+        Invalid("""
+            def home():
+                return environ['HOME']
+
+            from os import environ
+            """, options=ENVIRONMENT, line=2),
         Invalid(
-            "import os\n\nclass Settings:\n    def debug(self):\n        return os.getenv('DEBUG')\n",
+            """
+            import os
+
+            class Settings:
+                def debug(self):
+                    return os.getenv('DEBUG')
+            """,
             options=ENVIRONMENT,
             line=5,
         ),
         Invalid("print('starting')\n", path="app/jobs.py", options=PRINT, line=1),
-        Invalid("import builtins\n\nbuiltins.print('starting')\n", path="app/jobs.py", options=PRINT, line=3),
+        Invalid("""
+            import builtins
+
+            builtins.print('starting')
+            """, path="app/jobs.py", options=PRINT, line=3),
         Invalid("open('data.csv')\n", path="app/jobs.py", options={"apis": {"builtins.open": ["app/storage.py"]}}),
     )
 
     @classmethod
-    def is_configured(cls, options: object) -> bool:
-        return isinstance(options, CanonicalBypassOptions) and bool(options.apis)
+    def is_configured(cls, options: CanonicalBypassOptions) -> bool:
+        return bool(options.apis)
 
-    def __init__(self, context: FileContext, options: object) -> None:
+    def __init__(self, context: FileContext, options: CanonicalBypassOptions) -> None:
         super().__init__(context, options)
-        assert isinstance(options, CanonicalBypassOptions)
         self.apis = {api.strip(): tuple(modules) for api, modules in options.apis.items() if api.strip()}
         # What each configured key names, qualified: `print` is `builtins.print`.
         self.qualified_apis = {qualified_api(api): api for api in self.apis}
@@ -278,22 +438,22 @@ class CanonicalBypass(FileRule):
         self.not_uses.add(node.name)
 
     def visit_AsName(self, node: cst.AsName) -> None:
-        self.not_uses.update(_bound_names(node.name))
+        self.not_uses.update(bound_names(node.name))
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self.not_uses.update(_bound_names(node.target))
+        self.not_uses.update(bound_names(node.target))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.not_uses.update(_bound_names(node.target))
+        self.not_uses.update(bound_names(node.target))
 
     def visit_For(self, node: cst.For) -> None:
-        self.not_uses.update(_bound_names(node.target))
+        self.not_uses.update(bound_names(node.target))
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
-        self.not_uses.update(_bound_names(node.target))
+        self.not_uses.update(bound_names(node.target))
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self.not_uses.update(_bound_names(node.target))
+        self.not_uses.update(bound_names(node.target))
 
     def visit_NameItem(self, node: cst.NameItem) -> None:
         self.not_uses.add(node.name)

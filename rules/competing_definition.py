@@ -23,7 +23,7 @@ from ssot_audit.clones.competitors import (
     method_names,
 )
 from ssot_audit.clones.eligibility import clone_sized
-from ssot_audit.clones.fingerprint import FileDefinitions, name_hash
+from ssot_audit.clones.fingerprint import name_hash
 from ssot_audit.clones.report import definition_finding
 from ssot_audit.model import DUPLICATES, Finding, Severity
 
@@ -93,7 +93,7 @@ _AUTH_B = _AUTH.format(init="secret", params="headers, query_string", check="dec
 )
 
 
-class CompetingDefinition(ProjectRule):
+class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
     code = "SSOT002"
     name = "competing-definition"
     category = DUPLICATES
@@ -139,8 +139,7 @@ class CompetingDefinition(ProjectRule):
         "Keep the definition the message names (the one whose name the project imports most), merge what "
         "the others add, and import it everywhere; or rename the ones that are really different concepts."
     )
-    Options = CompetingDefinitionOptions
-    Collector = DefinitionCollector
+    collectors = (DefinitionCollector,)
     VALID = (
         Valid({"chat/auth.py": _AUTH_A, "chat/__init__.py": "from chat.auth import WebSocketAuthenticator\n"}),
         Valid({"chat/auth.py": _AUTH_A, "chat/tests/test_auth.py": _AUTH_B}),
@@ -156,14 +155,22 @@ class CompetingDefinition(ProjectRule):
         Valid({"chat/a.py": "def _helper():\n    return 1\n", "chat/b.py": "def _helper():\n    return 1\n"}),
         Valid(
             {
-                "chat/compat.py": "try:\n    from ujson import dumps\nexcept ImportError:\n    def dumps(x):\n        return str(x)\n"
-                "if False:\n    def dumps(x):\n        return repr(x)\n"
+                "chat/compat.py": """
+                    try:
+                        from ujson import dumps
+                    except ImportError:
+                        def dumps(x):
+                            return str(x)
+                    if False:
+                        def dumps(x):
+                            return repr(x)
+                    """,
             }
         ),
         Valid({"chat/a.py": _ERROR.format(name="ChatError", doc="x"), "chat/legacy.py": _ERROR.format(name="ChatError", doc="x")}, options={"exclude": ["chat/legacy.py"]}),
     )
     INVALID = (
-        Invalid({"chat/services/auth.py": _AUTH_A, "chat/websocket/auth.py": _AUTH_B}, count=2, line=1),
+        Invalid({"chat/services/auth.py": _AUTH_A, "chat/websocket/auth.py": _AUTH_B}, count=2, line=1, message="class `WebSocketAuthenticator`"),
         Invalid(
             {
                 "chat/errors.py": _ERROR.format(name="ChatError", doc="A chat failure."),
@@ -178,20 +185,19 @@ class CompetingDefinition(ProjectRule):
         Invalid({"chat/a.py": "def main():\n    return 1\n", "chat/b.py": "def main():\n    return 1\n"}, options={"conventions": []}, count=2),
         Invalid(
             {"chat/a.py": "import functools\n\n@functools.cache\ndef settings():\n    return {}\n", "chat/b.py": "def settings():\n    return {}\n"},
-            line=4,
+            line=(1, 4),
         ),
     )
 
     def check(self, project: Project) -> Iterable[Finding]:
-        options = self.options if isinstance(self.options, CompetingDefinitionOptions) else CompetingDefinitionOptions()
+        options = self.options
         excluded = compile_globs(options.exclude)
         conventions = set(options.conventions)
         by_name: dict[str, dict[str, list[Candidate]]] = {}
         public_names: dict[str, frozenset[str]] = {}
         local_names: dict[str, frozenset[int]] = {}
-        for facts in project.files:
-            found = facts.extras.get(self.code)
-            if not isinstance(found, FileDefinitions) or excluded.match_file(facts.path):
+        for facts, found in project.facts(DefinitionCollector):
+            if excluded.match_file(facts.path):
                 continue
             names: set[str] = set()
             local_names[facts.module] = frozenset(

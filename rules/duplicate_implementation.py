@@ -202,7 +202,7 @@ _DISK = "from conf import settings\n\n\nclass DiskStorage:\n    def open(self, n
 _MEMORY = "from conf import settings\n\n\nclass MemoryStorage:\n    def open(self, name):\n        return self._files[name]\n\n" + _SETTINGS_METHODS
 
 
-class DuplicateImplementation(ProjectRule):
+class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
     code = "SSOT001"
     name = "duplicate-implementation"
     category = DUPLICATES
@@ -258,9 +258,26 @@ class DuplicateImplementation(ProjectRule):
         "their place (or call it from a thin wrapper when the names must stay). For near-miss copies, "
         "move the difference into a parameter."
     )
-    Options = DuplicateImplementationOptions
-    Collector = DefinitionCollector
+    collectors = (DefinitionCollector,)
     VALID = (
+        Valid(
+            {
+                "shop/orders.py": """
+                    def order_total(items):
+                        total = 0
+                        for item in items:
+                            total += item.price * item.quantity
+                        return round(total, 2)
+                    """,
+                "shop/invoices.py": """
+                    from shop.orders import order_total
+
+
+                    def invoice_total(lines):
+                        return order_total(lines)
+                    """,
+            }
+        ),
         # One small method in common is not a run; neither is a run too short to matter.
         Valid(
             {
@@ -283,34 +300,76 @@ class DuplicateImplementation(ProjectRule):
         Valid({"shop/a.py": _PARSE.format(name="parse"), "shop/b.py": _SUM.format(name="parse")}),
         Valid(
             {
-                "shop/api.py": "from typing import overload\n\n@overload\ndef get(x: int) -> int: ...\n"
-                "@overload\ndef get(x: str) -> str: ...\n",
-                "shop/other.py": "from typing import overload\n\n@overload\ndef get(x: int) -> int: ...\n"
-                "@overload\ndef get(x: str) -> str: ...\n",
+                "shop/api.py": """
+                    from typing import overload
+
+                    @overload
+                    def get(x: int) -> int: ...
+                    @overload
+                    def get(x: str) -> str: ...
+                    """,
+                "shop/other.py": """
+                    from typing import overload
+
+                    @overload
+                    def get(x: int) -> int: ...
+                    @overload
+                    def get(x: str) -> str: ...
+                    """,
             }
         ),
         Valid(
             {
-                "shop/base.py": "import abc\n\nclass Store(abc.ABC):\n    @abc.abstractmethod\n"
-                "    def load(self, key, default=None, *, strict=False, retries=3, timeout=1.0):\n"
-                "        x = key\n        y = default\n        return x or y\n",
-                "shop/cache.py": "import abc\n\nclass Cache(abc.ABC):\n    @abc.abstractmethod\n"
-                "    def load(self, key, default=None, *, strict=False, retries=3, timeout=1.0):\n"
-                "        x = key\n        y = default\n        return x or y\n",
+                "shop/base.py": """
+                    import abc
+
+                    class Store(abc.ABC):
+                        @abc.abstractmethod
+                        def load(self, key, default=None, *, strict=False, retries=3, timeout=1.0):
+                            x = key
+                            y = default
+                            return x or y
+                    """,
+                "shop/cache.py": """
+                    import abc
+
+                    class Cache(abc.ABC):
+                        @abc.abstractmethod
+                        def load(self, key, default=None, *, strict=False, retries=3, timeout=1.0):
+                            x = key
+                            y = default
+                            return x or y
+                    """,
             }
         ),
         Valid(
             {
-                "shop/a.py": "def hook(request, response, *args, **kwargs):\n    '''Subclasses do this.'''\n"
-                "    raise NotImplementedError('subclasses must implement hook()')\n",
-                "shop/b.py": "def hook(request, response, *args, **kwargs):\n    '''Subclasses do this.'''\n"
-                "    raise NotImplementedError('subclasses must implement hook()')\n",
+                "shop/a.py": """
+                    def hook(request, response, *args, **kwargs):
+                        '''Subclasses do this.'''
+                        raise NotImplementedError('subclasses must implement hook()')
+                    """,
+                "shop/b.py": """
+                    def hook(request, response, *args, **kwargs):
+                        '''Subclasses do this.'''
+                        raise NotImplementedError('subclasses must implement hook()')
+                    """,
             }
         ),
         Valid(
             {
-                "shop/a.py": "class Point:\n    def __init__(self, x, y):\n        self.x = x\n        self.y = y\n",
-                "shop/b.py": "class Pair:\n    def __init__(self, a, b):\n        self.a = a\n        self.b = b\n",
+                "shop/a.py": """
+                    class Point:
+                        def __init__(self, x, y):
+                            self.x = x
+                            self.y = y
+                    """,
+                "shop/b.py": """
+                    class Pair:
+                        def __init__(self, a, b):
+                            self.a = a
+                            self.b = b
+                    """,
             }
         ),
         Valid(
@@ -336,8 +395,8 @@ class DuplicateImplementation(ProjectRule):
     INVALID = (
         # Four small properties copied in a row between two classes: each too small to be a
         # clone on its own, together a copied implementation of the settings lookups.
-        Invalid({"files/disk.py": _DISK, "files/memory.py": _MEMORY}, line=4, count=2),
-        Invalid({"chat/rooms.py": _MEMBERSHIP}, options={"near-miss-min-statements": 3}, line=2),
+        Invalid({"files/disk.py": _DISK, "files/memory.py": _MEMORY}, line=4, count=2, message='as the canonical implementation'),
+        Invalid({"chat/rooms.py": _MEMBERSHIP}, options={"near-miss-min-statements": 3}, line=(2, 7)),
         Invalid({"shop/a.py": _SUM.format(name="total"), "shop/b.py": _SUM.format(name="total")}, count=2, line=1),
         Invalid(
             {"shop/a.py": _SUM.format(name="order_total"), "shop/b.py": _SUM_RENAMED.format(name="invoice_total")},
@@ -359,7 +418,7 @@ class DuplicateImplementation(ProjectRule):
         ),
         Invalid(
             {"shop/a.py": "import functools\n\n\n@functools.cache\n" + _PARSE.format(name="parse"), "shop/b.py": _PARSE.format(name="parse")},
-            line=5,
+            line=(1, 5),
         ),
         Invalid({"shop/a.py": _SUM.format(name="total") + "\n\n" + _SUM.format(name="total_again")}, count=2),
         Invalid(
@@ -378,13 +437,12 @@ class DuplicateImplementation(ProjectRule):
     )
 
     def check(self, project: Project) -> Iterable[Finding]:
-        options = self.options if isinstance(self.options, DuplicateImplementationOptions) else DuplicateImplementationOptions()
+        options = self.options
         excluded = compile_globs(options.exclude)
         files: dict[str, FileDefinitions] = {}
         members: list[Member] = []
-        for facts in project.files:
-            found = facts.extras.get(self.code)
-            if not isinstance(found, FileDefinitions) or excluded.match_file(facts.path):
+        for facts, found in project.facts(DefinitionCollector):
+            if excluded.match_file(facts.path):
                 continue
             files[facts.path] = found
             for i, definition in enumerate(found.definitions):

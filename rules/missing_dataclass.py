@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ssot_audit.analysis.class_facts import ClassCollector, ClassFacts, is_own_plain, resolved_bases
 from ssot_audit.analysis.class_index import ClassIndex
 from ssot_audit.analysis.dataclass_kinds import (
     CONSTRUCTOR_METHODS,
     DATA_MODEL_BASES,
     OBJECT,
-    DecoratorKind,
-    base_names,
-    body_statements,
-    callee,
-    decorator_kind,
-    global_name,
     is_class_level,
     is_outside_any_project,
     is_type_checking_test,
@@ -27,18 +21,17 @@ from ssot_audit.analysis.dataclass_kinds import (
     visited_class,
 )
 from ssot_audit.analysis.names import ImportTable, dotted_name
-from ssot_audit.analysis.plugins import FileContext, FileVisitor, Invalid, ProjectRule, Valid
+from ssot_audit.analysis.plugins import Collector, FileContext, Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
+from ssot_audit.analysis.syntax import body_statements, callee
 from ssot_audit.model import DATACLASSES, Finding, Severity, Span
 
 ABSTRACT_DECORATORS = frozenset({"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"})
-CLASS_LEVEL_DECORATORS = frozenset({"classmethod", "staticmethod"})
-CLASS_PARAMETERS = frozenset({"cls", "mcs", "mcls", "metacls"})
 DATACLASS_FIELD = "dataclasses.field"
 
 
 @dataclass(frozen=True)
-class Options:
+class MissingDataclassOptions:
     exempt_bases: tuple[str, ...] = field(
         default=DATA_MODEL_BASES,
         metadata={
@@ -52,33 +45,20 @@ class Options:
 
 
 @dataclass(frozen=True)
-class ClassFact:
-    """One class as the project phase needs it. `span` is set only for candidates, so files
-    without any pay nothing for positions."""
+class RecordCandidate:
+    """A class whose own body is a record and whose bases may all be plain: the project phase
+    decides. Only candidates are positioned, so files without any pay nothing for positions."""
 
     qualname: str
-    bases: tuple[str | None, ...]
-    # No decorator, keyword, or constructor method of its own that could give it an __init__.
-    own_plain: bool
-    # Its instance fields when its body is a record; empty when it is not.
+    # Its instance fields.
     fields: tuple[str, ...]
-    # Nothing in its own body needs an instance (see needs_instances).
-    namespace: bool = True
-    span: Span | None = None
-    decorator_line: int | None = None
-    scope: str = ""
-    code: str = ""
+    span: Span
+    decorator_line: int | None
+    scope: str
+    code: str
     # One field with a class-level default, instantiated once at module level and nowhere
     # else in its module: a sentinel object (hypothesis's `Overrun = _Overrun()`), not a record.
     sentinel: bool = False
-
-
-@dataclass(frozen=True)
-class ModuleClasses:
-    """A module's classes and its import bindings (to follow re-exported bases)."""
-
-    classes: tuple[ClassFact, ...]
-    bindings: dict[str, str]
 
 
 def is_abstract(func: cst.FunctionDef) -> bool:
@@ -128,7 +108,7 @@ def record_fields(node: cst.ClassDef, names: ImportTable) -> tuple[str, ...]:
                 continue
             if is_class_level(stmt.annotation.annotation):
                 continue
-            if isinstance(stmt.value, cst.Call) and global_name(callee(stmt.value), names) != DATACLASS_FIELD:
+            if isinstance(stmt.value, cst.Call) and names.global_name(callee(stmt.value)) != DATACLASS_FIELD:
                 return ()
             fields.append(name)
         elif isinstance(stmt, cst.FunctionDef) and (stmt.name.value in CONSTRUCTOR_METHODS or is_abstract(stmt)):
@@ -148,47 +128,19 @@ def one_defaulted_field(node: cst.ClassDef, fields: Sequence[str]) -> bool:
     return False
 
 
-def needs_instances(node: cst.ClassDef) -> bool:
-    """A field without a plain default (a bare annotation or `field(...)`), or a method that
-    takes `self`. A class with neither is a namespace of settings read from the class itself
-    (`Glyphs.last`), unless a base shows otherwise."""
-    for stmt in body_statements(node):
-        if isinstance(stmt, cst.AnnAssign) and isinstance(stmt.target, cst.Name):
-            if not is_class_level(stmt.annotation.annotation) and (stmt.value is None or isinstance(stmt.value, cst.Call)):
-                return True
-        elif isinstance(stmt, cst.FunctionDef) and is_instance_method(stmt):
-            return True
-    return False
+class RecordCandidates(Collector[tuple[RecordCandidate, ...]]):
+    """Per file: the classes whose body is a record, positioned. Counts every class."""
 
-
-def is_instance_method(func: cst.FunctionDef) -> bool:
-    for decorator in func.decorators:
-        dotted = dotted_name(callee(decorator.decorator))
-        if dotted in CLASS_LEVEL_DECORATORS:
-            return False
-    params = [*func.params.posonly_params, *func.params.params]
-    return bool(params) and params[0].name.value not in CLASS_PARAMETERS
-
-
-def defines_constructor(node: cst.ClassDef) -> bool:
-    return any(isinstance(s, cst.FunctionDef) and s.name.value in CONSTRUCTOR_METHODS for s in body_statements(node))
-
-
-class ClassCollector(FileVisitor):
-    """Records every class of a file, with its bases resolved as far as this file can."""
-
-    def __init__(self, context: FileContext, options: object) -> None:
-        super().__init__(context, options)
-        self.classes: list[ClassFact] = []
-        # Candidates wait for facts(), where one code generation pass positions them all.
-        self.candidates: list[tuple[int, cst.ClassDef]] = []
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self.candidates: list[tuple[str, str, tuple[str, ...], cst.ClassDef]] = []
         self.type_checking_depth = 0
         # A stub declares what is implemented elsewhere; its classes are not code to change.
         self.is_stub = context.path.endswith(".pyi")
         # Sentinel evidence: calls of each name anywhere in the file, and `x = Name()` at module level.
         self.calls: Counter[str] = Counter()
         self.module_instances: Counter[str] = Counter()
-        self.one_default: set[int] = set()  # indexes of classes whose only field has a default
+        self.one_default: set[int] = set()  # indexes of candidates whose only field has a default
 
     def visit_Module(self, node: cst.Module) -> None:
         for stmt in node.body:
@@ -214,46 +166,44 @@ class ClassCollector(FileVisitor):
         if self.is_stub:
             return
         self.count_checked()
+        if self.type_checking_depth:
+            return
         scope, qualname, names = visited_class(self.context)
-        bases = tuple(None if arg.star else name for arg, name in zip(node.bases, base_names(node, names)))
-        own_plain = (
-            not node.keywords
-            and not defines_constructor(node)
-            and all(decorator_kind(d, names) is DecoratorKind.HARMLESS for d in node.decorators)
-        )
-        fields = record_fields(node, names) if own_plain and not self.type_checking_depth else ()
+        fields = record_fields(node, names) if is_own_plain(node, names) else ()
         # A base that is unknown, or a builtin or stdlib class other than `object`, can never
         # be plain; leaving such classes out here spares their files the cost of positions.
+        bases = resolved_bases(node, names)
         if fields and all(b == OBJECT or (b is not None and not is_outside_any_project(b)) for b in bases):
-            self.candidates.append((len(self.classes), node))
             if scope == node.name.value and one_defaulted_field(node, fields):
-                self.one_default.add(len(self.classes))
-        self.classes.append(ClassFact(qualname, bases, own_plain, fields, not needs_instances(node), scope=scope))
+                self.one_default.add(len(self.candidates))
+            self.candidates.append((qualname, scope, fields, node))
 
-    def facts(self) -> ModuleClasses:
-        classes = list(self.classes)
-        if self.candidates:
-            nodes = [n for _, node in self.candidates for n in (node, node.name, *node.decorators[:1])]
-            spans = self.context.spans(nodes)
-            for index, node in self.candidates:
-                header, name = spans[node], spans[node.name]
-                named = node.name.value
-                classes[index] = dataclasses.replace(
-                    classes[index],
-                    span=Span(header.line, header.column, name.end_line, name.end_column),
-                    decorator_line=spans[node.decorators[0]].line if node.decorators else None,
-                    code=self.context.line_text(header.line),
+    def facts(self) -> tuple[RecordCandidate, ...]:
+        if not self.candidates:
+            return ()
+        spans = self.context.spans(n for *_, node in self.candidates for n in (node, node.name, *node.decorators[:1]))
+        found = []
+        for index, (qualname, scope, fields, node) in enumerate(self.candidates):
+            header, name = spans[node], spans[node.name]
+            named = node.name.value
+            found.append(
+                RecordCandidate(
+                    qualname,
+                    fields,
+                    Span(header.line, header.column, name.end_line, name.end_column),
+                    spans[node.decorators[0]].line if node.decorators else None,
+                    scope,
+                    self.context.line_text(header.line),
                     sentinel=index in self.one_default and self.module_instances[named] == 1 == self.calls[named],
                 )
-        # Bindings are kept even without classes: an `__init__.py` re-exporting a base is how
-        # many packages name their model base.
-        return ModuleClasses(tuple(classes), dict(self.context.names.bindings))
+            )
+        return tuple(found)
 
 
 class RecordJudge:
     """Decides, over the whole project, which candidate classes are records to report."""
 
-    def __init__(self, index: ClassIndex[ClassFact], exempt: Iterable[str]) -> None:
+    def __init__(self, index: ClassIndex[ClassFacts], exempt: Iterable[str]) -> None:
         self.index = index
         self.exempt = tuple(exempt)
         self._plain: dict[str, bool] = {}
@@ -267,16 +217,14 @@ class RecordJudge:
             if base is not None and (target := index.lookup(base)) is not None
         }
 
-    def is_record(self, cls: ClassFact) -> bool:
+    def is_record(self, cls: ClassFacts) -> bool:
         return (
-            cls.span is not None
-            and not cls.sentinel
-            and cls.qualname not in self.extended
+            cls.qualname not in self.extended
             and self.is_plain(cls)
             and not self.is_namespace(cls)
         )
 
-    def is_plain(self, cls: ClassFact) -> bool:
+    def is_plain(self, cls: ClassFacts) -> bool:
         """Nothing in the class or its bases (transitively) can give it an __init__ or make
         it a data model: every base is `object` or a plain project class."""
         known = self._plain.get(cls.qualname)
@@ -284,7 +232,7 @@ class RecordJudge:
             return known
         self._plain[cls.qualname] = False  # an inheritance cycle is not plain
         plain = (
-            cls.own_plain
+            cls.plain
             and not matches_any(cls.qualname, self.exempt)
             and all(self._plain_base(b) for b in cls.bases)
         )
@@ -300,19 +248,19 @@ class RecordJudge:
         # A base from outside the project, or one we cannot find, is unknown: not plain.
         return target is not None and self.is_plain(target)
 
-    def is_namespace(self, cls: ClassFact) -> bool:
+    def is_namespace(self, cls: ClassFacts) -> bool:
         """Neither the class nor any of its project bases needs an instance (`Glyphs.last`)."""
         known = self._namespace.get(cls.qualname)
         if known is not None:
             return known
         self._namespace[cls.qualname] = False
         bases = [self.index.lookup(b) for b in cls.bases if b is not None and b != OBJECT]
-        namespace = cls.namespace and all(b is not None and self.is_namespace(b) for b in bases)
+        namespace = not cls.needs_instances and all(b is not None and self.is_namespace(b) for b in bases)
         self._namespace[cls.qualname] = namespace
         return namespace
 
 
-class MissingDataclass(ProjectRule):
+class MissingDataclass(ProjectRule[MissingDataclassOptions]):
     code = "SSOT201"
     name = "missing-dataclass"
     category = DATACLASSES
@@ -348,210 +296,551 @@ class MissingDataclass(ProjectRule):
         "the data-model base your project uses (pydantic `BaseModel`, attrs `@define`). If the class is a "
         "model base of your own, list it in `exempt-bases`."
     )
-    Options = Options
-    Collector = ClassCollector
+    collectors = (ClassCollector, RecordCandidates)
 
     VALID = (
-        Valid("from dataclasses import dataclass\n\n@dataclass\nclass User:\n    name: str\n    age: int = 0\n"),
-        Valid("import dataclasses as dc\n\n@dc.dataclass(frozen=True)\nclass Point:\n    x: float\n    y: float\n"),
-        Valid("import pydantic.dataclasses\n\n@pydantic.dataclasses.dataclass\nclass User:\n    name: str\n"),
-        Valid("from pydantic import BaseModel\n\nclass User(BaseModel):\n    name: str\n    tags: list[str] = []\n"),
-        Valid("from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    debug: bool = False\n"),
+        Valid("""
+            from dataclasses import dataclass
+
+            @dataclass
+            class User:
+                name: str
+                age: int = 0
+            """),
+        Valid("""
+            import dataclasses as dc
+
+            @dc.dataclass(frozen=True)
+            class Point:
+                x: float
+                y: float
+            """),
+        Valid("""
+            import pydantic.dataclasses
+
+            @pydantic.dataclasses.dataclass
+            class User:
+                name: str
+            """),
+        Valid("""
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                name: str
+                tags: list[str] = []
+            """),
+        Valid("""
+            from pydantic_settings import BaseSettings
+
+            class Settings(BaseSettings):
+                debug: bool = False
+            """),
         Valid(
-            "from typing import NamedTuple, TypedDict\n\nclass Movie(TypedDict, total=False):\n    title: str\n\n"
-            "class Pair(NamedTuple):\n    left: int\n    right: int\n"
+            """
+            from typing import NamedTuple, TypedDict
+
+            class Movie(TypedDict, total=False):
+                title: str
+
+            class Pair(NamedTuple):
+                left: int
+                right: int
+            """
         ),
         Valid(
-            "import enum\n\nclass Color(enum.Enum):\n    red: int = 1\n\nclass Level(enum.IntEnum):\n    low: int = 1\n\n"
-            "class Mode(enum.StrEnum):\n    fast: str = 'fast'\n\nclass Perm(enum.Flag):\n    read: int = 1\n"
+            """
+            import enum
+
+            class Color(enum.Enum):
+                red: int = 1
+
+            class Level(enum.IntEnum):
+                low: int = 1
+
+            class Mode(enum.StrEnum):
+                fast: str = 'fast'
+
+            class Perm(enum.Flag):
+                read: int = 1
+            """
         ),
         Valid(
-            "from typing import Protocol\n\nclass Named(Protocol):\n    name: str\n\n    def greet(self) -> str: ...\n"
+            """
+            from typing import Protocol
+
+            class Named(Protocol):
+                name: str
+
+                def greet(self) -> str: ...
+            """
         ),
-        Valid("from typing import Generic, TypeVar\n\nT = TypeVar('T')\n\nclass Box(Generic[T]):\n    item: T\n"),
+        Valid("""
+            from typing import Generic, TypeVar
+
+            T = TypeVar('T')
+
+            class Box(Generic[T]):
+                item: T
+            """),
         Valid(
-            "from typing import Generic, Protocol, TypedDict, TypeVar\n\nT = TypeVar('T')\n\n"
-            "class SupportsValue(Protocol[T]):\n    value: T\n\nclass Page(TypedDict, Generic[T]):\n    items: list[T]\n"
+            """
+            from typing import Generic, Protocol, TypedDict, TypeVar
+
+            T = TypeVar('T')
+
+            class SupportsValue(Protocol[T]):
+                value: T
+
+            class Page(TypedDict, Generic[T]):
+                items: list[T]
+            """
         ),
         Valid(
-            "from abc import ABC, abstractmethod\n\nclass Repository(ABC):\n    table: str\n\n"
-            "    @abstractmethod\n    def get(self, key: str) -> object: ...\n"
+            """
+            from abc import ABC, abstractmethod
+
+            class Repository(ABC):
+                table: str
+
+                @abstractmethod
+                def get(self, key: str) -> object: ...
+            """
         ),
         Valid(
-            "class Storage:\n    root: str\n\n    def save(self, data: bytes) -> None:\n"
-            "        raise NotImplementedError\n"
+            """
+            class Storage:
+                root: str
+
+                def save(self, data: bytes) -> None:
+                    raise NotImplementedError
+            """
         ),
         Valid(
-            "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n"
-            "class Base(DeclarativeBase):\n    pass\n\n"
-            "class User(Base):\n    __tablename__ = 'users'\n    id: Mapped[int] = mapped_column(primary_key=True)\n"
-            "    name: Mapped[str]\n"
+            """
+            from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+            class Base(DeclarativeBase):
+                pass
+
+            class User(Base):
+                __tablename__ = 'users'
+                id: Mapped[int] = mapped_column(primary_key=True)
+                name: Mapped[str]
+            """
         ),
         Valid(
-            "from django import forms\nfrom django.db import models\n\n"
-            "class Post(models.Model):\n    title: str = models.CharField(max_length=80)\n\n"
-            "class PostForm(forms.ModelForm):\n    title: str\n"
+            """
+            from django import forms
+            from django.db import models
+
+            class Post(models.Model):
+                title: str = models.CharField(max_length=80)
+
+            class PostForm(forms.ModelForm):
+                title: str
+            """
         ),
         Valid(
-            "import attr\nfrom attrs import define, frozen\n\n@attr.s(auto_attribs=True)\nclass A:\n    x: int\n\n"
-            "@define\nclass B:\n    y: int\n\n@frozen\nclass C:\n    z: int\n"
+            """
+            import attr
+            from attrs import define, frozen
+
+            @attr.s(auto_attribs=True)
+            class A:
+                x: int
+
+            @define
+            class B:
+                y: int
+
+            @frozen
+            class C:
+                z: int
+            """
         ),
-        Valid("import msgspec\n\nclass Event(msgspec.Struct):\n    name: str\n    at: float\n"),
+        Valid("""
+            import msgspec
+
+            class Event(msgspec.Struct):
+                name: str
+                at: float
+            """),
         Valid(
             {
-                "pkg/base.py": "from pydantic import BaseModel\n\nclass Model(BaseModel):\n    id: int\n",
-                "pkg/models.py": "from pkg.base import Model\n\nclass User(Model):\n    name: str\n",
+                "pkg/base.py": """
+                    from pydantic import BaseModel
+
+                    class Model(BaseModel):
+                        id: int
+                    """,
+                "pkg/models.py": """
+                    from pkg.base import Model
+
+                    class User(Model):
+                        name: str
+                    """,
             }
         ),
         Valid(
             {
-                "pkg/base.py": "import enum\n\nclass Choice(str, enum.Enum):\n    pass\n",
-                "pkg/models.py": "from pkg.base import Choice\n\nclass Color(Choice):\n    red: str = 'red'\n",
+                "pkg/base.py": """
+                    import enum
+
+                    class Choice(str, enum.Enum):
+                        pass
+                    """,
+                "pkg/models.py": """
+                    from pkg.base import Choice
+
+                    class Color(Choice):
+                        red: str = 'red'
+                    """,
             }
         ),
-        Valid("class ApiError(Exception):\n    status: int = 500\n\nclass NotFound(ApiError):\n    status: int = 404\n"),
-        Valid("from vendor.models import *\n\nclass User(Base):\n    name: str\n"),
+        Valid("""
+            class ApiError(Exception):
+                status: int = 500
+
+            class NotFound(ApiError):
+                status: int = 404
+            """),
+        Valid("""
+            from vendor.models import *
+
+            class User(Base):
+                name: str
+            """),
         Valid(
-            "def make() -> type:\n    from pydantic import BaseModel\n\n    class User(BaseModel):\n        name: str\n\n"
-            "    return User\n"
+            """
+            def make() -> type:
+                from pydantic import BaseModel
+
+                class User(BaseModel):
+                    name: str
+
+                return User
+            """
         ),
-        Valid("from vendor import make_base\n\nclass User(make_base()):\n    name: str\n"),
-        Valid("from werkzeug.wrappers import Request\n\nclass AppRequest(Request):\n    user_id: int | None = None\n"),
-        Valid("class User:\n    name: str\n\n    def __init__(self, name: str) -> None:\n        self.name = name\n"),
-        Valid("class Limits:\n    MAX_SIZE: int = 10\n    TIMEOUT: float = 2.5\n"),
-        Valid("from typing import ClassVar\n\nclass Registry:\n    items: ClassVar[dict[str, int]] = {}\n"),
-        Valid("class Plain:\n    x = 1\n\n    def run(self) -> int:\n        return self.x\n"),
-        Valid("from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    class Row:\n        id: int\n"),
-        Valid("class Model:\n    def __init__(self, **values: object) -> None:\n        vars(self).update(values)\n\nclass User(Model):\n    name: str\n"),
-        Valid("class Meta(type):\n    pass\n\nclass Base(metaclass=Meta):\n    name: str\n"),
-        Valid("from registry import register\n\n@register\nclass Handler:\n    name: str\n"),
+        Valid("""
+            from vendor import make_base
+
+            class User(make_base()):
+                name: str
+            """),
+        Valid("""
+            from werkzeug.wrappers import Request
+
+            class AppRequest(Request):
+                user_id: int | None = None
+            """),
+        Valid("""
+            class User:
+                name: str
+
+                def __init__(self, name: str) -> None:
+                    self.name = name
+            """),
+        Valid("""
+            class Limits:
+                MAX_SIZE: int = 10
+                TIMEOUT: float = 2.5
+            """),
+        Valid("""
+            from typing import ClassVar
+
+            class Registry:
+                items: ClassVar[dict[str, int]] = {}
+            """),
+        Valid("""
+            class Plain:
+                x = 1
+
+                def run(self) -> int:
+                    return self.x
+            """),
+        Valid("""
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                class Row:
+                    id: int
+            """),
+        Valid("""
+            class Model:
+                def __init__(self, **values: object) -> None:
+                    vars(self).update(values)
+
+            class User(Model):
+                name: str
+            """),
+        Valid("""
+            class Meta(type):
+                pass
+
+            class Base(metaclass=Meta):
+                name: str
+            """),
+        Valid("""
+            from registry import register
+
+            @register
+            class Handler:
+                name: str
+            """),
         Valid(
-            "from dataclasses import dataclass\n\n@dataclass\nclass Base:\n    id: int\n\nclass User(Base):\n    name: str = ''\n"
+            """
+            from dataclasses import dataclass
+
+            @dataclass
+            class Base:
+                id: int
+
+            class User(Base):
+                name: str = ''
+            """
         ),
         Valid(
             {
-                "pkg/db.py": "class Record:\n    def save(self) -> None: ...\n",
-                "pkg/models.py": "from pkg.db import Record\n\nclass User(Record):\n    name: str\n",
+                "pkg/db.py": """
+                    class Record:
+                        def save(self) -> None: ...
+                    """,
+                "pkg/models.py": """
+                    from pkg.db import Record
+
+                    class User(Record):
+                        name: str
+                    """,
             },
             options={"exempt-bases": ["pkg.db.Record"]},
         ),
-        Valid("class Base:\n    def __init_subclass__(cls) -> None: ...\n\nclass User(Base):\n    name: str\n"),
-        # Found on real code (pydantic v1 BaseConfig): settings read from the class itself.
+        Valid("""
+            class Base:
+                def __init_subclass__(cls) -> None: ...
+
+            class User(Base):
+                name: str
+            """),
+        Valid("""
+            class Representation:
+                __slots__: tuple[str, ...] = ()
+
+                def __repr__(self) -> str:
+                    return 'R'
+            """),
+        Valid("""
+            class Limits:
+                size: int = 10
+                name: str = 'default'
+            """),
         Valid(
-            "class BaseConfig:\n    title: str | None = None\n    validate_all: bool = False\n\n"
-            "    @classmethod\n    def get_field_info(cls, name: str) -> dict[str, str]:\n        return {}\n"
-        ),
-        # Found on real code (pytest's ErrorMaker, pytestPDB): private class-level state.
-        Valid("class ErrorMaker:\n    _errno2class: dict[int, type] = {}\n\n    def get(self, n: int) -> type:\n        return self._errno2class[n]\n"),
-        # Found on real code (werkzeug's ImmutableListMixin): annotations the host class provides.
-        Valid("class HashCacheMixin:\n    hash_cache: int | None = None\n\n    def __hash__(self) -> int:\n        return 0\n"),
-        # Found on real code (packaging's Metadata): descriptors make a declarative model.
-        Valid(
-            "class Validator:\n    def __get__(self, obj: object, owner: type) -> str:\n        return ''\n\n"
-            "class Metadata:\n    name: str = Validator()\n    version: str = Validator()\n"
-        ),
-        Valid("class Representation:\n    __slots__: tuple[str, ...] = ()\n\n    def __repr__(self) -> str:\n        return 'R'\n"),
-        # Found on real code (typeshed in mypy): a stub describes a class implemented elsewhere.
-        Valid("class TaskGroup:\n    loop: object\n    tasks: set[object]\n", path="example.pyi"),
-        # Found on real code (networkx's text glyphs): settings read from the class, never instantiated.
-        Valid(
-            "class BaseGlyphs:\n    @classmethod\n    def as_dict(cls) -> dict[str, str]:\n        return {}\n\n"
-            "class AsciiGlyphs(BaseGlyphs):\n    last: str = 'L-> '\n    mid: str = '|-> '\n"
-        ),
-        Valid("class Limits:\n    size: int = 10\n    name: str = 'default'\n"),
-        Valid(
-            "class TestCheckout:\n    total: int = 0\n\n    def test_adds(self) -> None:\n        assert self.total == 0\n",
+            """
+            class TestCheckout:
+                total: int = 0
+
+                def test_adds(self) -> None:
+                    assert self.total == 0
+            """,
             path="tests/test_checkout.py",
-        ),
-        # Found on real code (samtranslator's BaseEditor, jedi's _BaseEnvironment): a base class
-        # declaring the attributes its subclasses set.
-        Valid(
-            "class BaseEditor:\n    paths: dict[str, object]\n\n    def has_path(self, path: str) -> bool:\n"
-            "        return path in self.paths\n\nclass SwaggerEditor(BaseEditor):\n"
-            "    def __init__(self, doc: dict[str, object]) -> None:\n        self.paths = doc\n"
         ),
     )
     INVALID = (
-        Invalid("class User:\n    name: str\n    email: str\n", line=1, count=1),
-        Invalid("class Config:\n    host: str = 'localhost'\n    port: int\n", line=1),
+        Invalid("""
+            class User:
+                name: str
+                email: str
+            """, line=1, count=1, message="class 'User' only records fields (name, email)"),
+        Invalid("""
+            class Config:
+                host: str = 'localhost'
+                port: int
+            """, line=1),
         Invalid(
-            'class Order:\n    """An order."""\n\n    id: int\n    total: float = 0.0\n\n'
-            "    def describe(self) -> str:\n        return f'{self.id}: {self.total}'\n",
+            '''
+            class Order:
+                """An order."""
+
+                id: int
+                total: float = 0.0
+
+                def describe(self) -> str:
+                    return f'{self.id}: {self.total}'
+            ''',
             line=1,
         ),
-        Invalid("class Point(object):\n    x: float\n    y: float\n", line=1),
+        Invalid("""
+            class Point(object):
+                x: float
+                y: float
+            """, line=1),
         Invalid(
-            "class Base:\n    def describe(self) -> str:\n        return repr(self)\n\nclass User(Base):\n    name: str\n",
+            """
+            class Base:
+                def describe(self) -> str:
+                    return repr(self)
+
+            class User(Base):
+                name: str
+            """,
             line=5,
             count=1,
         ),
         Invalid(
             {
-                "pkg/base.py": "class Base:\n    def describe(self) -> str:\n        return repr(self)\n",
-                "pkg/models.py": "from pkg.base import Base\n\nclass User(Base):\n    name: str\n",
+                "pkg/base.py": """
+                    class Base:
+                        def describe(self) -> str:
+                            return repr(self)
+                    """,
+                "pkg/models.py": """
+                    from pkg.base import Base
+
+                    class User(Base):
+                        name: str
+                    """,
             },
             path="pkg/models.py",
             line=3,
         ),
         Invalid(
             {
-                "pkg/__init__.py": "from pkg.base import Base\n",
-                "pkg/base.py": "class Base:\n    pass\n",
-                "pkg/models.py": "from pkg import Base\n\nclass User(Base):\n    name: str\n",
+                "pkg/__init__.py": """
+                    from pkg.base import Base
+                    """,
+                "pkg/base.py": """
+                    class Base:
+                        pass
+                    """,
+                "pkg/models.py": """
+                    from pkg import Base
+
+                    class User(Base):
+                        name: str
+                    """,
             },
             line=3,
         ),
         Invalid(
             {
-                "pkg/base.py": "class Base:\n    pass\n",
-                "pkg/models.py": "from .base import Base\n\nclass User(Base):\n    name: str\n",
+                "pkg/base.py": """
+                    class Base:
+                        pass
+                    """,
+                "pkg/models.py": """
+                    from .base import Base
+
+                    class User(Base):
+                        name: str
+                    """,
             },
             line=3,
         ),
-        Invalid("from typing import final\n\n@final\nclass Money:\n    amount: int\n    currency: str\n", line=4),
+        Invalid("""
+            from typing import final
+
+            @final
+            class Money:
+                amount: int
+                currency: str
+            """, line=4),
         Invalid(
-            "import functools\n\n@functools.total_ordering\nclass Version:\n    major: int\n    minor: int\n\n"
-            "    def __lt__(self, other: 'Version') -> bool:\n        return (self.major, self.minor) < (other.major, other.minor)\n",
+            """
+            import functools
+
+            @functools.total_ordering
+            class Version:
+                major: int
+                minor: int
+
+                def __lt__(self, other: 'Version') -> bool:
+                    return (self.major, self.minor) < (other.major, other.minor)
+            """,
             line=4,
         ),
         Invalid(
-            "from typing import ClassVar\n\nclass Job:\n    registry: ClassVar[list[str]] = []\n    name: str\n", line=3
+            """
+            from typing import ClassVar
+
+            class Job:
+                registry: ClassVar[list[str]] = []
+                name: str
+            """, line=3
         ),
-        Invalid("class Outer:\n    class Inner:\n        value: int\n", line=2, count=1),
-        Invalid("def build() -> object:\n    class Row:\n        id: int\n    return Row\n", line=2),
-        Invalid("class Node:\n    parent: 'Node | None' = None\n\n    @property\n    def root(self) -> 'Node':\n        return self.parent.root if self.parent else self\n", line=1),
-        Invalid("class A:\n    x: int\n\nclass B:\n    y: int\n", count=2),
+        Invalid("""
+            class Outer:
+                class Inner:
+                    value: int
+            """, line=2, count=1),
+        Invalid("""
+            def build() -> object:
+                class Row:
+                    id: int
+                return Row
+            """, line=2),
+        Invalid("""
+            class Node:
+                parent: 'Node | None' = None
+
+                @property
+                def root(self) -> 'Node':
+                    return self.parent.root if self.parent else self
+            """, line=1),
+        Invalid("""
+            class A:
+                x: int
+
+            class B:
+                y: int
+            """, count=2),
         Invalid(
-            "class Plain:\n    pass\n\nclass Middle(Plain):\n    pass\n\nclass Leaf(Middle):\n    value: int\n", line=7, count=1
+            """
+            class Plain:
+                pass
+
+            class Middle(Plain):
+                pass
+
+            class Leaf(Middle):
+                value: int
+            """, line=7, count=1
         ),
         Invalid(
-            "from dataclasses import field\n\nclass Basket:\n    items: list[str] = field(default_factory=list)\n", line=3
+            """
+            from dataclasses import field
+
+            class Basket:
+                items: list[str] = field(default_factory=list)
+            """, line=3
         ),
         Invalid(
-            "class User:\n    name: str\n\n    @classmethod\n    def parse(cls, text: str) -> 'User':\n"
-            "        user = cls()\n        user.name = text\n        return user\n",
+            """
+            class User:
+                name: str
+
+                @classmethod
+                def parse(cls, text: str) -> 'User':
+                    user = cls()
+                    user.name = text
+                    return user
+            """,
             line=1,
         ),
     )
 
     def check(self, project: Project) -> Iterable[Finding]:
-        assert isinstance(self.options, Options)
-        index: ClassIndex[ClassFact] = ClassIndex(project.by_module)
-        for facts in project.files:
-            module = facts.extras.get(self.code)
-            if isinstance(module, ModuleClasses):
-                index.add(facts.module, facts.path, module.bindings, module.classes)
-        judge = RecordJudge(index, self.options.exempt_bases)
-        for path, cls in index:
-            if cls.span is None or not judge.is_record(cls):
+        candidates = {(file.path, c.qualname): c for file, found in project.facts(RecordCandidates) for c in found}
+        judge = RecordJudge(project.classes, self.options.exempt_bases)
+        for path, cls in project.classes:
+            candidate = candidates.get((path, cls.qualname))
+            if candidate is None or candidate.sentinel or not judge.is_record(cls):
                 continue
-            shown = ", ".join(cls.fields[:4]) + (", ..." if len(cls.fields) > 4 else "")
+            shown = ", ".join(candidate.fields[:4]) + (", ..." if len(candidate.fields) > 4 else "")
             name = cls.qualname.rpartition(".")[2]
             yield self.make_finding(
                 path,
-                cls.span,
+                candidate.span,
                 f"class '{name}' only records fields ({shown}) but is not a dataclass; decorate it with @dataclass",
-                suppress_lines=() if cls.decorator_line is None else (cls.decorator_line,),
-                scope=cls.scope,
-                code=cls.code,
+                suppress_lines=() if candidate.decorator_line is None else (candidate.decorator_line,),
+                scope=candidate.scope,
+                code=candidate.code,
             )

@@ -6,30 +6,25 @@ defined in another module (a frozen dataclass or a stateless sentinel is safe to
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import libcst as cst
 
+from ssot_audit.analysis.class_facts import ClassCollector, ClassFacts, InstanceState
 from ssot_audit.analysis.class_index import ClassIndex
 from ssot_audit.analysis.dataclass_kinds import (
     OBJECT,
-    DecoratorKind,
     annotated_assignments,
-    base_names,
-    body_statements,
-    callee,
-    decorator_kind,
-    global_name,
     is_class_level,
     is_dataclass,
-    is_frozen,
     visited_class,
 )
 from ssot_audit.analysis.names import ImportTable
-from ssot_audit.analysis.plugins import FileContext, FileVisitor, Invalid, ProjectRule, Valid
+from ssot_audit.analysis.options import NoOptions
+from ssot_audit.analysis.plugins import Collector, FileContext, Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
+from ssot_audit.analysis.syntax import callee
 from ssot_audit.model import DATACLASSES, Finding, Severity, Span
 
 # Calls that build a fresh mutable container: the factory to suggest instead.
@@ -156,22 +151,6 @@ _CONTAINER_STR_METHODS = frozenset({"split", "rsplit", "splitlines"})
 _MAX_SHOWN = 40
 
 
-class InstanceState(enum.Enum):
-    """What a class's own body says about its instances."""
-
-    FROZEN = "frozen"  # a frozen dataclass or attrs class
-    STATEFUL = "stateful"  # fields, an __init__ or __setattr__: each instance holds state
-    STATELESS = "stateless"  # nothing of its own: immutable if its bases are
-    UNKNOWN = "unknown"  # a decorator, metaclass or __new__ we cannot see through
-
-
-@dataclass(frozen=True)
-class ClassShape:
-    qualname: str
-    bases: tuple[str | None, ...]
-    state: InstanceState
-
-
 @dataclass(frozen=True)
 class MutableDefault:
     """Why a default is mutable, and the `default_factory` to use instead. `call` is the
@@ -197,13 +176,6 @@ class Candidate:
     scope: str
     code: str
     at_import: bool = False
-
-
-@dataclass(frozen=True)
-class ModuleDataclasses:
-    classes: tuple[ClassShape, ...]
-    candidates: tuple[Candidate, ...]
-    bindings: dict[str, str]
 
 
 def _code(node: cst.CSTNode) -> str:
@@ -256,7 +228,7 @@ def _mutable_call(node: cst.Call, names: ImportTable) -> MutableDefault | None:
     if isinstance(target, cst.Attribute) and isinstance(target.value, (cst.SimpleString, cst.FormattedString)):
         # "a,b".split(",") is a list; " ".join(parts) is a string.
         return MutableDefault(node, _factory_for(node)) if target.attr.value in _CONTAINER_STR_METHODS else None
-    qualified = global_name(func, names)
+    qualified = names.global_name(func)
     if qualified is not None and (qualified in PER_INSTANCE_VALUES or qualified.startswith(PER_INSTANCE_MODULES)):
         return MutableDefault(node, _factory_for(node), at_import=True)
     if qualified is not None and qualified in SAFE_TO_SHARE:
@@ -281,38 +253,12 @@ def _last_name(func: cst.BaseExpression) -> str:
     return func.attr.value if isinstance(func, cst.Attribute) else ""
 
 
-def own_state(node: cst.ClassDef, names: ImportTable) -> InstanceState:
-    if is_frozen(node, names):
-        return InstanceState.FROZEN
-    kinds = {decorator_kind(d, names) for d in node.decorators}
-    if kinds & {DecoratorKind.DATACLASS, DecoratorKind.DATA_MODEL}:
-        return InstanceState.STATEFUL
-    if DecoratorKind.UNKNOWN in kinds or node.keywords:
-        return InstanceState.UNKNOWN
-    for stmt in body_statements(node):
-        if isinstance(stmt, cst.FunctionDef):
-            if stmt.name.value in {"__init__", "__setattr__"}:
-                return InstanceState.STATEFUL
-            if stmt.name.value == "__new__":
-                return InstanceState.UNKNOWN
-        elif isinstance(stmt, cst.AnnAssign) and not is_class_level(stmt.annotation.annotation):
-            return InstanceState.STATEFUL
-        elif isinstance(stmt, cst.Assign) and any(
-            isinstance(t.target, cst.Name) and t.target.value == "__slots__" for t in stmt.targets
-        ):
-            empty = isinstance(stmt.value, (cst.Tuple, cst.List)) and not stmt.value.elements
-            if not empty:
-                return InstanceState.STATEFUL
-    return InstanceState.STATELESS
+class DataclassDefaults(Collector[tuple[Candidate, ...]]):
+    """Per file: the dataclass fields whose default is, or may be, a shared mutable value.
+    Counts every dataclass field."""
 
-
-class DataclassDefaults(FileVisitor):
-    """Per file: the shape of every class, and the dataclass fields whose default is, or may
-    be, a shared mutable value."""
-
-    def __init__(self, context: FileContext, options: object) -> None:
-        super().__init__(context, options)
-        self.classes: list[ClassShape] = []
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
         self.pending: list[tuple[cst.AnnAssign, MutableDefault, str]] = []
         # A stub's defaults are placeholders (`x: list = ...`), never evaluated.
         self.is_stub = context.path.endswith(".pyi")
@@ -320,8 +266,7 @@ class DataclassDefaults(FileVisitor):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self.is_stub:
             return
-        scope, qualname, names = visited_class(self.context)
-        self.classes.append(ClassShape(qualname, base_names(node, names), own_state(node, names)))
+        scope, _, names = visited_class(self.context)
         if not node.decorators or not is_dataclass(node, names):
             return
         for assignment in annotated_assignments(node):
@@ -333,7 +278,7 @@ class DataclassDefaults(FileVisitor):
                 if found is not None:
                     self.pending.append((assignment, found, scope))
 
-    def facts(self) -> ModuleDataclasses:
+    def facts(self) -> tuple[Candidate, ...]:
         candidates = []
         spans = self.context.spans(a for a, _, _ in self.pending) if self.pending else {}
         for assignment, found, scope in self.pending:
@@ -344,18 +289,18 @@ class DataclassDefaults(FileVisitor):
             name = assignment.target.value if isinstance(assignment.target, cst.Name) else "?"
             code = self.context.line_text(span.line)
             candidates.append(Candidate(span, name, shown, found.factory, found.call, scope, code, found.at_import))
-        return ModuleDataclasses(tuple(self.classes), tuple(candidates), dict(self.context.names.bindings))
+        return tuple(candidates)
 
 
 class Immutability:
     """Whether instances of a project class can be shared safely: True, False, or None when
     the rule cannot tell."""
 
-    def __init__(self, index: ClassIndex[ClassShape]) -> None:
+    def __init__(self, index: ClassIndex[ClassFacts]) -> None:
         self.index = index
         self._known: dict[str, bool | None] = {}
 
-    def of_class(self, cls: ClassShape) -> bool | None:
+    def of_class(self, cls: ClassFacts) -> bool | None:
         if cls.qualname in self._known:
             return self._known[cls.qualname]
         self._known[cls.qualname] = None  # an inheritance cycle: unknown
@@ -383,13 +328,13 @@ class Immutability:
         return None if target is None else self.of_class(target)
 
 
-class MutableDataclassDefault(ProjectRule):
+class MutableDataclassDefault(ProjectRule[NoOptions]):
     code = "SSOT202"
     name = "mutable-dataclass-default"
     category = DATACLASSES
     severity = Severity.HIGH
     unit = "dataclass fields"
-    Collector = DataclassDefaults
+    collectors = (ClassCollector, DataclassDefaults)
     summary = "A dataclass field defaults to a mutable value that every instance shares."
     what = (
         "Reports a field of a class decorated with `dataclass` (from `dataclasses` or `pydantic.dataclasses`) "
@@ -436,160 +381,353 @@ class MutableDataclassDefault(ProjectRule):
 
     VALID = (
         Valid(
-            "from dataclasses import dataclass, field\n\n@dataclass\nclass Room:\n"
-            "    members: list[str] = field(default_factory=list)\n    meta: dict = field(default_factory=dict)\n"
+            """
+            from dataclasses import dataclass, field
+
+            @dataclass
+            class Room:
+                members: list[str] = field(default_factory=list)
+                meta: dict = field(default_factory=dict)
+            """
         ),
         Valid(
-            "from dataclasses import dataclass\n\n@dataclass(frozen=True)\nclass Opts:\n"
-            "    tags: tuple[str, ...] = ()\n    names: tuple[str, ...] = ('a', 'b')\n    ids: frozenset[int] = frozenset()\n"
+            """
+            from dataclasses import dataclass
+
+            @dataclass(frozen=True)
+            class Opts:
+                tags: tuple[str, ...] = ()
+                names: tuple[str, ...] = ('a', 'b')
+                ids: frozenset[int] = frozenset()
+            """
         ),
         Valid(
-            "from dataclasses import dataclass\n\n@dataclass\nclass Limits:\n    size: int = 10\n    ratio: float = -0.5\n"
-            "    name: str = 'x'\n    data: bytes = b''\n    parent: 'Limits | None' = None\n    flag: bool = True\n"
+            """
+            from dataclasses import dataclass
+
+            @dataclass
+            class Limits:
+                size: int = 10
+                ratio: float = -0.5
+                name: str = 'x'
+                data: bytes = b''
+                parent: 'Limits | None' = None
+                flag: bool = True
+            """
         ),
         Valid(
-            "import enum\nfrom dataclasses import dataclass\n\nclass Color(enum.Enum):\n    RED = 1\n\n"
-            "@dataclass\nclass Pixel:\n    color: Color = Color.RED\n"
+            """
+            import enum
+            from dataclasses import dataclass
+
+            class Color(enum.Enum):
+                RED = 1
+
+            @dataclass
+            class Pixel:
+                color: Color = Color.RED
+            """
         ),
         Valid(
-            "from dataclasses import dataclass\nfrom typing import ClassVar\n\n@dataclass\nclass Job:\n"
-            "    registry: ClassVar[list[str]] = []\n    name: str = ''\n"
+            """
+            from dataclasses import dataclass
+            from typing import ClassVar
+
+            @dataclass
+            class Job:
+                registry: ClassVar[list[str]] = []
+                name: str = ''
+            """
         ),
-        Valid("class Plain:\n    items: list[int] = []\n"),
-        Valid("from pydantic import BaseModel\n\nclass User(BaseModel):\n    tags: list[str] = []\n"),
+        Valid("""
+            class Plain:
+                items: list[int] = []
+            """),
+        Valid("""
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                tags: list[str] = []
+            """),
         Valid(
-            "from pydantic import Field\nfrom pydantic.dataclasses import dataclass\n\n@dataclass\nclass User:\n"
-            "    tags: list[str] = Field(default_factory=list)\n"
+            """
+            from pydantic import Field
+            from pydantic.dataclasses import dataclass
+
+            @dataclass
+            class User:
+                tags: list[str] = Field(default_factory=list)
+            """
         ),
-        Valid("def dataclass(cls):\n    return cls\n\n@dataclass\nclass Box:\n    items: list = []\n"),
+        Valid("""
+            def dataclass(cls):
+                return cls
+
+            @dataclass
+            class Box:
+                items: list = []
+            """),
         Valid(
-            "import datetime\nfrom dataclasses import dataclass\nfrom decimal import Decimal\nfrom pathlib import Path\n\n"
-            "@dataclass\nclass Policy:\n    ttl: datetime.timedelta = datetime.timedelta(minutes=5)\n"
-            "    price: Decimal = Decimal('1.50')\n    root: Path = Path('/srv')\n"
-        ),
-        Valid(
-            "from dataclasses import dataclass\n\nDEFAULT_SEP = ','\n\n@dataclass\nclass Csv:\n"
-            "    sep: str = DEFAULT_SEP\n    label: str = ' '.join(['a', 'b'])\n    handler: object = lambda: []\n"
-        ),
-        Valid(
-            "from dataclasses import dataclass\n\n@dataclass\nclass Outer:\n    size: int = 0\n\n"
-            "    def make(self) -> list[int]:\n        items: list[int] = []\n        return items\n"
-        ),
-        Valid("from typing import NamedTuple\n\nclass Pair(NamedTuple):\n    items: tuple[int, ...] = ()\n"),
-        # Found on real code (libcst's `dot: Dot = Dot()`): a frozen dataclass instance.
-        Valid(
-            {
-                "pkg/tokens.py": "from dataclasses import dataclass\n\n@dataclass(frozen=True)\nclass Dot:\n    text: str = '.'\n",
-                "pkg/nodes.py": "from dataclasses import dataclass\nfrom pkg.tokens import Dot\n\n"
-                "@dataclass(frozen=True)\nclass Attribute:\n    dot: Dot = Dot()\n",
-            }
-        ),
-        # Found on real code (libcst matchers' `DoNotCare()`): a stateless sentinel from another module.
-        Valid(
-            {
-                "pkg/base.py": "class DoNotCare:\n    def __repr__(self) -> str:\n        return 'DoNotCare()'\n",
-                "pkg/__init__.py": "from pkg.base import DoNotCare\n",
-                "pkg/match.py": "from dataclasses import dataclass\nfrom pkg import DoNotCare\n\n"
-                "@dataclass(frozen=True)\nclass Name:\n    value: object = DoNotCare()\n",
-            }
-        ),
-        # Found on real code (pytest's timing): a method of a value, whose result we cannot know.
-        Valid(
-            "from dataclasses import dataclass\nfrom datetime import datetime\n\n@dataclass\nclass Clock:\n"
-            "    now: float = datetime(2020, 5, 22).timestamp()\n"
+            """
+            import datetime
+            from dataclasses import dataclass
+            from decimal import Decimal
+            from pathlib import Path
+
+            @dataclass
+            class Policy:
+                ttl: datetime.timedelta = datetime.timedelta(minutes=5)
+                price: Decimal = Decimal('1.50')
+                root: Path = Path('/srv')
+            """
         ),
         Valid(
-            "import enum\nfrom dataclasses import dataclass\n\nclass Mode(enum.Enum):\n    FAST = 'fast'\n\n"
-            "@dataclass\nclass Job:\n    mode: Mode = Mode('fast')\n    log: object = __import__('logging').getLogger()\n"
+            """
+            from dataclasses import dataclass
+
+            DEFAULT_SEP = ','
+
+            @dataclass
+            class Csv:
+                sep: str = DEFAULT_SEP
+                label: str = ' '.join(['a', 'b'])
+                handler: object = lambda: []
+            """
         ),
-        Valid("class Limits:\n    size: list = []\n", path="example.pyi"),
+        Valid(
+            """
+            from dataclasses import dataclass
+
+            @dataclass
+            class Outer:
+                size: int = 0
+
+                def make(self) -> list[int]:
+                    items: list[int] = []
+                    return items
+            """
+        ),
+        Valid("""
+            from typing import NamedTuple
+
+            class Pair(NamedTuple):
+                items: tuple[int, ...] = ()
+            """),
+        Valid(
+            """
+            import enum
+            from dataclasses import dataclass
+
+            class Mode(enum.Enum):
+                FAST = 'fast'
+
+            @dataclass
+            class Job:
+                mode: Mode = Mode('fast')
+                log: object = __import__('logging').getLogger()
+            """
+        ),
+        Valid("""
+            class Limits:
+                size: list = []
+            """, path="example.pyi"),
     )
     INVALID = (
-        Invalid("from dataclasses import dataclass\n\n@dataclass\nclass Room:\n    members: list[str] = []\n", line=5),
-        Invalid("from dataclasses import dataclass\n\n@dataclass\nclass Room:\n    meta: dict = {}\n", line=5),
-        Invalid("from dataclasses import dataclass\n\n@dataclass\nclass Room:\n    ids: set[int] = set()\n", line=5),
+        Invalid("""
+            from dataclasses import dataclass
+
+            @dataclass
+            class Room:
+                members: list[str] = []
+            """, line=5, message='use `field(default_factory=list)`'),
+        Invalid("""
+            from dataclasses import dataclass
+
+            @dataclass
+            class Room:
+                meta: dict = {}
+            """, line=5),
+        Invalid("""
+            from dataclasses import dataclass
+
+            @dataclass
+            class Room:
+                ids: set[int] = set()
+            """, line=5),
         Invalid(
-            "from dataclasses import dataclass\n\n@dataclass\nclass Room:\n    a: list = list()\n    b: dict = dict()\n",
+            """
+            from dataclasses import dataclass
+
+            @dataclass
+            class Room:
+                a: list = list()
+                b: dict = dict()
+            """,
             count=2,
         ),
         Invalid(
-            "from collections import defaultdict\nfrom dataclasses import dataclass\n\n@dataclass\nclass Stats:\n"
-            "    counts: dict[str, int] = defaultdict(int)\n",
+            """
+            from collections import defaultdict
+            from dataclasses import dataclass
+
+            @dataclass
+            class Stats:
+                counts: dict[str, int] = defaultdict(int)
+            """,
             line=6,
         ),
         Invalid(
-            "import collections\nimport dataclasses\n\n@dataclasses.dataclass(frozen=True)\nclass Cache:\n"
-            "    order: collections.OrderedDict = collections.OrderedDict()\n    queue: collections.deque = collections.deque()\n",
+            """
+            import collections
+            import dataclasses
+
+            @dataclasses.dataclass(frozen=True)
+            class Cache:
+                order: collections.OrderedDict = collections.OrderedDict()
+                queue: collections.deque = collections.deque()
+            """,
             count=2,
         ),
         Invalid(
-            "from dataclasses import dataclass\n\n@dataclass\nclass Grid:\n    cells: list[int] = [0 for _ in range(9)]\n"
-            "    index: dict[int, int] = {i: i for i in range(3)}\n",
+            """
+            from dataclasses import dataclass
+
+            @dataclass
+            class Grid:
+                cells: list[int] = [0 for _ in range(9)]
+                index: dict[int, int] = {i: i for i in range(3)}
+            """,
             count=2,
         ),
         Invalid(
-            "from dataclasses import dataclass\n\n@dataclass\nclass Retry:\n    attempts: int = 3\n\n"
-            "@dataclass\nclass Client:\n    retry: Retry = Retry()\n",
+            """
+            from dataclasses import dataclass
+
+            @dataclass
+            class Retry:
+                attempts: int = 3
+
+            @dataclass
+            class Client:
+                retry: Retry = Retry()
+            """,
             line=9,
         ),
         Invalid(
-            "from dataclasses import dataclass, field\n\n@dataclass\nclass Room:\n    members: list[str] = field(default=[])\n",
+            """
+            from dataclasses import dataclass, field
+
+            @dataclass
+            class Room:
+                members: list[str] = field(default=[])
+            """,
             line=5,
         ),
-        Invalid("import pydantic.dataclasses\n\n@pydantic.dataclasses.dataclass\nclass User:\n    tags: list = []\n", line=5),
+        Invalid("""
+            import pydantic.dataclasses
+
+            @pydantic.dataclasses.dataclass
+            class User:
+                tags: list = []
+            """, line=5),
         Invalid(
-            "from dataclasses import dataclass as dc\n\n@dc\nclass Matrix:\n    rows: tuple = ([], [])\n", line=5
+            """
+            from dataclasses import dataclass as dc
+
+            @dc
+            class Matrix:
+                rows: tuple = ([], [])
+            """, line=5
         ),
         Invalid(
-            "from dataclasses import dataclass\n\n@dataclass\nclass Doc:\n    title: str = ''\n\n"
-            "    parts: list[str] = (\n        []\n    )\n",
+            """
+            from dataclasses import dataclass
+
+            @dataclass
+            class Doc:
+                title: str = ''
+
+                parts: list[str] = (
+                    []
+                )
+            """,
             line=7,
         ),
         Invalid(
-            "from dataclasses import dataclass\n\n@dataclass\nclass Form:\n    fields: list[str] = 'a b'.split()\n", line=5
+            """
+            from dataclasses import dataclass
+
+            @dataclass
+            class Form:
+                fields: list[str] = 'a b'.split()
+            """, line=5
         ),
         Invalid(
             {
-                "pkg/session.py": "class Session:\n    def __init__(self) -> None:\n        self.cookies: dict[str, str] = {}\n",
-                "pkg/client.py": "from dataclasses import dataclass\nfrom pkg.session import Session\n\n"
-                "@dataclass\nclass Client:\n    session: Session = Session()\n",
+                "pkg/session.py": """
+                    class Session:
+                        def __init__(self) -> None:
+                            self.cookies: dict[str, str] = {}
+                    """,
+                "pkg/client.py": """
+                    from dataclasses import dataclass
+                    from pkg.session import Session
+
+                    @dataclass
+                    class Client:
+                        session: Session = Session()
+                    """,
             },
             path="pkg/client.py",
             line=6,
         ),
         Invalid(
-            "def build() -> type:\n    from dataclasses import dataclass\n\n    @dataclass\n    class Local:\n"
-            "        tags: set[str] = set()\n\n    return Local\n",
+            """
+            def build() -> type:
+                from dataclasses import dataclass
+
+                @dataclass
+                class Local:
+                    tags: set[str] = set()
+
+                return Local
+            """,
             line=6,
         ),
         Invalid(
-            "import threading\nfrom dataclasses import dataclass\n\n@dataclass\nclass Worker:\n"
-            "    lock: threading.Lock = threading.Lock()\n",
+            """
+            import threading
+            from dataclasses import dataclass
+
+            @dataclass
+            class Worker:
+                lock: threading.Lock = threading.Lock()
+            """,
             line=6,
         ),
         Invalid(
-            "from dataclasses import dataclass\n\ndef build():\n    @dataclass\n    class Local:\n        items: list = []\n"
-            "    return Local\n",
+            """
+            from dataclasses import dataclass
+
+            def build():
+                @dataclass
+                class Local:
+                    items: list = []
+                return Local
+            """,
             line=6,
         ),
     )
 
 
     def check(self, project: Project) -> Iterable[Finding]:
-        index: ClassIndex[ClassShape] = ClassIndex(project.by_module)
-        per_path: list[tuple[str, ModuleDataclasses]] = []
-        for facts in project.files:
-            module = facts.extras.get(self.code)
-            if isinstance(module, ModuleDataclasses):
-                index.add(facts.module, facts.path, module.bindings, module.classes)
-                if module.candidates:
-                    per_path.append((facts.path, module))
+        index = project.classes
         immutability = Immutability(index)
-        for path, module in per_path:
-            for candidate in module.candidates:
+        for file, candidates in project.facts(DataclassDefaults):
+            for candidate in candidates:
                 if candidate.at_import:
                     yield self.make_finding(
-                        path,
+                        file.path,
                         candidate.span,
                         f"dataclass field '{candidate.field}' defaults to `{candidate.shown}`, evaluated once at "
                         "import: every instance gets the same value; use "
@@ -601,7 +739,7 @@ class MutableDataclassDefault(ProjectRule):
                 if candidate.call is not None and not self._shares_mutable(candidate.call, index, immutability):
                     continue
                 yield self.make_finding(
-                    path,
+                    file.path,
                     candidate.span,
                     f"dataclass field '{candidate.field}' defaults to mutable `{candidate.shown}`, shared by every "
                     f"instance; use `field(default_factory={candidate.factory})`",
@@ -610,7 +748,7 @@ class MutableDataclassDefault(ProjectRule):
                 )
 
     @staticmethod
-    def _shares_mutable(call: str, index: ClassIndex[ClassShape], immutability: Immutability) -> bool:
+    def _shares_mutable(call: str, index: ClassIndex[ClassFacts], immutability: Immutability) -> bool:
         """A call of a project class whose instances are mutable, or of anything from outside
         the project that is not known to be safe; never a project function (unknown)."""
         target = index.lookup(call)

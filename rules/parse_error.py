@@ -1,10 +1,11 @@
 """SSOT000 parse-error: a file that cannot be read, decoded or parsed."""
 
+from ssot_audit.analysis.options import NoOptions
 from ssot_audit.analysis.plugins import EngineRule, Invalid, Valid
 from ssot_audit.model import ERRORS, Severity
 
 
-class ParseError(EngineRule):
+class ParseError(EngineRule[NoOptions]):
     code = "SSOT000"
     name = "parse-error"
     category = ERRORS
@@ -21,12 +22,29 @@ class ParseError(EngineRule):
     example = "```python\ndef broken(:\n    pass\n```"
     fix = "Fix the syntax error, add a coding cookie (`# -*- coding: latin-1 -*-`) or re-save the file as UTF-8."
     VALID = (
+        Valid("""
+            def fixed():
+                pass
+            """),
         Valid("x = 1\n"),
-        Valid("# -*- coding: latin-1 -*-\nname = 'caf\xe9'\n"),
+        Valid("""
+            # -*- coding: latin-1 -*-
+            name = 'café'
+            """),
         Valid("\ufeffprint('a BOM is fine')\n"),
     )
     INVALID = (
-        Invalid("def broken(:\n    pass\n", line=1),
-        Invalid("x = 1\nif x\n    pass\n", line=2),
-        Invalid("x = 1\ny = 'nul\x00byte'\n", line=2),
+        Invalid("""
+            def broken(:
+                pass
+            """, line=1, message='syntax error'),
+        Invalid("""
+            x = 1
+            if x
+                pass
+            """, line=2),
+        Invalid("""
+            x = 1
+            y = 'nul\x00byte'
+            """, line=2),
     )

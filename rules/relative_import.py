@@ -6,6 +6,7 @@ import libcst as cst
 from libcst.metadata import PositionProvider
 
 from ssot_audit.analysis.names import dotted_name, resolve_relative
+from ssot_audit.analysis.options import NoOptions
 from ssot_audit.analysis.plugins import FileRule, Invalid, Valid
 from ssot_audit.model import IMPORTS, Severity
 
@@ -21,7 +22,7 @@ def absolute_module(node: cst.ImportFrom, module_name: str, is_package: bool, mo
     return absolute
 
 
-class RelativeImport(FileRule):
+class RelativeImport(FileRule[NoOptions]):
     code = "SSOT101"
     name = "relative-import"
     category = IMPORTS
@@ -44,28 +45,84 @@ class RelativeImport(FileRule):
     )
     VALID = (
         Valid("from shop.models import User\n", path="shop/views.py"),
-        Valid("import os.path\nfrom os import path as p\n"),
+        Valid("""
+            import os.path
+            from os import path as p
+            """),
         Valid('TEXT = "from . import x"\n', path="shop/text.py"),
-        Valid("# from .. import y\nx = 1\n", path="shop/text.py"),
-        Valid('def f():\n    """Do not write `from .m import a`."""\n', path="shop/doc.py"),
+        Valid("""
+            # from .. import y
+            x = 1
+            """, path="shop/text.py"),
+        Valid('''
+            def f():
+                """Do not write `from .m import a`."""
+            ''', path="shop/doc.py"),
         Valid("from __future__ import annotations\n"),
-        Valid("from shop import (\n    models,\n    views,\n)\n", path="shop/api.py"),
-        Valid("import importlib\nmod = importlib.import_module('.models', 'shop')\n"),
+        Valid("""
+            from shop import (
+                models,
+                views,
+            )
+            """, path="shop/api.py"),
+        Valid("""
+            import importlib
+            mod = importlib.import_module('.models', 'shop')
+            """),
     )
     INVALID = (
-        Invalid("from . import views\n", path="shop/api.py", line=1),
-        Invalid("import os\nfrom .models import User, Order\n", path="shop/api.py", line=2),
-        Invalid("from ..pkg.m import c as d\n", path="shop/sub/api.py", line=1),
-        Invalid("from . import (\n    models,\n    views,\n)\n", path="shop/api.py", line=1),
-        Invalid("def load():\n    from .models import User\n    return User\n", path="shop/api.py", line=2),
         Invalid(
-            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .models import User\n",
+            "from . import views\n",
+            path="shop/api.py",
+            line=1,
+            message="relative import of '.'; use 'from shop import ...'",
+            fixed="from shop import views\n",
+        ),
+        Invalid(
+            """
+            import os
+            from .models import User, Order
+            """,
+            path="shop/api.py",
+            line=2,
+            fixed="""
+            import os
+            from shop.models import User, Order
+            """,
+        ),
+        Invalid(
+            "from ..pkg.m import c as d\n",
+            path="shop/sub/api.py",
+            line=1,
+            message="use 'from shop.pkg.m import ...'",
+            fixed="from shop.pkg.m import c as d\n",
+        ),
+        Invalid("""
+            from . import (
+                models,
+                views,
+            )
+            """, path="shop/api.py", line=1),
+        Invalid("""
+            def load():
+                from .models import User
+                return User
+            """, path="shop/api.py", line=2),
+        Invalid(
+            """
+            from typing import TYPE_CHECKING
+            if TYPE_CHECKING:
+                from .models import User
+            """,
             path="shop/api.py",
             line=3,
         ),
         Invalid("from .models import *\n", path="shop/__init__.py", line=1),
-        Invalid("from . import a\nfrom . import b\n", path="shop/api.py", count=2),
-        Invalid("x = 1; from . import a\n", path="shop/api.py", line=1),
+        Invalid("""
+            from . import a
+            from . import b
+            """, path="shop/api.py", count=2),
+        Invalid("x = 1; from . import a\n", path="shop/api.py", line=1, fixed="x = 1; from shop import a\n"),
     )
 
     def visit_Import(self, node: cst.Import) -> None:

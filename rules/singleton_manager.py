@@ -12,8 +12,9 @@ import libcst as cst
 from ssot_audit.analysis.class_index import ClassIndex
 from ssot_audit.analysis.class_state import mutable_state
 from ssot_audit.analysis.names import dotted_name, head_name
-from ssot_audit.analysis.plugins import FileContext, FileVisitor, Invalid, ProjectRule, Valid
+from ssot_audit.analysis.plugins import Collector, FileContext, Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
+from ssot_audit.analysis.syntax import last_part, parameters
 from ssot_audit.model import SINGLETONS, Finding, Severity, Span
 
 DEFAULT_SUFFIXES = ("Manager", "Service", "Registry", "Factory", "Client", "Pool", "Cache", "Store", "Provider")
@@ -42,7 +43,7 @@ CLASS_VARIABLE = re.compile(r"(?i)(^|_)(class|cls|klass)$")
 
 
 @dataclass(frozen=True)
-class Options:
+class SingletonManagerOptions:
     suffixes: tuple[str, ...] = field(
         default=DEFAULT_SUFFIXES,
         metadata={
@@ -116,10 +117,6 @@ def words_in(node: cst.CSTNode) -> set[str]:
     return scan.words
 
 
-def last_part(name: str | None) -> str:
-    return (name or "").rsplit(".", 1)[-1]
-
-
 def called_name(call: cst.Call) -> str | None:
     """The dotted name called, looking through a generic subscript (`Registry[str]()`)."""
     func = call.func.value if isinstance(call.func, cst.Subscript) else call.func
@@ -134,15 +131,6 @@ def cache_key(target: cst.Attribute | cst.Subscript) -> str | None:
     if isinstance(node, cst.Attribute):
         return node.attr.value
     return node.value if isinstance(node, cst.Name) else None
-
-
-def parameters(function: cst.FunctionDef) -> list[cst.Param]:
-    params = function.params
-    found = [*params.posonly_params, *params.params, *params.kwonly_params]
-    for star in (params.star_arg, params.star_kwarg):
-        if isinstance(star, cst.Param):
-            found.append(star)
-    return found
 
 
 def is_named_handle(call: cst.Call) -> bool:
@@ -277,7 +265,7 @@ class CachingMethod:
             return False
         if isinstance(target, cst.Subscript):
             index = body.expand(words_in(target.slice[0]))
-            others = {p.name.value for p in parameters(self.function)} - {self.first}
+            others = {p.name.value for p in parameters(self.function.params)} - {self.first}
             return not index & others  # keyed by the arguments: interning, one instance per value
         return True
 
@@ -348,7 +336,6 @@ class InstanceDraft:
     shown: str  # every target as written
     class_name: str
     qualified: str  # the class called, as the module's imports name it
-    by_suffix: bool  # the class name ends with one of the `suffixes`
     # `other_module.name = ...` targets: the instance installed as another module's global.
     installs: tuple[str, ...]
 
@@ -380,14 +367,13 @@ class SingletonFacts:
     aliases: tuple[tuple[str, str], ...]
 
 
-class SingletonScan(FileVisitor):
+class SingletonScan(Collector[SingletonFacts]):
     """SSOT301's pass over one file: what it finds there alone, plus the module-level instances,
-    class facts and references to other modules that the project phase judges."""
+    class facts and references to other modules that the project phase judges. It takes no
+    options: the `suffixes` are applied in the project phase."""
 
-    def __init__(self, context: FileContext, options: object) -> None:
-        super().__init__(context, options)
-        assert isinstance(self.options, Options)
-        self.suffixes = tuple(self.options.suffixes)
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
         self.local_classes: set[str] = set()
         self.singletons: set[str] = set()
         self.global_frames: list[set[str]] = []
@@ -488,11 +474,10 @@ class SingletonScan(FileVisitor):
         func = call.func.value if isinstance(call.func, cst.Subscript) else call.func
         dotted = dotted_name(func) or class_name
         qualified = self.context.names.qualified_name(func) or f"{self.context.module_name}.{dotted}"
-        by_suffix = any(class_name.endswith(s) for s in self.suffixes)
         installs = tuple(
             q for t in targets if isinstance(t, cst.Attribute) and (q := self.context.names.qualified_name(t)) is not None
         )
-        self._instances.append((stmt, InstanceDraft(names, shown, class_name, qualified, by_suffix, installs)))
+        self._instances.append((stmt, InstanceDraft(names, shown, class_name, qualified, installs)))
 
     def _class_state(self, node: cst.ClassDef) -> ClassState:
         bases = []
@@ -522,7 +507,7 @@ class SingletonScan(FileVisitor):
         for stmt in node.body.body:
             if not isinstance(stmt, cst.FunctionDef):
                 continue
-            params = parameters(stmt)
+            params = parameters(stmt.params)
             is_classmethod = "classmethod" in decorator_names(stmt)
             if not params or not (stmt.name.value in ("__new__", "__call__") or is_classmethod):
                 continue
@@ -594,10 +579,10 @@ class SingletonScan(FileVisitor):
             )
 
     def _check_cached_factory(self, node: cst.FunctionDef) -> None:
-        qualified = [self.context.names.qualified_name(d) for d in decorator_targets(node)]
+        qualified = [self.context.qualified_name(d) for d in decorator_targets(node)]
         if not any(q in CACHE_DECORATORS for q in qualified):
             return
-        params = parameters(node)
+        params = parameters(node.params)
         is_classmethod = "classmethod" in decorator_names(node)
         if len(params) > (1 if is_classmethod else 0):
             return
@@ -611,12 +596,11 @@ class SingletonScan(FileVisitor):
             )
 
 
-class SingletonManager(ProjectRule):
+class SingletonManager(ProjectRule[SingletonManagerOptions]):
     code = "SSOT301"
     name = "singleton-manager"
     category = SINGLETONS
     severity = Severity.MEDIUM
-    Options = Options
     summary = "A process-wide shared instance (singleton class, module-level manager, cached getter)."
     what = (
         "Reports the ways Python code hides one shared instance behind a name:\n\n"
@@ -681,216 +665,493 @@ class SingletonManager(ProjectRule):
     )
 
     VALID = (
-        Valid("MAX_CONNECTIONS = 100\nNAMES = ('a', 'b')\nTIMEOUT = float('1.5')\n"),
-        Valid("import logging\n\nlogger = logging.getLogger(__name__)\n"),
+        Valid("""
+            class ConnectionManager:
+                def __init__(self, settings):
+                    self.settings = settings
+
+
+            def main(settings) -> None:
+                manager = ConnectionManager(settings)
+                serve(manager)
+            """),
+        Valid("""
+            MAX_CONNECTIONS = 100
+            NAMES = ('a', 'b')
+            TIMEOUT = float('1.5')
+            """),
+        Valid("""
+            import logging
+
+            logger = logging.getLogger(__name__)
+            """),
         Valid(
-            "from fastapi import APIRouter, FastAPI\nfrom flask import Blueprint, Flask\nfrom celery import Celery\n\n"
-            "router = APIRouter()\napi = FastAPI()\napp = Flask(__name__)\nbp = Blueprint('bp', __name__)\n"
-            "worker = Celery('tasks')\n"
+            """
+            from fastapi import APIRouter, FastAPI
+            from flask import Blueprint, Flask
+            from celery import Celery
+
+            router = APIRouter()
+            api = FastAPI()
+            app = Flask(__name__)
+            bp = Blueprint('bp', __name__)
+            worker = Celery('tasks')
+            """
         ),
-        Valid("import re\n\nMENTION_RE = re.compile(r'@(\\w+)')\n"),
+        Valid("""
+            import re
+
+            MENTION_RE = re.compile(r'@(\\w+)')
+            """),
         Valid(
-            "class Money:\n    def __new__(cls, amount):\n        self = super().__new__(cls)\n"
-            "        self.amount = amount\n        return self\n"
+            """
+            class Money:
+                def __new__(cls, amount):
+                    self = super().__new__(cls)
+                    self.amount = amount
+                    return self
+            """
         ),
         Valid(
-            "class RoomService:\n    pass\n\n\ndef create_room_service() -> RoomService:\n    return RoomService()\n"
+            """
+            class RoomService:
+                pass
+
+
+            def create_room_service() -> RoomService:
+                return RoomService()
+            """
         ),
         Valid(
-            "class ConnectionManager:\n    pass\n\n\ndef main() -> None:\n    manager = ConnectionManager()\n"
-            "    manager.run()\n"
+            """
+            class ConnectionManager:
+                pass
+
+
+            def main() -> None:
+                manager = ConnectionManager()
+                manager.run()
+            """
         ),
         Valid(
-            "class ConnectionManager:\n    pass\n\n\nif __name__ == '__main__':\n"
-            "    manager = ConnectionManager()\n"
+            """
+            class ConnectionManager:
+                pass
+
+
+            if __name__ == '__main__':
+                manager = ConnectionManager()
+            """
         ),
         Valid(
-            "from functools import lru_cache\n\n\n@lru_cache(maxsize=None)\ndef get_client(name: str) -> 'Client':\n"
-            "    return Client(name)\n"
+            """
+            from functools import lru_cache
+
+
+            @lru_cache(maxsize=None)
+            def get_client(name: str) -> 'Client':
+                return Client(name)
+            """
         ),
         Valid(
-            "from typing import Callable, TypeAlias, TypeVar\n\nManagerT = TypeVar('ManagerT', bound='BaseManager')\n"
-            "ServiceAlias: TypeAlias = 'UserService'\nClientFactory = Callable[[], 'Client']\n"
+            """
+            from typing import Callable, TypeAlias, TypeVar
+
+            ManagerT = TypeVar('ManagerT', bound='BaseManager')
+            ServiceAlias: TypeAlias = 'UserService'
+            ClientFactory = Callable[[], 'Client']
+            """
         ),
         Valid(
-            "from dataclasses import dataclass\n\n\n@dataclass\nclass Point:\n    x: int\n    y: int\n\n\n"
-            "ORIGIN = Point(0, 0)\n"
+            """
+            from dataclasses import dataclass
+
+
+            @dataclass
+            class Point:
+                x: int
+                y: int
+
+
+            ORIGIN = Point(0, 0)
+            """
         ),
         Valid(
-            "class Node:\n    _instance = None\n\n    def __new__(cls, *args):\n        return super().__new__(cls)\n"
+            """
+            class Node:
+                _instance = None
+
+                def __new__(cls, *args):
+                    return super().__new__(cls)
+            """
         ),
         # A per-argument cache (interning) keeps one instance per value, not one per process.
         Valid(
-            "class Symbol:\n    _cache = {}\n\n    def __new__(cls, name):\n        if name not in cls._cache:\n"
-            "            cls._cache[name] = super().__new__(cls)\n        return cls._cache[name]\n"
+            """
+            class Symbol:
+                _cache = {}
+
+                def __new__(cls, name):
+                    if name not in cls._cache:
+                        cls._cache[name] = super().__new__(cls)
+                    return cls._cache[name]
+            """
         ),
-        # Django's model managers are class attributes, one per model, not module-level instances.
-        Valid("from django.db import models\n\n\nclass Post(models.Model):\n    objects = models.Manager()\n"),
-        Valid("def lru_cache(f):\n    return f\n\n\n@lru_cache\ndef get_settings():\n    return Settings()\n"),
+        Valid("""
+            def lru_cache(f):
+                return f
+
+
+            @lru_cache
+            def get_settings():
+                return Settings()
+            """),
         Valid(
-            "import functools\nfrom pathlib import Path\n\n\n@functools.cache\ndef is_tty() -> bool:\n"
-            "    return os.isatty(1)\n\n\n@functools.cache\ndef home() -> Path:\n    return Path.home()\n"
+            """
+            import functools
+            from pathlib import Path
+
+
+            @functools.cache
+            def is_tty() -> bool:
+                return os.isatty(1)
+
+
+            @functools.cache
+            def home() -> Path:
+                return Path.home()
+            """
         ),
-        Valid("class _Singleton:\n    pass\n\n\nclass Sentinel(_Singleton):\n    pass\n\n\nMISSING = Sentinel()\n"),
+        Valid("""
+            class _Singleton:
+                pass
+
+
+            class Sentinel(_Singleton):
+                pass
+
+
+            MISSING = Sentinel()
+            """),
         Valid(
-            "_counter = 0\n\n\ndef next_id():\n    global _counter\n    _counter += 1\n    return _counter\n"
-        ),
-        Valid(
-            "class Flyweight:\n    _pool = {}\n\n    def __new__(cls, *args):\n        key = (cls, args)\n"
-            "        if key not in cls._pool:\n            cls._pool[key] = super().__new__(cls)\n"
-            "        return cls._pool[key]\n"
-        ),
-        Valid(
-            "class Config:\n    _last = None\n\n    def __new__(cls):\n        cls._last = super().__new__(cls)\n"
-            "        return cls._last\n"
-        ),
-        # Found in Django: lazily bound ctypes functions, one instance per C function name.
-        Valid(
-            "from geos.libgeos import GEOSFuncFactory\n\nfree = GEOSFuncFactory('GEOSFree')\n"
-            "cs_is_ccw = GEOSFuncFactory('GEOSCoordSeq_isCCW', restype=c_int)\n"
-        ),
-        # Found in Flask: a getter that caches a version string, not a shared object.
-        Valid(
-            "import importlib.metadata\n\n_werkzeug_version = ''\n\n\ndef _get_werkzeug_version():\n"
-            "    global _werkzeug_version\n    if not _werkzeug_version:\n"
-            "        _werkzeug_version = importlib.metadata.version('werkzeug')\n    return _werkzeug_version\n"
-        ),
-        Valid(
-            "_version = None\n\n\ndef version() -> str:\n    global _version\n    if _version is None:\n"
-            "        _version = read_version()\n    return _version\n"
-        ),
-        # Found in setuptools, hypothesis and pip: caches of computed data, not of a service.
-        Valid(
-            "import sysconfig\n\n_config_vars = None\n\n\ndef get_config_vars():\n    global _config_vars\n"
-            "    if _config_vars is None:\n        _config_vars = sysconfig.get_config_vars().copy()\n"
-            "    return _config_vars\n"
-        ),
-        Valid(
-            "_categories = None\n\n\ndef categories():\n    global _categories\n    if _categories is None:\n"
-            "        _categories = tuple(sorted(charmap()))\n    return _categories\n"
+            """
+            _counter = 0
+
+
+            def next_id():
+                global _counter
+                _counter += 1
+                return _counter
+            """
         ),
         Valid(
-            "import functools\nfrom typing import cast\n\n\n@functools.lru_cache(maxsize=None)\n"
-            "def select_backend() -> 'Backend':\n    from . import importlib_backend\n"
-            "    return cast('Backend', importlib_backend)\n"
+            """
+            class Flyweight:
+                _pool = {}
+
+                def __new__(cls, *args):
+                    key = (cls, args)
+                    if key not in cls._pool:
+                        cls._pool[key] = super().__new__(cls)
+                    return cls._pool[key]
+            """
         ),
-        # Found in Django: a cached immutable time zone is a constant value.
         Valid(
-            "import functools\nimport zoneinfo\n\n\n@functools.lru_cache\ndef get_default_timezone():\n"
-            "    return zoneinfo.ZoneInfo(settings.TIME_ZONE)\n"
+            """
+            class Config:
+                _last = None
+
+                def __new__(cls):
+                    cls._last = super().__new__(cls)
+                    return cls._last
+            """
         ),
+        Valid(
+            """
+            _version = None
+
+
+            def version() -> str:
+                global _version
+                if _version is None:
+                    _version = read_version()
+                return _version
+            """
+        ),
+        Valid(
+            """
+            _categories = None
+
+
+            def categories():
+                global _categories
+                if _categories is None:
+                    _categories = tuple(sorted(charmap()))
+                return _categories
+            """
+        ),
+        Valid(
+            """
+            import functools
+            from typing import cast
+
+
+            @functools.lru_cache(maxsize=None)
+            def select_backend() -> 'Backend':
+                from . import importlib_backend
+                return cast('Backend', importlib_backend)
+            """
+        ),
+        # A decorator is resolved where it is written: this `lru_cache` is the local one.
+        Valid("""
+            from functools import lru_cache
+
+
+            def build():
+                def lru_cache(f):
+                    return f
+
+                @lru_cache
+                def get_settings():
+                    return Settings()
+
+                return get_settings
+            """),
     )
     INVALID = (
         Invalid(
-            "class ConnectionManager:\n    _instance = None\n\n    def __new__(cls):\n"
-            "        if cls._instance is None:\n            cls._instance = super().__new__(cls)\n"
-            "        return cls._instance\n",
+            """
+            class ConnectionManager:
+                _instance = None
+
+                def __new__(cls):
+                    if cls._instance is None:
+                        cls._instance = super().__new__(cls)
+                    return cls._instance
+            """,
+            line=1, message="class 'ConnectionManager' is a singleton"),
+        Invalid(
+            """
+            class Config:
+                __instance = None
+
+                def __new__(klass, *args, **kwargs):
+                    if not klass.__instance:
+                        klass.__instance = object.__new__(klass)
+                    return klass.__instance
+            """,
             line=1,
         ),
         Invalid(
-            "class Config:\n    __instance = None\n\n    def __new__(klass, *args, **kwargs):\n"
-            "        if not klass.__instance:\n            klass.__instance = object.__new__(klass)\n"
-            "        return klass.__instance\n",
-            line=1,
-        ),
-        Invalid(
-            "import threading\n\n\nclass IDs:\n    _inst = None\n    _lock = threading.Lock()\n\n"
-            "    def __new__(cls):\n        if cls._inst is None:\n            with cls._lock:\n"
-            "                if cls._inst is None:\n                    inst = super().__new__(cls)\n"
-            "                    cls._inst = inst\n        return cls._inst\n",
+            """
+            import threading
+
+
+            class IDs:
+                _inst = None
+                _lock = threading.Lock()
+
+                def __new__(cls):
+                    if cls._inst is None:
+                        with cls._lock:
+                            if cls._inst is None:
+                                inst = super().__new__(cls)
+                                cls._inst = inst
+                    return cls._inst
+            """,
             line=4,
         ),
         Invalid(
-            "class Singleton:\n    def __new__(cls, *args, **kwds):\n        it = cls.__dict__.get('__it__')\n"
-            "        if it is not None:\n            return it\n        cls.__it__ = it = object.__new__(cls)\n"
-            "        return it\n",
+            """
+            class Singleton:
+                def __new__(cls, *args, **kwds):
+                    it = cls.__dict__.get('__it__')
+                    if it is not None:
+                        return it
+                    cls.__it__ = it = object.__new__(cls)
+                    return it
+            """,
             line=1,
         ),
         Invalid(
-            "class SingletonMeta(type):\n    _instances = {}\n\n    def __call__(cls, *args, **kwargs):\n"
-            "        if cls not in cls._instances:\n            cls._instances[cls] = super().__call__(*args, **kwargs)\n"
-            "        return cls._instances[cls]\n\n\nclass Settings(metaclass=SingletonMeta):\n    pass\n",
-            line=10,
+            """
+            class SingletonMeta(type):
+                _instances = {}
+
+                def __call__(cls, *args, **kwargs):
+                    if cls not in cls._instances:
+                        cls._instances[cls] = super().__call__(*args, **kwargs)
+                    return cls._instances[cls]
+
+
+            class Settings(metaclass=SingletonMeta):
+                pass
+            """,
+            line=(1, 10),
             count=2,
         ),
         Invalid(
-            "_instances = {}\n\n\nclass Once(type):\n    def __call__(cls, *args, **kwargs):\n"
-            "        if cls not in _instances:\n            _instances[cls] = super(Once, cls).__call__(*args, **kwargs)\n"
-            "        return _instances[cls]\n",
+            """
+            _instances = {}
+
+
+            class Once(type):
+                def __call__(cls, *args, **kwargs):
+                    if cls not in _instances:
+                        _instances[cls] = super(Once, cls).__call__(*args, **kwargs)
+                    return _instances[cls]
+            """,
             line=4,
         ),
         Invalid(
-            "class Config:\n    def __new__(cls):\n        if not hasattr(cls, 'instance'):\n"
-            "            cls.instance = super().__new__(cls)\n        return cls.instance\n",
+            """
+            class Config:
+                def __new__(cls):
+                    if not hasattr(cls, 'instance'):
+                        cls.instance = super().__new__(cls)
+                    return cls.instance
+            """,
             line=1,
         ),
         Invalid(
-            "from app.patterns import Singleton\n\n\nclass Registry(Singleton):\n    pass\n",
+            """
+            from app.patterns import Singleton
+
+
+            class Registry(Singleton):
+                pass
+            """,
             path="app/registry.py",
             line=4,
         ),
         Invalid(
-            "from app import patterns\n\n\nclass Bus(metaclass=patterns.SingletonMeta):\n    pass\n",
+            """
+            from app import patterns
+
+
+            class Bus(metaclass=patterns.SingletonMeta):
+                pass
+            """,
             path="app/bus.py",
             line=4,
         ),
         Invalid(
-            "class ConnectionManager:\n    pass\n\n\nconnection_manager = ConnectionManager()\n",
+            """
+            class ConnectionManager:
+                pass
+
+
+            connection_manager = ConnectionManager()
+            """,
             line=5,
         ),
-        Invalid("import httpx\n\nhttp: httpx.Client = httpx.Client(timeout=5)\n", line=3),
+        Invalid("""
+            import httpx
+
+            http: httpx.Client = httpx.Client(timeout=5)
+            """, line=3),
         Invalid(
-            "try:\n    from redis import ConnectionPool\nexcept ImportError:\n    ConnectionPool = None\n"
-            "else:\n    pool = ConnectionPool()\n",
+            """
+            try:
+                from redis import ConnectionPool
+            except ImportError:
+                ConnectionPool = None
+            else:
+                pool = ConnectionPool()
+            """,
             line=6,
         ),
         Invalid(
-            "_client = None\n\n\ndef get_client():\n    global _client\n    if _client is None:\n"
-            "        _client = Client()\n    return _client\n",
+            """
+            _client = None
+
+
+            def get_client():
+                global _client
+                if _client is None:
+                    _client = Client()
+                return _client
+            """,
             line=4,
         ),
         Invalid(
-            "import functools\n\n\n@functools.lru_cache(maxsize=None)\ndef get_settings() -> 'Settings':\n"
-            "    return Settings()\n",
+            """
+            import functools
+
+
+            @functools.lru_cache(maxsize=None)
+            def get_settings() -> 'Settings':
+                return Settings()
+            """,
             line=5,
         ),
         Invalid(
-            "from functools import cache as memo\n\n\n@memo\ndef engine():\n    return create_engine('sqlite://')\n\n\n"
-            "@memo\ndef session_factory():\n    factory = SessionMaker(bind=engine())\n    return factory\n",
+            """
+            from functools import cache as memo
+
+
+            @memo
+            def engine():
+                return create_engine('sqlite://')
+
+
+            @memo
+            def session_factory():
+                factory = SessionMaker(bind=engine())
+                return factory
+            """,
             line=10,
         ),
         Invalid(
-            "from functools import lru_cache\n\n\n@lru_cache\ndef get_renderer():\n"
-            "    renderer_class = import_string('app.Renderer')\n    return renderer_class()\n",
+            """
+            from functools import lru_cache
+
+
+            @lru_cache
+            def get_renderer():
+                renderer_class = import_string('app.Renderer')
+                return renderer_class()
+            """,
             line=5,
         ),
         Invalid(
-            "class Clock:\n    _instance = None\n\n    @classmethod\n    def instance(cls):\n"
-            "        if cls._instance is None:\n            cls._instance = cls()\n        return cls._instance\n",
+            """
+            class Clock:
+                _instance = None
+
+                @classmethod
+                def instance(cls):
+                    if cls._instance is None:
+                        cls._instance = cls()
+                    return cls._instance
+            """,
             line=1,
         ),
-        Invalid("@singleton\nclass Settings:\n    pass\n", line=2),
+        Invalid("""
+            @singleton
+            class Settings:
+                pass
+            """, line=2),
         Invalid(
-            "_engine = None\n\n\ndef engine():\n    global _engine\n    _engine = _engine or Engine()\n    return _engine\n",
+            """
+            _engine = None
+
+
+            def engine():
+                global _engine
+                _engine = _engine or Engine()
+                return _engine
+            """,
             line=4,
         ),
-        # Found in Django: the class comes from settings, the one instance from the cache.
-        Invalid(
-            "import functools\n\n\n@functools.lru_cache\ndef get_default_exception_reporter_filter():\n"
-            "    return import_string(settings.DEFAULT_EXCEPTION_REPORTER_FILTER)()\n",
-            line=5,
-        ),
-        Invalid("from pymongo import MongoClient\n\nclient = MongoClient('mongodb://localhost:27017')\n", line=3),
-        # Django's translation catalog: filled once behind an early return for the active one.
-        Invalid(
-            "_default = None\n\n\ndef catalog():\n    global _default\n    t = getattr(_active, 'value', None)\n"
-            "    if t is not None:\n        return t\n    if _default is None:\n"
-            "        _default = translation(settings.LANGUAGE_CODE)\n    return _default\n",
-            line=4,
-        ),
+        Invalid("""
+            from pymongo import MongoClient
+
+            client = MongoClient('mongodb://localhost:27017')
+            """, line=3),
     )
 
-    Collector = SingletonScan
+    collectors = (SingletonScan,)
 
     def check(self, project: Project) -> Iterable[Finding]:
         return judge(self, project)
@@ -952,7 +1213,8 @@ class _Judge:
 
     def __init__(self, rule: SingletonManager, project: Project) -> None:
         self.rule = rule
-        self.files = [(f, found) for f in project.files if isinstance(found := f.extras.get(rule.code), SingletonFacts)]
+        self.files = list(project.facts(SingletonScan))
+        self.suffixes = tuple(rule.options.suffixes)
         self.index: ClassIndex[ClassState] = ClassIndex(project.by_module)
         # address (`pkg.mod.name`) -> modules binding it by import or naming it as `alias.name`
         self.users: dict[str, set[str]] = {}
@@ -1055,7 +1317,8 @@ class _Judge:
         # `_memoized_schema = LRUCache()`, `AST_LAMBDAS_CACHE = LRUCache(5000)`: a module's own
         # memo table, named private or as a constant, that no other module reaches.
         internal = all(name.startswith("_") or name.isupper() for name in draft.names)
-        if draft.by_suffix and not (internal and not importers):
+        by_suffix = any(draft.class_name.endswith(s) for s in self.suffixes)
+        if by_suffix and not (internal and not importers):
             return f"{head}; {advice}"
         return None
 

@@ -1,10 +1,11 @@
 """SSOT900 unused-suppression: a suppression comment that suppresses nothing."""
 
+from ssot_audit.analysis.options import NoOptions
 from ssot_audit.analysis.plugins import EngineRule, Invalid, Valid
 from ssot_audit.model import META, Severity
 
 
-class UnusedSuppression(EngineRule):
+class UnusedSuppression(EngineRule[NoOptions]):
     code = "SSOT900"
     name = "unused-suppression"
     category = META
@@ -22,6 +23,7 @@ class UnusedSuppression(EngineRule):
     example = "```python\nfrom pkg import models  # ssot: ignore[SSOT101]\n```"
     fix = "Delete the comment, or the codes in it that no longer match a finding."
     VALID = (
+        Valid("from pkg import models\n"),
         Valid("from . import sibling  # ssot: ignore[SSOT101]\n", path="pkg/mod.py"),
         Valid("from . import sibling  # noqa: SSOT101\n", path="pkg/mod.py"),
         Valid("x = 1  # noqa\n"),
@@ -29,8 +31,11 @@ class UnusedSuppression(EngineRule):
         Valid("text = '# ssot: ignore'\n"),
     )
     INVALID = (
-        Invalid("import os  # ssot: ignore\n", line=1),
+        Invalid("import os  # ssot: ignore\n", line=1, message='unused suppression'),
         Invalid("import os  # ssot: ignore[SSOT101]\n", line=1),
-        Invalid("x = 1\nimport os  # noqa: SSOT101, E501\n", line=2),
+        Invalid("""
+            x = 1
+            import os  # noqa: SSOT101, E501
+            """, line=2),
         Invalid("from . import a  # ssot: ignore[SSOT101, relative-imprt]\n", path="pkg/mod.py", line=1),
     )

@@ -130,7 +130,8 @@ class FileFacts:
     is_package: bool = False
     # Items checked per rule code, the denominators of category scores.
     checked: dict[str, int] = field(default_factory=dict)
-    # Facts that a project rule's collector gathered, keyed by rule code.
+    # Facts that project rules' collectors gathered, keyed by Collector.key() (read them
+    # typed through Project.facts).
     extras: dict[str, object] = field(default_factory=dict)
     parse_ok: bool = True
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import libcst as cst
 import pytest
 
 from ssot_audit.analysis.names import ImportHeads, ImportTable, ScopeNode
+from tests.support import audit_tree, write_config, write_tree
 
 
 def resolve(source: str, expression: str, *path: str, module: str = "pkg.mod", is_package: bool = False) -> str | None:
@@ -134,3 +137,37 @@ def test_a_builtin_is_one_only_where_nothing_binds_its_name() -> None:
     assert table.builtin_name("not_a_builtin") is None
     starred = ImportTable.from_module(cst.parse_module("from rich import *\n"))
     assert starred.builtin_name("print") is None
+
+
+STAR_IMPORT_USES = (
+    "{star}from dataclasses import dataclass\n"
+    "\n"
+    "\n"
+    "@dataclass\n"
+    "class Job:\n"
+    "    tags: list[str] = list()\n"
+    "\n"
+    "\n"
+    "def load() -> str:\n"
+    "    return open('data.csv').read()\n"
+)
+
+
+@pytest.mark.parametrize("star", ["", "from helpers import *\n"])
+def test_a_star_import_hides_builtins_from_every_rule_alike(tmp_path: Path, star: str) -> None:
+    # `from helpers import *` may rebind `list` and `open`: SSOT202 and SSOT501 read the same
+    # resolver, so both report the builtins without it and neither guesses with it.
+    write_tree(tmp_path, {"app/jobs.py": STAR_IMPORT_USES.format(star=star)})
+    write_config(tmp_path, rules={"SSOT501": {"apis": {"open": ["app/storage.py"]}}})
+    result = audit_tree(tmp_path, select=["SSOT202", "SSOT501"])
+    reported = sorted((f.rule, f.line) for f in result.findings)
+    assert reported == ([] if star else [("SSOT202", 6), ("SSOT501", 10)])
+
+
+def test_global_name_sees_module_definitions_and_builtins_unless_a_star_import_may_rebind() -> None:
+    plain = ImportTable.from_module(cst.parse_module("class Base: ...\n"), "pkg.mod")
+    star = ImportTable.from_module(cst.parse_module("from helpers import *\nclass Base: ...\n"), "pkg.mod")
+    for table in (plain, star):
+        assert table.global_name(cst.parse_expression("Base")) == "pkg.mod.Base"
+    assert plain.global_name(cst.parse_expression("dict")) == "builtins.dict"
+    assert star.global_name(cst.parse_expression("dict")) is None

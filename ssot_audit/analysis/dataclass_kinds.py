@@ -5,15 +5,15 @@ recognise, kept in one place so the two rules never disagree about what a datacl
 
 from __future__ import annotations
 
-import builtins
 import enum
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import libcst as cst
 
 from ssot_audit.analysis.names import ImportTable, dotted_name
 from ssot_audit.analysis.plugins import FileContext
+from ssot_audit.analysis.syntax import body_statements, callee
 
 # Decorators that turn a class into a stdlib-style dataclass, whose field defaults are
 # evaluated once at class creation: the ones SSOT202 inspects.
@@ -86,7 +86,6 @@ DATA_MODEL_BASES: tuple[str, ...] = (
 CONSTRUCTOR_METHODS = frozenset({"__init__", "__new__", "__init_subclass__", "__class_getitem__"})
 
 OBJECT = "builtins.object"
-_BUILTIN_NAMES = frozenset(dir(builtins))
 _CLASS_LEVEL_QUALIFIERS = frozenset({"ClassVar", "Final"})
 
 
@@ -97,42 +96,8 @@ class DecoratorKind(enum.Enum):
     UNKNOWN = "unknown"  # anything else: it may generate __init__
 
 
-def global_name(node: cst.BaseExpression, names: ImportTable) -> str | None:
-    """The qualified name a reference denotes, seen from the scope `names` stands for:
-    `typing.Any` for an imported name, `pkg.mod.Base` for a name the module defines,
-    `builtins.dict` for a builtin; None when it cannot be known (a call, a star import, a
-    name bound in a function)."""
-    dotted = dotted_name(node)
-    if dotted is None:
-        return None
-    qualified = names.qualified_name(node)
-    if qualified is not None:
-        return qualified
-    head = dotted.partition(".")[0]
-    table: ImportTable | None = names
-    while table is not None:
-        if head in table.shadowed:
-            # Bound by the module itself: a name other modules can import. Bound inside a
-            # function or class body: nothing outside can name it.
-            if table.parent is not None:
-                return None
-            return f"{names.module_name}.{dotted}" if names.module_name else dotted
-        table = table.parent
-    if head in _BUILTIN_NAMES:
-        return f"builtins.{dotted}"
-    return None
-
-
-def callee(node: cst.BaseExpression) -> cst.BaseExpression:
-    """The decorator or base itself: `dataclass` for `@dataclass(frozen=True)`, `Generic`
-    for `Generic[T]`."""
-    while isinstance(node, (cst.Call, cst.Subscript)):
-        node = node.func if isinstance(node, cst.Call) else node.value
-    return node
-
-
 def decorator_kind(decorator: cst.Decorator, names: ImportTable) -> DecoratorKind:
-    qualified = global_name(callee(decorator.decorator), names)
+    qualified = names.global_name(callee(decorator.decorator))
     if qualified in DATACLASS_MAKERS:
         return DecoratorKind.DATACLASS
     if qualified in DATA_MODEL_DECORATORS:
@@ -149,7 +114,7 @@ def is_dataclass(node: cst.ClassDef, names: ImportTable) -> bool:
 
 def base_names(node: cst.ClassDef, names: ImportTable) -> tuple[str | None, ...]:
     """Each base's qualified name, None where it cannot be resolved."""
-    return tuple(global_name(callee(arg.value), names) for arg in node.bases)
+    return tuple(names.global_name(callee(arg.value)) for arg in node.bases)
 
 
 def is_outside_any_project(qualified: str) -> bool:
@@ -161,15 +126,6 @@ def is_outside_any_project(qualified: str) -> bool:
 def matches_any(qualified: str, entries: Iterable[str]) -> bool:
     """`pkg.db.Model` matches the entry `pkg.db.Model`, `db.Model` or `Model`."""
     return any(qualified == e or qualified.endswith("." + e) for e in entries)
-
-
-def body_statements(node: cst.ClassDef) -> Iterator[cst.BaseStatement | cst.BaseSmallStatement]:
-    """The class body's own statements, small statements unpacked from their lines."""
-    for stmt in node.body.body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            yield from stmt.body
-        else:
-            yield stmt
 
 
 def annotated_assignments(node: cst.ClassDef) -> list[cst.AnnAssign]:
@@ -203,7 +159,7 @@ def is_frozen(node: cst.ClassDef, names: ImportTable) -> bool:
     """`@dataclass(frozen=True)`, `@attr.s(frozen=True)`, `@define(frozen=True)`, `@frozen`:
     instances that cannot change after construction."""
     for decorator in node.decorators:
-        qualified = global_name(callee(decorator.decorator), names)
+        qualified = names.global_name(callee(decorator.decorator))
         if qualified in FROZEN_MAKERS:
             return True
         call = decorator.decorator

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import libcst as cst
 
+from ssot_audit.analysis.syntax import bound_names, parameters
+
 TYPING_MODULES = ("typing", "typing_extensions")
 BUILTIN_NAMES = frozenset(dir(builtins))
 
@@ -84,25 +86,6 @@ def import_bindings(
         yield local, f"{base}.{name}"
 
 
-def _target_names(node: cst.BaseExpression) -> Iterable[str]:
-    """Names an assignment-like target binds: `a`, `a, (b, *c)`; not `a.b` or `a[0]`."""
-    if isinstance(node, cst.Name):
-        yield node.value
-    elif isinstance(node, (cst.Tuple, cst.List)):
-        for element in node.elements:
-            yield from _target_names(element.value)
-    elif isinstance(node, cst.StarredElement):
-        yield from _target_names(node.value)
-
-
-def _parameter_names(params: cst.Parameters) -> Iterable[str]:
-    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-        yield param.name.value
-    for star in (params.star_arg, params.star_kwarg):
-        if isinstance(star, cst.Param):
-            yield star.name.value
-
-
 class ImportTable:
     """The names one scope binds: imports map to qualified names, other bindings shadow.
 
@@ -143,8 +126,8 @@ class ImportTable:
             parent = self.parent if self.is_class and self.parent is not None else self
             table = ImportTable(self.module_name, self.is_package, parent, is_class=isinstance(node, cst.ClassDef))
             if isinstance(node, (cst.FunctionDef, cst.Lambda)):
-                for name in _parameter_names(node.params):
-                    table._bind_local(name, conditional=False)
+                for param in parameters(node.params):
+                    table._bind_local(param.name.value, conditional=False)
             # A lambda's body is one expression: it binds nothing but its parameters.
             if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
                 suite = node.body
@@ -192,8 +175,8 @@ class ImportTable:
                 self._scan_compound(child, conditional=True)
 
     def _bind_targets(self, target: cst.BaseExpression, conditional: bool) -> None:
-        for name in _target_names(target):
-            self._bind_local(name, conditional)
+        for name in bound_names(target):
+            self._bind_local(name.value, conditional)
 
     def _bind_local(self, name: str, conditional: bool = False) -> None:
         if conditional and name in self.bindings:
@@ -240,6 +223,29 @@ class ImportTable:
                 return None
             table = table.parent
         return f"builtins.{name}"
+
+    def global_name(self, node: cst.BaseExpression) -> str | None:
+        """The qualified name a reference denotes, seen from this scope: `typing.Any` for an
+        imported name, `pkg.mod.Base` for a name the module itself defines, `builtins.dict` for
+        a builtin (as builtin_name decides: not under a star import); None when it cannot be
+        known (a call, a name bound inside a function or class body)."""
+        dotted = dotted_name(node)
+        if dotted is None:
+            return None
+        qualified = self.qualified_name(node)
+        if qualified is not None:
+            return qualified
+        head = dotted.partition(".")[0]
+        table: ImportTable | None = self
+        while table is not None:
+            if head in table.shadowed:
+                # Bound by the module itself: a name other modules can import. Bound inside a
+                # function or class body: nothing outside can name it.
+                if table.parent is not None:
+                    return None
+                return f"{self.module_name}.{dotted}" if self.module_name else dotted
+            table = table.parent
+        return f"builtins.{dotted}" if self.builtin_name(head) is not None else None
 
     def _root(self) -> ImportTable:
         table = self

@@ -4,6 +4,10 @@ A per-file rule is a libcst BatchableCSTVisitor: the engine runs every enabled p
 in ONE traversal of each module. Positions are resolved lazily, only for files where some
 rule reports, in one code generation pass (ssot_audit/analysis/positions.py): libcst's
 PositionProvider would double the cost of a traversal.
+
+The contract is typed: a rule is generic over its options dataclass (`FileRule[XOptions]`),
+which becomes its `Options` and the type of `self.options`; a Collector is generic over the
+facts it hands the project phase, which `Project.facts(collector)` returns typed.
 """
 
 from __future__ import annotations
@@ -11,9 +15,10 @@ from __future__ import annotations
 import dataclasses
 import importlib.metadata
 import re
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, get_args, get_origin
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
@@ -26,18 +31,37 @@ from ssot_audit.model import Category, Finding, Location, Severity, Span
 if TYPE_CHECKING:
     from ssot_audit.analysis.project import Project
 
+# Covariant, so that every rule is a Rule[object] (the engine's view, which never reads options)
+# while each rule sees its own options class.
+OptionsT_co = TypeVar("OptionsT_co", covariant=True)
+FactsT_co = TypeVar("FactsT_co", covariant=True)
+
 ENTRY_POINT_GROUP = "ssot_audit.rules"
 CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*[0-9]+$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
+def dedented(code: str) -> str:
+    """Example code as written in a triple-quoted string: common indentation removed, and the
+    newline right after the opening quotes dropped."""
+    text = textwrap.dedent(code)
+    return text.removeprefix("\n")
+
+
 @dataclass(frozen=True)
 class Valid:
-    """Code a rule must leave alone. `code` is one file, or {path: source} for several."""
+    """Code a rule must leave alone. `code` is one file, or {path: source} for several, each
+    best written as a triple-quoted string indented with the rule's code (the opening quotes
+    right after `Valid(`, the code on the lines below): it is dedented here, and the empty
+    first line dropped."""
 
     code: str | Mapping[str, str]
     options: Mapping[str, object] = field(default_factory=dict)
     path: str = "example.py"
+
+    def __post_init__(self) -> None:
+        code = dedented(self.code) if isinstance(self.code, str) else {p: dedented(c) for p, c in self.code.items()}
+        object.__setattr__(self, "code", code)
 
     def files(self) -> dict[str, str]:
         return {self.path: self.code} if isinstance(self.code, str) else dict(self.code)
@@ -45,10 +69,28 @@ class Valid:
 
 @dataclass(frozen=True)
 class Invalid(Valid):
-    """Code a rule must flag; `line` (and `count`) pin where and how often when given."""
+    """Code a rule must flag. When given: `line` is the line of every finding (or a tuple of
+    the findings' lines, one each); `count` how many findings; `message` a text every
+    finding's message contains; `fixed` the code after `ssot-audit fix` (the one file, or
+    {path: source} of the files it changes), dedented like `code`. With several files and an
+    explicit `path`, every finding must be in that file."""
 
-    line: int | None = None
+    line: int | tuple[int, ...] | None = None
     count: int | None = None
+    message: str | None = None
+    fixed: str | Mapping[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        fixed = self.fixed
+        if fixed is not None:
+            fixed = dedented(fixed) if isinstance(fixed, str) else {p: dedented(c) for p, c in fixed.items()}
+        object.__setattr__(self, "fixed", fixed)
+
+    def fixed_files(self) -> dict[str, str]:
+        if self.fixed is None:
+            return {}
+        return {self.path: self.fixed} if isinstance(self.fixed, str) else dict(self.fixed)
 
 
 class FileContext:
@@ -89,6 +131,11 @@ class FileContext:
         function-local imports and local shadowing included; None when no import binds it."""
         return self.names.in_scopes(self.scopes).qualified_name(node)
 
+    def global_name(self, node: cst.BaseExpression) -> str | None:
+        """Like qualified_name, and also names the module defines (`pkg.mod.Base`) and builtins
+        (`builtins.print`, unless a star import may rebind them): ImportTable.global_name."""
+        return self.names.in_scopes(self.scopes).global_name(node)
+
     def spans(self, nodes: Iterable[cst.CSTNode]) -> dict[cst.CSTNode, Span]:
         """Spans of nodes, all resolved in one code generation pass (a quarter of
         PositionProvider's cost on Django): call it once after the traversal with every node
@@ -103,8 +150,10 @@ class FileContext:
         return lines[line - 1].strip() if 0 < line <= len(lines) else ""
 
 
-class Rule:
-    """What every rule declares. Subclass FileRule or ProjectRule, not this."""
+class Rule(Generic[OptionsT_co]):
+    """What every rule declares. Subclass FileRule, ProjectRule or EngineRule, not this,
+    naming the options dataclass as the type argument: `class NoPrint(FileRule[NoPrintOptions])`.
+    Options classes are named `<RuleClass>Options`; a rule without options says `NoOptions`."""
 
     code: ClassVar[str]
     name: ClassVar[str]
@@ -119,6 +168,7 @@ class Rule:
     why: ClassVar[str]
     example: ClassVar[str]
     fix: ClassVar[str]
+    # Set from the type argument by __init_subclass__: what config tables are parsed into.
     Options: ClassVar[type] = NoOptions
     fixable: ClassVar[bool] = False
     # What one item counted by count_checked() is ("dataclass fields"); the category's unit
@@ -127,7 +177,13 @@ class Rule:
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
 
-    def __init__(self, options: object) -> None:
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        options = _options_argument(cls)
+        if options is not None:
+            cls.Options = options
+
+    def __init__(self, options: OptionsT_co) -> None:
         self.options = options
         self.checked = 0
 
@@ -174,15 +230,25 @@ class Rule:
         )
 
 
+def _options_argument(cls: type) -> type | None:
+    """The options class a rule names as the type argument of its Rule base, if it names one."""
+    for base in cls.__dict__.get("__orig_bases__", ()):
+        origin = get_origin(base)
+        if isinstance(origin, type) and issubclass(origin, Rule):
+            args = get_args(base)
+            if args and isinstance(args[0], type):
+                return args[0]
+    return None
+
+
 class FileVisitor(cst.BatchableCSTVisitor):
     """A visitor the engine batches into the single traversal of each file."""
 
     _ssot_visitor_names: ClassVar[tuple[str, ...]]  # set per subclass by _visitor_names()
 
-    def __init__(self, context: FileContext, options: object) -> None:
+    def __init__(self, context: FileContext) -> None:
         super().__init__()
         self.context = context
-        self.options = options
         self.checked = 0
 
     def count_checked(self, n: int = 1) -> None:
@@ -210,12 +276,12 @@ class FileVisitor(cst.BatchableCSTVisitor):
         return {name: getattr(self, name) for name in self._visitor_names()}
 
 
-class FileRule(Rule, FileVisitor):
+class FileRule(Rule[OptionsT_co], FileVisitor):
     """A rule that looks at one module at a time."""
 
-    def __init__(self, context: FileContext, options: object) -> None:
+    def __init__(self, context: FileContext, options: OptionsT_co) -> None:
         Rule.__init__(self, options)
-        FileVisitor.__init__(self, context, options)
+        FileVisitor.__init__(self, context)
         self._pending: list[_PendingFinding] = []
         self._findings: list[Finding] = []
 
@@ -272,28 +338,40 @@ class _PendingFinding:
     scope: str
 
 
-class ProjectRule(Rule):
-    """A rule over the facts of every file (clones, competing definitions).
+class Collector(FileVisitor, Generic[FactsT_co]):
+    """Gathers what a project rule needs from one file, in the per-file traversal. What
+    `facts()` returns (picklable, small) is cached with the file and read in the project
+    phase through `Project.facts(TheCollector)`, typed.
 
-    `Collector`, when set, is a FileVisitor run in the per-file traversal; what its
-    `facts()` returns (picklable, small) is cached and handed to `check` via
-    FileFacts.extras[code].
-    """
+    A collector takes no options: every rule that lists the same Collector class (SSOT001
+    and SSOT002 share DefinitionCollector; SSOT201 and SSOT202 share ClassCollector) reads
+    the facts of one instance per file. Thresholds belong in the project phase. What it
+    counts with count_checked() is added to the checked count of each rule listing it."""
 
-    Collector: ClassVar[type[FileVisitor] | None] = None
+    def facts(self) -> FactsT_co:
+        raise NotImplementedError
+
+    @classmethod
+    def key(cls) -> str:
+        """Where its facts are kept in FileFacts.extras."""
+        return f"{cls.__module__}.{cls.__qualname__}"
+
+
+class ProjectRule(Rule[OptionsT_co]):
+    """A rule over the facts of every file (clones, competing definitions, class hierarchies).
+
+    `collectors` run in the per-file traversal; `check` reads their facts with
+    `project.facts(SomeCollector)` (or `project.classes`, for ClassCollector's)."""
+
+    collectors: ClassVar[tuple[type[Collector[object]], ...]] = ()
 
     def check(self, project: Project) -> Iterable[Finding]:
         raise NotImplementedError
 
 
-class EngineRule(Rule):
+class EngineRule(Rule[OptionsT_co]):
     """A rule whose findings the engine itself produces (parse errors, unused suppressions);
     it exists so that it is documented, listed and selectable like any other."""
-
-
-def collect_facts(visitor: FileVisitor) -> object:
-    facts = getattr(visitor, "facts", None)
-    return facts() if callable(facts) else None
 
 
 class RegistryError(Exception):
@@ -304,7 +382,7 @@ class RegistryError(Exception):
 class Registry:
     """Every rule found through the `ssot_audit.rules` entry points, by code."""
 
-    rules: dict[str, type[Rule]] = dataclasses.field(default_factory=dict)
+    rules: dict[str, type[Rule[object]]] = dataclasses.field(default_factory=dict)
     warnings: list[str] = dataclasses.field(default_factory=list)
 
     @classmethod
@@ -328,14 +406,14 @@ class Registry:
                 raise RegistryError(f"{rule.__name__} clashes with {other.__name__} ({other.code} {other.name})")
         self.rules[rule.code] = rule
 
-    def by_code_or_name(self, key: str) -> type[Rule] | None:
+    def by_code_or_name(self, key: str) -> type[Rule[object]] | None:
         wanted = key.strip()
         for rule in self.rules.values():
             if rule.code == wanted.upper() or rule.name == wanted.lower():
                 return rule
         return None
 
-    def matching(self, selector: str) -> list[type[Rule]]:
+    def matching(self, selector: str) -> list[type[Rule[object]]]:
         """Rules a selector names: a code, a name, or a code prefix such as `SSOT1`."""
         exact = self.by_code_or_name(selector)
         if exact is not None:
@@ -343,7 +421,7 @@ class Registry:
         prefix = selector.strip().upper()
         return [r for code, r in sorted(self.rules.items()) if prefix and code.startswith(prefix)]
 
-    def sorted(self) -> list[type[Rule]]:
+    def sorted(self) -> list[type[Rule[object]]]:
         return [self.rules[c] for c in sorted(self.rules)]
 
     def categories(self) -> list[Category]:
@@ -353,8 +431,23 @@ class Registry:
         return list(seen.values())
 
 
-def documentation(rule: type[Rule]) -> str:
-    """The rule's docs as Markdown, in ruff's shape: what, why, example, fix, options."""
+def _use_instead(rule: type[Rule[object]]) -> list[str]:
+    """The rule's first VALID case, as ruff's docs show what to write instead (each file
+    under a `# path` comment, unless it is the one unnamed file)."""
+    if not rule.VALID:
+        return []
+    example = rule.VALID[0]
+    files = example.files()
+    if isinstance(example.code, str) and example.path == "example.py":
+        code = example.code
+    else:
+        code = "\n".join(f"# {path}\n{source}" for path, source in files.items())
+    return ["## Use instead", f"```python\n{code.rstrip()}\n```", ""]
+
+
+def documentation(rule: type[Rule[object]]) -> str:
+    """The rule's docs as Markdown, in ruff's shape: what, why, example, use instead, fix,
+    options."""
     parts = [
         f"# {rule.code} {rule.name}",
         "",
@@ -372,6 +465,7 @@ def documentation(rule: type[Rule]) -> str:
         "## Example",
         rule.example,
         "",
+        *_use_instead(rule),
         "## Fix",
         rule.fix,
     ]

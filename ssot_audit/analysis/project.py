@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cached_property
+from typing import TypeVar, cast
 
 import networkx as nx
 
+from ssot_audit.analysis.class_facts import ClassCollector, ClassFacts
+from ssot_audit.analysis.class_index import ClassIndex
+from ssot_audit.analysis.plugins import Collector
 from ssot_audit.model import FileFacts
+
+FactsT = TypeVar("FactsT")
 
 
 class Memo:
@@ -39,6 +45,24 @@ class Project:
     @cached_property
     def by_module(self) -> dict[str, FileFacts]:
         return {f.module: f for f in self.files}
+
+    def facts(self, collector: type[Collector[FactsT]]) -> Iterator[tuple[FileFacts, FactsT]]:
+        """Each file with what `collector` gathered from it, in path order; files it did not
+        run on (a rule disabled there by per-file-ignores) are left out."""
+        key = collector.key()
+        for file in self.files:
+            if key in file.extras:
+                # The engine keeps under this key only what this collector's facts() returned.
+                yield file, cast(FactsT, file.extras[key])
+
+    @cached_property
+    def classes(self) -> ClassIndex[ClassFacts]:
+        """Every class ClassCollector saw, by qualified name, following re-exports; empty
+        unless a rule that lists ClassCollector ran."""
+        index: ClassIndex[ClassFacts] = ClassIndex(self.by_module)
+        for file, module in self.facts(ClassCollector):
+            index.add(file.module, file.path, module.bindings, module.classes)
+        return index
 
     @cached_property
     def import_graph(self) -> nx.DiGraph[str]:

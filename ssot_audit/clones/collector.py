@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 import libcst as cst
 
 from ssot_audit.analysis.names import ImportTable, dotted_name
-from ssot_audit.analysis.plugins import FileContext, FileVisitor
+from ssot_audit.analysis.plugins import Collector, FileContext
 from ssot_audit.clones.fingerprint import (
     WRITTEN_TYPECODE,
     Definition,
@@ -76,12 +76,12 @@ class _Open:
         self.hole_statements = 0
 
 
-class DefinitionCollector(FileVisitor):
+class DefinitionCollector(Collector[FileDefinitions]):
     """Collects FileDefinitions for one file. Takes no options: SSOT001 and SSOT002 share one
     instance per file, and size thresholds are applied in the project phase."""
 
-    def __init__(self, context: FileContext, options: object = None) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
         self.nodes: list[cst.CSTNode] = []
 
     def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:

@@ -13,7 +13,7 @@ from ssot_audit.model import Finding, Location, Severity, Span
 
 
 def definition_finding(
-    rule: Rule,
+    rule: Rule[object],
     member: Member,
     message: str,
     group: str,
@@ -40,7 +40,7 @@ def definition_finding(
 
 
 def run_finding(
-    rule: Rule,
+    rule: Rule[object],
     member: Member,
     run: Run,
     message: str,

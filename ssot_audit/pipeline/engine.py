@@ -72,14 +72,14 @@ class Engine:
 
     def _plan(self) -> RulePlan:
         opts = self.config.rule_options
-        file_rules: list[tuple[type[FileRule], object]] = []
+        file_rules: list[tuple[type[FileRule[object]], object]] = []
         collectors = []
         for code in sorted(self.config.enabled):
             rule = self.registry.rules[code]
             if issubclass(rule, FileRule):
                 file_rules.append((rule, opts[code]))
-            elif issubclass(rule, ProjectRule) and rule.Collector is not None:
-                collectors.append((code, rule.Collector, opts[code]))
+            elif issubclass(rule, ProjectRule) and rule.collectors:
+                collectors.append((code, rule.collectors))
         parse_error = self.registry.rules.get(PARSE_ERROR)
         return RulePlan(tuple(file_rules), tuple(collectors), (parse_error, opts[PARSE_ERROR]) if parse_error else None)
 
@@ -208,7 +208,7 @@ class Engine:
         out.sort(key=Finding.sort_key)
         return out
 
-    def _unused_findings(self, rule_class: type[Rule], path: str, unused: Iterable[Unused]) -> list[Finding]:
+    def _unused_findings(self, rule_class: type[Rule[object]], path: str, unused: Iterable[Unused]) -> list[Finding]:
         rule = rule_class(self.config.rule_options[rule_class.code])
         findings = []
         for item in unused:

@@ -13,8 +13,8 @@ from ssot_audit.model import ImportFact
 class CoreFacts(FileVisitor):
     """Runs first in the batch, so rules see context.scope already updated."""
 
-    def __init__(self, context: FileContext, options: object = None) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
         self.imports: list[ImportFact] = []
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:

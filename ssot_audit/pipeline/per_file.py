@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from libcst.metadata import MetadataWrapper
 
-from ssot_audit.analysis.plugins import FileContext, FileRule, FileVisitor, Rule, collect_facts
+from ssot_audit.analysis.plugins import Collector, FileContext, FileRule, FileVisitor, Rule
 from ssot_audit.model import FileFacts, Finding, Span
 from ssot_audit.pipeline.facts import CoreFacts
 from ssot_audit.pipeline.source import SourceError, count_lines, decode, find_suppressions, parse
@@ -30,9 +30,10 @@ class FileTask:
 class RulePlan:
     """The rule classes and options of one audit, shipped to each worker with its tasks."""
 
-    file_rules: tuple[tuple[type[FileRule], object], ...]
-    collectors: tuple[tuple[str, type[FileVisitor], object], ...]
-    parse_error: tuple[type[Rule], object] | None
+    file_rules: tuple[tuple[type[FileRule[object]], object], ...]
+    # Each project rule's code and the Collector classes it reads.
+    collectors: tuple[tuple[str, tuple[type[Collector[object]], ...]], ...]
+    parse_error: tuple[type[Rule[object]], object] | None
 
 
 def _parse_error(task: FileTask, plan: RulePlan, error: SourceError, facts: FileFacts) -> FileFacts:
@@ -63,15 +64,16 @@ def analyze(task: FileTask, plan: RulePlan) -> FileFacts:
     context = FileContext(task.relpath, task.module, task.is_package, text, wrapper, task.module_doubt)
     core = CoreFacts(context)
     rules = [cls(context, options) for cls, options in plan.file_rules if cls.code in task.enabled]
-    # Rules that declare the same Collector class (SSOT001 and SSOT002) share one instance:
-    # one pass gathers the facts both read.
-    shared: dict[type[FileVisitor], FileVisitor] = {}
-    collectors: list[tuple[str, FileVisitor]] = []
-    for code, cls, options in plan.collectors:
+    # Rules that list the same Collector class (SSOT001 and SSOT002, SSOT201 and SSOT202)
+    # share one instance: one pass gathers the facts both read.
+    shared: dict[type[Collector[object]], Collector[object]] = {}
+    counted: list[tuple[str, list[Collector[object]]]] = []
+    for code, classes in plan.collectors:
         if code in task.enabled:
-            if cls not in shared:
-                shared[cls] = cls(context, options)
-            collectors.append((code, shared[cls]))
+            for cls in classes:
+                if cls not in shared:
+                    shared[cls] = cls(context)
+            counted.append((code, [shared[cls] for cls in classes]))
     visitors: Sequence[FileVisitor] = [core, *rules, *shared.values()]
     try:
         wrapper.visit_batched(visitors)
@@ -81,12 +83,10 @@ def analyze(task: FileTask, plan: RulePlan) -> FileFacts:
         for rule in rules:
             facts.findings.extend(rule.findings)
             facts.checked[rule.code] = rule.checked
-        gathered: dict[int, object] = {}
-        for code, collector in collectors:
-            if id(collector) not in gathered:
-                gathered[id(collector)] = collect_facts(collector)
-            facts.extras[code] = gathered[id(collector)]
-            facts.checked[code] = collector.checked
+        for collector in shared.values():
+            facts.extras[collector.key()] = collector.facts()
+        for code, used in counted:
+            facts.checked[code] = sum(collector.checked for collector in used)
     except RecursionError:
         fresh = FileFacts(path=task.relpath, module=task.module, lines=facts.lines, is_package=task.is_package)
         return _parse_error(task, plan, SourceError("too deeply nested to analyse"), fresh)

@@ -12,7 +12,7 @@ from ssot_audit.model import RuleInfo
 FIX_COMMAND = "ssot-audit fix"
 
 
-def is_configured(rule: type[Rule], options: object) -> bool:
+def is_configured(rule: type[Rule[object]], options: object) -> bool:
     """A rule that needs to be told what to look for says whether it was (classmethod
     `is_configured(options)`); every other rule is configured by default."""
     check = getattr(rule, "is_configured", None)

@@ -52,7 +52,7 @@ def _still_valid(code: bytes) -> bool:
 
 
 def plan_fixes(
-    root: Path, findings: Iterable[Finding], rules: Mapping[str, type[Rule]]
+    root: Path, findings: Iterable[Finding], rules: Mapping[str, type[Rule[object]]]
 ) -> tuple[list[FileFix], list[FixProblem]]:
     wanted: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for f in findings:
