@@ -13,7 +13,7 @@ from ssot_audit.clones.detect import EXACT, CloneIndex, Cluster, Thresholds, fin
 from ssot_audit.clones.eligibility import DEFAULT_MIN_STATEMENTS, DEFAULT_MIN_TOKENS, clone_sized
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.fragments import RunSettings, find_runs
-from ssot_audit.clones.report import definition_finding
+from ssot_audit.clones.report import definition_finding, listing, others_of
 from ssot_audit.model import DUPLICATES, Finding, Severity
 
 
@@ -396,8 +396,11 @@ class DuplicateImplementation(ProjectRule):
             group = group_id(f"{self.code}-run", fragment.members, shared_tokens)
             for member in fragment.members:
                 run = runs[id(member)]
-                others = [m for m in fragment.members if m is not member]
-                where = ", ".join(f"{_where(m)} lines {runs[id(m)].first_line}-{runs[id(m)].last_line}" for m in others)
+                others = others_of(member, fragment.members, keep.member)
+                where = listing(
+                    [f"{_where(m)} lines {runs[id(m)].first_line}-{runs[id(m)].last_line}" for m in others],
+                    len(fragment.members) - 1,
+                )
                 head = (
                     f"`{member.definition.qualname}` lines {run.first_line}-{run.last_line}: a run of "
                     f"{run.statements} statements copied in {where}; "
@@ -417,13 +420,14 @@ class DuplicateImplementation(ProjectRule):
         canonical = choose_canonical(cluster.members, project.importers)
         group = group_id(self.code, cluster.members)
         keep = canonical.member
+        count = len(cluster.members) - 1
         for member in cluster.members:
-            others = [m for m in cluster.members if m is not member]
+            others = others_of(member, cluster.members, keep)
             if member is keep:
-                copies = ("exact " if cluster.kind == EXACT else "") + ("copy" if len(others) == 1 else "copies")
+                copies = ("exact " if cluster.kind == EXACT else "") + ("copy" if count == 1 else "copies")
                 message = (
-                    f"`{member.definition.qualname}` has {len(others)} {copies} elsewhere "
-                    f"({', '.join(_where(m) for m in others)}); keep this one as the canonical "
+                    f"`{member.definition.qualname}` has {count} {copies} elsewhere "
+                    f"({listing([_where(m) for m in others], count)}); keep this one as the canonical "
                     f"implementation ({canonical.reason}) and make the copies use it"
                 )
             else:

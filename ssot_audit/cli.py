@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -397,5 +398,12 @@ def main_options(
     """Audit a Python codebase for single-source-of-truth compliance."""
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    # Unwinds like Ctrl-C: the audit's workers are killed and reaped on the way out, and no
+    # report is written, since reports are written only once the audit is whole.
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
     app()

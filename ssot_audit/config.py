@@ -36,6 +36,10 @@ class FileSettings:
     weights: dict[str, float] = field(default_factory=dict)
     respect_gitignore: bool = True
     cache_dir: str = DEFAULT_CACHE_DIR
+    # Per-file limits: past one, a file becomes an SSOT000 finding naming it (README, Robustness).
+    file_time_limit: float = 60.0  # seconds of parsing and analysis
+    file_size_limit: int = 10  # MiB read
+    file_memory_limit: int = 2048  # MiB a worker may add while analysing one file
     # Rule options, one table per rule, keyed by its code or name.
     rules: dict[str, dict[str, object]] = field(default_factory=dict)
 
@@ -140,6 +144,9 @@ def load_config(registry: Registry, start: Path, explicit: Path | None = None, o
         extend_exclude=(*settings.extend_exclude, *overrides.extend_exclude),
     )
 
+    for key in ("file_time_limit", "file_size_limit", "file_memory_limit"):
+        if getattr(settings, key) <= 0:
+            raise ConfigError(f"{where}: {key.replace('_', '-')} = {getattr(settings, key)}: must be greater than 0")
     _check_selectors(registry, settings.select, where, "select")
     _check_selectors(registry, settings.ignore, where, "ignore")
     for pattern, selectors in settings.per_file_ignores.items():

@@ -19,6 +19,7 @@ import jinja2
 
 from ssot_audit.model import AuditResult, Excerpt, plural
 from ssot_audit.render import report_context
+from ssot_audit.render.escaping import one_line
 
 REPORT_TEMPLATE = "report.md.j2"
 _BACKTICKS = re.compile(r"`+")
@@ -73,7 +74,11 @@ def fence_excerpt(excerpt: Excerpt | None, language: str = "python") -> str:
 
 def inline_code(text: object) -> str:
     """An inline code span that backticks inside cannot end early (CommonMark's rule)."""
-    value = str(text).replace("\n", " ")
+    value = one_line(str(text))
+    if "|" in value:
+        # GitHub splits a table row at `|` even inside a code span, and `\|` shows its
+        # backslash outside tables: escaped plain text reads right in both.
+        return escape(value)
     ticks = "`" * (longest_backtick_run(value) + 1)
     pad = " " if value.startswith("`") or value.endswith("`") else ""
     return f"{ticks}{pad}{value}{pad}{ticks}"
@@ -81,13 +86,13 @@ def inline_code(text: object) -> str:
 
 def escape(text: object) -> str:
     """Plain text that Markdown shows as written: no emphasis, links, HTML or table cells."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text)).replace("\n", " ")
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", one_line(str(text)))
 
 
 def escape_message(text: object) -> str:
     """A finding's message: its `code spans` kept as rule authors wrote them, the rest
     escaped; `|` escaped everywhere, since GitHub splits table cells even inside code."""
-    value = str(text).replace("\n", " ")
+    value = one_line(str(text))
     out = []
     last = 0
     for span in _CODE_SPAN.finditer(value):
@@ -99,8 +104,9 @@ def escape_message(text: object) -> str:
 
 
 def mermaid_label(text: object) -> str:
-    """Text inside a quoted Mermaid label, where quotes and angle brackets are entities."""
-    return str(text).replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    """Text inside a quoted Mermaid label, where quotes, angle brackets and backticks are
+    entities and a line break (which could close the diagram's fence) is a space."""
+    return one_line(str(text)).replace("`", "#96;").replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
 
 
 def number(value: object) -> str:

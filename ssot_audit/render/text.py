@@ -13,6 +13,7 @@ from rich.style import Style
 from rich.table import Table
 
 from ssot_audit.model import NEW, AuditResult, Finding
+from ssot_audit.render.escaping import terminal
 
 RATING_STYLE = {"EXCELLENT": "green", "VERY GOOD": "green", "GOOD": "yellow", "FAIR": "yellow", "POOR": "red"}
 
@@ -33,9 +34,9 @@ def paint(text: str, style: str, color: bool) -> str:
 
 def finding_line(root: str, f: Finding, color: bool = False) -> str:
     """`path:line:col: CODE [name] message`; editors and terminals link it."""
-    location = f"{display_path(root, f.path)}:{f.line}:{f.span.column}:"
+    location = f"{terminal(display_path(root, f.path))}:{f.line}:{f.span.column}:"
     state = " " + paint("(new)", "yellow", color) if f.baseline_state == NEW else ""
-    return f"{paint(location, 'bold', color)} {paint(f.rule, 'red', color)} {paint(f'[{f.name}]', 'dim', color)} {f.message}{state}"
+    return f"{paint(location, 'bold', color)} {paint(f.rule, 'red', color)} {paint(f'[{f.name}]', 'dim', color)} {terminal(f.message)}{state}"
 
 
 def console_for(buffer: io.StringIO, color: bool) -> Console:
