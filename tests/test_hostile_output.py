@@ -91,3 +91,12 @@ def test_sarif_uris_are_percent_encoded_relative_references(tree: Path) -> None:
     # A `]` in a link's text is escaped, so the link ends where the renderer means it to.
     assert any("[br\\]ack.py:4](" in m for m in messages)
     assert not any("br]ack.py" in m.replace("br\\]ack.py", "") for m in messages)
+
+
+def test_a_template_cannot_reach_python_internals(tmp_path: Path) -> None:
+    template = tmp_path / "evil.md.j2"
+    template.write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8")
+    write_tree(tmp_path, {"ok.py": "x = 1\n"}, packages=False)
+    done = run_cli("audit", ".", "--no-cache", "--format", "markdown", "--template", str(template), cwd=tmp_path)
+    assert done.returncode == 2
+    assert "SecurityError" in done.stderr and "subclasses" not in done.stdout

@@ -1,7 +1,8 @@
 """`--format markdown`: the scored audit report, rendered from Jinja2 templates.
 
 The built-in templates ship in `ssot_audit.templates`; `--template FILE` renders a user's
-own, which may also include or extend the built-in ones. The output is deterministic except
+own, which may also include or extend the built-in ones. A template is trusted code, rendered
+in Jinja2's sandbox. The output is deterministic except
 for the date, which `--date` or SOURCE_DATE_EPOCH fixes.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 
 from ssot_audit.model import AuditResult, Excerpt, plural
 from ssot_audit.render import report_context
@@ -120,7 +122,11 @@ def environment(extra_folder: Path | None = None) -> jinja2.Environment:
     if extra_folder is not None:
         loaders.append(jinja2.FileSystemLoader(str(extra_folder)))
     loaders.append(jinja2.PackageLoader("ssot_audit.templates", "."))
-    env = jinja2.Environment(
+    # A user's --template is code: the sandbox keeps it to the report's data (no `__class__`
+    # walks to os or subprocess), so a template from a pull request cannot run commands in CI.
+    # It is not a boundary against a hostile author of a template you chose to trust: it can
+    # still loop for ever or build a huge string.
+    env = jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=False,  # Markdown, not HTML: the filters below escape what needs it
         undefined=jinja2.StrictUndefined,
