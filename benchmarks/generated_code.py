@@ -15,7 +15,7 @@ Aim (issue 15): the audit within 3x the parse time and under 1 GiB.
 from __future__ import annotations
 
 import argparse
-import os
+import json
 import subprocess
 import sys
 import tempfile
@@ -93,15 +93,14 @@ def audit(folder: Path) -> tuple[float, float, int]:
         "import resource, subprocess, sys, time;"
         "t = time.perf_counter();"
         "p = subprocess.run([sys.executable, '-m', 'ssot_audit', 'audit', sys.argv[1], '--no-cache', '--jobs', '1',"
-        " '--format', 'json', '-o', 'json:' + sys.argv[2]], check=False);"
+        " '--format', 'json', '-o', 'json:' + sys.argv[2]], check=False, capture_output=True);"
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode)"
     )
-    with tempfile.TemporaryDirectory() as out:
-        done = subprocess.run(
-            [sys.executable, "-c", script, str(folder), os.path.join(out, "report.json")],
-            capture_output=True, text=True, check=True,
-        )
-    seconds, rss_kib, status = done.stdout.split()
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(folder), str(folder.parent / "report.json")],
+        capture_output=True, text=True, check=True,
+    )
+    seconds, rss_kib, status = done.stdout.split()[-3:]
     return float(seconds), int(rss_kib) / 1024, int(status)
 
 
@@ -119,9 +118,10 @@ def main() -> None:
             lines = sum(p.read_text(encoding="utf-8").count("\n") for p in folder.rglob("*.py"))
             parse = parse_seconds(folder)
             seconds, rss, status = audit(folder)
+            findings = len(json.loads((root / "report.json").read_text(encoding="utf-8"))["findings"])
             print(
                 f"{name}: {lines} lines; libcst parse {parse:.1f} s; audit {seconds:.1f} s "
-                f"({seconds / parse:.1f}x parse), peak RSS {rss:.0f} MiB, exit {status}"
+                f"({seconds / parse:.1f}x parse), peak RSS {rss:.0f} MiB, exit {status}, {findings} findings", flush=True
             )
 
 

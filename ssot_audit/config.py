@@ -37,7 +37,7 @@ class FileSettings:
     respect_gitignore: bool = True
     cache_dir: str = DEFAULT_CACHE_DIR
     # Per-file limits: past one, a file becomes an SSOT000 finding naming it (README, Robustness).
-    file_time_limit: float = 60.0  # seconds of parsing and analysis
+    file_time_limit: float = 60.0  # seconds of parsing and analysis per MiB started
     file_size_limit: int = 10  # MiB read
     file_memory_limit: int = 2048  # MiB a worker may add while analysing one file
     # Rule options, one table per rule, keyed by its code or name.

@@ -67,7 +67,7 @@ def test_inputs_that_crash_or_hang_libcst_become_findings_and_the_rest_is_audite
     assert set(errors) == {"parens.py", "plus.py", "match.py"}
     assert "too many nested parentheses" in errors["parens.py"]
     assert "CPython" in errors["plus.py"]
-    assert "time limit of 3 s" in errors["match.py"]
+    assert "time limit of 3 s" in errors["match.py"] and "3 s per MiB" in errors["match.py"]
     assert result.files_scanned == 5
     # The good files were audited: their copies are found.
     assert {f.path for f in of_rule(result, "SSOT001")} >= {"ok.py", "dup.py"}

@@ -38,8 +38,11 @@ MIB = 1024 * 1024
 class Limits:
     """Per-file limits: seconds of analysis, and memory a worker may take beyond its start."""
 
-    seconds: float
+    seconds: float  # per MiB started: a 4 MiB generated module gets four times as long
     memory_bytes: int
+
+    def seconds_for(self, task: FileTask) -> float:
+        return self.seconds * max(1, -(-len(task.data) // MIB))
 
 
 @dataclass
@@ -76,7 +79,7 @@ def run_isolated(
                 _assign(worker, [alone.popleft()] if alone else [todo.popleft() for _ in range(min(size, len(todo)))])
             busy = [w for w in workers if w.batch]
             now = time.monotonic()
-            timeout = max(0.0, min(w.started + limits.seconds for w in busy) - now)
+            timeout = max(0.0, min(w.started + limits.seconds_for(w.batch[0]) for w in busy) - now)
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
             for worker in busy:
                 if ready or not worker.process.is_alive():
@@ -91,12 +94,15 @@ def run_isolated(
                     else:
                         retried.add(culprit.relpath)
                         alone.append(culprit)
-                elif worker.batch and time.monotonic() - worker.started > limits.seconds:
+                elif worker.batch and time.monotonic() - worker.started > limits.seconds_for(worker.batch[0]):
                     culprit = worker.batch.popleft()
                     todo.extendleft(reversed(worker.batch))
                     _stop(worker)
                     workers.remove(worker)
-                    message = f"analysis took longer than the per-file time limit of {limits.seconds:g} s (file-time-limit); not audited"
+                    message = (
+                        f"analysis took longer than its time limit of {limits.seconds_for(culprit):g} s "
+                        f"(file-time-limit: {limits.seconds:g} s per MiB); not audited"
+                    )
                     yield culprit, failed(culprit, plan, message)
     finally:
         for worker in workers:
