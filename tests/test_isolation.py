@@ -176,3 +176,20 @@ def test_the_json_report_of_hostile_inputs_is_complete(tmp_path: Path) -> None:
     data = json.loads(out.stdout)
     assert data["files_scanned"] == 2
     assert [f["path"] for f in data["findings"] if f["rule"] == "SSOT000"] == ["parens.py"]
+
+
+def test_a_rule_that_raises_costs_only_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssot_audit.pipeline.facts import CoreFacts
+
+    original = CoreFacts.visit_ClassDef
+
+    def fragile(self: CoreFacts, node: object) -> None:
+        if getattr(getattr(node, "name", None), "value", "") == "Boom":
+            raise ValueError("a bug in a rule")
+        original(self, node)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(CoreFacts, "visit_ClassDef", fragile)
+    write_tree(tmp_path, {"boom.py": "class Boom:\n    pass\n", "ok.py": GOOD_MODULE}, packages=False)
+    errors = _errors(tmp_path, jobs=1)
+    assert list(errors) == ["boom.py"]
+    assert "ValueError: a bug in a rule (in test_isolation.py:" in errors["boom.py"]

@@ -17,11 +17,13 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 
 from ssot_audit.model import FileFacts
 from ssot_audit.pipeline.per_file import FileTask, RulePlan, analyze, failed
@@ -185,6 +187,10 @@ def _loop(conn: Connection, plan: RulePlan, memory_bytes: int) -> None:
                 facts = analyze(task, plan)
             except MemoryError:
                 facts = failed(task, plan, f"analysis needs more than the per-file memory limit of {memory_bytes // MIB} MiB (file-memory-limit); not audited")
+            except Exception as exc:  # noqa: BLE001 - a rule's bug costs its file, not the audit
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                origin = f"{Path(where.filename).name}:{where.lineno}"
+                facts = failed(task, plan, f"analysis failed with {type(exc).__name__}: {exc} (in {origin}); not audited")
             conn.send(facts)
 
 
