@@ -39,7 +39,7 @@ class FileSettings:
     # Per-file limits: past one, a file becomes an SSOT000 finding naming it (README, Robustness).
     file_time_limit: float = 60.0  # seconds of parsing and analysis per MiB started
     file_size_limit: int = 10  # MiB read
-    file_memory_limit: int = 2048  # MiB a worker may add while analysing one file
+    file_memory_limit: int = 4096  # MiB a worker may add while analysing one file (libcst takes ~9 KiB a line)
     # Rule options, one table per rule, keyed by its code or name.
     rules: dict[str, dict[str, object]] = field(default_factory=dict)
 
