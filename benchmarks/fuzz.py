@@ -10,6 +10,14 @@ finding saying why not.
     python -m benchmarks.fuzz --grammar --rounds 3      # needs `pip install hypothesmith`
 
 Exits 1 and names the saved tree when a round fails.
+
+What it found (issue 15): before the isolation work, a mutant with deep brackets killed the
+whole audit (libcst segfault) and a FIFO or a hanging file stopped it. Since then, with the
+isolation in place: 3 rounds of 60 Flask mutants (seed 15), 3 rounds of 80 Rich mutants
+(seed 7) and 3 rounds of 40-60 hypothesmith programs (seeds 3, 15) all pass. Building it
+turned up two bugs, both fixed: the excerpt reader still read a FIFO (a hang after the
+audit itself was done), and the CPython pre-check ran under the workers' raised recursion
+limit, so CPython accepted a 12,000-term sum that libcst then took minutes over.
 """
 
 from __future__ import annotations
