@@ -43,7 +43,7 @@ def bench(root: Path) -> None:
     audit_seconds = time.perf_counter() - start
     print(f"{root}: {result.files_scanned} files, {result.lines_scanned:,} lines, {len(result.findings):,} findings")
     print(f"  {'audit (jobs=' + str(engine.jobs) + ', no cache)':<28} {audit_seconds * 1000:9.1f} ms")
-    timed("excerpts of all findings", lambda: collect(root, result.findings))
+    timed("excerpts of all findings", lambda: collect(root, result.findings, 10 * 1024 * 1024))
     timed("git state", lambda: read_repository(root))
     for name, render in renderers().items():
         text = timed(f"render {name}", functools.partial(render, result, False))

@@ -14,7 +14,7 @@ from ssot_audit.clones.detect import EXACT, NEAR_MISS, RENAMED, CloneIndex, Clus
 from ssot_audit.clones.eligibility import DEFAULT_MIN_STATEMENTS, DEFAULT_MIN_TOKENS, clone_sized
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.fragments import RunSettings, find_runs
-from ssot_audit.clones.report import definition_finding, run_finding
+from ssot_audit.clones.report import definition_finding, listing, others_of, run_finding
 from ssot_audit.model import DUPLICATES, Finding, Severity
 
 DEFAULT_EXCLUDE = ("tests/", "test_*.py", "*_test.py", "conftest.py", "_vendor/", "vendor/", "_vendored/")
@@ -491,8 +491,11 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
             group = group_id(f"{self.code}-run", fragment.members, shared_tokens)
             for member in fragment.members:
                 run = runs[id(member)]
-                others = [m for m in fragment.members if m is not member]
-                where = ", ".join(f"{_where(m)} lines {runs[id(m)].first_line}-{runs[id(m)].last_line}" for m in others)
+                others = others_of(member, fragment.members, keep.member)
+                where = listing(
+                    [f"{_where(m)} lines {runs[id(m)].first_line}-{runs[id(m)].last_line}" for m in others],
+                    len(fragment.members) - 1,
+                )
                 head = (
                     f"`{member.definition.qualname}` lines {run.first_line}-{run.last_line}: a run of "
                     f"{run.statements} statements copied in {where}; "
@@ -514,14 +517,15 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
         canonical = choose_canonical(cluster.members, project.importers, project.name_importers)
         group = group_id(self.code, cluster.members)
         keep = canonical.member
+        count = len(cluster.members) - 1
         for member in cluster.members:
-            others = [m for m in cluster.members if m is not member]
+            others = others_of(member, cluster.members, keep)
             if member is keep:
-                copies = "copy" if len(others) == 1 else "copies"
-                where = ", ".join(f"{_where(m)}: {_relation(index, m, keep, short=True)}" for m in others)
+                copies = "copy" if count == 1 else "copies"
+                named = [f"{_where(m)}: {_relation(index, m, keep, short=True)}" for m in others]
                 message = (
-                    f"`{member.definition.qualname}` has {len(others)} {copies} elsewhere ({where}); keep this one "
-                    f"as the canonical implementation ({canonical.reason}) and make the copies use it"
+                    f"`{member.definition.qualname}` has {count} {copies} elsewhere ({listing(named, count)}); keep "
+                    f"this one as the canonical implementation ({canonical.reason}) and make the copies use it"
                 )
             else:
                 message = (

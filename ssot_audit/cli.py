@@ -9,6 +9,7 @@ import functools
 import itertools
 import os
 import re
+import signal
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -462,6 +463,12 @@ def main_options(
     """Audit a Python codebase for single-source-of-truth compliance."""
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    # Unwinds like Ctrl-C: the audit's workers are killed and reaped on the way out, and no
+    # report is written, since reports are written only once the audit is whole.
+    raise SystemExit(128 + signum)
+
+
 def usage_message(exc: typer.TyperException, args: Sequence[str]) -> str:
     """typer's parser errors as one line: the option, the value given, what is wrong."""
     kind = type(exc).__name__
@@ -486,6 +493,7 @@ def usage_message(exc: typer.TyperException, args: Sequence[str]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    signal.signal(signal.SIGTERM, _terminate)
     command = typer.main.get_command(app)
     try:
         code = command.main(args=args, prog_name="ssot-audit", standalone_mode=False)

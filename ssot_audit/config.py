@@ -39,6 +39,11 @@ class FileSettings:
     weights: dict[str, float] = field(default_factory=dict)
     respect_gitignore: bool = True
     cache_dir: str = DEFAULT_CACHE_DIR
+    # Per-file limits: past one, a file becomes an SSOT000 finding naming it (README, Robustness).
+    # seconds of parsing and analysis per MiB started (a number of seconds, not a ratio)
+    file_time_limit: float = field(default=60.0, metadata={"range": (0, None)})
+    file_size_limit: int = 10  # MiB read
+    file_memory_limit: int = 4096  # MiB a worker may add while analysing one file (libcst takes ~9 KiB a line)
     # Rule options, one table per rule, keyed by its code or name.
     rules: dict[str, dict[str, object]] = field(default_factory=dict)
 
@@ -162,6 +167,9 @@ def load_config(registry: Registry, start: Path, explicit: Path | None = None, o
         fail_under=overrides.fail_under if overrides.fail_under is not None else settings.fail_under,
         extend_exclude=(*settings.extend_exclude, *overrides.extend_exclude),
     )
+    for key in ("file_time_limit", "file_size_limit", "file_memory_limit"):
+        if getattr(settings, key) <= 0:
+            raise ConfigError(f"{where}: {key.replace('_', '-')} = {getattr(settings, key)}: must be greater than 0")
     known_categories = {c.id for c in (*BUILTIN, *registry.categories()) if c.scored}
     for category in settings.weights:
         if category not in known_categories:

@@ -3,16 +3,47 @@ glob matching that include, exclude and per-file-ignores share."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pathspec
+from pathspec.pattern import RegexPattern
+
+Spec = TypeVar("Spec", bound=pathspec.PathSpec[pathspec.Pattern])
+
+# pathspec turns `*` within a folder name into `[^/]*`, and a name like `*a*a*a*a*a*a*ac`
+# backtracks exponentially on a long name without the `c`. As CPython's fnmatch does, each
+# `*` but the last of a name becomes an atomic lazy group up to the fixed-length piece after
+# it: the leftmost match of a fixed piece is always the best, so no other is ever tried.
+_STAR = "[^/]*"
+_FIXED_PIECE = re.compile(r"(?:\\.|\[\^/\]|\[[^\]/]*\]|[^\\\[\]()|*+?{}/^$.])+")
+
+
+def linear_regex(regex: str) -> str:
+    parts = regex.split(_STAR)
+    out = [parts[0]]
+    for piece, following in zip(parts[1:], parts[2:] + [None]):
+        if following is not None and _FIXED_PIECE.fullmatch(piece):
+            out.append(f"(?>[^/]*?{piece})")
+        else:
+            out.append(_STAR + piece)
+    return "".join(out)
+
+
+def linear(spec: Spec) -> Spec:
+    """The same spec with every pattern's regex made free of exponential backtracking."""
+    for pattern in spec.patterns:
+        if isinstance(pattern, RegexPattern) and pattern.regex is not None and pattern.regex.pattern.count(_STAR) > 1:
+            pattern.regex = re.compile(linear_regex(pattern.regex.pattern))
+    return type(spec)(spec.patterns)
 
 
 def compile_globs(patterns: Iterable[str]) -> pathspec.PathSpec[pathspec.Pattern]:
     """Globs for include/exclude/per-file-ignores and Places, with .gitignore semantics."""
     # gitwildmatch: users already know these rules from .gitignore ("build/", "**/migrations").
-    return pathspec.PathSpec.from_lines("gitignore", patterns)
+    return linear(pathspec.PathSpec.from_lines("gitignore", patterns))
 
 
 @dataclass(frozen=True)

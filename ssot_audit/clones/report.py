@@ -11,6 +11,28 @@ from ssot_audit.clones.clusters import Member
 from ssot_audit.clones.fragments import Run
 from ssot_audit.model import Finding, Location, Severity, Span
 
+# Past this many members a family (a generated module's 15,000 look-alike handlers) is
+# summarised: each copy relates to the canonical member only and the canonical one names the
+# first few, so the findings cost n, not n * n. Families in hand-written code are far smaller.
+FAMILY_CAP = 50
+NAMED_IN_SUMMARY = 10
+
+
+def others_of(member: Member, members: Sequence[Member], keep: Member) -> list[Member]:
+    """The members a finding about `member` names: every other one, or for a huge family the
+    canonical member (or, for the canonical member, the first few copies)."""
+    if len(members) <= FAMILY_CAP:
+        return [m for m in members if m is not member]
+    if member is keep:
+        return [m for m in members if m is not member][:NAMED_IN_SUMMARY]
+    return [keep]
+
+
+def listing(named: Sequence[str], total: int) -> str:
+    """`a, b, c`, or `a, b and 40 more` when only some of `total` are named."""
+    text = ", ".join(named)
+    return text if total <= len(named) else f"{text} and {total - len(named)} more"
+
 
 def definition_finding(
     rule: Rule[object],

@@ -11,7 +11,7 @@ from pathlib import Path
 import pathspec
 
 from ssot_audit.analysis.options import ConfigError
-from ssot_audit.analysis.places import compile_globs
+from ssot_audit.analysis.places import compile_globs, linear
 from ssot_audit.config import Config
 
 # Folders no user wants audited: VCS data, caches, build output, installed packages.
@@ -236,4 +236,4 @@ class Discovery:
             text = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
         except OSError:
             return None
-        return pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+        return linear(pathspec.GitIgnoreSpec.from_lines(text.splitlines()))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import inspect
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,9 +18,11 @@ from ssot_audit.pipeline.cache import Cache
 from ssot_audit.pipeline.discovery import Discovery, SourceFile
 from ssot_audit.pipeline.excerpts import collect as collect_excerpts
 from ssot_audit.pipeline.git import read_repository
-from ssot_audit.pipeline.per_file import PARSE_ERROR, FileTask, RulePlan, analyze, analyze_chunk
+from ssot_audit.pipeline.isolation import MIB, Limits, run_isolated
+from ssot_audit.pipeline.per_file import PARSE_ERROR, FileTask, RulePlan
 from ssot_audit.pipeline.rule_info import describe, is_configured
 from ssot_audit.pipeline.scoring import FORMULA_VERSION, category_score, overall, rating, weights_of
+from ssot_audit.pipeline.source import SourceError, read_source
 from ssot_audit.pipeline.suppressions import Unused, apply_suppressions
 
 UNUSED_SUPPRESSION = "SSOT900"
@@ -63,7 +64,7 @@ class Engine:
         # Facts for the renderers only: what was audited, the rules, evidence, git state.
         result.paths = sorted({Path(os.path.relpath(p.resolve(), root)).as_posix() for p in paths})
         result.rules = describe(self.registry, self.config, checked)
-        result.excerpts = collect_excerpts(root, findings)
+        result.excerpts = collect_excerpts(root, findings, self.config.settings.file_size_limit * MIB)
         result.repository = read_repository(root)
         result.weights = weights_of(self.config.settings.weights)
         return result
@@ -115,9 +116,9 @@ class Engine:
         for source in files:
             enabled = self.config.rules_for(source.relpath)
             try:
-                data = source.path.read_bytes()
-            except OSError as exc:
-                results[source.relpath] = self._unreadable(source, enabled, exc)
+                data = read_source(source.path, self.config.settings.file_size_limit * MIB)
+            except SourceError as exc:
+                results[source.relpath] = self._unreadable(source, enabled, exc.message)
                 continue
             key = ""
             if cache is not None:
@@ -154,27 +155,17 @@ class Engine:
         return [results[k] for k in sorted(results)]
 
     def _run(self, tasks: Sequence[FileTask], plan: RulePlan) -> Iterable[tuple[FileTask, FileFacts]]:
-        jobs = max(1, min(self.jobs, len(tasks)))
-        if jobs == 1 or len(tasks) < 8:
-            for task in tasks:
-                yield task, analyze(task, plan)
-            return
-        size = max(1, min(32, len(tasks) // (jobs * 4)))
-        chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(analyze_chunk, chunk, plan): chunk for chunk in chunks}
-            for future in as_completed(futures):
-                yield from zip(futures[future], future.result())
+        # Even at --jobs 1 files are parsed in a worker: a parser crash must not end the audit.
+        settings = self.config.settings
+        limits = Limits(settings.file_time_limit, settings.file_memory_limit * MIB)
+        return run_isolated(tasks, plan, self.jobs, limits)
 
-    def _unreadable(self, source: SourceFile, enabled: frozenset[str], exc: OSError) -> FileFacts:
+    def _unreadable(self, source: SourceFile, enabled: frozenset[str], reason: str) -> FileFacts:
         facts = FileFacts(path=source.relpath, module=source.module, lines=0, parse_ok=False)
         rule = self.registry.rules.get(PARSE_ERROR)
         if rule is not None and PARSE_ERROR in enabled:
-            reason = exc.strerror or type(exc).__name__
             facts.findings.append(
-                rule(self.config.rule_options[PARSE_ERROR]).make_finding(
-                    source.relpath, Span(1, 1, 1, 1), f"cannot read file: {reason}"
-                )
+                rule(self.config.rule_options[PARSE_ERROR]).make_finding(source.relpath, Span(1, 1, 1, 1), reason)
             )
         return facts
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ssot_audit.model import Excerpt, Finding, Location
-from ssot_audit.pipeline.source import SourceError, decode
+from ssot_audit.pipeline.source import SourceError, decode, read_source
 
 MAX_LINES = 8
 # A duplicate's body is quoted beside its copies (or diffed against them): more of it helps.
@@ -58,8 +58,11 @@ def definition_excerpt(lines: list[str], first: int, last: int, max_lines: int) 
     return Excerpt(start=first, lines=tuple(block.split("\n")), truncated=len(body) > max_lines)
 
 
-def collect(root: Path, findings: Iterable[Finding], max_lines: int = MAX_LINES) -> dict[Location, Excerpt]:
-    """The excerpt of every unsuppressed finding whose file can still be read and decoded."""
+def collect(
+    root: Path, findings: Iterable[Finding], size_limit: int, max_lines: int = MAX_LINES
+) -> dict[Location, Excerpt]:
+    """The excerpt of every unsuppressed finding whose file can still be read (a regular file
+    within the size limit: a FIFO or /dev/zero has its SSOT000 finding) and decoded."""
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if not f.suppressed:
@@ -67,8 +70,8 @@ def collect(root: Path, findings: Iterable[Finding], max_lines: int = MAX_LINES)
     out: dict[Location, Excerpt] = {}
     for path in sorted(by_path):
         try:
-            lines = decode((root / path).read_bytes()).splitlines()
-        except (OSError, SourceError):
+            lines = decode(read_source(root / path, size_limit)).splitlines()
+        except SourceError:
             continue  # a file that vanished or never decoded has its parse-error finding
         for f in by_path[path]:
             key = Location(path, f.span.line)

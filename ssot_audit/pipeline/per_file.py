@@ -46,6 +46,12 @@ def _parse_error(task: FileTask, plan: RulePlan, error: SourceError, facts: File
     return facts
 
 
+def failed(task: FileTask, plan: RulePlan, message: str) -> FileFacts:
+    """The facts of a file whose analysis could not finish: an SSOT000 finding naming why."""
+    facts = FileFacts(path=task.relpath, module=task.module, lines=task.data.count(b"\n"), is_package=task.is_package)
+    return _parse_error(task, plan, SourceError(message), facts)
+
+
 def analyze(task: FileTask, plan: RulePlan) -> FileFacts:
     facts = FileFacts(path=task.relpath, module=task.module, lines=0, is_package=task.is_package)
     try:

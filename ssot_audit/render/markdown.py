@@ -1,7 +1,8 @@
 """`--format markdown`: the scored audit report, rendered from Jinja2 templates.
 
 The built-in templates ship in `ssot_audit.templates`; `--template FILE` renders a user's
-own, which may also include or extend the built-in ones. The output is deterministic except
+own, which may also include or extend the built-in ones. A template is trusted code, rendered
+in Jinja2's sandbox. The output is deterministic except
 for the date, which `--date` or SOURCE_DATE_EPOCH fixes.
 """
 
@@ -16,9 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 
 from ssot_audit.model import AuditResult, Excerpt, plural, split_message
 from ssot_audit.render import report_context
+from ssot_audit.render.escaping import one_line
 
 REPORT_TEMPLATE = "report.md.j2"
 _BACKTICKS = re.compile(r"`+")
@@ -73,7 +76,11 @@ def fence_excerpt(excerpt: Excerpt | None, language: str = "python") -> str:
 
 def inline_code(text: object) -> str:
     """An inline code span that backticks inside cannot end early (CommonMark's rule)."""
-    value = str(text).replace("\n", " ")
+    value = one_line(str(text))
+    if "|" in value:
+        # GitHub splits a table row at `|` even inside a code span, and `\|` shows its
+        # backslash outside tables: escaped plain text reads right in both.
+        return escape(value)
     ticks = "`" * (longest_backtick_run(value) + 1)
     pad = " " if value.startswith("`") or value.endswith("`") else ""
     return f"{ticks}{pad}{value}{pad}{ticks}"
@@ -81,13 +88,13 @@ def inline_code(text: object) -> str:
 
 def escape(text: object) -> str:
     """Plain text that Markdown shows as written: no emphasis, links, HTML or table cells."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text)).replace("\n", " ")
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", one_line(str(text)))
 
 
 def escape_message(text: object) -> str:
     """A finding's message: its `code spans` kept as rule authors wrote them, the rest
     escaped; `|` escaped everywhere, since GitHub splits table cells even inside code."""
-    value = str(text).replace("\n", " ")
+    value = one_line(str(text))
     out = []
     last = 0
     for span in _CODE_SPAN.finditer(value):
@@ -99,8 +106,9 @@ def escape_message(text: object) -> str:
 
 
 def mermaid_label(text: object) -> str:
-    """Text inside a quoted Mermaid label, where quotes and angle brackets are entities."""
-    return str(text).replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    """Text inside a quoted Mermaid label, where quotes, angle brackets and backticks are
+    entities and a line break (which could close the diagram's fence) is a space."""
+    return one_line(str(text)).replace("`", "#96;").replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
 
 
 def chart_label(text: object) -> str:
@@ -124,7 +132,11 @@ def environment(extra_folder: Path | None = None) -> jinja2.Environment:
     if extra_folder is not None:
         loaders.append(jinja2.FileSystemLoader(str(extra_folder)))
     loaders.append(jinja2.PackageLoader("ssot_audit.templates", "."))
-    env = jinja2.Environment(
+    # A user's --template is code: the sandbox keeps it to the report's data (no `__class__`
+    # walks to os or subprocess), so a template from a pull request cannot run commands in CI.
+    # It is not a boundary against a hostile author of a template you chose to trust: it can
+    # still loop for ever or build a huge string.
+    env = jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=False,  # Markdown, not HTML: the filters below escape what needs it
         undefined=jinja2.StrictUndefined,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ssot_audit.model import AuditResult, Finding, Location, RuleInfo, Severity, Span, identity
+from ssot_audit.render.escaping import sarif_text, uri_path
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -62,7 +63,7 @@ class SourceRoot:
         return cls(top, "" if prefix == "." else prefix + "/")
 
     def uri(self, path: str) -> str:
-        return self.prefix + path
+        return uri_path(self.prefix + path)
 
 
 def related_location(root: SourceRoot, index: int, other: Location) -> Json:
@@ -78,9 +79,9 @@ def result_message(finding: Finding) -> str:
     if not finding.related:
         return finding.message
     shown = finding.related[:MAX_RELATED]
-    links = ", ".join(f"[{r.path}:{r.line}]({i})" for i, r in enumerate(shown, start=1))
+    links = ", ".join(f"[{sarif_text(r.path)}:{r.line}]({i})" for i, r in enumerate(shown, start=1))
     more = len(finding.related) - len(shown)
-    return f"{finding.message} (see also {links}{f' and {more} more' if more else ''})"
+    return f"{sarif_text(finding.message)} (see also {links}{f' and {more} more' if more else ''})"
 
 
 def rule_descriptor(rule: RuleInfo) -> Json:

@@ -13,6 +13,7 @@ from rich.style import Style
 from rich.table import Table
 
 from ssot_audit.model import NEW, AuditResult, Finding, split_message
+from ssot_audit.render.escaping import terminal
 
 SHORT_MESSAGE = 120  # longer messages are cut to their headline (the part before the reasoning)
 MAX_ELIMINATED = 10  # eliminated findings listed by name after a comparison; JSON has them all
@@ -36,10 +37,10 @@ def paint(text: str, style: str, color: bool) -> str:
 def finding_line(root: str, f: Finding, color: bool = False) -> str:
     """`path:line:col: CODE [name] (new) what is wrong`; editors and terminals link it. The
     message's reasoning (what to keep and why) stays in JSON's `detail` and `ssot-audit rule`."""
-    location = f"{display_path(root, f.path)}:{f.line}:{f.span.column}:"
+    location = f"{terminal(display_path(root, f.path))}:{f.line}:{f.span.column}:"
     state = paint("(new) ", "yellow", color) if f.baseline_state == NEW else ""
     headline = f.message if len(f.message) <= SHORT_MESSAGE else split_message(f.message)[0]
-    return f"{paint(location, 'bold', color)} {paint(f.rule, 'red', color)} {paint(f'[{f.name}]', 'dim', color)} {state}{headline}"
+    return f"{paint(location, 'bold', color)} {paint(f.rule, 'red', color)} {paint(f'[{f.name}]', 'dim', color)} {state}{terminal(headline)}"
 
 
 def shown_findings(result: AuditResult, show_known: bool = False) -> list[Finding]:

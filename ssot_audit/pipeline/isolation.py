@@ -1,0 +1,223 @@
+"""Runs the per-file phase in worker processes that may crash, hang or run out of memory and
+take only their own file with them.
+
+libcst's native parser segfaults on some inputs (thousands of nested parentheses, a 7,100-term
+`or` chain) and runs for minutes on others (nested `match` patterns), so no file is parsed in
+the main process, whatever `--jobs` says. Each worker reports every file as it finishes, so
+the file a worker was on when it died or overran its time is known exactly: that file alone is
+retried once in a batch of its own (a crash may come from something else), then becomes an
+SSOT000 finding naming the cause; the rest of its batch goes back to the queue.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+from ssot_audit.model import FileFacts
+from ssot_audit.pipeline.per_file import FileTask, RulePlan, analyze, failed
+
+# Deep but valid chains (a 350-term `+`, `elif` ladders, long `.attr` chains) recurse far past
+# Python's default limit of 1,000 in libcst's visitors; a thread with a big stack lets them
+# finish. The stack is reserved address space, touched only as deep as a file needs.
+STACK_BYTES = 512 * 1024 * 1024
+RECURSION_LIMIT = 60_000
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-file limits: seconds of analysis, and memory a worker may take beyond its start."""
+
+    seconds: float  # per MiB started: a 4 MiB generated module gets four times as long
+    memory_bytes: int
+
+    def seconds_for(self, task: FileTask) -> float:
+        return self.seconds * max(1, -(-len(task.data) // MIB))
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    batch: deque[FileTask] = field(default_factory=deque)
+    # When the file at the head of the batch started (the last result, or the send).
+    started: float = 0.0
+
+
+def run_isolated(
+    tasks: Sequence[FileTask], plan: RulePlan, jobs: int, limits: Limits
+) -> Iterator[tuple[FileTask, FileFacts]]:
+    """Each task with its facts, in completion order. Every worker is killed and reaped on
+    the way out, also when the caller stops early or a signal interrupts."""
+    if not tasks:
+        return
+    jobs = max(1, min(jobs, len(tasks)))
+    size = max(1, min(32, len(tasks) // (jobs * 4)))
+    todo: deque[FileTask] = deque(tasks)
+    alone: deque[FileTask] = deque()  # a worker died on these: retried one per batch
+    retried: set[str] = set()
+    workers: list[_Worker] = []
+    context = multiprocessing.get_context()
+    try:
+        while todo or alone or any(w.batch for w in workers):
+            for worker in workers:
+                if not worker.batch and (todo or alone):
+                    _assign(worker, [alone.popleft()] if alone else [todo.popleft() for _ in range(min(size, len(todo)))])
+            while len(workers) < jobs and (todo or alone):
+                worker = _start(context, plan, limits)
+                workers.append(worker)
+                _assign(worker, [alone.popleft()] if alone else [todo.popleft() for _ in range(min(size, len(todo)))])
+            busy = [w for w in workers if w.batch]
+            now = time.monotonic()
+            timeout = max(0.0, min(w.started + limits.seconds_for(w.batch[0]) for w in busy) - now)
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
+            for worker in busy:
+                if ready or not worker.process.is_alive():
+                    yield from _drain(worker)
+                if worker.batch and not worker.process.is_alive():
+                    culprit = worker.batch.popleft()
+                    todo.extendleft(reversed(worker.batch))
+                    _stop(worker)
+                    workers.remove(worker)
+                    if culprit.relpath in retried:
+                        yield culprit, failed(culprit, plan, _death(worker.process.exitcode, limits))
+                    else:
+                        retried.add(culprit.relpath)
+                        alone.append(culprit)
+                elif worker.batch and time.monotonic() - worker.started > limits.seconds_for(worker.batch[0]):
+                    culprit = worker.batch.popleft()
+                    todo.extendleft(reversed(worker.batch))
+                    _stop(worker)
+                    workers.remove(worker)
+                    message = (
+                        f"analysis took longer than its time limit of {limits.seconds_for(culprit):g} s "
+                        f"(file-time-limit: {limits.seconds:g} s per MiB); not audited"
+                    )
+                    yield culprit, failed(culprit, plan, message)
+    finally:
+        for worker in workers:
+            _stop(worker)
+
+
+def _assign(worker: _Worker, batch: list[FileTask]) -> None:
+    worker.batch.extend(batch)
+    worker.started = time.monotonic()
+    try:
+        worker.conn.send(batch)
+    except OSError:
+        pass  # the worker is gone; its sentinel tells the loop
+
+
+def _drain(worker: _Worker) -> Iterator[tuple[FileTask, FileFacts]]:
+    """Every result the worker has sent, also after it died."""
+    try:
+        while worker.batch and worker.conn.poll():
+            facts = worker.conn.recv()
+            yield worker.batch.popleft(), facts
+            worker.started = time.monotonic()
+    except (EOFError, OSError):
+        pass
+
+
+def _death(exitcode: int | None, limits: Limits) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            cause = signal.Signals(-exitcode).name
+        except ValueError:
+            cause = f"signal {-exitcode}"
+    else:
+        cause = f"exit status {exitcode}"
+    return (
+        f"analysing this file crashed the worker process twice ({cause}; the parser's limit, or more than "
+        f"the per-file memory limit of {limits.memory_bytes // MIB} MiB, file-memory-limit); not audited"
+    )
+
+
+def _start(context: multiprocessing.context.BaseContext, plan: RulePlan, limits: Limits) -> _Worker:
+    parent, child = context.Pipe()
+    process = context.Process(target=_serve, args=(child, plan, limits.memory_bytes, os.getpid()), daemon=True)  # type: ignore[attr-defined]
+    process.start()
+    child.close()
+    return _Worker(process, parent)
+
+
+def _stop(worker: _Worker) -> None:
+    if worker.process.is_alive():
+        worker.process.kill()
+    worker.process.join()
+    worker.conn.close()
+
+
+# -- inside a worker ------------------------------------------------------------------------
+
+
+def _serve(conn: Connection, plan: RulePlan, memory_bytes: int, parent: int) -> None:
+    _die_with_parent(parent)
+    # Ctrl-C reaches the whole process group; the main process stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _cap_memory(memory_bytes)
+    sys.setrecursionlimit(RECURSION_LIMIT)
+    threading.stack_size(STACK_BYTES)
+    thread = threading.Thread(target=_loop, args=(conn, plan, memory_bytes))
+    thread.start()
+    thread.join()
+
+
+def _loop(conn: Connection, plan: RulePlan, memory_bytes: int) -> None:
+    while True:
+        try:
+            batch: list[FileTask] = conn.recv()
+        except (EOFError, OSError):
+            return
+        for task in batch:
+            try:
+                facts = analyze(task, plan)
+            except MemoryError:
+                facts = failed(task, plan, f"analysis needs more than the per-file memory limit of {memory_bytes // MIB} MiB (file-memory-limit); not audited")
+            except Exception as exc:  # noqa: BLE001 - a rule's bug costs its file, not the audit
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                origin = f"{Path(where.filename).name}:{where.lineno}"
+                facts = failed(task, plan, f"analysis failed with {type(exc).__name__}: {exc} (in {origin}); not audited")
+            conn.send(facts)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker must not outlive an audit killed with SIGKILL (Linux only; elsewhere the
+    closed pipe ends it once its file is done)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _cap_memory(memory_bytes: int) -> None:
+    """Address space beyond what the worker holds now and its big stack: a file that needs
+    more raises MemoryError in Python or aborts native code, either way only this worker."""
+    try:
+        import resource
+
+        with open("/proc/self/status", encoding="ascii") as fh:
+            size = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmSize:"))
+    except (ImportError, OSError, StopIteration, ValueError):
+        return
+    cap = size + STACK_BYTES + memory_bytes
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
