@@ -317,7 +317,9 @@ def _fragments_of(found: Sequence[tuple[Member, Run, Member, Run]]) -> list[Frag
     fragments = []
     for component in nx.connected_components(graph):
         longest: dict[Member, Run] = {}
-        for holder, run in component:
+        # A set of records hashed by their strings: its order follows PYTHONHASHSEED, so ties
+        # of length are broken by place (the earliest run), never by iteration order.
+        for holder, run in sorted(component, key=lambda node: (node[0].path, node[0].index, node[1].start, node[1].end)):
             if holder not in longest or run.statements > longest[holder].statements:
                 longest[holder] = run
         if len(longest) > 1:
