@@ -19,14 +19,16 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, pairwise
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ssot_audit.clones.clusters import Member
 from ssot_audit.clones.detect import CloneIndex
 from ssot_audit.clones.fingerprint import WRITTEN_TYPECODE, FileDefinitions
 from ssot_audit.clones.similarity import distinct_statements, similarity
 from ssot_audit.clones.tokens import BLOCK_END, statement_codes
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _BLOCK_END = bytes([BLOCK_END])
 # A run of one statement shape repeated (`client_class = DatabaseClient`, ...) is a table
@@ -303,6 +305,7 @@ def _diagonals(windows: set[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
 def _fragments_of(found: Sequence[tuple[Member, Run, Member, Run]]) -> list[Fragment]:
     """One fragment per group of places linked by shared runs. A definition's runs that
     overlap are one place; each place keeps its longest run."""
+    import networkx as nx  # 0.25 s to import: paid only when a project rule runs
     graph: nx.Graph[tuple[Member, Run]] = nx.Graph()
     for holder_a, run_a, holder_b, run_b in found:
         graph.add_edge((holder_a, run_a), (holder_b, run_b))

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ssot_audit.model import FileFacts
+from ssot_audit.model import FileFacts, Finding
 
 CACHE_FORMAT = "1"
 # Entries are keyed by content, so every edit and every tool upgrade leaves old ones behind.
@@ -111,6 +111,15 @@ class Cache:
 
     def put_memo(self, memo: dict[bytes, bool]) -> None:
         self._write(self._path(self.key(b"project-memo")), memo)
+
+    def get_project(self, key: str) -> dict[str, tuple[list[Finding], int]] | None:
+        """The project rules' findings and checked counts stored under key (see
+        Engine._project_rules), or None."""
+        value = self._read(self._path(key))
+        return value if isinstance(value, dict) else None
+
+    def put_project(self, key: str, outcome: dict[str, tuple[list[Finding], int]]) -> None:
+        self._write(self._path(key), outcome)
 
     def _read(self, path: Path) -> object:
         if not self._owned():
