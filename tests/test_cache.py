@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from ssot_audit.analysis.plugins import ProjectRule, Registry
 from ssot_audit.model import AuditResult, FileFacts
 from ssot_audit.pipeline.cache import CACHE_FORMAT, PRUNE_EVERY_SECONDS, STALE_AFTER_SECONDS, Cache
-from ssot_audit.analysis.plugins import ProjectRule, Registry
 from tests.support import audit_tree, write_config, write_tree
 
 FILES = {f"pkg/mod_{i}.py": f"from . import mod_{(i + 1) % 5}\nVALUE_{i} = {i}\n" for i in range(5)}
@@ -60,14 +60,46 @@ def test_corrupt_and_truncated_entries_are_rebuilt(tmp_path: Path) -> None:
     write_tree(tmp_path, FILES)
     first = cached_audit(tmp_path)
     entries = sorted(p for p in (tmp_path / ".ssot_audit_cache").rglob("*") if p.is_file() and len(p.name) == 64)
-    entries = [p for p in entries if isinstance(pickle.loads(p.read_bytes()), FileFacts)]  # not the project phase's
-    assert len(entries) == 6
-    entries[0].write_bytes(b"not a pickle")
-    entries[1].write_bytes(entries[1].read_bytes()[:10])
+    per_file = [p for p in entries if isinstance(pickle.loads(p.read_bytes()), FileFacts)]
+    assert len(per_file) == 6
+    # The file index and the project phase's entry too, so the per-file entries are read.
+    for entry in [p for p in entries if p not in per_file]:
+        entry.write_bytes(b"not a pickle")
+    per_file[0].write_bytes(b"not a pickle")
+    per_file[1].write_bytes(per_file[1].read_bytes()[:10])
     second = cached_audit(tmp_path)
     assert second.stats.files_parsed == 2
     assert findings(second) == findings(first)
     assert cached_audit(tmp_path).stats.files_parsed == 0
+
+
+def _age(root: Path, seconds: float) -> None:
+    """Set every file's modification time back, as for a tree checked out a while ago."""
+    then = time.time() - seconds
+    for path in root.rglob("*.py"):
+        os.utime(path, (then, then))
+
+
+def test_the_index_serves_unchanged_files_and_sees_every_edit(tmp_path: Path) -> None:
+    write_tree(tmp_path, FILES)
+    _age(tmp_path, 3600)
+    first = cached_audit(tmp_path)
+    assert cached_audit(tmp_path).stats.files_parsed == 0
+    # An edit that keeps the size and the modification time still changes the change time.
+    target = tmp_path / "pkg/mod_2.py"
+    st = target.stat()
+    target.write_text(target.read_text(encoding="utf-8").replace("mod_3", "mod_4"), encoding="utf-8")
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    edited = cached_audit(tmp_path)
+    assert edited.stats.files_parsed == 1
+    assert [f.code for f in edited.findings if f.path == "pkg/mod_2.py"] == ["from . import mod_4"]
+    assert [f.code for f in first.findings if f.path == "pkg/mod_2.py"] == ["from . import mod_3"]
+    # A touch (new times, same content) parses nothing; the index takes the new times.
+    os.utime(tmp_path / "pkg/mod_1.py")
+    assert cached_audit(tmp_path).stats.files_parsed == 0
+    # A deleted file leaves the results as a cold run's.
+    (tmp_path / "pkg/mod_4.py").unlink()
+    assert findings(cached_audit(tmp_path)) == findings(audit_tree(tmp_path))
 
 
 def test_two_audits_at_once_share_the_cache(tmp_path: Path) -> None:
