@@ -12,7 +12,47 @@ from tests.support import write_tree
 
 # A run of statements copied twice into one method, both copies as long: which one the
 # finding names must not depend on the order of a set of hash-seeded records.
-TIED_RUNS = 'import os\n\n\nclass Command:\n    def build(self, root, name, result):\n        count = 0\n        path = os.path.join(root, name)\n        with open(path) as fh:\n            data = fh.read()\n        lines = data.splitlines()\n        kept = [line for line in lines if line.strip()]\n        total = len(kept)\n        print(path, total)\n        result.append((path, total))\n        self.done = name\n        return len(result)\n\n    def write(self, root, name, result, other):\n        print("writing")\n        path = os.path.join(root, name)\n        with open(path) as fh:\n            data = fh.read()\n        lines = data.splitlines()\n        kept = [line for line in lines if line.strip()]\n        total = len(kept)\n        print(path, total)\n        result.append((path, total))\n        if other:\n            raise ValueError(other)\n        path = os.path.join(root, name)\n        with open(path) as fh:\n            data = fh.read()\n        lines = data.splitlines()\n        kept = [line for line in lines if line.strip()]\n        total = len(kept)\n        print(path, total)\n        result.append((path, total))\n        del other\n        return {}\n'
+TIED_RUNS = """\
+import os
+
+
+class Command:
+    def build(self, root, name, result):
+        count = 0
+        path = os.path.join(root, name)
+        with open(path) as fh:
+            data = fh.read()
+        lines = data.splitlines()
+        kept = [line for line in lines if line.strip()]
+        total = len(kept)
+        print(path, total)
+        result.append((path, total))
+        self.done = name
+        return len(result)
+
+    def write(self, root, name, result, other):
+        print("writing")
+        path = os.path.join(root, name)
+        with open(path) as fh:
+            data = fh.read()
+        lines = data.splitlines()
+        kept = [line for line in lines if line.strip()]
+        total = len(kept)
+        print(path, total)
+        result.append((path, total))
+        if other:
+            raise ValueError(other)
+        path = os.path.join(root, name)
+        with open(path) as fh:
+            data = fh.read()
+        lines = data.splitlines()
+        kept = [line for line in lines if line.strip()]
+        total = len(kept)
+        print(path, total)
+        result.append((path, total))
+        del other
+        return {}
+"""
 
 
 def _audit_json(root: Path, seed: int, jobs: int) -> bytes:
