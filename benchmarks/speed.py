@@ -130,7 +130,8 @@ def main() -> None:
         edits = iter(range(1000))
 
         def changed_check() -> float:
-            target.write_bytes(original + f"# edit {next(edits)}\n".encode())
+            # A new statement, not a comment: the file's key changes, so the project phase runs.
+            target.write_bytes(original + f"EDITED_{next(edits)} = True\n".encode())
             return _cli(["check", "django/db/models/query.py"], base)
 
         row("warm `check` of one changed file", f"{_median(changed_check, repeat):.2f} s", "<= 1.0 s")
