@@ -19,7 +19,7 @@ from ssot_audit.pipeline.cache import Cache
 from ssot_audit.pipeline.discovery import Discovery, SourceFile
 from ssot_audit.pipeline.excerpts import collect as collect_excerpts
 from ssot_audit.pipeline.git import read_repository
-from ssot_audit.pipeline.index import FileIndex, Signature, signature
+from ssot_audit.pipeline.index import FileIndex, Signature, stat_signature
 from ssot_audit.pipeline.per_file import PARSE_ERROR, FileTask, RulePlan, analyze, analyze_chunk
 from ssot_audit.pipeline.rule_info import describe, is_configured
 from ssot_audit.pipeline.scoring import FORMULA_VERSION, category_score, overall, rating
@@ -154,7 +154,7 @@ class Engine:
                 if warm is not None:
                     context = contexts[source.relpath] = b"\0".join(parts)
                     try:
-                        current = signatures[source.relpath] = signature(source.path.stat())
+                        current = signatures[source.relpath] = stat_signature(source.path.stat())
                     except OSError:
                         current = ()
                     entry = warm.index.unchanged(source.relpath, current, context)

@@ -26,11 +26,11 @@ RACY_SECONDS = 2
 Signature = tuple[int, ...]
 
 
-def signature(st: os.stat_result) -> Signature:
+def stat_signature(st: os.stat_result) -> Signature:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
-def summary(facts: FileFacts) -> FileFacts:
+def without_project_inputs(facts: FileFacts) -> FileFacts:
     """Facts without the imports and collector extras that only project rules read."""
     return dataclasses.replace(facts, imports=[], extras={})
 
@@ -40,7 +40,7 @@ class IndexEntry:
     signature: Signature  # () when the file was too fresh for its times to be trusted
     context: bytes  # what besides the content went into the key (place, module, rule options)
     key: str
-    facts: FileFacts  # summary(): findings, suppressions, counts
+    facts: FileFacts  # without_project_inputs(): findings, suppressions, counts
 
 
 class FileIndex:
@@ -71,7 +71,7 @@ class FileIndex:
         trusted = current if modified < self._trusted_before else ()
         entry = self._entries.get(relpath)
         if entry is None or (entry.signature, entry.context, entry.key) != (trusted, context, key):
-            self._entries[relpath] = IndexEntry(trusted, context, key, summary(facts))
+            self._entries[relpath] = IndexEntry(trusted, context, key, without_project_inputs(facts))
             self._changed = True
 
     def forget_missing(self, root: str, audited: set[str]) -> None:
