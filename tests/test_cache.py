@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import pickle
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
-from ssot_audit.model import AuditResult
+import pytest
+
+from ssot_audit.analysis.plugins import ProjectRule, Registry
+from ssot_audit.model import AuditResult, FileFacts
 from ssot_audit.pipeline.cache import CACHE_FORMAT, PRUNE_EVERY_SECONDS, STALE_AFTER_SECONDS, Cache
 from tests.support import audit_tree, write_config, write_tree
 
@@ -54,13 +60,46 @@ def test_corrupt_and_truncated_entries_are_rebuilt(tmp_path: Path) -> None:
     write_tree(tmp_path, FILES)
     first = cached_audit(tmp_path)
     entries = sorted(p for p in (tmp_path / ".ssot_audit_cache").rglob("*") if p.is_file() and len(p.name) == 64)
-    assert len(entries) == 6
-    entries[0].write_bytes(b"not a pickle")
-    entries[1].write_bytes(entries[1].read_bytes()[:10])
+    per_file = [p for p in entries if isinstance(pickle.loads(p.read_bytes()), FileFacts)]
+    assert len(per_file) == 6
+    # The file index and the project phase's entry too, so the per-file entries are read.
+    for entry in [p for p in entries if p not in per_file]:
+        entry.write_bytes(b"not a pickle")
+    per_file[0].write_bytes(b"not a pickle")
+    per_file[1].write_bytes(per_file[1].read_bytes()[:10])
     second = cached_audit(tmp_path)
     assert second.stats.files_parsed == 2
     assert findings(second) == findings(first)
     assert cached_audit(tmp_path).stats.files_parsed == 0
+
+
+def _age(root: Path, seconds: float) -> None:
+    """Set every file's modification time back, as for a tree checked out a while ago."""
+    then = time.time() - seconds
+    for path in root.rglob("*.py"):
+        os.utime(path, (then, then))
+
+
+def test_the_index_serves_unchanged_files_and_sees_every_edit(tmp_path: Path) -> None:
+    write_tree(tmp_path, FILES)
+    _age(tmp_path, 3600)
+    first = cached_audit(tmp_path)
+    assert cached_audit(tmp_path).stats.files_parsed == 0
+    # An edit that keeps the size and the modification time still changes the change time.
+    target = tmp_path / "pkg/mod_2.py"
+    st = target.stat()
+    target.write_text(target.read_text(encoding="utf-8").replace("mod_3", "mod_4"), encoding="utf-8")
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    edited = cached_audit(tmp_path)
+    assert edited.stats.files_parsed == 1
+    assert [f.code for f in edited.findings if f.path == "pkg/mod_2.py"] == ["from . import mod_4"]
+    assert [f.code for f in first.findings if f.path == "pkg/mod_2.py"] == ["from . import mod_3"]
+    # A touch (new times, same content) parses nothing; the index takes the new times.
+    os.utime(tmp_path / "pkg/mod_1.py")
+    assert cached_audit(tmp_path).stats.files_parsed == 0
+    # A deleted file leaves the results as a cold run's.
+    (tmp_path / "pkg/mod_4.py").unlink()
+    assert findings(cached_audit(tmp_path)) == findings(audit_tree(tmp_path))
 
 
 def test_two_audits_at_once_share_the_cache(tmp_path: Path) -> None:
@@ -132,3 +171,55 @@ def test_entries_unused_for_a_month_are_pruned_at_most_once_a_day(tmp_path: Path
     cache = Cache(tmp_path / ".ssot_audit_cache", "salt")
     assert cache.prune() == 0 and old.exists()
     assert cache.prune(now=time.time() + PRUNE_EVERY_SECONDS + 60) == 1 and not old.exists()
+
+
+def _count_project_rules(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    for rule in Registry.load().rules.values():
+        if issubclass(rule, ProjectRule):
+            original = rule.check
+
+            def check(self: ProjectRule, project: object, original: object = original) -> object:
+                calls.append(self.code)
+                return original(self, project)  # type: ignore[operator]
+
+            monkeypatch.setattr(rule, "check", check)
+    return calls
+
+
+def test_no_project_rule_runs_again_until_one_of_its_inputs_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = NEAR_MISS.replace("summarise", "digest")
+    write_tree(tmp_path, {**FILES, "pkg/report.py": NEAR_MISS, "pkg/stats.py": copy})
+    calls = _count_project_rules(monkeypatch)
+    first = cached_audit(tmp_path)
+    assert calls and [f for f in first.findings if f.rule == "SSOT001"]
+    ran = len(calls)
+    second = cached_audit(tmp_path)
+    assert len(calls) == ran, "an unchanged tree ran a project rule again"
+    assert second.findings == first.findings and second.categories == first.categories
+    # Any file's content, a project rule's options, or the set of files: all run them again.
+    (tmp_path / "pkg/stats.py").write_text(copy + "\nEXTRA = 1\n", encoding="utf-8")
+    third = cached_audit(tmp_path)
+    assert len(calls) == 2 * ran and [f for f in third.findings if f.rule == "SSOT001"]
+    write_config(tmp_path, rules={"duplicate-implementation": {"min-statements": 50}})
+    fourth = cached_audit(tmp_path)
+    assert len(calls) == 3 * ran and not [f for f in fourth.findings if f.rule == "SSOT001"]
+    (tmp_path / "pkg/stats.py").unlink()
+    cached_audit(tmp_path)
+    assert len(calls) == 4 * ran
+
+
+def test_a_warm_run_over_an_unchanged_tree_does_not_import_networkx(tmp_path: Path) -> None:
+    write_tree(tmp_path, {**FILES, "pkg/report.py": NEAR_MISS})
+    script = (
+        "import sys\n"
+        "from ssot_audit.cli import main\n"
+        "sys.argv = ['ssot-audit', 'audit', '.', '--quiet']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('networkx' in sys.modules)\n"
+    )
+    run = [sys.executable, "-c", script]
+    cold = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=False, timeout=300)
+    warm = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=False, timeout=300)
+    assert cold.stdout.strip().splitlines()[-1] == "True", cold.stderr
+    assert warm.stdout.strip().splitlines()[-1] == "False", warm.stderr

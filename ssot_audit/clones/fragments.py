@@ -19,14 +19,16 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, pairwise
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ssot_audit.clones.clusters import Member
 from ssot_audit.clones.detect import CloneIndex
 from ssot_audit.clones.fingerprint import WRITTEN_TYPECODE, FileDefinitions
 from ssot_audit.clones.similarity import distinct_statements, similarity
 from ssot_audit.clones.tokens import BLOCK_END, statement_codes
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _BLOCK_END = bytes([BLOCK_END])
 # A run of one statement shape repeated (`client_class = DatabaseClient`, ...) is a table
@@ -305,6 +307,7 @@ def _diagonals(windows: set[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
 def _fragments_of(found: Sequence[tuple[Member, Run, Member, Run]]) -> list[Fragment]:
     """One fragment per group of places linked by shared runs. A definition's runs that
     overlap are one place; each place keeps its longest run."""
+    import networkx as nx  # 0.25 s to import: paid only when a project rule runs
     graph: nx.Graph[tuple[Member, Run]] = nx.Graph()
     for holder_a, run_a, holder_b, run_b in found:
         graph.add_edge((holder_a, run_a), (holder_b, run_b))
@@ -319,10 +322,9 @@ def _fragments_of(found: Sequence[tuple[Member, Run, Member, Run]]) -> list[Frag
     fragments = []
     for component in nx.connected_components(graph):
         longest: dict[Member, Run] = {}
-        # A component is a set ordered by Member's hash, which hashes path strings and so
-        # changes with PYTHONHASHSEED: walk it by position, so that of two equally long runs
-        # of one place the first in the file is kept on every run.
-        for holder, run in sorted(component, key=lambda node: (node[0].path, node[0].index, node[1].start)):
+        # A set of records hashed by their strings: its order follows PYTHONHASHSEED, so ties
+        # of length are broken by place (the earliest run), never by iteration order.
+        for holder, run in sorted(component, key=lambda node: (node[0].path, node[0].index, node[1].start, node[1].end)):
             if holder not in longest or run.statements > longest[holder].statements:
                 longest[holder] = run
         if len(longest) > 1:

@@ -19,8 +19,12 @@ import stat
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ssot_audit.model import FileFacts
+from ssot_audit.model import FileFacts, Finding
+
+if TYPE_CHECKING:
+    from ssot_audit.pipeline.index import IndexEntry
 
 CACHE_FORMAT = "1"
 # Entries are keyed by content, so every edit and every tool upgrade leaves old ones behind.
@@ -57,10 +61,11 @@ class Cache:
         value = self._read(self._path(key))
         return value if isinstance(value, FileFacts) else None
 
-    def prune(self, now: float | None = None) -> int:
+    def prune(self, now: float | None = None, live: frozenset[str] = frozenset()) -> int:
         """Delete the entries (and stray temporary files) not read or written for
-        STALE_AFTER_SECONDS; does nothing if it already ran in the last PRUNE_EVERY_SECONDS.
-        Returns how many files it deleted."""
+        STALE_AFTER_SECONDS, except the `live` keys (the entries of the audited tree, which
+        its file index stands for); does nothing if it already ran in the last
+        PRUNE_EVERY_SECONDS. Returns how many files it deleted."""
         now = time.time() if now is None else now
         if not self._owned():
             return 0
@@ -76,9 +81,13 @@ class Cache:
         for entry in self._entries():
             try:
                 st = entry.lstat()
-                if stat.S_ISREG(st.st_mode) and st.st_mtime < now - STALE_AFTER_SECONDS:
-                    entry.unlink()
-                    removed += 1
+                if not stat.S_ISREG(st.st_mode) or st.st_mtime >= now - STALE_AFTER_SECONDS:
+                    continue
+                if entry.name in live:
+                    os.utime(entry)  # in use as a read would have marked it
+                    continue
+                entry.unlink()
+                removed += 1
             except OSError:
                 continue
         with contextlib.suppress(OSError):
@@ -111,6 +120,23 @@ class Cache:
 
     def put_memo(self, memo: dict[bytes, bool]) -> None:
         self._write(self._path(self.key(b"project-memo")), memo)
+
+    def get_project(self, key: str) -> dict[str, tuple[list[Finding], int]] | None:
+        """The project rules' findings and checked counts stored under key (see
+        Engine._project_rules), or None."""
+        value = self._read(self._path(key))
+        return value if isinstance(value, dict) else None
+
+    def put_project(self, key: str, outcome: dict[str, tuple[list[Finding], int]]) -> None:
+        self._write(self._path(key), outcome)
+
+    def get_index(self, key: str) -> dict[str, IndexEntry] | None:
+        """One project root's file index (see pipeline/index.py), or None."""
+        value = self._read(self._path(key))
+        return value if isinstance(value, dict) else None
+
+    def put_index(self, key: str, entries: dict[str, IndexEntry]) -> None:
+        self._write(self._path(key), entries)
 
     def _read(self, path: Path) -> object:
         if not self._owned():

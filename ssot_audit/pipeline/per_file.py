@@ -11,6 +11,7 @@ from ssot_audit.analysis.plugins import Collector, FileContext, FileRule, FileVi
 from ssot_audit.model import FileFacts, Finding, Span
 from ssot_audit.pipeline.facts import CoreFacts
 from ssot_audit.pipeline.source import SourceError, count_lines, decode, find_suppressions, parse
+from ssot_audit.pipeline.traversal import visit_batched
 
 PARSE_ERROR = "SSOT000"
 
@@ -82,7 +83,7 @@ def analyze(task: FileTask, plan: RulePlan) -> FileFacts:
             counted.append((code, [shared[cls] for cls in classes]))
     visitors: Sequence[FileVisitor] = [core, *rules, *shared.values()]
     try:
-        wrapper.visit_batched(visitors)
+        visit_batched(wrapper, visitors)
         facts.imports = core.imports
         # One code generation pass positions every finding of every rule in this file.
         context.spans(node for rule in rules for node in rule.pending_nodes())

@@ -1,0 +1,213 @@
+"""The engine's read-only traversal calls the same handlers, on the same nodes, in the same
+order as libcst's own `visit_batched`: every node and attribute hook of every node class,
+over the rules' examples, our own sources and code written to reach the odd corners."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ssot_audit.analysis.plugins import FileContext, FileRule, FileVisitor, ProjectRule, Registry
+from ssot_audit.pipeline import traversal
+from ssot_audit.pipeline.facts import CoreFacts
+from tests.support import REPO
+
+Call = tuple[str, int, int]
+
+
+def _node_classes() -> Iterator[type[cst.CSTNode]]:
+    seen: set[type[cst.CSTNode]] = set()
+    stack = [cst.CSTNode]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                stack.append(sub)
+                yield sub
+
+
+def _every_handler_name() -> list[str]:
+    names = []
+    for cls in _node_classes():
+        names += [f"visit_{cls.__name__}", f"leave_{cls.__name__}"]
+        if dataclasses.is_dataclass(cls):
+            for field in dataclasses.fields(cls):
+                names += [f"visit_{cls.__name__}_{field.name}", f"leave_{cls.__name__}_{field.name}"]
+    return sorted(set(names))
+
+
+class Everything(cst.BatchableCSTVisitor):
+    """Handlers for every node class and every attribute: logs (handler, visitor, node)."""
+
+    NAMES = _every_handler_name()
+
+    def __init__(self, tag: int, log: list[Call]) -> None:
+        super().__init__()
+        self.tag = tag
+        self.log = log
+
+    def _handler(self, name: str) -> Callable[[cst.CSTNode], None]:
+        def handler(node: cst.CSTNode) -> None:
+            self.log.append((name, self.tag, id(node)))
+
+        return handler
+
+    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
+        return {name: self._handler(name) for name in self.NAMES}
+
+
+class Pruning(cst.BatchableCSTVisitor):
+    """Returns False from visit handlers: libcst's batched traversal still visits children."""
+
+    def __init__(self, log: list[Call]) -> None:
+        super().__init__()
+        self.log = log
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.log.append(("visit_FunctionDef", 99, id(node)))
+        return False
+
+    def visit_Name(self, node: cst.Name) -> bool:
+        self.log.append(("visit_Name", 99, id(node)))
+        return False
+
+
+class Positions(cst.BatchableCSTVisitor):
+    """A visitor that needs libcst metadata: it is resolved before the walk, as libcst does."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, log: list[Call]) -> None:
+        super().__init__()
+        self.log = log
+
+    def visit_Name(self, node: cst.Name) -> None:
+        start = self.get_metadata(PositionProvider, node).start
+        self.log.append((f"Name@{start.line}:{start.column}", 7, id(node)))
+
+
+def _calls(wrapper: MetadataWrapper, run: Callable[[MetadataWrapper, list[cst.BatchableCSTVisitor]], object]) -> list[Call]:
+    log: list[Call] = []
+    run(wrapper, [Everything(1, log), Pruning(log), Positions(log), Everything(2, log)])
+    return log
+
+
+CORNERS = '''\
+"""Module docstring."""
+from __future__ import annotations
+from . import a, b as c
+from .. pkg import (x,
+    y as z,)
+from m import *
+import os.path as p, sys; import json
+@dec(1)
+@other.attr
+async def f[T: int = str, *Ts, **P](a, /, b: int = 1, *args: T, c=2, **kw) -> list[int]:
+    global g
+    nonlocal_thing = lambda q, *r, s=3, **t: q
+    async with x as (y, z), w:
+        async for i in aiter():
+            yield i
+            await i
+    return [v for v in range(3) if v for w in v] + {k: v for k, v in d.items()} or {*s, 1}
+class C(Base, metaclass=M, **extra):
+    x: int = 1
+    y: "List[int]" = field(default_factory=list)
+    def m(self):
+        nonlocal q
+        del self.x, self[1:2:3]
+        try:
+            pass
+        except* (A, B) as e:
+            raise X from e
+        else:
+            ...
+        finally:
+            return
+match point:
+    case Point(x=0, y=0) | [1, 2, *rest] | {"k": v, **kw} if v > 0:
+        pass
+    case str() as s:
+        pass
+    case _:
+        pass
+type Alias[K] = dict[K, int]
+s = f"{x!r:>{width}} {y=} {z:{w}.{p}f} {'nested' + f'{q}'}" "implicit" 'concat'
+t = (yield)
+u = not a if b else -c ** ~d @ e // f
+with (open(a) as b, open(c) as d):
+    while (n := n - 1) > 0:
+        if a < b <= c is not d not in e:
+            break
+        elif x:
+            continue
+    else:
+        assert x, "msg"
+for (i, j), k in []:
+    x[i, ..., ::2] += j; x.y >>= 1
+print(*args, sep="", **kw)  # a comment
+'''
+
+
+def _sources() -> list[pytest.ParameterSet]:
+    cases = [pytest.param(CORNERS, id="corners")]
+    for rule in Registry.load().sorted():
+        for i, example in enumerate([*rule.VALID, *rule.INVALID]):
+            for path, source in example.files().items():
+                if "\x00" not in source:
+                    cases.append(pytest.param(source, id=f"{rule.code}-{i}-{path}"))
+    for path in ("ssot_audit/pipeline/engine.py", "rules/singleton_manager.py", "ssot_audit/cli.py"):
+        cases.append(pytest.param((REPO / path).read_text(encoding="utf-8"), id=path))
+    return cases
+
+
+@pytest.mark.parametrize("source", _sources())
+def test_same_calls_as_libcst(source: str) -> None:
+    try:
+        wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
+    except cst.ParserSyntaxError:
+        pytest.skip("an example of a file that does not parse")
+    expected = _calls(wrapper, lambda wrapper, visitors: wrapper.visit_batched(visitors))
+    assert _calls(wrapper, traversal.visit_batched) == expected
+
+
+def test_an_fstring_format_spec_is_announced_only_when_present() -> None:
+    # libcst's only conditional attribute: the walk keys its order by which fields are None.
+    wrapper = MetadataWrapper(cst.parse_module('a = f"{x}"\nb = f"{x:>3}"\nc = f"{y}"\n'), unsafe_skip_copy=True)
+    expected = _calls(wrapper, lambda wrapper, visitors: wrapper.visit_batched(visitors))
+    assert _calls(wrapper, traversal.visit_batched) == expected
+    assert any(name == "visit_FormattedStringExpression_format_spec" for name, _, _ in expected)
+
+
+def test_the_rules_see_the_same_calls(tmp_path: Path) -> None:
+    """The engine's own visitors, as the per-file phase batches them: same findings and facts."""
+    source = CORNERS + (REPO / "rules/any_usage.py").read_text(encoding="utf-8")
+    registry = Registry.load()
+
+    def run(visit: Callable[[MetadataWrapper, list[cst.BatchableCSTVisitor]], object]) -> list[object]:
+        wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
+        context = FileContext("m.py", "pkg.m", False, source, wrapper)
+        core = CoreFacts(context)
+        visitors: list[FileVisitor] = [core]
+        for rule in registry.sorted():
+            if issubclass(rule, FileRule):
+                visitors.append(rule(context, rule.default_options()))
+            elif issubclass(rule, ProjectRule):
+                visitors.extend(collector(context) for collector in rule.collectors)
+        visit(wrapper, list(visitors))
+        out: list[object] = [core.imports]
+        for visitor in visitors[1:]:
+            out.append(visitor.checked)
+            if isinstance(visitor, FileRule):
+                out.append([(f.rule, f.span, f.message, f.scope) for f in visitor.findings])
+            facts = getattr(visitor, "facts", None)
+            if callable(facts):
+                out.append(repr(facts()))
+        return out
+
+    assert run(traversal.visit_batched) == run(lambda wrapper, visitors: wrapper.visit_batched(visitors))
