@@ -636,8 +636,8 @@ class SingletonManager(ProjectRule):
         "module-level instance of its class (`settings = LazySettings()`, `connections = "
         "ConnectionHandler()`, `apps = Apps()`);\n"
         "- a module-level instance of a class whose name ends with one of the `suffixes` "
-        "(`connection_manager = ConnectionManager()`), unless its name is private or a constant's and no "
-        "other module imports it (a memo table such as `_memoized_schema = LRUCache()`);\n"
+        "(`connection_manager = ConnectionManager()`), unless it is a module's own memo table: a `...Cache` "
+        "named private or as a constant that no other module imports (`_memoized_schema = LRUCache()`);\n"
         "- a function that fills a module `global` once and returns it "
         "(`global _client; if _client is None: _client = Client(); return _client`);\n"
         "- an `@lru_cache`/`@cache` function without parameters that returns an instance "
@@ -1055,9 +1055,11 @@ class _Judge:
             importing = "1 other module imports it" if n == 1 else f"{n} other modules import it"
             return f"{head}: its class holds mutable state ({state}) and {importing}; {advice}"
         # `_memoized_schema = LRUCache()`, `AST_LAMBDAS_CACHE = LRUCache(5000)`: a module's own
-        # memo table, named private or as a constant, that no other module reaches.
+        # memo table, named private or as a constant, that no other module reaches. A private
+        # service (urllib3's `_DEFAULT_POOL = PoolManager()` behind `urllib3.request()`) is reported.
         internal = all(name.startswith("_") or name.isupper() for name in draft.names)
-        if draft.by_suffix and not (internal and not importers):
+        memo_table = internal and draft.class_name.endswith("Cache") and not importers
+        if draft.by_suffix and not memo_table:
             return f"{head}; {advice}"
         return None
 

@@ -405,3 +405,15 @@ def test_a_class_cache_keyed_by_a_tuple_holding_an_argument_is_interning(tmp_pat
         "        return obj\n"
     )
     assert _flagged(tmp_path, {"sph/pycode.py": source}) == []
+
+
+def test_a_private_service_behind_module_functions_is_still_reported(tmp_path: Path) -> None:
+    # urllib3/__init__.py: `_DEFAULT_POOL = PoolManager()`, used by `urllib3.request()`.
+    source = (
+        "from .poolmanager import PoolManager\n\n"
+        "_DEFAULT_POOL = PoolManager()\n\n\n"
+        "def request(method, url):\n    return _DEFAULT_POOL.request(method, url)\n"
+    )
+    assert _flagged(tmp_path, {"u3/__init__.py": source, "u3/poolmanager.py": "class PoolManager:\n    pass\n"}) == [
+        ("u3/__init__.py", 3)
+    ]
