@@ -264,7 +264,7 @@ class CachingMethod:
         if head_name(target, through_subscripts=True) not in (self.first, self.class_name) and not self.keyed_by_class(target):
             return False
         if isinstance(target, cst.Subscript):
-            index = body.expand(words_in(target.slice[0]))
+            index = body.expand({w for element in target.slice for w in words_in(element)})
             others = {p.name.value for p in parameters(self.function.params)} - {self.first}
             return not index & others  # keyed by the arguments: interning, one instance per value
         return True
@@ -486,9 +486,10 @@ class SingletonScan(Collector[SingletonFacts]):
             if dotted is not None:
                 qualified = self.context.names.qualified_name(cst.parse_expression(dotted))
                 bases.append(qualified or f"{self.context.module_name}.{dotted}")
-        record = any(last_part(d) == "dataclass" for d in decorator_names(node)) and not any(
-            isinstance(stmt, cst.FunctionDef) for stmt in node.body.body
+        declared = any(last_part(d) == "dataclass" for d in decorator_names(node)) or any(
+            last_part(base) == "NamedTuple" for base in bases
         )
+        record = declared and not any(isinstance(stmt, cst.FunctionDef) for stmt in node.body.body)
         return ClassState(f"{self.context.module_name}.{node.name.value}", tuple(bases), mutable_state(node), record)
 
     # -- classes ----------------------------------------------------------------------------
@@ -611,15 +612,16 @@ class SingletonManager(ProjectRule[SingletonManagerOptions]):
         "its name says `Singleton`, unless the project defines that base and it does not cache, as "
         "SQLAlchemy's `SingletonConstant`), or a `@singleton` decorator;\n"
         "- a module-level instance that is a shared manager, judged with the whole project in view: its "
-        "class (or a project base) holds mutable state (a method sets `self.x`, fills `self.x[...]`, "
-        "calls `self.x.append()`, `__init__` makes `self.x` a container, a `cached_property`), other "
+        "class (or a project base) holds mutable state (a method other than a constructor, `__call__` or "
+        "`__getattr__` sets `self.x`, fills `self.x[...]`, calls `self.x.append()`, or a "
+        "`cached_property`), other "
         "modules import it (by name, through a re-export, as `package.name`, through a module global bound "
         "to one of its attributes, or it is installed as another module's global), and it is the one "
         "module-level instance of its class (`settings = LazySettings()`, `connections = "
         "ConnectionHandler()`, `apps = Apps()`);\n"
         "- a module-level instance of a class whose name ends with one of the `suffixes` "
-        "(`connection_manager = ConnectionManager()`), unless its name is private or a constant's and no "
-        "other module imports it (a memo table such as `_memoized_schema = LRUCache()`);\n"
+        "(`connection_manager = ConnectionManager()`), unless it is a module's own memo table: a `...Cache` "
+        "named private or as a constant that no other module imports (`_memoized_schema = LRUCache()`);\n"
         "- a function that fills a module `global` once and returns it "
         "(`global _client; if _client is None: _client = Client(); return _client`);\n"
         "- an `@lru_cache`/`@cache` function without parameters that returns an instance "
@@ -630,7 +632,7 @@ class SingletonManager(ProjectRule[SingletonManagerOptions]):
         "functions or as class attributes (Django's `objects = Manager()`), families of module-level "
         "instances of one class (Django's signals), instances named as constants (`NULLTYPE = "
         "NullType()`), lazy per-attribute lookups (`__getattr__` filling `self.__dict__`), property "
-        "setters, getters that cache a dataclass of fields only, instances given a name as "
+        "setters, getters that cache a dataclass or `NamedTuple` of fields only, instances given a name as "
         "their first argument (`GEOSFuncFactory(\"GEOSFree\")`: one of a family, not a singleton), "
         "and getters that cache plain data (a string, a number, a `tuple(...)`/`dict.copy()`, a value "
         "such as a `Path` or `ZoneInfo`) are left alone. The rule counts the classes, functions and "
@@ -1315,10 +1317,12 @@ class _Judge:
             importing = "1 other module imports it" if n == 1 else f"{n} other modules import it"
             return f"{head}: its class holds mutable state ({state}) and {importing}; {advice}"
         # `_memoized_schema = LRUCache()`, `AST_LAMBDAS_CACHE = LRUCache(5000)`: a module's own
-        # memo table, named private or as a constant, that no other module reaches.
+        # memo table, named private or as a constant, that no other module reaches. A private
+        # service (urllib3's `_DEFAULT_POOL = PoolManager()` behind `urllib3.request()`) is reported.
         internal = all(name.startswith("_") or name.isupper() for name in draft.names)
         by_suffix = any(draft.class_name.endswith(s) for s in self.suffixes)
-        if by_suffix and not (internal and not importers):
+        memo_table = internal and draft.class_name.endswith("Cache") and not importers
+        if by_suffix and not memo_table:
             return f"{head}; {advice}"
         return None
 

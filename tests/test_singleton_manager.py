@@ -201,7 +201,8 @@ DJANGO_MANAGERS = {
         "from collections import defaultdict\n\n\n"
         "class Apps:\n"
         "    def __init__(self, installed_apps=()):\n"
-        "        self.all_models = defaultdict(dict)\n        self.app_configs = {}\n\n\n"
+        "        self.all_models = defaultdict(dict)\n        self.app_configs = {}\n\n"
+        "    def register_model(self, app_label, model):\n        self.all_models[app_label][model.name] = model\n\n\n"
         "apps = Apps(installed_apps=None)\n"
     ),
     "dj/apps/__init__.py": "from .registry import apps\n\n__all__ = ['apps']\n",
@@ -232,7 +233,7 @@ def test_django_process_wide_managers_are_found_by_state_and_importers(tmp_path:
     write_tree(tmp_path, DJANGO_MANAGERS)
     found = of_rule(audit_tree(tmp_path, select=[CODE]), CODE)
     assert sorted((f.path, f.line) for f in found) == [
-        ("dj/apps/registry.py", 10),
+        ("dj/apps/registry.py", 13),
         ("dj/conf/__init__.py", 9),
         ("dj/contrib/admin/sites.py", 9),
         ("dj/db/__init__.py", 3),
@@ -355,3 +356,64 @@ def test_a_getter_caching_a_plain_record_is_not_reported(tmp_path: Path) -> None
         ),
     }
     assert _flagged(tmp_path, files) == []
+
+
+def test_interning_roots_and_memoised_function_objects_are_not_managers(tmp_path: Path) -> None:
+    files = {
+        # pygments token.py: the root token only interns its children.
+        "pyg/token.py": (
+            "class _TokenType(tuple):\n"
+            "    def __init__(self, *args):\n        self.subtypes = set()\n\n"
+            "    def __getattr__(self, val):\n        new = _TokenType(self + (val,))\n"
+            "        setattr(self, val, new)\n        self.subtypes.add(new)\n        return new\n\n\n"
+            "Token = _TokenType()\n"
+        ),
+        "pyg/lexer.py": "from pyg.token import Token\n\nText = Token.Text\n",
+        # docutils languages/__init__.py: a function object memoising imports by language code.
+        "doc/languages.py": (
+            "class LanguageImporter:\n"
+            "    def __init__(self):\n        self.cache = {}\n\n"
+            "    def __call__(self, code):\n        self.cache[code] = code\n        return self.cache[code]\n\n\n"
+            "get_language = LanguageImporter()\n"
+        ),
+        "doc/reader.py": "from doc.languages import get_language\n\nEN = get_language('en')\n",
+    }
+    assert _flagged(tmp_path, files) == []
+
+
+def test_a_cached_getter_of_a_plain_named_tuple_is_not_reported(tmp_path: Path) -> None:
+    # packaging's _manylinux.py: `@functools.lru_cache() def _get_glibc_version() -> _GLibCVersion`.
+    source = (
+        "import functools\nfrom typing import NamedTuple\n\n\n"
+        "class _GLibCVersion(NamedTuple):\n    major: int\n    minor: int\n\n\n"
+        "@functools.lru_cache\ndef _get_glibc_version() -> _GLibCVersion:\n    return _GLibCVersion(2, 17)\n"
+    )
+    assert _flagged(tmp_path, {"pk/_manylinux.py": source}) == []
+
+
+def test_a_class_cache_keyed_by_a_tuple_holding_an_argument_is_interning(tmp_path: Path) -> None:
+    # sphinx pycode/__init__.py: ModuleAnalyzer.for_file caches one analyzer per file name.
+    source = (
+        "class ModuleAnalyzer:\n"
+        "    cache = {}\n\n"
+        "    @classmethod\n"
+        "    def for_file(cls, filename, modname):\n"
+        "        if ('file', filename) in cls.cache:\n"
+        "            return cls.cache['file', filename]\n"
+        "        obj = cls(filename, modname)\n"
+        "        cls.cache['file', filename] = obj\n"
+        "        return obj\n"
+    )
+    assert _flagged(tmp_path, {"sph/pycode.py": source}) == []
+
+
+def test_a_private_service_behind_module_functions_is_still_reported(tmp_path: Path) -> None:
+    # urllib3/__init__.py: `_DEFAULT_POOL = PoolManager()`, used by `urllib3.request()`.
+    source = (
+        "from .poolmanager import PoolManager\n\n"
+        "_DEFAULT_POOL = PoolManager()\n\n\n"
+        "def request(method, url):\n    return _DEFAULT_POOL.request(method, url)\n"
+    )
+    assert _flagged(tmp_path, {"u3/__init__.py": source, "u3/poolmanager.py": "class PoolManager:\n    pass\n"}) == [
+        ("u3/__init__.py", 3)
+    ]

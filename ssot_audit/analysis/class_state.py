@@ -1,6 +1,9 @@
 """Whether a class's own body gives its instances mutable state: what tells a shared manager
 (`settings = LazySettings()`, `apps = Apps()`) from a shared constant (`MISSING = Sentinel()`).
 
+State is what a method changes after construction: `__init__` making `self.x = {}` is not
+enough on its own (pygments' root `Token` only interns its children in it).
+
 Read from the class body alone; a project rule follows the bases through a ClassIndex.
 """
 
@@ -12,31 +15,15 @@ from ssot_audit.analysis.names import dotted_name
 
 # Methods that build the instance: assigning `self.x` there is construction, not a change.
 CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__", "__setstate__"})
-# Calls that make a container meant to be filled later.
-CONTAINERS = frozenset(
-    {
-        "dict", "list", "set", "defaultdict", "OrderedDict", "deque", "Counter", "ChainMap", "bytearray",
-        "WeakValueDictionary", "WeakKeyDictionary", "WeakSet", "local", "Local",
-    }
-)  # fmt: skip
 MUTATORS = frozenset(
     {
         "append", "add", "update", "setdefault", "pop", "popitem", "clear", "extend", "insert", "remove",
         "discard", "appendleft", "extendleft", "move_to_end", "__setitem__",
     }
 )  # fmt: skip
-# `__getattr__` filling `self.__dict__[key]`: a lazy table keyed by attribute name, interning.
-LAZY_LOOKUPS = frozenset({"__getattr__", "__getattribute__"})
-CONTAINER_NODES = (cst.Dict, cst.List, cst.Set, cst.DictComp, cst.ListComp, cst.SetComp)
-
-
-def is_container(value: cst.BaseExpression | None) -> bool:
-    if isinstance(value, CONTAINER_NODES):
-        return True
-    if isinstance(value, cst.Call):
-        name = dotted_name(value.func) or ""
-        return name.rsplit(".", 1)[-1] in CONTAINERS
-    return False
+# `__getattr__` filling `self.__dict__[key]`: a lazy table keyed by attribute name, interning;
+# `__call__` filling `self.cache[code]`: a memoised function object (docutils' `get_language`).
+LAZY_LOOKUPS = frozenset({"__getattr__", "__getattribute__", "__call__"})
 
 
 def _head(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -64,24 +51,22 @@ class _MethodState(cst.CSTVisitor):
         if not self.reason:
             self.reason = reason
 
-    def _target(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+    def _target(self, target: cst.BaseExpression) -> None:
         if not _owned_by(target, self.owner):
             return
         shown = cst.Module([]).code_for_node(target)
-        if isinstance(target, cst.Subscript):
+        if isinstance(target, cst.Subscript) and self.method not in CONSTRUCTORS:
             self._found(f"{self.method}() writes into {shown}")
         elif self.method not in CONSTRUCTORS:
             self._found(f"{self.method}() sets {shown}")
-        elif is_container(value):
-            self._found(f"{self.method}() makes {shown} a container to fill")
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for item in node.targets:
-            self._target(item.target, node.value)
+            self._target(item.target)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
-            self._target(node.target, node.value)
+            self._target(node.target)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if _owned_by(node.target, self.owner) and self.method not in CONSTRUCTORS:
@@ -89,13 +74,15 @@ class _MethodState(cst.CSTVisitor):
 
     def visit_Del(self, node: cst.Del) -> None:
         if isinstance(node.target, cst.Subscript):
-            self._target(node.target, None)
+            self._target(node.target)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if self.method in CONSTRUCTORS:
+            return
         if isinstance(func, cst.Attribute) and func.attr.value in MUTATORS and _owned_by(func.value, self.owner):
             self._found(f"{self.method}() calls {cst.Module([]).code_for_node(func)}()")
-        elif isinstance(func, cst.Name) and func.value == "setattr" and node.args and self.method not in CONSTRUCTORS:
+        elif isinstance(func, cst.Name) and func.value == "setattr" and node.args:
             first = node.args[0].value
             if (isinstance(first, cst.Name) and first.value == self.owner) or _owned_by(first, self.owner):
                 self._found(f"{self.method}() calls setattr on {cst.Module([]).code_for_node(first)}")
