@@ -60,7 +60,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     def traverse(with_rules: bool) -> list[FileFacts]:
         out = []
         for relpath, module_name, is_package, text, module in modules:
-            context = FileContext(relpath, module_name, is_package, text, MetadataWrapper(module, unsafe_skip_copy=True))
+            context = FileContext(
+                relpath, module_name, is_package, text, MetadataWrapper(module, unsafe_skip_copy=True)
+            )
             # As the engine does: one instance of each Collector class, shared by the rules.
             shared: dict[type[Collector[object]], Collector[object]] = {}
             if with_rules:
@@ -96,7 +98,9 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         seconds = best_of(args.repeat, check)
         checked = sum(f.checked.get(code, 0) for f in facts)
-        print(f"  {code} project phase: {seconds:.3f}; inspected {checked} {rule.unit or rule.category.unit}; {len(findings)} findings")
+        print(
+            f"  {code} project phase: {seconds:.3f}; inspected {checked} {rule.unit or rule.category.unit}; {len(findings)} findings"
+        )
 
 
 if __name__ == "__main__":

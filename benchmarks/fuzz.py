@@ -34,9 +34,32 @@ from pathlib import Path
 
 # Pieces that push parsers to their limits: deep nesting, long chains, odd tokens, bytes.
 _INSERTS = (
-    "(" * 300, ")" * 50, "[" * 40, " or a" * 2000, "+1" * 5000, "lambda: " * 400, "\\\n", "\t", "\x00",
-    "\r", "\x0c", "'''", '"', "#", "match x:\n case {'a': {'b': {'c': 1}}}:\n  pass\n", "async ", "await ",
-    "yield ", ":=", "\u2028", "\ufeff", "# coding: punycode\n", "# -*- coding: idna -*-\n", "f'{", "}", "@",
+    "(" * 300,
+    ")" * 50,
+    "[" * 40,
+    " or a" * 2000,
+    "+1" * 5000,
+    "lambda: " * 400,
+    "\\\n",
+    "\t",
+    "\x00",
+    "\r",
+    "\x0c",
+    "'''",
+    '"',
+    "#",
+    "match x:\n case {'a': {'b': {'c': 1}}}:\n  pass\n",
+    "async ",
+    "await ",
+    "yield ",
+    ":=",
+    "\u2028",
+    "\ufeff",
+    "# coding: punycode\n",
+    "# -*- coding: idna -*-\n",
+    "f'{",
+    "}",
+    "@",
 )
 Mutation = Callable[[random.Random, str], str]
 
@@ -114,7 +137,11 @@ def audit_round(texts: list[str], keep: Path) -> str | None:
         (root / ".ssot-audit.yaml").write_text("file-time-limit: 20\n", encoding="utf-8")
         done = subprocess.run(
             [sys.executable, "-m", "ssot_audit", "audit", ".", "--no-cache", "--jobs", "2", "--format", "json"],
-            cwd=root, capture_output=True, text=True, timeout=1800, check=False,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+            check=False,
         )
         problem = None
         if done.returncode not in (0, 1):
@@ -151,7 +178,10 @@ def main() -> None:
             texts += generated(args.files, args.seed + n)
         keep = Path(tempfile.gettempdir()) / f"ssot-fuzz-failure-{args.seed}-{n}"
         problem = audit_round(texts, keep)
-        print(f"round {n + 1}: {len(texts)} inputs: " + ("ok" if problem is None else f"FAILED ({problem}); tree kept in {keep}"))
+        print(
+            f"round {n + 1}: {len(texts)} inputs: "
+            + ("ok" if problem is None else f"FAILED ({problem}); tree kept in {keep}")
+        )
         failed = failed or problem is not None
     sys.exit(1 if failed else 0)
 

@@ -24,23 +24,23 @@ from pathlib import Path
 
 import libcst as cst
 
-FUNCTION = '''def handler_{i:05d}(request, context):
+FUNCTION = """def handler_{i:05d}(request, context):
     value = request.get("field_{i:05d}")
     if value is None:
         return context.default("field_{i:05d}", {i})
     return context.wrap(value, {i})
 
 
-'''
+"""
 
-RECORD = '''class Record{i:05d}:
+RECORD = """class Record{i:05d}:
     id: int
     name: str
     field_{i:05d}: str
     created: float
 
 
-'''
+"""
 
 SMALL_FILE = '''"""Generated module {i}."""
 
@@ -98,7 +98,9 @@ def audit(folder: Path) -> tuple[float, float, int]:
     )
     done = subprocess.run(
         [sys.executable, "-c", script, str(folder), str(folder.parent / "report.json")],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     seconds, rss_kib, status = done.stdout.split()[-3:]
     return float(seconds), int(rss_kib) / 1024, int(status)
@@ -121,7 +123,8 @@ def main() -> None:
             findings = len(json.loads((root / "report.json").read_text(encoding="utf-8"))["findings"])
             print(
                 f"{name}: {lines} lines; libcst parse {parse:.1f} s; audit {seconds:.1f} s "
-                f"({seconds / parse:.1f}x parse), peak RSS {rss:.0f} MiB, exit {status}, {findings} findings", flush=True
+                f"({seconds / parse:.1f}x parse), peak RSS {rss:.0f} MiB, exit {status}, {findings} findings",
+                flush=True,
             )
 
 

@@ -168,7 +168,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         for run in runs:
             version = DEFAULT_VERSIONS.get(run.package, "")
             for code in codes:
-                lines += to_judge(sample(run.findings[code], args.sample, args.seed, run.package, code), run.package, version, judged)
+                lines += to_judge(
+                    sample(run.findings[code], args.sample, args.seed, run.package, code), run.package, version, judged
+                )
         args.to_judge.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         console.print(f"{len(lines)} findings to judge written to {args.to_judge}")
 

@@ -35,7 +35,18 @@ def fetch(package: str, version: str | None = None) -> Path:
     download = base / "download"
     download.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", "-d", str(download), spec],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            "-d",
+            str(download),
+            spec,
+        ],
         check=True,
     )
     wheel = next(download.glob("*.whl"))

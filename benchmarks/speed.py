@@ -67,7 +67,9 @@ def parse_all(folder: Path, jobs: int) -> None:
 def parse_floor(folder: Path, jobs: int) -> float:
     """Seconds for a fresh interpreter to parse every file with `jobs` processes: startup and
     the libcst import included, as in the audit it is compared with."""
-    script = f"from pathlib import Path; from benchmarks.speed import parse_all; parse_all(Path({str(folder)!r}), {jobs})"
+    script = (
+        f"from pathlib import Path; from benchmarks.speed import parse_all; parse_all(Path({str(folder)!r}), {jobs})"
+    )
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parent.parent, check=True)
     return time.perf_counter() - start
@@ -135,7 +137,10 @@ def main() -> None:
             return _cli(["check", "django/db/models/query.py"], base)
 
         row("warm `check` of one changed file", f"{_median(changed_check, repeat):.2f} s", "<= 1.0 s")
-        row("warm `check` of one unchanged file", f"{_median(lambda: _cli(['check', 'django/db/models/query.py'], base), repeat):.2f} s")
+        row(
+            "warm `check` of one unchanged file",
+            f"{_median(lambda: _cli(['check', 'django/db/models/query.py'], base), repeat):.2f} s",
+        )
         target.write_bytes(original)
         rss = peak_rss_mib(["audit", ".", "--jobs", jobs, "--no-cache", "-q"], base)
         row("peak RSS, cold audit (largest process)", f"{rss:.0f} MiB", "< 1 GiB")
@@ -143,7 +148,9 @@ def main() -> None:
             scaling(django, jobs, repeat)
         if args.peers:
             peers(base, jobs)
-        print(f"load average {os.getloadavg()[0]:.1f} at end; {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB here")
+        print(
+            f"load average {os.getloadavg()[0]:.1f} at end; {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB here"
+        )
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
@@ -153,12 +160,21 @@ def scaling(django: Path, jobs: str, repeat: int) -> None:
     both = project_copy([django, sqlalchemy])
     try:
         times = {}
-        for name, targets in (("django", ["django"]), ("sqlalchemy", ["sqlalchemy"]), ("both", ["django", "sqlalchemy"])):
-            times[name] = _median(lambda t=targets: _cli(["audit", *t, "--jobs", jobs, "--no-cache", "-q"], both), repeat)
+        for name, targets in (
+            ("django", ["django"]),
+            ("sqlalchemy", ["sqlalchemy"]),
+            ("both", ["django", "sqlalchemy"]),
+        ):
+            times[name] = _median(
+                lambda t=targets: _cli(["audit", *t, "--jobs", jobs, "--no-cache", "-q"], both), repeat
+            )
         lines = {"django": count_lines(django), "sqlalchemy": count_lines(sqlalchemy)}
         lines["both"] = lines["django"] + lines["sqlalchemy"]
         for name in ("django", "sqlalchemy", "both"):
-            row(f"cold audit, {name}", f"{lines[name]} lines, {times[name]:.2f} s ({lines[name] / times[name]:.0f} lines/s)")
+            row(
+                f"cold audit, {name}",
+                f"{lines[name]} lines, {times[name]:.2f} s ({lines[name] / times[name]:.0f} lines/s)",
+            )
         expected = times["django"] + times["sqlalchemy"]
         row("both / (django + sqlalchemy alone)", f"{times['both'] / expected:.2f}x", "about 1.0x (linear)")
     finally:

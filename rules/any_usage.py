@@ -261,78 +261,124 @@ class AnyUsage(FileRule[AnyUsageOptions]):
         ),
     )
     INVALID = (
-        Invalid("""
+        Invalid(
+            """
             from typing import Any
 
             def f(x: Any) -> None: ...
-            """, line=3, count=1, message='typing.Any in an annotation'),
-        Invalid("""
+            """,
+            line=3,
+            count=1,
+            message="typing.Any in an annotation",
+        ),
+        Invalid(
+            """
             import typing as t
 
             x: t.Any = 1
-            """, line=3),
-        Invalid("""
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
             from typing import Any as A
 
             def f() -> A: ...
-            """, line=3),
-        Invalid("""
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
             from typing import Any, Dict
 
             CONFIG: Dict[str, Any] = {}
-            """, line=3),
-        Invalid("""
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
             from typing import Any, Dict
 
             def f(x: "Dict[str, Any]") -> None: ...
-            """, line=3, count=1),
-        Invalid("""
+            """,
+            line=3,
+            count=1,
+        ),
+        Invalid(
+            """
             from typing import Any
 
             def f(*args: Any, **kwargs: Any) -> None: ...
-            """, count=2),
-        Invalid("""
+            """,
+            count=2,
+        ),
+        Invalid(
+            """
             from typing import Any
 
             class Row:
                 data: Any
-            """, line=4),
-        Invalid("""
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
             from typing import Any, cast
 
             value = cast(Any, 1)
             other = cast('list[Any]', [])
-            """, count=2),
-        Invalid("""
+            """,
+            count=2,
+        ),
+        Invalid(
+            """
             from typing import Any, TypeAlias
 
             JSON: TypeAlias = dict[str, Any]
-            """, line=3, count=1),
-        Invalid("""
+            """,
+            line=3,
+            count=1,
+        ),
+        Invalid(
+            """
             from typing_extensions import Any
 
             def f() -> Any: ...
-            """, line=3),
-        Invalid("""
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
             def f() -> None:
                 from typing import Any
                 x: Any = 1
-            """, line=3),
-        Invalid("""
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
             import typing
 
             def f() -> typing.Optional[typing.Any]: ...
-            """, line=3),
-        Invalid("""
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
             from typing import Any, Callable
 
             Handler = Callable[..., Any]
-            """, line=3),
-        Invalid("""
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
             from typing import Any
 
             type JSON = dict[str, Any]
-            """, line=3),
+            """,
+            line=3,
+        ),
         Invalid(
             """
             from typing import Any, Dict, List
@@ -362,40 +408,59 @@ class AnyUsage(FileRule[AnyUsageOptions]):
             """,
             line=5,
         ),
-        Invalid("""
+        Invalid(
+            """
             from typing import Annotated, Any
 
             def f(x: Annotated[Any, 'meta']) -> None: ...
-            """, count=1),
-        Invalid("""
+            """,
+            count=1,
+        ),
+        Invalid(
+            """
             from typing import Any, List
 
             rows: List['Any'] = []
-            """, line=3),
-        Invalid("""
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
             from typing import Any, TypeVar
 
             T = TypeVar('T', bound=Any)
-            """, line=3),
-        Invalid("""
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
             from typing import Any
 
             class Bag(dict[str, Any]):
                 pass
-            """, line=3),
-        Invalid("""
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
             from typing import Any
 
             TypeVarType = Any
 
             class Row:
                 Cell = list[Any]
-            """, count=2),
-        Invalid("""
+            """,
+            count=2,
+        ),
+        Invalid(
+            """
             from typing import Any
 
             def first[T: Any](items: list[T]) -> T: ...
-            """, line=3, count=1),
+            """,
+            line=3,
+            count=1,
+        ),
         Invalid(
             """
             from typing import Any

@@ -94,7 +94,9 @@ class CanonicalBypass(FileRule[CanonicalBypassOptions]):
             import os
 
             DEBUG = os.environ.get('DEBUG')
-            """, path="shared/config/environment.py", options=ENVIRONMENT
+            """,
+            path="shared/config/environment.py",
+            options=ENVIRONMENT,
         ),
         Valid(
             """
@@ -114,31 +116,46 @@ class CanonicalBypass(FileRule[CanonicalBypassOptions]):
             path="shared/config/paths.py",
             options={"apis": {"os.environ": ["shared.config"]}},
         ),
-        Valid("""
+        Valid(
+            """
             environ = {'X': '1'}
             value = environ['X']
-            """, options=ENVIRONMENT),
-        Valid("""
+            """,
+            options=ENVIRONMENT,
+        ),
+        Valid(
+            """
             def app(request):
                 return request.environ['PATH_INFO']
-            """, options=ENVIRONMENT),
-        Valid("""
+            """,
+            options=ENVIRONMENT,
+        ),
+        Valid(
+            """
             from os import environ
 
             def serve(app):
                 return app(environ=None)
-            """, options=ENVIRONMENT),
-        Valid("""
+            """,
+            options=ENVIRONMENT,
+        ),
+        Valid(
+            """
             import os
 
             def read(os):
                 return os.environ['X']
-            """, options=ENVIRONMENT),
-        Valid("""
+            """,
+            options=ENVIRONMENT,
+        ),
+        Valid(
+            """
             import os
 
             HERE = os.path.join(os.getcwd(), 'x')
-            """, options=ENVIRONMENT),
+            """,
+            options=ENVIRONMENT,
+        ),
         Valid(
             '''
             import os
@@ -152,34 +169,51 @@ class CanonicalBypass(FileRule[CanonicalBypassOptions]):
             options=ENVIRONMENT,
         ),
         Valid("from os import environ, getenv\n", options=ENVIRONMENT),
-        Valid("""
+        Valid(
+            """
             class Config:
                 def getenv(self, key):
                     return self.getenv(key)
-            """, options=ENVIRONMENT),
-        Valid("""
+            """,
+            options=ENVIRONMENT,
+        ),
+        Valid(
+            """
             from myproject.config import getenv
 
             DEBUG = getenv('DEBUG')
-            """, options=ENVIRONMENT),
-        Valid("""
+            """,
+            options=ENVIRONMENT,
+        ),
+        Valid(
+            """
             import os
 
             def f():
                 os = object()
                 return os.environ
-            """, options=ENVIRONMENT),
-        Valid("""
+            """,
+            options=ENVIRONMENT,
+        ),
+        Valid(
+            """
             import requests
 
             def fetch(url):
                 return requests.get(url)
-            """, path="app/http.py", options=HTTP),
-        Valid("""
+            """,
+            path="app/http.py",
+            options=HTTP,
+        ),
+        Valid(
+            """
             import requests
 
             requests.get('https://example.com')
-            """, path="tools/smoke.py", options=HTTP),
+            """,
+            path="tools/smoke.py",
+            options=HTTP,
+        ),
         Valid("print('usage: jobs run')\n", path="app/cli.py", options=PRINT),
         Valid(
             """
@@ -192,18 +226,26 @@ class CanonicalBypass(FileRule[CanonicalBypassOptions]):
             path="app/jobs.py",
             options=PRINT,
         ),
-        Valid("""
+        Valid(
+            """
             def report(print):
                 print('x')
 
             PRINTER = {'print': 1}
-            """, path="app/jobs.py", options=PRINT),
-        Valid("""
+            """,
+            path="app/jobs.py",
+            options=PRINT,
+        ),
+        Valid(
+            """
             import requests
 
             session = requests.Session()
             session.get('x')
-            """, path="app/views.py", options=HTTP),
+            """,
+            path="app/views.py",
+            options=HTTP,
+        ),
     )
     INVALID = (
         Invalid(
@@ -215,47 +257,85 @@ class CanonicalBypass(FileRule[CanonicalBypassOptions]):
             path="app/settings.py",
             options=ENVIRONMENT,
             line=3,
-            count=1, message='os.environ is reserved for its canonical module'),
-        Invalid("""
+            count=1,
+            message="os.environ is reserved for its canonical module",
+        ),
+        Invalid(
+            """
             import os
 
             DEBUG = os.getenv('DEBUG')
-            """, options=ENVIRONMENT, line=3, count=1),
-        Invalid("""
+            """,
+            options=ENVIRONMENT,
+            line=3,
+            count=1,
+        ),
+        Invalid(
+            """
             from os import environ
 
             HOME = environ['HOME']
-            """, options=ENVIRONMENT, line=3, count=1),
-        Invalid("""
+            """,
+            options=ENVIRONMENT,
+            line=3,
+            count=1,
+        ),
+        Invalid(
+            """
             from os import environ as env
 
             HOME = env.get('HOME')
-            """, options=ENVIRONMENT, line=3),
-        Invalid("""
+            """,
+            options=ENVIRONMENT,
+            line=3,
+        ),
+        Invalid(
+            """
             import os as _os
 
             HOME = _os.environ['HOME']
-            """, options=ENVIRONMENT, line=3),
-        Invalid("""
+            """,
+            options=ENVIRONMENT,
+            line=3,
+        ),
+        Invalid(
+            """
             def home():
                 from os import getenv
                 return getenv('HOME')
-            """, options=ENVIRONMENT, line=3),
-        Invalid("""
+            """,
+            options=ENVIRONMENT,
+            line=3,
+        ),
+        Invalid(
+            """
             import os
 
             os.environ['MODE'] = 'test'
-            """, options=ENVIRONMENT, line=3),
-        Invalid("""
+            """,
+            options=ENVIRONMENT,
+            line=3,
+        ),
+        Invalid(
+            """
             import os
 
             X = os.environ['X']
-            """, path="shared/config/other.py", options=ENVIRONMENT, line=3),
-        Invalid("""
+            """,
+            path="shared/config/other.py",
+            options=ENVIRONMENT,
+            line=3,
+        ),
+        Invalid(
+            """
             import requests
 
             requests.get('https://example.com')
-            """, path="app/views.py", options=HTTP, line=3),
+            """,
+            path="app/views.py",
+            options=HTTP,
+            line=3,
+        ),
         Invalid(
             """
             from requests import get as fetch
@@ -266,16 +346,24 @@ class CanonicalBypass(FileRule[CanonicalBypassOptions]):
             options=HTTP,
             line=3,
         ),
-        Invalid("""
+        Invalid(
+            """
             import os
 
             DEBUG = 'DEBUG' in os.environ
-            """, options=ENVIRONMENT, line=3),
-        Invalid("""
+            """,
+            options=ENVIRONMENT,
+            line=3,
+        ),
+        Invalid(
+            """
             import os
 
             SNAPSHOT = dict(os.environ)
-            """, options=ENVIRONMENT, line=3),
+            """,
+            options=ENVIRONMENT,
+            line=3,
+        ),
         Invalid(
             """
             import os
@@ -287,22 +375,34 @@ class CanonicalBypass(FileRule[CanonicalBypassOptions]):
             options=ENVIRONMENT,
             count=4,
         ),
-        Invalid("""
+        Invalid(
+            """
             import os.path
 
             X = os.environ['X']
-            """, options=ENVIRONMENT, line=3),
-        Invalid("""
+            """,
+            options=ENVIRONMENT,
+            line=3,
+        ),
+        Invalid(
+            """
             import os
 
             get = lambda key: os.environ[key]
-            """, options=ENVIRONMENT, line=3),
-        Invalid("""
+            """,
+            options=ENVIRONMENT,
+            line=3,
+        ),
+        Invalid(
+            """
             def home():
                 return environ['HOME']
 
             from os import environ
-            """, options=ENVIRONMENT, line=2),
+            """,
+            options=ENVIRONMENT,
+            line=2,
+        ),
         Invalid(
             """
             import os
@@ -315,11 +415,16 @@ class CanonicalBypass(FileRule[CanonicalBypassOptions]):
             line=5,
         ),
         Invalid("print('starting')\n", path="app/jobs.py", options=PRINT, line=1),
-        Invalid("""
+        Invalid(
+            """
             import builtins
 
             builtins.print('starting')
-            """, path="app/jobs.py", options=PRINT, line=3),
+            """,
+            path="app/jobs.py",
+            options=PRINT,
+            line=3,
+        ),
         Invalid("open('data.csv')\n", path="app/jobs.py", options={"apis": {"builtins.open": ["app/storage.py"]}}),
     )
 

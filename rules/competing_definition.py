@@ -53,7 +53,9 @@ class CompetingDefinitionOptions:
     )
     convention_threshold: int = field(
         default=8,
-        metadata={"doc": "A name defined alike in this many modules or more is reported once, as a convention question."},
+        metadata={
+            "doc": "A name defined alike in this many modules or more is reported once, as a convention question."
+        },
     )
     similarity: float = field(
         default=0.8,
@@ -143,7 +145,12 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
     VALID = (
         Valid({"chat/auth.py": _AUTH_A, "chat/__init__.py": "from chat.auth import WebSocketAuthenticator\n"}),
         Valid({"chat/auth.py": _AUTH_A, "chat/tests/test_auth.py": _AUTH_B}),
-        Valid({"chat/a.py": "class Group(list):\n    pass\n", "chat/b.py": "class Group(Model):\n    name = CharField()\n"}),
+        Valid(
+            {
+                "chat/a.py": "class Group(list):\n    pass\n",
+                "chat/b.py": "class Group(Model):\n    name = CharField()\n",
+            }
+        ),
         Valid(
             {
                 "chat/base.py": "class Handler:\n    def run(self, event):\n        return event\n",
@@ -167,10 +174,21 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
                     """,
             }
         ),
-        Valid({"chat/a.py": _ERROR.format(name="ChatError", doc="x"), "chat/legacy.py": _ERROR.format(name="ChatError", doc="x")}, options={"exclude": ["chat/legacy.py"]}),
+        Valid(
+            {
+                "chat/a.py": _ERROR.format(name="ChatError", doc="x"),
+                "chat/legacy.py": _ERROR.format(name="ChatError", doc="x"),
+            },
+            options={"exclude": ["chat/legacy.py"]},
+        ),
     )
     INVALID = (
-        Invalid({"chat/services/auth.py": _AUTH_A, "chat/websocket/auth.py": _AUTH_B}, count=2, line=1, message="class `WebSocketAuthenticator`"),
+        Invalid(
+            {"chat/services/auth.py": _AUTH_A, "chat/websocket/auth.py": _AUTH_B},
+            count=2,
+            line=1,
+            message="class `WebSocketAuthenticator`",
+        ),
         Invalid(
             {
                 "chat/errors.py": _ERROR.format(name="ChatError", doc="A chat failure."),
@@ -182,9 +200,16 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
             {f"chat/m{i}.py": "def handler(event):\n    return event.payload\n" for i in range(9)},
             count=1,
         ),
-        Invalid({"chat/a.py": "def main():\n    return 1\n", "chat/b.py": "def main():\n    return 1\n"}, options={"conventions": []}, count=2),
         Invalid(
-            {"chat/a.py": "import functools\n\n@functools.cache\ndef settings():\n    return {}\n", "chat/b.py": "def settings():\n    return {}\n"},
+            {"chat/a.py": "def main():\n    return 1\n", "chat/b.py": "def main():\n    return 1\n"},
+            options={"conventions": []},
+            count=2,
+        ),
+        Invalid(
+            {
+                "chat/a.py": "import functools\n\n@functools.cache\ndef settings():\n    return {}\n",
+                "chat/b.py": "def settings():\n    return {}\n",
+            },
             line=(1, 4),
         ),
     )
@@ -211,7 +236,10 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
                 names.add(definition.name)
                 if definition.name not in conventions:
                     candidate = Candidate(
-                        Member(facts.path, facts.module, top.index, definition), top, found, method_names(found, top.index)
+                        Member(facts.path, facts.module, top.index, definition),
+                        top,
+                        found,
+                        method_names(found, top.index),
                     )
                     # Keyed by module: a `.pyi` stub beside its `.py` declares the same definitions.
                     by_name.setdefault(definition.name, {}).setdefault(facts.module, []).append(candidate)
@@ -223,7 +251,10 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
                 continue
             # One definition per module: its first (alternatives under if/try are one module's), from
             # the `.py` rather than its `.pyi` stub.
-            candidates = [min(defs, key=lambda c: (c.member.path.endswith(".pyi"), c.member.path)) for _, defs in sorted(modules.items())]
+            candidates = [
+                min(defs, key=lambda c: (c.member.path.endswith(".pyi"), c.member.path))
+                for _, defs in sorted(modules.items())
+            ]
             for group in self._competing(candidates, public_names, local_names, options):
                 findings.extend(self._report(name, group, project, options))
         return findings
@@ -312,4 +343,6 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
                     f"{kind} `{name}` duplicates the one in {_where(keep)}{more}: {describe(toward)}; "
                     f"keep that one ({canonical.reason}) and import it here"
                 )
-            yield definition_finding(self, member, message, group_key, others, canonical=member is keep, severity=severity)
+            yield definition_finding(
+                self, member, message, group_key, others, canonical=member is keep, severity=severity
+            )

@@ -198,8 +198,14 @@ _SETTINGS_METHODS = (
     "    def directory_permissions_mode(self):\n"
     "        return self._value_or_setting(self._directory_permissions_mode, settings.DIRECTORY_PERMISSIONS)\n"
 )
-_DISK = "from conf import settings\n\n\nclass DiskStorage:\n    def open(self, name):\n        return open(name)\n\n" + _SETTINGS_METHODS
-_MEMORY = "from conf import settings\n\n\nclass MemoryStorage:\n    def open(self, name):\n        return self._files[name]\n\n" + _SETTINGS_METHODS
+_DISK = (
+    "from conf import settings\n\n\nclass DiskStorage:\n    def open(self, name):\n        return open(name)\n\n"
+    + _SETTINGS_METHODS
+)
+_MEMORY = (
+    "from conf import settings\n\n\nclass MemoryStorage:\n    def open(self, name):\n        return self._files[name]\n\n"
+    + _SETTINGS_METHODS
+)
 
 
 class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
@@ -290,7 +296,10 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
             {
                 f"db/{name}.py": f"from db.{name}_parts import Client, Creation, Features, Operations, Schema, Validation\n\n\n"
                 "class Wrapper:\n"
-                + "".join(f"    {part.lower()}_class = {part}\n" for part in ("Client", "Creation", "Features", "Operations", "Schema", "Validation"))
+                + "".join(
+                    f"    {part.lower()}_class = {part}\n"
+                    for part in ("Client", "Creation", "Features", "Operations", "Schema", "Validation")
+                )
                 for name in ("mysql", "oracle")
             }
         ),
@@ -395,7 +404,12 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
     INVALID = (
         # Four small properties copied in a row between two classes: each too small to be a
         # clone on its own, together a copied implementation of the settings lookups.
-        Invalid({"files/disk.py": _DISK, "files/memory.py": _MEMORY}, line=4, count=2, message='as the canonical implementation'),
+        Invalid(
+            {"files/disk.py": _DISK, "files/memory.py": _MEMORY},
+            line=4,
+            count=2,
+            message="as the canonical implementation",
+        ),
         Invalid({"chat/rooms.py": _MEMBERSHIP}, options={"near-miss-min-statements": 3}, line=(2, 7)),
         Invalid({"shop/a.py": _SUM.format(name="total"), "shop/b.py": _SUM.format(name="total")}, count=2, line=1),
         Invalid(
@@ -417,7 +431,10 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
             count=2,
         ),
         Invalid(
-            {"shop/a.py": "import functools\n\n\n@functools.cache\n" + _PARSE.format(name="parse"), "shop/b.py": _PARSE.format(name="parse")},
+            {
+                "shop/a.py": "import functools\n\n\n@functools.cache\n" + _PARSE.format(name="parse"),
+                "shop/b.py": _PARSE.format(name="parse"),
+            },
             line=(1, 5),
         ),
         Invalid({"shop/a.py": _SUM.format(name="total") + "\n\n" + _SUM.format(name="total_again")}, count=2),
@@ -510,7 +527,14 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
                 else:
                     tail = f"keep the one in {_where(keep.member)} ({keep.reason}) as {shared} and {here}"
                 yield run_finding(
-                    self, member, run, head + tail, group, others, canonical=member is keep.member, severity=RUN_SEVERITY
+                    self,
+                    member,
+                    run,
+                    head + tail,
+                    group,
+                    others,
+                    canonical=member is keep.member,
+                    severity=RUN_SEVERITY,
                 )
 
     def _report(self, index: CloneIndex, cluster: Cluster, project: Project) -> Iterable[Finding]:

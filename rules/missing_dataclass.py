@@ -218,11 +218,7 @@ class RecordJudge:
         }
 
     def is_record(self, cls: ClassFacts) -> bool:
-        return (
-            cls.qualname not in self.extended
-            and self.is_plain(cls)
-            and not self.is_namespace(cls)
-        )
+        return cls.qualname not in self.extended and self.is_plain(cls) and not self.is_namespace(cls)
 
     def is_plain(self, cls: ClassFacts) -> bool:
         """Nothing in the class or its bases (transitively) can give it an __init__ or make
@@ -231,11 +227,7 @@ class RecordJudge:
         if known is not None:
             return known
         self._plain[cls.qualname] = False  # an inheritance cycle is not plain
-        plain = (
-            cls.plain
-            and not matches_any(cls.qualname, self.exempt)
-            and all(self._plain_base(b) for b in cls.bases)
-        )
+        plain = cls.plain and not matches_any(cls.qualname, self.exempt) and all(self._plain_base(b) for b in cls.bases)
         self._plain[cls.qualname] = plain
         return plain
 
@@ -289,7 +281,7 @@ class MissingDataclass(ProjectRule[MissingDataclassOptions]):
     )
     example = (
         "```python\nclass User:\n    name: str\n    email: str\n    active: bool = True\n\n"
-        "    def greeting(self) -> str:\n        return f\"Hello {self.name}\"\n```"
+        '    def greeting(self) -> str:\n        return f"Hello {self.name}"\n```'
     )
     fix = (
         "Decorate the class with `@dataclass` (add `frozen=True` for a value object), or derive it from "
@@ -645,16 +637,24 @@ class MissingDataclass(ProjectRule[MissingDataclassOptions]):
         ),
     )
     INVALID = (
-        Invalid("""
+        Invalid(
+            """
             class User:
                 name: str
                 email: str
-            """, line=1, count=1, message="class 'User' only records fields (name, email)"),
-        Invalid("""
+            """,
+            line=1,
+            count=1,
+            message="class 'User' only records fields (name, email)",
+        ),
+        Invalid(
+            """
             class Config:
                 host: str = 'localhost'
                 port: int
-            """, line=1),
+            """,
+            line=1,
+        ),
         Invalid(
             '''
             class Order:
@@ -668,11 +668,14 @@ class MissingDataclass(ProjectRule[MissingDataclassOptions]):
             ''',
             line=1,
         ),
-        Invalid("""
+        Invalid(
+            """
             class Point(object):
                 x: float
                 y: float
-            """, line=1),
+            """,
+            line=1,
+        ),
         Invalid(
             """
             class Base:
@@ -735,14 +738,17 @@ class MissingDataclass(ProjectRule[MissingDataclassOptions]):
             },
             line=3,
         ),
-        Invalid("""
+        Invalid(
+            """
             from typing import final
 
             @final
             class Money:
                 amount: int
                 currency: str
-            """, line=4),
+            """,
+            line=4,
+        ),
         Invalid(
             """
             import functools
@@ -764,34 +770,48 @@ class MissingDataclass(ProjectRule[MissingDataclassOptions]):
             class Job:
                 registry: ClassVar[list[str]] = []
                 name: str
-            """, line=3
+            """,
+            line=3,
         ),
-        Invalid("""
+        Invalid(
+            """
             class Outer:
                 class Inner:
                     value: int
-            """, line=2, count=1),
-        Invalid("""
+            """,
+            line=2,
+            count=1,
+        ),
+        Invalid(
+            """
             def build() -> object:
                 class Row:
                     id: int
                 return Row
-            """, line=2),
-        Invalid("""
+            """,
+            line=2,
+        ),
+        Invalid(
+            """
             class Node:
                 parent: 'Node | None' = None
 
                 @property
                 def root(self) -> 'Node':
                     return self.parent.root if self.parent else self
-            """, line=1),
-        Invalid("""
+            """,
+            line=1,
+        ),
+        Invalid(
+            """
             class A:
                 x: int
 
             class B:
                 y: int
-            """, count=2),
+            """,
+            count=2,
+        ),
         Invalid(
             """
             class Plain:
@@ -802,7 +822,9 @@ class MissingDataclass(ProjectRule[MissingDataclassOptions]):
 
             class Leaf(Middle):
                 value: int
-            """, line=7, count=1
+            """,
+            line=7,
+            count=1,
         ),
         Invalid(
             """
@@ -810,7 +832,8 @@ class MissingDataclass(ProjectRule[MissingDataclassOptions]):
 
             class Basket:
                 items: list[str] = field(default_factory=list)
-            """, line=3
+            """,
+            line=3,
         ),
         Invalid(
             """

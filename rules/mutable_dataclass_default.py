@@ -365,7 +365,7 @@ class MutableDataclassDefault(ProjectRule[NoOptions]):
         "`dict` and `set` the standard library refuses at import time; for any other mutable object the "
         "sharing is silent, and state leaks between instances that were meant to be independent. A "
         "timestamp or id default is the same bug in another shape: every record says it was issued when "
-        "the module was imported, and every \"unique\" id is one id."
+        'the module was imported, and every "unique" id is one id.'
     )
     example = (
         "```python\nfrom collections import defaultdict\nfrom dataclasses import dataclass\n\n@dataclass\n"
@@ -527,33 +527,46 @@ class MutableDataclassDefault(ProjectRule[NoOptions]):
                 log: object = __import__('logging').getLogger()
             """
         ),
-        Valid("""
+        Valid(
+            """
             class Limits:
                 size: list = []
-            """, path="example.pyi"),
+            """,
+            path="example.pyi",
+        ),
     )
     INVALID = (
-        Invalid("""
+        Invalid(
+            """
             from dataclasses import dataclass
 
             @dataclass
             class Room:
                 members: list[str] = []
-            """, line=5, message='use `field(default_factory=list)`'),
-        Invalid("""
+            """,
+            line=5,
+            message="use `field(default_factory=list)`",
+        ),
+        Invalid(
+            """
             from dataclasses import dataclass
 
             @dataclass
             class Room:
                 meta: dict = {}
-            """, line=5),
-        Invalid("""
+            """,
+            line=5,
+        ),
+        Invalid(
+            """
             from dataclasses import dataclass
 
             @dataclass
             class Room:
                 ids: set[int] = set()
-            """, line=5),
+            """,
+            line=5,
+        ),
         Invalid(
             """
             from dataclasses import dataclass
@@ -623,13 +636,16 @@ class MutableDataclassDefault(ProjectRule[NoOptions]):
             """,
             line=5,
         ),
-        Invalid("""
+        Invalid(
+            """
             import pydantic.dataclasses
 
             @pydantic.dataclasses.dataclass
             class User:
                 tags: list = []
-            """, line=5),
+            """,
+            line=5,
+        ),
         Invalid(
             """
             from dataclasses import dataclass as dc
@@ -637,7 +653,8 @@ class MutableDataclassDefault(ProjectRule[NoOptions]):
             @dc
             class Matrix:
                 rows: tuple = ([], [])
-            """, line=5
+            """,
+            line=5,
         ),
         Invalid(
             """
@@ -660,7 +677,8 @@ class MutableDataclassDefault(ProjectRule[NoOptions]):
             @dataclass
             class Form:
                 fields: list[str] = 'a b'.split()
-            """, line=5
+            """,
+            line=5,
         ),
         Invalid(
             {
@@ -718,7 +736,6 @@ class MutableDataclassDefault(ProjectRule[NoOptions]):
             line=6,
         ),
     )
-
 
     def check(self, project: Project) -> Iterable[Finding]:
         index = project.classes

@@ -34,17 +34,27 @@ class ParseError(EngineRule[NoOptions]):
         Valid("\ufeffprint('a BOM is fine')\n"),
     )
     INVALID = (
-        Invalid("""
+        Invalid(
+            """
             def broken(:
                 pass
-            """, line=1, message='syntax error'),
-        Invalid("""
+            """,
+            line=1,
+            message="syntax error",
+        ),
+        Invalid(
+            """
             x = 1
             if x
                 pass
-            """, line=2),
-        Invalid("""
+            """,
+            line=2,
+        ),
+        Invalid(
+            """
             x = 1
             y = 'nul\x00byte'
-            """, line=2),
+            """,
+            line=2,
+        ),
     )

@@ -50,21 +50,30 @@ class RelativeImport(FileRule[NoOptions]):
             from os import path as p
             """),
         Valid('TEXT = "from . import x"\n', path="shop/text.py"),
-        Valid("""
+        Valid(
+            """
             # from .. import y
             x = 1
-            """, path="shop/text.py"),
-        Valid('''
+            """,
+            path="shop/text.py",
+        ),
+        Valid(
+            '''
             def f():
                 """Do not write `from .m import a`."""
-            ''', path="shop/doc.py"),
+            ''',
+            path="shop/doc.py",
+        ),
         Valid("from __future__ import annotations\n"),
-        Valid("""
+        Valid(
+            """
             from shop import (
                 models,
                 views,
             )
-            """, path="shop/api.py"),
+            """,
+            path="shop/api.py",
+        ),
         Valid("""
             import importlib
             mod = importlib.import_module('.models', 'shop')
@@ -97,17 +106,25 @@ class RelativeImport(FileRule[NoOptions]):
             message="use 'from shop.pkg.m import ...'",
             fixed="from shop.pkg.m import c as d\n",
         ),
-        Invalid("""
+        Invalid(
+            """
             from . import (
                 models,
                 views,
             )
-            """, path="shop/api.py", line=1),
-        Invalid("""
+            """,
+            path="shop/api.py",
+            line=1,
+        ),
+        Invalid(
+            """
             def load():
                 from .models import User
                 return User
-            """, path="shop/api.py", line=2),
+            """,
+            path="shop/api.py",
+            line=2,
+        ),
         Invalid(
             """
             from typing import TYPE_CHECKING
@@ -118,10 +135,14 @@ class RelativeImport(FileRule[NoOptions]):
             line=3,
         ),
         Invalid("from .models import *\n", path="shop/__init__.py", line=1),
-        Invalid("""
+        Invalid(
+            """
             from . import a
             from . import b
-            """, path="shop/api.py", count=2),
+            """,
+            path="shop/api.py",
+            count=2,
+        ),
         Invalid("x = 1; from . import a\n", path="shop/api.py", line=1, fixed="x = 1; from shop import a\n"),
     )
 

@@ -22,15 +22,52 @@ CACHE_DECORATORS = frozenset({"functools.lru_cache", "functools.cache"})
 # A cached instance of these is a constant value or a lookup table, not a shared service.
 VALUE_TYPES = frozenset(
     {
-        "Any", "ChainMap", "Counter", "Decimal", "Dict", "Fraction", "FrozenSet", "List", "Mapping",
-        "MappingProxyType", "OrderedDict", "Path", "Pattern", "PosixPath", "PurePath", "PurePosixPath",
-        "PureWindowsPath", "Sequence", "Set", "SimpleNamespace", "Tuple", "UUID", "Version", "WindowsPath", "ZoneInfo",
+        "Any",
+        "ChainMap",
+        "Counter",
+        "Decimal",
+        "Dict",
+        "Fraction",
+        "FrozenSet",
+        "List",
+        "Mapping",
+        "MappingProxyType",
+        "OrderedDict",
+        "Path",
+        "Pattern",
+        "PosixPath",
+        "PurePath",
+        "PurePosixPath",
+        "PureWindowsPath",
+        "Sequence",
+        "Set",
+        "SimpleNamespace",
+        "Tuple",
+        "UUID",
+        "Version",
+        "WindowsPath",
+        "ZoneInfo",
     }
 )
 # Calls that build plain data (or only retype a value, as `cast` does): caching their result
 # memoises a computation, it does not share a service object.
 DATA_BUILDERS = frozenset(
-    {"bool", "bytes", "cast", "copy", "deepcopy", "dict", "float", "frozenset", "int", "list", "set", "sorted", "str", "tuple"}
+    {
+        "bool",
+        "bytes",
+        "cast",
+        "copy",
+        "deepcopy",
+        "dict",
+        "float",
+        "frozenset",
+        "int",
+        "list",
+        "set",
+        "sorted",
+        "str",
+        "tuple",
+    }
 )
 SCALARS = frozenset({"bool", "bytes", "complex", "float", "frozenset", "int", "str", "tuple"})
 LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer, cst.Float, cst.Imaginary)
@@ -254,14 +291,18 @@ class CachingMethod:
                 if not isinstance(target, (cst.Attribute, cst.Subscript)) or not self.is_class_cache(target, body):
                     continue
                 key = cache_key(target)
-                returned = any(r.deep_equals(target) or (isinstance(r, cst.Name) and r.value in held_as) for r in scan.returns)
+                returned = any(
+                    r.deep_equals(target) or (isinstance(r, cst.Name) and r.value in held_as) for r in scan.returns
+                )
                 if key is not None and body.tests_for(key) and returned:
                     return cst.Module([]).code_for_node(target)
         return None
 
     def is_class_cache(self, target: cst.Attribute | cst.Subscript, body: MethodBody) -> bool:
         """A place on the class, or a dict keyed by the class, not keyed by the arguments."""
-        if head_name(target, through_subscripts=True) not in (self.first, self.class_name) and not self.keyed_by_class(target):
+        if head_name(target, through_subscripts=True) not in (self.first, self.class_name) and not self.keyed_by_class(
+            target
+        ):
             return False
         if isinstance(target, cst.Subscript):
             index = body.expand({w for element in target.slice for w in words_in(element)})
@@ -421,11 +462,18 @@ class SingletonScan(Collector[SingletonFacts]):
             span = spans[p.node]
             decorators = p.definition.decorators if p.definition is not None else ()
             extra = (spans[decorators[0]].line,) if decorators else ()
-            singleton = f"{self.context.module_name}.{p.definition.name.value}" if isinstance(p.definition, cst.ClassDef) else ""
-            reports.append(FileVerdict(span, p.message, extra, p.scope, self.context.line_text(span.line), p.base, singleton, p.product))
+            singleton = (
+                f"{self.context.module_name}.{p.definition.name.value}"
+                if isinstance(p.definition, cst.ClassDef)
+                else ""
+            )
+            reports.append(
+                FileVerdict(
+                    span, p.message, extra, p.scope, self.context.line_text(span.line), p.base, singleton, p.product
+                )
+            )
         instances = tuple(
-            Instance(spans[n], self.context.line_text(spans[n].line), draft)
-            for n, draft in self._instances
+            Instance(spans[n], self.context.line_text(spans[n].line), draft) for n, draft in self._instances
         )
         return SingletonFacts(
             tuple(reports),
@@ -450,7 +498,9 @@ class SingletonScan(Collector[SingletonFacts]):
                 # `preload_module = _reg.preload_module`: importing the alias uses the instance.
                 head = stmt.value.value
                 if isinstance(head, cst.Name):
-                    self._aliases.extend((head.value, t.target.value) for t in stmt.targets if isinstance(t.target, cst.Name))
+                    self._aliases.extend(
+                        (head.value, t.target.value) for t in stmt.targets if isinstance(t.target, cst.Name)
+                    )
             elif isinstance(stmt, cst.Assign) and is_scalar_literal(stmt.value):
                 self.scalar_globals.update(t.target.value for t in stmt.targets if isinstance(t.target, cst.Name))
             elif (
@@ -475,7 +525,9 @@ class SingletonScan(Collector[SingletonFacts]):
         dotted = dotted_name(func) or class_name
         qualified = self.context.names.qualified_name(func) or f"{self.context.module_name}.{dotted}"
         installs = tuple(
-            q for t in targets if isinstance(t, cst.Attribute) and (q := self.context.names.qualified_name(t)) is not None
+            q
+            for t in targets
+            if isinstance(t, cst.Attribute) and (q := self.context.names.qualified_name(t)) is not None
         )
         self._instances.append((stmt, InstanceDraft(names, shown, class_name, qualified, installs)))
 
@@ -628,12 +680,12 @@ class SingletonManager(ProjectRule[SingletonManagerOptions]):
         "(`functools.lru_cache` however imported or aliased).\n\n"
         "Loggers, web framework apps and routers, compiled regexes, constants, plain records, "
         "factories that build a new object per call, `__new__` that does not cache, caches keyed by "
-        "arguments (interning), `if __name__ == \"__main__\":` blocks, instances created inside "
+        'arguments (interning), `if __name__ == "__main__":` blocks, instances created inside '
         "functions or as class attributes (Django's `objects = Manager()`), families of module-level "
         "instances of one class (Django's signals), instances named as constants (`NULLTYPE = "
         "NullType()`), lazy per-attribute lookups (`__getattr__` filling `self.__dict__`), property "
         "setters, getters that cache a dataclass or `NamedTuple` of fields only, instances given a name as "
-        "their first argument (`GEOSFuncFactory(\"GEOSFree\")`: one of a family, not a singleton), "
+        'their first argument (`GEOSFuncFactory("GEOSFree")`: one of a family, not a singleton), '
         "and getters that cache plain data (a string, a number, a `tuple(...)`/`dict.copy()`, a value "
         "such as a `Path` or `ZoneInfo`) are left alone. The rule counts the classes, functions and "
         "module-level assignments of a call that it inspects."
@@ -931,7 +983,9 @@ class SingletonManager(ProjectRule[SingletonManagerOptions]):
                         cls._instance = super().__new__(cls)
                     return cls._instance
             """,
-            line=1, message="class 'ConnectionManager' is a singleton"),
+            line=1,
+            message="class 'ConnectionManager' is a singleton",
+        ),
         Invalid(
             """
             class Config:
@@ -1047,11 +1101,14 @@ class SingletonManager(ProjectRule[SingletonManagerOptions]):
             """,
             line=5,
         ),
-        Invalid("""
+        Invalid(
+            """
             import httpx
 
             http: httpx.Client = httpx.Client(timeout=5)
-            """, line=3),
+            """,
+            line=3,
+        ),
         Invalid(
             """
             try:
@@ -1129,11 +1186,14 @@ class SingletonManager(ProjectRule[SingletonManagerOptions]):
             """,
             line=1,
         ),
-        Invalid("""
+        Invalid(
+            """
             @singleton
             class Settings:
                 pass
-            """, line=2),
+            """,
+            line=2,
+        ),
         Invalid(
             """
             _engine = None
@@ -1146,11 +1206,14 @@ class SingletonManager(ProjectRule[SingletonManagerOptions]):
             """,
             line=4,
         ),
-        Invalid("""
+        Invalid(
+            """
             from pymongo import MongoClient
 
             client = MongoClient('mongodb://localhost:27017')
-            """, line=3),
+            """,
+            line=3,
+        ),
     )
 
     collectors = (SingletonScan,)
@@ -1243,7 +1306,9 @@ class _Judge:
                     continue
                 if report.product and self._plain_record(report.product):
                     continue
-                yield self._finding(facts.path, report.span, report.message, report.suppress_lines, report.scope, report.code)
+                yield self._finding(
+                    facts.path, report.span, report.message, report.suppress_lines, report.scope, report.code
+                )
             for instance in found.instances:
                 message = self._instance_message(facts.module, instance, found.aliases)
                 if message is not None:

@@ -31,11 +31,14 @@ class UnusedSuppression(EngineRule[NoOptions]):
         Valid("text = '# ssot: ignore'\n"),
     )
     INVALID = (
-        Invalid("import os  # ssot: ignore\n", line=1, message='unused suppression'),
+        Invalid("import os  # ssot: ignore\n", line=1, message="unused suppression"),
         Invalid("import os  # ssot: ignore[SSOT101]\n", line=1),
-        Invalid("""
+        Invalid(
+            """
             x = 1
             import os  # noqa: SSOT101, E501
-            """, line=2),
+            """,
+            line=2,
+        ),
         Invalid("from . import a  # ssot: ignore[SSOT101, relative-imprt]\n", path="pkg/mod.py", line=1),
     )

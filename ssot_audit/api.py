@@ -99,7 +99,11 @@ class _Setup:
 
 
 def audit(
-    paths: Sequence[Path], options: Options = Options(), *, baseline: Path | None = None, diff_against: str | None = None
+    paths: Sequence[Path],
+    options: Options = Options(),
+    *,
+    baseline: Path | None = None,
+    diff_against: str | None = None,
 ) -> AuditRun:
     """Audit paths; with `baseline`, mark findings new or unchanged against that file; with
     `diff_against`, against the tree at that git ref. `failures` says why the gate fails."""
@@ -117,7 +121,10 @@ def audit(
         quiet = dataclasses.replace(options, progress=None)
         try:
             before, commit = gitdiff.audit_before(
-                diff_against, setup.targets, setup.root, lambda t, r: _run(setup, quiet, list(t), r),
+                diff_against,
+                setup.targets,
+                setup.root,
+                lambda t, r: _run(setup, quiet, list(t), r),
                 gitdiff.source_filter(setup.config.settings.include, setup.targets),
             )
         except GitError as exc:
@@ -170,7 +177,8 @@ def fix(paths: Sequence[Path], options: Options = Options(), *, write: bool = Tr
     result = _run(setup, options, setup.targets, setup.root)
     fixes, problems = plan_fixes(setup.root, [f for f in result.active_findings if f.fixable], setup.registry.rules)
     unfixed = [
-        f for f in result.active_findings
+        f
+        for f in result.active_findings
         if not f.fixable and f.rule in setup.registry.rules and setup.registry.rules[f.rule].fixable
     ]
     if write:

@@ -42,7 +42,8 @@ ConfigFile = Annotated[
 Select = Annotated[
     list[str] | None,
     typer.Option(
-        "--select", metavar="RULES",
+        "--select",
+        metavar="RULES",
         help="Rules to run instead of the config's: codes, names, prefixes (SSOT1) or categories, comma-separated.",
     ),
 ]
@@ -50,7 +51,8 @@ ExtendSelect = Annotated[
     list[str] | None, typer.Option("--extend-select", metavar="RULES", help="Rules to run on top of the selected ones.")
 ]
 Ignore = Annotated[
-    list[str] | None, typer.Option("--ignore", metavar="RULES", help="Rules to skip: codes, names, prefixes or categories.")
+    list[str] | None,
+    typer.Option("--ignore", metavar="RULES", help="Rules to skip: codes, names, prefixes or categories."),
 ]
 Jobs = Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", help="Worker processes (default: all cores).")]
 NoCache = Annotated[bool, typer.Option("--no-cache", metavar="", help="Neither read nor write the cache.")]
@@ -58,7 +60,9 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="Print th
 ShowKnown = Annotated[
     bool,
     typer.Option(
-        "--show-known", metavar="", help="With --baseline or --diff-against, also list the known findings (default: only new ones)."
+        "--show-known",
+        metavar="",
+        help="With --baseline or --diff-against, also list the known findings (default: only new ones).",
     ),
 ]
 ExitZero = Annotated[
@@ -67,7 +71,9 @@ ExitZero = Annotated[
 OutputFormat = Annotated[
     str | None,
     typer.Option(
-        "--format", metavar=FORMATS, show_default=False,
+        "--format",
+        metavar=FORMATS,
+        show_default=False,
         help="What to print: text (default), markdown (the scored report), json, sarif (code scanning), "
         "github (workflow annotations) or gitlab (code quality).",
     ),
@@ -144,8 +150,12 @@ def progress_bar(enabled: bool) -> Iterator[ProgressCallback | None]:
         yield None
         return
     progress = Progress(
-        TextColumn("auditing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=Console(stderr=True), transient=True,
+        TextColumn("auditing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
     )
     task = progress.add_task("files", total=None)
 
@@ -198,9 +208,7 @@ def render_report(renderer: Renderer, result: AuditResult, color: bool) -> str:
 
 def statistics(results: Sequence[AuditResult]) -> str:
     """`--statistics`: how many findings each rule has, most first (as ruff prints them)."""
-    counts: Counter[tuple[str, str]] = Counter(
-        (f.rule, f.name) for result in results for f in result.active_findings
-    )
+    counts: Counter[tuple[str, str]] = Counter((f.rule, f.name) for result in results for f in result.active_findings)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return "".join(f"{count:>5}  {code}  {name}\n" for (code, name), count in ranked)
 
@@ -226,13 +234,15 @@ def audit_command(
     extend_select: ExtendSelect = None,
     ignore: Ignore = None,
     fail_under: Annotated[
-        float | None, typer.Option("--fail-under", metavar="SCORE", help="Exit 1 when the overall score is below SCORE (0-100).")
+        float | None,
+        typer.Option("--fail-under", metavar="SCORE", help="Exit 1 when the overall score is below SCORE (0-100)."),
     ] = None,
     baseline_file: BaselineFile = None,
     diff_against: Annotated[
         str | None,
         typer.Option(
-            "--diff-against", metavar="GIT_REF",
+            "--diff-against",
+            metavar="GIT_REF",
             help="Also audit the tree at this git ref and report what is new and what was eliminated; "
             "with --fail-under, a lower score or a new finding fails.",
         ),
@@ -244,18 +254,24 @@ def audit_command(
     jobs: Jobs = None,
     no_cache: NoCache = False,
     quiet: Quiet = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", metavar="", help="Say how many files were parsed or cached.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", metavar="", help="Say how many files were parsed or cached.")
+    ] = False,
     template: Annotated[
-        Path | None, typer.Option("--template", metavar="FILE", help="Render the Markdown report with this Jinja2 template.")
+        Path | None,
+        typer.Option("--template", metavar="FILE", help="Render the Markdown report with this Jinja2 template."),
     ] = None,
     report_date: Annotated[
         str | None,
-        typer.Option("--date", metavar="YYYY-MM-DD", help="Date of the Markdown report (default: SOURCE_DATE_EPOCH or today)."),
+        typer.Option(
+            "--date", metavar="YYYY-MM-DD", help="Date of the Markdown report (default: SOURCE_DATE_EPOCH or today)."
+        ),
     ] = None,
     show_known: ShowKnown = False,
     title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="Title of the Markdown report.")] = None,
     context: Annotated[
-        str, typer.Option("--context", metavar="TEXT", help="What the audit is about, under the Markdown report's header.")
+        str,
+        typer.Option("--context", metavar="TEXT", help="What the audit is about, under the Markdown report's header."),
     ] = "",
 ) -> int:
     """Audit the files and folders PATH (default .) and print findings and scores."""
@@ -282,7 +298,9 @@ def audit_command(
     warn(run.warnings, quiet)
     result = run.result
     if verbose:
-        typer.echo(f"ssot-audit: {result.stats.files_parsed} files parsed, {result.stats.cache_hits} from cache", err=True)
+        typer.echo(
+            f"ssot-audit: {result.stats.files_parsed} files parsed, {result.stats.cache_hits} from cache", err=True
+        )
     for fmt, target in outputs:
         api.write_report(target, render_report(known[fmt], result, False))
         if not quiet:
@@ -363,8 +381,14 @@ def check_files(
         found = sum(len(r.active_findings) for r in run.results)
         count = sum(new_findings(r) for r in run.results)
         new = f" ({count} new)" if baseline_file is not None else ""
-        hidden = "" if show_known or baseline_file is None else f"; {found - count} known, not listed (--show-known lists them)"
-        typer.echo(f"ssot-audit: {plural(found, 'findings')}{new} in {plural(run.files, 'checked files')}{hidden}", err=True)
+        hidden = (
+            ""
+            if show_known or baseline_file is None
+            else f"; {found - count} known, not listed (--show-known lists them)"
+        )
+        typer.echo(
+            f"ssot-audit: {plural(found, 'findings')}{new} in {plural(run.files, 'checked files')}{hidden}", err=True
+        )
     return gate(run.failures, True, exit_zero)
 
 
@@ -372,7 +396,10 @@ def check_files(
 def fix_command(
     paths: Paths = None,
     diff: Annotated[
-        bool, typer.Option("--diff", metavar="", help="Print the fixes as a unified diff, write nothing; exit 1 if there are any.")
+        bool,
+        typer.Option(
+            "--diff", metavar="", help="Print the fixes as a unified diff, write nothing; exit 1 if there are any."
+        ),
     ] = False,
     config_file: ConfigFile = None,
     select: Select = None,
@@ -383,7 +410,9 @@ def fix_command(
     quiet: Quiet = False,
 ) -> int:
     """Apply the safe autofixes in PATH (default .): relative imports to absolute ones; --diff shows them instead."""
-    run = api.fix(paths or [], options(config_file, select, extend_select, ignore, None, jobs, no_cache), write=not diff)
+    run = api.fix(
+        paths or [], options(config_file, select, extend_select, ignore, None, jobs, no_cache), write=not diff
+    )
     warn(run.warnings, quiet)
     for problem in run.problems:
         typer.echo(f"ssot-audit: {problem.relpath}: {problem.message}", err=True)
@@ -410,7 +439,9 @@ def list_rules() -> int:
     for column in ("Code", "Name", "Category", "Severity", "Fix", "Summary"):
         table.add_column(column)
     for rule in registry.sorted():
-        table.add_row(rule.code, rule.name, rule.category.id, rule.severity.value, "yes" if rule.fixable else "", rule.summary)
+        table.add_row(
+            rule.code, rule.name, rule.category.id, rule.severity.value, "yes" if rule.fixable else "", rule.summary
+        )
     Console(width=max(120, Console().width), soft_wrap=False).print(table)
     return EXIT_OK
 

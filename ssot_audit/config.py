@@ -142,7 +142,9 @@ class Overrides:
     extend_select: Sequence[str] = ()
 
 
-def load_config(registry: Registry, start: Path, explicit: Path | None = None, overrides: Overrides = Overrides()) -> Config:
+def load_config(
+    registry: Registry, start: Path, explicit: Path | None = None, overrides: Overrides = Overrides()
+) -> Config:
     source = explicit if explicit is not None else find_config(start)
     raw: Mapping[str, object] = read_table(source) if source is not None else {}
     where = f"{source}" if source is not None else "config"
@@ -261,7 +263,8 @@ def suggestion(registry: Registry, selector: str) -> str:
         upper = wanted.upper()
         near = sorted(
             (
-                code for code in registry.rules
+                code
+                for code in registry.rules
                 if len(code) == len(upper) and sum(a != b for a, b in zip(code, upper, strict=True)) == 1
             ),
             key=lambda code: (-len(os.path.commonprefix([code, upper])), code),

@@ -59,4 +59,7 @@ def parse_case(text: str) -> Valid:
 
 def load_fixtures() -> list[tuple[str, Path, Valid]]:
     """(rule name, case file, example) for every case under tests/fixtures/."""
-    return [(path.parent.name, path, parse_case(path.read_text(encoding="utf-8"))) for path in sorted(FIXTURES.glob("*/*.case"))]
+    return [
+        (path.parent.name, path, parse_case(path.read_text(encoding="utf-8")))
+        for path in sorted(FIXTURES.glob("*/*.case"))
+    ]

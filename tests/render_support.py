@@ -13,7 +13,8 @@ SMALL_TREE = {
     "shop/api.py": "import os\nfrom . import views\nfrom .models import User  # ssot: ignore[SSOT101]\n",
     "shop/views.py": "from shop import models\nfrom .models import Order\n",
     # Fifteen absolute imports more, so that imports are judged (20 checked, SSOT's MIN_EVIDENCE).
-    "shop/models.py": "".join(f"import mod{i}\n" for i in range(15)) + "\n\nclass User:\n    pass\n\n\nclass Order:\n    pass\n",
+    "shop/models.py": "".join(f"import mod{i}\n" for i in range(15))
+    + "\n\nclass User:\n    pass\n\n\nclass Order:\n    pass\n",
     "shop/broken.py": "def broken(:\n    pass\n",
 }
 
@@ -25,9 +26,17 @@ def small_audit(root: Path) -> AuditResult:
 
 def clone_finding(path: str, line: int, others: list[Location], group: str = "clone-1") -> Finding:
     return Finding(
-        rule="SSOT001", name="duplicate-implementation", category="duplicates", severity=Severity.HIGH,
-        path=path, span=Span(line, 1, line + 3, 10), message="function 'slugify' duplicates another definition",
-        group=group, related=tuple(others), scope="slugify", code="def slugify(text):",
+        rule="SSOT001",
+        name="duplicate-implementation",
+        category="duplicates",
+        severity=Severity.HIGH,
+        path=path,
+        span=Span(line, 1, line + 3, 10),
+        message="function 'slugify' duplicates another definition",
+        group=group,
+        related=tuple(others),
+        scope="slugify",
+        code="def slugify(text):",
     )
 
 

@@ -70,14 +70,20 @@ def test_auditing_one_folder_does_not_report_the_rest_of_the_baseline_as_fixed(r
     report = json.loads(done.stdout)
     assert report["fixed"] == [] and {f["path"] for f in report["findings"]} == {"shop/api.py"}
     (repo / "tools" / "run.py").write_text("import os\n", encoding="utf-8")
-    both = json.loads(run_cli("audit", "shop", "tools/run.py", "--baseline", ".ssot-baseline.json", "--format", "json", cwd=repo).stdout)
+    both = json.loads(
+        run_cli(
+            "audit", "shop", "tools/run.py", "--baseline", ".ssot-baseline.json", "--format", "json", cwd=repo
+        ).stdout
+    )
     assert [(f["path"], f["line"]) for f in both["fixed"]] == [("tools/run.py", 1)]
 
 
 def test_unrelated_edits_that_move_lines_keep_the_gate_green(repo: Path) -> None:
     take_baseline(repo)
     commit_all(repo, "baseline")
-    moved = '"""Shop API."""\n\nimport sys\n' + LEGACY.replace("def load():\n", "def load():\n    sys.exit  # touched\n\n")
+    moved = '"""Shop API."""\n\nimport sys\n' + LEGACY.replace(
+        "def load():\n", "def load():\n    sys.exit  # touched\n\n"
+    )
     moved = moved.replace("from . import models", "from .  import   models")
     moved = moved.replace("from .models import User", "from .models import User  # type: ignore[attr-defined]")
     (repo / "shop" / "api.py").write_text(moved, encoding="utf-8")
@@ -120,7 +126,9 @@ def test_identical_findings_are_counted_so_a_third_copy_is_new(repo: Path) -> No
 
 def test_fixed_findings_are_listed_where_they_were(repo: Path) -> None:
     take_baseline(repo)
-    (repo / "shop" / "api.py").write_text(LEGACY.replace("    from .models import User\n", "    from shop.models import User\n"), encoding="utf-8")
+    (repo / "shop" / "api.py").write_text(
+        LEGACY.replace("    from .models import User\n", "    from shop.models import User\n"), encoding="utf-8"
+    )
     code, report = audit_json(repo)
     assert code == 0
     fixed = report["fixed"]
@@ -128,7 +136,10 @@ def test_fixed_findings_are_listed_where_they_were(repo: Path) -> None:
     assert [(f["rule"], f["path"], f["line"], f["name"], f["severity"]) for f in fixed] == [
         ("SSOT101", "shop/api.py", 6, "relative-import", "low")
     ]
-    assert "Baseline: 0 new, 1 unchanged, 1 fixed" in run_cli("audit", ".", "--baseline", ".ssot-baseline.json", cwd=repo).stdout
+    assert (
+        "Baseline: 0 new, 1 unchanged, 1 fixed"
+        in run_cli("audit", ".", "--baseline", ".ssot-baseline.json", cwd=repo).stdout
+    )
 
 
 def test_suppressed_findings_are_not_recorded_and_never_fail(repo: Path) -> None:
@@ -145,7 +156,10 @@ def test_suppressed_findings_are_not_recorded_and_never_fail(repo: Path) -> None
         ('{"format": "ssot-audit-baseline", "version": 99, "findings": []}', "format version 99 is not supported"),
         ("{not json", "not valid JSON"),
         ('{"format": "something-else"}', "not an ssot-audit baseline file"),
-        ('{"format": "ssot-audit-baseline", "version": 1, "findings": [{"rule": "SSOT101"}]}', "findings[0] is malformed"),
+        (
+            '{"format": "ssot-audit-baseline", "version": 1, "findings": [{"rule": "SSOT101"}]}',
+            "findings[0] is malformed",
+        ),
     ],
 )
 def test_an_unusable_baseline_is_a_one_line_usage_error(repo: Path, content: str, message: str) -> None:

@@ -115,7 +115,7 @@ def test_two_audits_at_once_share_the_cache(tmp_path: Path) -> None:
     assert not list((tmp_path / ".ssot_audit_cache").rglob(".tmp-*"))
 
 
-NEAR_MISS = '''def summarise(rows, limit):
+NEAR_MISS = """def summarise(rows, limit):
     total = 0
     seen = set()
     for row in rows[:limit]:
@@ -125,7 +125,7 @@ NEAR_MISS = '''def summarise(rows, limit):
         total += row.amount
     average = total / max(len(seen), 1)
     return {"total": total, "average": average, "count": len(seen)}
-'''
+"""
 
 
 def test_near_miss_findings_are_the_same_warm_and_after_the_cache_is_corrupted(tmp_path: Path) -> None:
@@ -187,7 +187,9 @@ def _count_project_rules(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-def test_no_project_rule_runs_again_until_one_of_its_inputs_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_project_rule_runs_again_until_one_of_its_inputs_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     copy = NEAR_MISS.replace("summarise", "digest")
     write_tree(tmp_path, {**FILES, "pkg/report.py": NEAR_MISS, "pkg/stats.py": copy})
     calls = _count_project_rules(monkeypatch)

@@ -69,7 +69,9 @@ def test_files_of_two_projects_are_each_checked_in_their_own_project(tmp_path: P
     write_tree(tmp_path, files, packages=False)
     done = run_cli("check", "one/lib/x.py", "two/lib/x.py", cwd=tmp_path)
     assert done.returncode == 1
-    assert finding_lines(done.stdout) == ["one/lib/x.py:1:1: SSOT101 [relative-import] relative import of '.'; use 'from lib import ...'"]
+    assert finding_lines(done.stdout) == [
+        "one/lib/x.py:1:1: SSOT101 [relative-import] relative import of '.'; use 'from lib import ...'"
+    ]
 
 
 def test_config_of_the_project_applies(repo: Path) -> None:

@@ -9,7 +9,10 @@ import pytest
 
 from tests.support import run_cli, run_cli_process, validate_report, write_config, write_tree
 
-TREE = {f"app/mod_{i:02d}.py": ("from . import mod_00\n" if i % 3 == 0 else "import os\n") + f"X_{i} = {i}\n" for i in range(30)}
+TREE = {
+    f"app/mod_{i:02d}.py": ("from . import mod_00\n" if i % 3 == 0 else "import os\n") + f"X_{i} = {i}\n"
+    for i in range(30)
+}
 
 
 @pytest.fixture
@@ -58,7 +61,9 @@ def test_fail_under_gates_on_the_score(project: Path) -> None:
 
 def test_outputs_are_written_and_select_accepts_codes_names_prefixes(project: Path, tmp_path: Path) -> None:
     out = project / "out.json"
-    result = run_cli("audit", str(project), "-o", f"json:{out}", "-o", str(project / "out.txt"), "--select", "relative-import")
+    result = run_cli(
+        "audit", str(project), "-o", f"json:{out}", "-o", str(project / "out.txt"), "--select", "relative-import"
+    )
     assert result.returncode == 0 and result.stdout == ""
     assert json.loads(out.read_text())["findings"]
     assert "Overall score" in (project / "out.txt").read_text()

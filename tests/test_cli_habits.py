@@ -72,12 +72,17 @@ def test_misuse_is_one_line_and_exit_2(project: Path, args: tuple[str, ...], mes
     ("settings", "message"),
     [
         ({"fail_under": 150}, "fail-under = 150: must be between 0 and 100"),
-        ({"rules": {"duplicate-implementation": {"similarity": 5}}}, "rules.duplicate-implementation.similarity = 5: must be between 0 and 1"),
+        (
+            {"rules": {"duplicate-implementation": {"similarity": 5}}},
+            "rules.duplicate-implementation.similarity = 5: must be between 0 and 1",
+        ),
         ({"rules": {"duplicate-implementation": {"min-statements": -3}}}, "min-statements = -3: must be 0 or more"),
         ({"select": ["SSOT777"]}, "select: unknown rule 'SSOT777'"),
     ],
 )
-def test_config_values_are_checked_as_the_command_line_is(project: Path, settings: dict[str, object], message: str) -> None:
+def test_config_values_are_checked_as_the_command_line_is(
+    project: Path, settings: dict[str, object], message: str
+) -> None:
     rules = settings.pop("rules", None)
     config = write_config(project, rules=rules, **settings)  # type: ignore[arg-type]
     line = error_line("audit", str(project), "--no-cache")
@@ -121,7 +126,9 @@ def test_exit_zero_statistics_and_extend_select(project: Path) -> None:
     write_config(project, select=["SSOT4"])
     only_any = json.loads(run_cli("audit", str(project), "--no-cache", "--format", "json").stdout)
     assert {f["rule"] for f in only_any["findings"]} == {"SSOT401"}
-    both = json.loads(run_cli("audit", str(project), "--no-cache", "--format", "json", "--extend-select", "imports").stdout)
+    both = json.loads(
+        run_cli("audit", str(project), "--no-cache", "--format", "json", "--extend-select", "imports").stdout
+    )
     assert {f["rule"] for f in both["findings"]} == {"SSOT101", "SSOT401"}
     write_config(project, select=["SSOT4"], extend_select=["relative-import"])
     assert len(json.loads(run_cli("audit", str(project), "--no-cache", "--format", "json").stdout)["findings"]) == 2
@@ -130,7 +137,9 @@ def test_exit_zero_statistics_and_extend_select(project: Path) -> None:
 def test_categories_select_their_rules(project: Path) -> None:
     report = json.loads(run_cli("audit", str(project), "--no-cache", "--format", "json", "--select", "typing").stdout)
     assert {f["rule"] for f in report["findings"]} == {"SSOT401"}
-    ignored = json.loads(run_cli("audit", str(project), "--no-cache", "--format", "json", "--ignore", "typing,imports").stdout)
+    ignored = json.loads(
+        run_cli("audit", str(project), "--no-cache", "--format", "json", "--ignore", "typing,imports").stdout
+    )
     assert ignored["findings"] == []
     write_config(project, per_file_ignores={"app/models.py": ["typing"]})
     per_file = json.loads(run_cli("audit", str(project), "--no-cache", "--format", "json").stdout)

@@ -106,7 +106,14 @@ def test_stub_reasons() -> None:
         "def e():\n    return 1\n"
     )
     reasons = {d.qualname: d.stub for d in collect(source).definitions}
-    assert reasons == {"a": "overload", "B": "stub body", "B.run": "abstract", "c": "stub body", "d": "stub body", "e": ""}
+    assert reasons == {
+        "a": "overload",
+        "B": "stub body",
+        "B.run": "abstract",
+        "c": "stub body",
+        "d": "stub body",
+        "e": "",
+    }
 
 
 def test_distinct_statements_count_alike_lines_once() -> None:
@@ -120,7 +127,9 @@ BODY = "".join(f"    v{i} = compute(v{i - 1}, {i})\n    if v{i} > {i}:\n        
 def test_signatures_estimate_similarity() -> None:
     base = collect(f"def f(v0):\n{BODY}    return v7\n").definitions[0]
     near = collect(f"def f(v0):\n{BODY}    cleanup()\n    return v7\n").definitions[0]
-    other = collect("def f(p):\n    with open(p) as h:\n        for line in h:\n            yield line.split(',')\n").definitions[0]
+    other = collect(
+        "def f(p):\n    with open(p) as h:\n        for line in h:\n            yield line.split(',')\n"
+    ).definitions[0]
     assert base.signature == collect(f"def g(w):\n{BODY}    return v7\n").definitions[0].signature
     assert estimated_similarity(base.signature, near.signature) > 0.6
     assert estimated_similarity(base.signature, other.signature) < 0.3
@@ -129,7 +138,11 @@ def test_signatures_estimate_similarity() -> None:
 
 def test_lsh_links_identical_signatures_without_all_pairs() -> None:
     sig = collect(f"def f(v0):\n{BODY}    return v7\n").definitions[0].signature
-    other = collect("def f(p):\n    with open(p) as h:\n        for line in h:\n            yield line.split(',')\n").definitions[0].signature
+    other = (
+        collect("def f(p):\n    with open(p) as h:\n        for line in h:\n            yield line.split(',')\n")
+        .definitions[0]
+        .signature
+    )
     pairs = candidate_pairs([sig] * 50 + [other])
     assert all(50 not in pair for pair in pairs)
     assert len(components(match_graph(pairs))) == 1  # the 50 copies, linked

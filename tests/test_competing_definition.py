@@ -11,7 +11,7 @@ from ssot_audit.model import Finding
 from tests.support import audit_tree, of_rule, write_config, write_tree
 
 # Two authenticators of one WebSocket upgrade, written in two places (examples/chat_backend).
-AUTH_A = '''class WebSocketAuthenticator:
+AUTH_A = """class WebSocketAuthenticator:
     def __init__(self, auth_service, required_scope="chat"):
         self._auth = auth_service
         self._required_scope = required_scope
@@ -24,8 +24,8 @@ AUTH_A = '''class WebSocketAuthenticator:
         if not claims.allows(self._required_scope):
             raise PermissionDeniedError("token lacks the scope")
         return self._auth.get_user(claims.user_id)
-'''
-AUTH_B = '''class WebSocketAuthenticator:
+"""
+AUTH_B = """class WebSocketAuthenticator:
     def __init__(self, settings):
         self._secret = settings.secret_bytes
         self._origins = frozenset(settings.allowed_origins)
@@ -40,7 +40,7 @@ AUTH_B = '''class WebSocketAuthenticator:
         if not claims.allows("chat"):
             raise PermissionDeniedError("token lacks the scope")
         return claims
-'''
+"""
 ERROR = "class ChatError(Exception):\n    status = 400\n"
 
 
@@ -60,7 +60,9 @@ def test_one_concept_written_twice_in_two_packages(tmp_path: Path) -> None:
     assert {(f.path, f.line) for f in found} == {("chat/services/auth.py", 1), ("chat/websocket/auth.py", 4)}
     assert len({f.group for f in found}) == 1
     keep = next(f for f in found if f.path == "chat/websocket/auth.py")
-    assert "keep this one" in keep.message and "`WebSocketAuthenticator` is imported from its module by 1" in keep.message
+    assert (
+        "keep this one" in keep.message and "`WebSocketAuthenticator` is imported from its module by 1" in keep.message
+    )
     other = next(f for f in found if f.path == "chat/services/auth.py")
     assert "duplicates the one in chat/websocket/auth.py:4" in other.message and "the same interface" in other.message
     assert [(r.path, r.line) for r in other.related] == [("chat/websocket/auth.py", 4)]
@@ -98,7 +100,8 @@ def test_a_subclass_of_a_same_named_class_is_a_layer(tmp_path: Path) -> None:
     body = "    def register(self, app, options):\n        self.app = app\n        self.options = options\n        app.blueprints.append(self)\n        return self\n"
     files = {
         "web/sansio/blueprints.py": "class Blueprint:\n" + body,
-        "web/blueprints.py": "from web.sansio.blueprints import Blueprint as SansioBlueprint\n\n\nclass Blueprint(SansioBlueprint):\n" + body,
+        "web/blueprints.py": "from web.sansio.blueprints import Blueprint as SansioBlueprint\n\n\nclass Blueprint(SansioBlueprint):\n"
+        + body,
         "db/sqltypes.py": "class INTEGER:\n    __visit_name__ = 'INTEGER'\n",
         "db/dialects/mysql.py": "from db import sqltypes\n\n\nclass INTEGER(sqltypes.INTEGER):\n    __visit_name__ = 'INTEGER'\n",
     }
@@ -185,7 +188,12 @@ def test_reexports_private_names_and_conventions_are_not_definitions(tmp_path: P
 
 
 def test_options_bring_excluded_files_and_conventions_back(tmp_path: Path) -> None:
-    files = {"chat/errors.py": ERROR, "chat/tests/test_errors.py": ERROR, "chat/a.py": "def main():\n    return 1\n", "chat/b.py": "def main():\n    return 1\n"}
+    files = {
+        "chat/errors.py": ERROR,
+        "chat/tests/test_errors.py": ERROR,
+        "chat/a.py": "def main():\n    return 1\n",
+        "chat/b.py": "def main():\n    return 1\n",
+    }
     found = audit(tmp_path, files, {"exclude": [], "conventions": []})
     assert {f.path for f in found} == set(files)
 
@@ -215,7 +223,9 @@ def test_a_name_defined_alike_in_many_modules_is_one_convention_question(tmp_pat
     assert len(found) == 1 and found[0].path == "chat/m5.py"
     assert "defined alike in 9 modules" in found[0].message and "convention" in found[0].message
     assert len(found[0].related) == 8
-    below = audit(tmp_path / "few", {f"chat/m{i}.py": "def handler(event):\n    return event.payload\n" for i in range(3)})
+    below = audit(
+        tmp_path / "few", {f"chat/m{i}.py": "def handler(event):\n    return event.payload\n" for i in range(3)}
+    )
     assert len(below) == 3
     assert len(audit(tmp_path / "opt", files, {"convention-threshold": 20})) == 9
 
@@ -250,7 +260,27 @@ def test_one_shape_naming_different_things_is_not_one_concept(tmp_path: Path) ->
         "    parser.add_argument('{c}', default={d}, help='{hc}')\n    return parser\n"
     )
     files = {
-        "tool/build/cli.py": parser.format(prog="build", doc="Build docs", a="sourcedir", ha="source", b="--fresh", hb="rebuild", c="--jobs", d=1, hc="workers"),
-        "tool/quickstart/cli.py": parser.format(prog="quickstart", doc="Start a project", a="path", ha="root", b="--quiet", hb="no prompts", c="--sep", d=0, hc="split"),
+        "tool/build/cli.py": parser.format(
+            prog="build",
+            doc="Build docs",
+            a="sourcedir",
+            ha="source",
+            b="--fresh",
+            hb="rebuild",
+            c="--jobs",
+            d=1,
+            hc="workers",
+        ),
+        "tool/quickstart/cli.py": parser.format(
+            prog="quickstart",
+            doc="Start a project",
+            a="path",
+            ha="root",
+            b="--quiet",
+            hb="no prompts",
+            c="--sep",
+            d=0,
+            hc="split",
+        ),
     }
     assert audit(tmp_path, files) == []

@@ -48,7 +48,11 @@ def test_named_config_file_wins_over_discovery(project: Path, tmp_path: Path) ->
         ("bad.yaml", "fail-undr: 90\n", "bad.yaml: unknown key 'fail-undr' (did you mean 'fail-under'?)"),
         ("bad.yaml", "fail-under: high\n", "bad.yaml: fail-under: expected a number, got str"),
         ("bad.yaml", "exclude: tests\n", "bad.yaml: exclude: expected a list, got str"),
-        ("bad.yaml", "rules:\n  relative-imports: {}\n", "unknown rule 'relative-imports' (did you mean 'relative-import'?)"),
+        (
+            "bad.yaml",
+            "rules:\n  relative-imports: {}\n",
+            "unknown rule 'relative-imports' (did you mean 'relative-import'?)",
+        ),
         ("bad.yaml", "weights:\n  import: 2\n", "weights: unknown category 'import' (did you mean 'imports'?)"),
         ("bad.yaml", "select: [SSOT1, nonsense-rule]\n", "select: unknown rule 'nonsense-rule'"),
         ("bad.yaml", "key: [unclosed\n", "bad.yaml: cannot read YAML"),
@@ -57,7 +61,9 @@ def test_named_config_file_wins_over_discovery(project: Path, tmp_path: Path) ->
         ("pyproject.toml", "[tool.ssot-audit\n", "pyproject.toml: cannot read TOML"),
     ],
 )
-def test_config_mistakes_exit_2_with_one_line_naming_file_and_key(project: Path, name: str, text: str, expected: str) -> None:
+def test_config_mistakes_exit_2_with_one_line_naming_file_and_key(
+    project: Path, name: str, text: str, expected: str
+) -> None:
     config = project / "conf" / name
     config.parent.mkdir()
     config.write_text(text)
@@ -74,7 +80,9 @@ def test_missing_config_file_is_a_usage_error(project: Path) -> None:
     assert result.returncode == 2 and "config file not found" in result.stderr
 
 
-def test_a_config_named_elsewhere_does_not_move_the_root(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_a_config_named_elsewhere_does_not_move_the_root(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     elsewhere = tmp_path_factory.mktemp("ci") / "ssot.yaml"
     elsewhere.write_text("exclude: ['pkg/legacy/']\n")
     (project / ".git").mkdir()

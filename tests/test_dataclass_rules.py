@@ -9,15 +9,7 @@ from pathlib import Path
 
 from tests.support import audit_tree, of_rule, run_cli, write_config, write_tree
 
-RECORD = (
-    "from typing import final\n"
-    "\n"
-    "\n"
-    "@final{comment}\n"
-    "class Money:\n"
-    "    amount: int\n"
-    "    currency: str\n"
-)
+RECORD = "from typing import final\n\n\n@final{comment}\nclass Money:\n    amount: int\n    currency: str\n"
 
 MUTABLE = (
     "from collections import defaultdict\n"

@@ -91,7 +91,10 @@ def test_with_fail_under_a_lower_score_fails_the_gate_without_new_findings(histo
 
 @pytest.mark.parametrize(
     ("ref", "message"),
-    [("no-such-branch", "--diff-against no-such-branch: not a commit in"), ("HEAD~5", "--diff-against HEAD~5: not a commit")],
+    [
+        ("no-such-branch", "--diff-against no-such-branch: not a commit in"),
+        ("HEAD~5", "--diff-against HEAD~5: not a commit"),
+    ],
 )
 def test_an_unknown_ref_is_a_one_line_usage_error(history: Path, ref: str, message: str) -> None:
     done = run_cli("audit", ".", "--diff-against", ref, cwd=history)
@@ -115,7 +118,9 @@ def test_consolidating_four_duplicates_and_adding_a_relative_import(tmp_path: Pa
     (repo / "app" / "text.py").write_text(slug_function("slugify"), encoding="utf-8")
     (repo / "app" / "views.py").write_text("from .text import slugify\n", encoding="utf-8")
     commit_all(repo, "one slugify")
-    done = run_cli("audit", ".", "--select", "SSOT001,SSOT101", "--diff-against", "HEAD~1", "--format", "json", cwd=repo)
+    done = run_cli(
+        "audit", ".", "--select", "SSOT001,SSOT101", "--diff-against", "HEAD~1", "--format", "json", cwd=repo
+    )
     assert done.returncode == 0, done.stderr
     result = findings_by_state(json.loads(done.stdout))
     assert sorted(r for r, _, _ in result["fixed"]) == ["SSOT001"] * 4

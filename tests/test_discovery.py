@@ -18,18 +18,35 @@ def discovered(root: Path, *paths: Path) -> list[str]:
 
 def test_default_skips_vcs_caches_builds_and_virtualenvs(tmp_path: Path) -> None:
     skipped = [
-        ".git/hooks/x.py", ".venv/lib/y.py", "venv/z.py", "build/lib/a.py", "dist/b.py",
-        "node_modules/pkg/c.py", "src/__pycache__/d.py", ".tox/py/e.py", ".nox/f.py",
-        ".mypy_cache/g.py", "lib/site-packages/h.py", "myenv/i.py",
+        ".git/hooks/x.py",
+        ".venv/lib/y.py",
+        "venv/z.py",
+        "build/lib/a.py",
+        "dist/b.py",
+        "node_modules/pkg/c.py",
+        "src/__pycache__/d.py",
+        ".tox/py/e.py",
+        ".nox/f.py",
+        ".mypy_cache/g.py",
+        "lib/site-packages/h.py",
+        "myenv/i.py",
     ]
-    write_tree(tmp_path, {**{p: "x = 1\n" for p in skipped}, "src/app.py": "x = 1\n", "src/stub.pyi": "x: int\n"}, packages=False)
+    write_tree(
+        tmp_path,
+        {**{p: "x = 1\n" for p in skipped}, "src/app.py": "x = 1\n", "src/stub.pyi": "x: int\n"},
+        packages=False,
+    )
     (tmp_path / "myenv" / "pyvenv.cfg").write_text("home = /usr\n")
     (tmp_path / "src" / "notes.txt").write_text("not python")
     assert discovered(tmp_path) == ["src/app.py", "src/stub.pyi"]
 
 
 def test_gitignore_is_respected_unless_switched_off(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"keep.py": "", "generated/out.py": "", "sub/local.py": "", "sub/deep/secret_x.py": ""}, packages=False)
+    write_tree(
+        tmp_path,
+        {"keep.py": "", "generated/out.py": "", "sub/local.py": "", "sub/deep/secret_x.py": ""},
+        packages=False,
+    )
     (tmp_path / ".git").mkdir()
     (tmp_path / ".gitignore").write_text("generated/\n")
     (tmp_path / "sub" / ".gitignore").write_text("secret_*.py\n")
@@ -39,7 +56,9 @@ def test_gitignore_is_respected_unless_switched_off(tmp_path: Path) -> None:
 
 
 def test_include_and_exclude_globs(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"app/a.py": "", "app/migrations/0001.py": "", "tests/test_a.py": "", "tools/run": ""}, packages=False)
+    write_tree(
+        tmp_path, {"app/a.py": "", "app/migrations/0001.py": "", "tests/test_a.py": "", "tools/run": ""}, packages=False
+    )
     write_config(tmp_path, exclude=["migrations/", "tests/"], include=["*.py", "tools/run"])
     assert discovered(tmp_path) == ["app/a.py", "tools/run"]
 

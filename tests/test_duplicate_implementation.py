@@ -56,7 +56,10 @@ def test_exact_copies_form_one_cluster_and_the_most_imported_is_canonical(tmp_pa
         assert "shop/core.py:1" in f.message or f.path == "shop/core.py"
         assert {(r.path, r.line) for r in f.related} == members(found) - {(f.path, f.line)}
     canonical = next(f for f in found if f.path == "shop/core.py")
-    assert "keep this one" in canonical.message and "`total` is imported from its module by 1 project module" in canonical.message
+    assert (
+        "keep this one" in canonical.message
+        and "`total` is imported from its module by 1 project module" in canonical.message
+    )
     assert "(`total` (shop/a.py:1): exact, `total` (shop/b.py:3): exact)" in canonical.message
     assert all("an exact copy" in f.message for f in found if f is not canonical)
 
@@ -68,7 +71,9 @@ def test_tie_break_is_the_oldest_path_by_name(tmp_path: Path) -> None:
 
 
 def test_renamed_copy_is_type_2(tmp_path: Path) -> None:
-    found = audit(tmp_path, {"shop/a.py": SUM.format(name="order_total"), "shop/b.py": RENAMED.format(name="invoice_total")})
+    found = audit(
+        tmp_path, {"shop/a.py": SUM.format(name="order_total"), "shop/b.py": RENAMED.format(name="invoice_total")}
+    )
     assert members(found) == {("shop/a.py", 1), ("shop/b.py", 1)}
     assert "renamed identifiers or changed literals" in next(f for f in found if f.path == "shop/b.py").message
 
@@ -86,7 +91,9 @@ def test_unrelated_code_of_the_same_size_is_left_alone(tmp_path: Path) -> None:
 
 
 def test_copied_classes_are_reported_once_not_again_per_method(tmp_path: Path) -> None:
-    klass = "class {name}:\n" + "".join("    " + line + "\n" for line in (SUM + "\n" + OTHER).format(name="m").splitlines()).replace("(items)", "(self, items)").replace("m(path)", "n(self, path)")
+    klass = "class {name}:\n" + "".join(
+        "    " + line + "\n" for line in (SUM + "\n" + OTHER).format(name="m").splitlines()
+    ).replace("(items)", "(self, items)").replace("m(path)", "n(self, path)")
     found = audit(tmp_path, {"shop/a.py": klass.format(name="Cart"), "shop/b.py": klass.format(name="Basket")})
     assert members(found) == {("shop/a.py", 1), ("shop/b.py", 1)}
 
@@ -111,7 +118,13 @@ def test_group_id_is_stable_when_unrelated_files_change(tmp_path: Path) -> None:
 
 
 def test_checked_counts_the_definitions_compared(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"shop/a.py": SUM.format(name="total") + "\n\ndef tiny():\n    return 1\n", "shop/b.py": OTHER.format(name="x")})
+    write_tree(
+        tmp_path,
+        {
+            "shop/a.py": SUM.format(name="total") + "\n\ndef tiny():\n    return 1\n",
+            "shop/b.py": OTHER.format(name="x"),
+        },
+    )
     result = audit_tree(tmp_path, select=["SSOT001"])
     duplicates = next(c for c in result.categories if c.category.id == "duplicates")
     assert duplicates.checked == 2
@@ -126,19 +139,28 @@ def _twice(tmp_path: Path, source: str, options: Mapping[str, object] | None = N
 
 def test_overload_stubs_are_not_clones(tmp_path: Path) -> None:
     source = "from typing import overload\n\n" + "".join(
-        f"@overload\ndef get(key: {t}, default: {t} | None = None, *, strict: bool = False) -> {t}: ...\n" for t in ("int", "str", "bytes")
+        f"@overload\ndef get(key: {t}, default: {t} | None = None, *, strict: bool = False) -> {t}: ...\n"
+        for t in ("int", "str", "bytes")
     )
     assert _twice(tmp_path, source, {"min-statements": 1, "min-tokens": 5}) == []
 
 
 def test_abstract_methods_are_not_clones(tmp_path: Path) -> None:
-    method = "".join("    " + line + "\n" for line in SUM.format(name="total").replace("(items)", "(self, items)").splitlines())
+    method = "".join(
+        "    " + line + "\n" for line in SUM.format(name="total").replace("(items)", "(self, items)").splitlines()
+    )
     source = "import abc\n\nclass Base(abc.ABC):\n    x = 1\n\n    @abc.abstractmethod\n" + method
     assert _twice(tmp_path, source) == []
 
 
 def test_placeholder_bodies_are_not_clones(tmp_path: Path) -> None:
-    for body in ("...", "pass", "'''Only a docstring.'''", "raise NotImplementedError", "raise NotImplementedError('subclass')"):
+    for body in (
+        "...",
+        "pass",
+        "'''Only a docstring.'''",
+        "raise NotImplementedError",
+        "raise NotImplementedError('subclass')",
+    ):
         source = f"def hook(request, response, *args, timeout=None, retries=3, **kwargs):\n    '''Doc.'''\n    {body}\n"
         assert _twice(tmp_path / body[:5], source, {"min-statements": 1, "min-tokens": 1}) == [], body
 
@@ -150,28 +172,66 @@ def test_small_bodies_are_not_clones(tmp_path: Path) -> None:
         "    @property\n    def norm(self):\n        return (self.x ** 2 + self.y ** 2) ** 0.5\n"
     )
     # The same small bodies with their own names: Type-2 copies, each too small to report.
-    renamed = small.replace(".x", ".w").replace(".y", ".h").replace("x, y", "w, h").replace("= x", "= w").replace("= y", "= h")
-    a = "class Point:\n" + small + "".join("    " + line + "\n" for line in SUM.format(name="total").replace("(items)", "(self, items)").splitlines())
-    b = "class Size:\n" + renamed + "".join("    " + line + "\n" for line in OTHER.format(name="load").replace("(path)", "(self, path)").splitlines())
+    renamed = (
+        small.replace(".x", ".w")
+        .replace(".y", ".h")
+        .replace("x, y", "w, h")
+        .replace("= x", "= w")
+        .replace("= y", "= h")
+    )
+    a = (
+        "class Point:\n"
+        + small
+        + "".join(
+            "    " + line + "\n" for line in SUM.format(name="total").replace("(items)", "(self, items)").splitlines()
+        )
+    )
+    b = (
+        "class Size:\n"
+        + renamed
+        + "".join(
+            "    " + line + "\n" for line in OTHER.format(name="load").replace("(path)", "(self, path)").splitlines()
+        )
+    )
     assert audit(tmp_path, {"shop/a.py": a, "shop/b.py": b}) == []
     # Copied as written, three in a row, they are one copied run of the classes (below).
     copied = audit(tmp_path / "copied", {"shop/a.py": a, "shop/b.py": b.replace(renamed, small)})
-    assert {(f.scope, f.message.split(":")[0]) for f in copied} == {("Point", "`Point` lines 2-11"), ("Size", "`Size` lines 2-11")}
-    assert audit(tmp_path / "big", {"shop/a.py": SUM.format(name="t"), "shop/b.py": SUM.format(name="t")}, {"min-tokens": 500}) == []
+    assert {(f.scope, f.message.split(":")[0]) for f in copied} == {
+        ("Point", "`Point` lines 2-11"),
+        ("Size", "`Size` lines 2-11"),
+    }
+    assert (
+        audit(
+            tmp_path / "big",
+            {"shop/a.py": SUM.format(name="t"), "shop/b.py": SUM.format(name="t")},
+            {"min-tokens": 500},
+        )
+        == []
+    )
 
 
 def test_reexporting_init_files_are_not_clones(tmp_path: Path) -> None:
     init = "from shop.orders import total\nfrom shop.files import load\n\n__all__ = ['total', 'load']\n"
-    files = {"shop/__init__.py": init, "shop/sub/__init__.py": init, "shop/orders.py": SUM.format(name="total"), "shop/files.py": OTHER.format(name="load")}
+    files = {
+        "shop/__init__.py": init,
+        "shop/sub/__init__.py": init,
+        "shop/orders.py": SUM.format(name="total"),
+        "shop/files.py": OTHER.format(name="load"),
+    }
     assert audit(tmp_path, files) == []
 
 
 def test_type_checking_and_import_error_alternatives_are_not_clones(tmp_path: Path) -> None:
     indented = "".join("    " + line + "\n" for line in SUM.format(name="total").splitlines())
     source = (
-        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n" + indented + "else:\n" + indented
-        + "try:\n    from fast import load\nexcept ImportError:\n" + "".join("    " + line + "\n" for line in OTHER.format(name="load").splitlines())
-        + "else:\n" + "".join("    " + line + "\n" for line in OTHER.format(name="load").splitlines())
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+        + indented
+        + "else:\n"
+        + indented
+        + "try:\n    from fast import load\nexcept ImportError:\n"
+        + "".join("    " + line + "\n" for line in OTHER.format(name="load").splitlines())
+        + "else:\n"
+        + "".join("    " + line + "\n" for line in OTHER.format(name="load").splitlines())
     )
     assert audit(tmp_path, {"shop/compat.py": source}) == []
 
@@ -194,12 +254,18 @@ def test_every_member_is_a_copy_of_the_canonical_not_of_a_chain(tmp_path: Path) 
     # a ~ b (86%) and b ~ c (81%), but a and c are only 67% alike: c is not a copy of a.
     a = "def f(rows):\n    out = []\n    for row in rows:\n        if row.ok:\n            out.append(row.value)\n    out.sort()\n    return out\n"
     b = a.replace("    out.sort()\n", "    out.sort()\n    seen = set(out)\n    log(seen)\n")
-    c = b.replace("    log(seen)\n", "    log(seen)\n    while len(out) > limit:\n        out.pop()\n    notify(out, seen)\n")
+    c = b.replace(
+        "    log(seen)\n", "    log(seen)\n    while len(out) > limit:\n        out.pop()\n    notify(out, seen)\n"
+    )
     whole_copies_only = {"min-fragment-statements": 0}
     found = audit(tmp_path, {"shop/a.py": a, "shop/b.py": b, "shop/c.py": c}, whole_copies_only)
     assert members(found) == {("shop/a.py", 1), ("shop/b.py", 1)}
     # With b the most imported, both others are copies of it.
-    found = audit(tmp_path / "hub", {"shop/a.py": a, "shop/b.py": b, "shop/c.py": c, "shop/use.py": "import shop.b\n"}, whole_copies_only)
+    found = audit(
+        tmp_path / "hub",
+        {"shop/a.py": a, "shop/b.py": b, "shop/c.py": c, "shop/use.py": "import shop.b\n"},
+        whole_copies_only,
+    )
     assert members(found) == {("shop/a.py", 1), ("shop/b.py", 1), ("shop/c.py", 1)}
     assert all("shop/b.py:1" in f.message for f in found if f.path != "shop/b.py")
 
@@ -215,7 +281,12 @@ def test_a_class_is_never_a_copy_of_a_method(tmp_path: Path) -> None:
     )
     files = {
         "shop/a.py": "class NullIf(Func):\n    arity = 2\n\n" + method,
-        "shop/b.py": "class Round(Func):\n" + "".join("    " + line + "\n" for line in OTHER.format(name="fetch").splitlines()).replace("(url)", "(self, url)") + "\n" + method,
+        "shop/b.py": "class Round(Func):\n"
+        + "".join("    " + line + "\n" for line in OTHER.format(name="fetch").splitlines()).replace(
+            "(url)", "(self, url)"
+        )
+        + "\n"
+        + method,
     }
     assert {f.scope for f in audit(tmp_path, files)} == {"NullIf.as_sqlite", "Round.as_sqlite"}
 
@@ -231,26 +302,38 @@ def test_near_miss_copies_must_share_names_as_written(tmp_path: Path) -> None:
 # the same guard, check or override idiom around different names and logic.
 SHAPE_ALIKES = {
     "guards": (
-        ("class TimeFormat:\n    def T(self):\n        '''Time zone of this machine.'''\n        if self.timezone is None:\n"
-        "            return ''\n\n        return str(self.timezone.tzname(self.data))\n"),
-        ("class DateFormat:\n    def I(self):\n        '''1 if daylight saving time, 0 otherwise.'''\n        if self.timezone is None:\n"
-        "            return ''\n        return '1' if self.timezone.dst(self.data) else '0'\n"),
+        (
+            "class TimeFormat:\n    def T(self):\n        '''Time zone of this machine.'''\n        if self.timezone is None:\n"
+            "            return ''\n\n        return str(self.timezone.tzname(self.data))\n"
+        ),
+        (
+            "class DateFormat:\n    def I(self):\n        '''1 if daylight saving time, 0 otherwise.'''\n        if self.timezone is None:\n"
+            "            return ''\n        return '1' if self.timezone.dst(self.data) else '0'\n"
+        ),
     ),
     "checks": (
-        ("class IntegerField:\n    def _check_max_length_warning(self):\n        if self.max_length is not None:\n"
-        "            return [\n                checks.Warning(\n                    \"'max_length' is ignored when used with %s.\"\n"
-        "                    % self.__class__.__name__,\n                    hint=\"Remove 'max_length' from field\",\n"
-        "                    obj=self,\n                    id='fields.W122',\n                )\n            ]\n        return []\n"),
-        ("class FileField:\n    def _check_primary_key(self):\n        if self._primary_key_set_explicitly:\n"
-        "            return [\n                checks.Error(\n                    \"'primary_key' is not a valid argument for a %s.\"\n"
-        "                    % self.__class__.__name__,\n                    obj=self,\n                    id='fields.E201',\n"
-        "                )\n            ]\n        else:\n            return []\n"),
+        (
+            "class IntegerField:\n    def _check_max_length_warning(self):\n        if self.max_length is not None:\n"
+            "            return [\n                checks.Warning(\n                    \"'max_length' is ignored when used with %s.\"\n"
+            "                    % self.__class__.__name__,\n                    hint=\"Remove 'max_length' from field\",\n"
+            "                    obj=self,\n                    id='fields.W122',\n                )\n            ]\n        return []\n"
+        ),
+        (
+            "class FileField:\n    def _check_primary_key(self):\n        if self._primary_key_set_explicitly:\n"
+            "            return [\n                checks.Error(\n                    \"'primary_key' is not a valid argument for a %s.\"\n"
+            "                    % self.__class__.__name__,\n                    obj=self,\n                    id='fields.E201',\n"
+            "                )\n            ]\n        else:\n            return []\n"
+        ),
     ),
     "overrides": (
-        ("class PasswordInput(Input):\n    def get_context(self, name, value, attrs):\n        if not self.render_value:\n"
-        "            value = None\n        return super().get_context(name, value, attrs)\n"),
-        ("class CheckboxInput(Input):\n    def get_context(self, name, value, attrs):\n        if self.check_test(value):\n"
-        "            attrs = {**(attrs or {}), 'checked': True}\n        return super().get_context(name, value, attrs)\n"),
+        (
+            "class PasswordInput(Input):\n    def get_context(self, name, value, attrs):\n        if not self.render_value:\n"
+            "            value = None\n        return super().get_context(name, value, attrs)\n"
+        ),
+        (
+            "class CheckboxInput(Input):\n    def get_context(self, name, value, attrs):\n        if self.check_test(value):\n"
+            "            attrs = {**(attrs or {}), 'checked': True}\n        return super().get_context(name, value, attrs)\n"
+        ),
     ),
 }
 
@@ -285,7 +368,9 @@ def test_a_copied_run_of_statements_inside_different_functions(tmp_path: Path) -
     assert {(f.path, f.span.end_line) for f in found} == {("shop/a.py", 10), ("shop/b.py", 12)}
     assert len({f.group for f in found}) == 1
     by_path = {f.path: f.message for f in found}
-    assert "`lookup` lines 2-9: a run of 8 statements copied in `refresh` (shop/b.py:1) lines 4-11" in by_path["shop/a.py"]
+    assert (
+        "`lookup` lines 2-9: a run of 8 statements copied in `refresh` (shop/b.py:1) lines 4-11" in by_path["shop/a.py"]
+    )
     assert "keep this copy" in by_path["shop/a.py"] and "call it here" in by_path["shop/b.py"]
     # Shorter than the option asks, or renamed: not a copied run.
     assert audit(tmp_path / "long", {"shop/a.py": a, "shop/b.py": b}, {"min-fragment-statements": 9}) == []
@@ -307,7 +392,11 @@ def test_a_suppression_on_the_holders_def_line_still_silences_a_copied_run(tmp_p
 
 
 def test_a_run_is_reported_in_the_nested_function_that_holds_it(tmp_path: Path) -> None:
-    outer = "def make(store):\n    class Manager:\n        def lookup(self, key):\n" + "".join("    " * 2 + line + "\n" for line in RUN.splitlines()) + "            return record\n    return Manager\n"
+    outer = (
+        "def make(store):\n    class Manager:\n        def lookup(self, key):\n"
+        + "".join("    " * 2 + line + "\n" for line in RUN.splitlines())
+        + "            return record\n    return Manager\n"
+    )
     b = "def refresh(self, key, loader):\n    started = monotonic()\n" + RUN + "    return loader(key)\n"
     found = audit(tmp_path, {"shop/a.py": outer, "shop/b.py": b})
     assert {f.scope for f in found} == {"make.Manager.lookup", "refresh"}
@@ -379,10 +468,31 @@ _BACKEND = (
 
 
 def test_a_run_crossing_from_one_method_into_the_next_is_reported_on_the_classes(tmp_path: Path) -> None:
-    a = _BACKEND.format(driver="oracledb", name="Oracle", prelude="self.dsn = make_dsn(self.settings_dict, self.alias)\n        self.dsn.validate()", dsn="self.dsn", usable="return self.connection.ping() is None") + OWN_A
-    b = _BACKEND.format(driver="psycopg", name="Postgres", prelude="self.params = dict(self.settings_dict)\n        for key in self.optional:\n            self.params.pop(key, None)", dsn="**self.params", usable="return not self.connection.closed") + OWN_B
+    a = (
+        _BACKEND.format(
+            driver="oracledb",
+            name="Oracle",
+            prelude="self.dsn = make_dsn(self.settings_dict, self.alias)\n        self.dsn.validate()",
+            dsn="self.dsn",
+            usable="return self.connection.ping() is None",
+        )
+        + OWN_A
+    )
+    b = (
+        _BACKEND.format(
+            driver="psycopg",
+            name="Postgres",
+            prelude="self.params = dict(self.settings_dict)\n        for key in self.optional:\n            self.params.pop(key, None)",
+            dsn="**self.params",
+            usable="return not self.connection.closed",
+        )
+        + OWN_B
+    )
     found = audit(tmp_path, {"db/oracle.py": a, "db/postgres.py": b})
-    assert {(f.path, f.scope) for f in found} == {("db/oracle.py", "OracleWrapper"), ("db/postgres.py", "PostgresWrapper")}
+    assert {(f.path, f.scope) for f in found} == {
+        ("db/oracle.py", "OracleWrapper"),
+        ("db/postgres.py", "PostgresWrapper"),
+    }
     assert len({f.group for f in found}) == 1
     # From `self.pool = None` in connect() to `return True` in is_usable(): the signature of
     # check_constraints() counts (it is copied whole), that of is_usable() does not.
@@ -396,8 +506,13 @@ def test_a_run_crossing_from_one_method_into_the_next_is_reported_on_the_classes
 def test_a_table_of_class_attributes_is_not_a_copied_run(tmp_path: Path) -> None:
     # Each backend binds the protocol's names to its own module's classes: one statement
     # shape repeated, nothing to share.
-    table = "".join(f"    {name}_class = Database{name.title()}\n" for name in ("client", "creation", "features", "ops", "introspection", "validation", "schema"))
-    files = {f"db/{name}.py": f"from db.{name}_parts import *\n\n\nclass Wrapper:\n{table}" for name in ("mysql", "oracle")}
+    table = "".join(
+        f"    {name}_class = Database{name.title()}\n"
+        for name in ("client", "creation", "features", "ops", "introspection", "validation", "schema")
+    )
+    files = {
+        f"db/{name}.py": f"from db.{name}_parts import *\n\n\nclass Wrapper:\n{table}" for name in ("mysql", "oracle")
+    }
     assert audit(tmp_path, files) == []
 
 
@@ -412,8 +527,18 @@ def test_a_shared_signature_and_a_short_head_are_not_a_run(tmp_path: Path) -> No
         "                continue\n"
         "            connection = connections[db]\n"
     )
-    a = "class Char:\n" + head + "            errors.extend(connection.validate_char(self))\n        return errors\n" + OWN_A
-    b = "class Json:\n    kind = 'json'\n\n" + head + "            if connection.vendor == 'oracle':\n                errors.append(Warning(self))\n        return sorted(errors)\n" + OWN_B
+    a = (
+        "class Char:\n"
+        + head
+        + "            errors.extend(connection.validate_char(self))\n        return errors\n"
+        + OWN_A
+    )
+    b = (
+        "class Json:\n    kind = 'json'\n\n"
+        + head
+        + "            if connection.vendor == 'oracle':\n                errors.append(Warning(self))\n        return sorted(errors)\n"
+        + OWN_B
+    )
     assert audit(tmp_path, {"f/char.py": a, "f/json.py": b}) == []
 
 
@@ -422,7 +547,11 @@ def test_a_run_already_reported_as_whole_copies_is_not_reported_again(tmp_path: 
     # statement early; the copies are reported, the stretch is not.
     copy = _method(SUM, "total", "items")
     a = "class Cart:\n    def first(self):\n        self.seen = True\n        return self.items[0]\n\n" + copy + OWN_A
-    b = "class Basket:\n    def last(self):\n        self.ready = False\n        return self.items[0]\n\n" + copy + OWN_B
+    b = (
+        "class Basket:\n    def last(self):\n        self.ready = False\n        return self.items[0]\n\n"
+        + copy
+        + OWN_B
+    )
     found = audit(tmp_path, {"shop/a.py": a, "shop/b.py": b})
     assert {f.scope for f in found} == {"Cart.total", "Basket.total"}
     assert not any("a run of" in f.message for f in found)
@@ -448,7 +577,12 @@ def test_a_loop_body_copied_under_another_loop_is_a_run(tmp_path: Path) -> None:
         + "        raise RuntimeError(\n            'Unable to create a new session key.'\n        )\n"
         + OWN_A
     )
-    b = "class FileStore:\n    def create(self):\n        while True:\n" + "    " + body.replace("\n        ", "\n            ") + OWN_B
+    b = (
+        "class FileStore:\n    def create(self):\n        while True:\n"
+        + "    "
+        + body.replace("\n        ", "\n            ")
+        + OWN_B
+    )
     found = audit(tmp_path, {"s/cache.py": a, "s/file.py": b})
     assert {(f.scope, f.message.split(": ")[0]) for f in found} == {
         ("CacheStore.create", "`CacheStore.create` lines 4-10"),
@@ -566,7 +700,10 @@ def test_an_interface_filled_in_is_not_a_copy(tmp_path: Path) -> None:
 def test_small_bodies_that_differ_in_their_one_call_are_not_copies(tmp_path: Path) -> None:
     # `list_.appendleft(...)` against `list_.append(...)`: the differing token is the whole point.
     body = "def {name}(self, item):\n    list_ = self._items()\n    list_.{call}(item)\n    self.changed = True\n"
-    files = {"shop/a.py": body.format(name="push_left", call="appendleft"), "shop/b.py": body.format(name="push", call="append")}
+    files = {
+        "shop/a.py": body.format(name="push_left", call="appendleft"),
+        "shop/b.py": body.format(name="push", call="append"),
+    }
     assert audit(tmp_path, files, {"min-statements": 2, "min-tokens": 5}) == []
 
 
@@ -589,7 +726,12 @@ def test_operator_methods_and_negated_assertions_are_mirrors_not_copies(tmp_path
     negated = MIRROR.format(name="assertSame", op="==") + "\n" + MIRROR.format(name="assertNotSame", op="!=")
     assert audit(tmp_path / "neg", {"shop/a.py": "class Case:\n" + _indent(negated)}) == []
     # The same operator method in two classes is a copy.
-    same = "class A:\n" + _indent(MIRROR.format(name="__eq__", op="==")) + "\n\nclass B:\n" + _indent(MIRROR.format(name="__eq__", op="is"))
+    same = (
+        "class A:\n"
+        + _indent(MIRROR.format(name="__eq__", op="=="))
+        + "\n\nclass B:\n"
+        + _indent(MIRROR.format(name="__eq__", op="is"))
+    )
     assert len(audit(tmp_path / "same", {"shop/a.py": same})) == 2
 
 
@@ -629,10 +771,16 @@ def test_opposite_and_inverse_definitions_are_mirrors(tmp_path: Path) -> None:
         "    parts = [self.{call}(p) for p in parts]\n    self.seen.append(value)\n    return self.join(parts)\n"
     )
     for a, b in (("uri_to_iri", "iri_to_uri"), ("readable", "writable"), ("align_top", "align_bottom")):
-        files = {"shop/a.py": "class C:\n" + _indent(body.format(name=a, call="quote") + "\n" + body.format(name=b, call="unquote"))}
+        files = {
+            "shop/a.py": "class C:\n"
+            + _indent(body.format(name=a, call="quote") + "\n" + body.format(name=b, call="unquote"))
+        }
         assert audit(tmp_path / a, files) == [], (a, b)
     # The same shape under unrelated names is still a near-miss copy.
-    files = {"shop/a.py": "class C:\n" + _indent(body.format(name="clean", call="quote") + "\n" + body.format(name="render", call="unquote"))}
+    files = {
+        "shop/a.py": "class C:\n"
+        + _indent(body.format(name="clean", call="quote") + "\n" + body.format(name="render", call="unquote"))
+    }
     assert len(audit(tmp_path / "other", files)) == 2
 
 

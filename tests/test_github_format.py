@@ -17,8 +17,13 @@ def test_messages_and_properties_are_escaped_as_the_runner_expects() -> None:
 
 def test_an_annotation_names_file_position_and_rule() -> None:
     finding = Finding(
-        rule="SSOT401", name="any-usage", category="typing", severity=Severity.MEDIUM,
-        path="pkg/a,b.py", span=Span(4, 9, 4, 12), message="'Any' in an annotation: 50% less precise\nuse a type",
+        rule="SSOT401",
+        name="any-usage",
+        category="typing",
+        severity=Severity.MEDIUM,
+        path="pkg/a,b.py",
+        span=Span(4, 9, 4, 12),
+        message="'Any' in an annotation: 50% less precise\nuse a type",
     )
     line = annotation("/nowhere", finding)
     assert line.startswith("::warning file=")
@@ -29,11 +34,18 @@ def test_an_annotation_names_file_position_and_rule() -> None:
 
 def test_the_cli_prints_one_annotation_per_unsuppressed_finding(tmp_path: Path) -> None:
     small_audit(tmp_path)
-    done = run_cli("audit", ".", "--no-cache", "--select", "SSOT000,SSOT101,SSOT900", "--format", "github", cwd=tmp_path)
+    done = run_cli(
+        "audit", ".", "--no-cache", "--select", "SSOT000,SSOT101,SSOT900", "--format", "github", cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert "::notice file=shop/views.py,line=2,col=1,endLine=2,endColumn=26,title=SSOT101 relative-import::" in "\n".join(lines)
-    assert any(line.startswith("::error file=shop/broken.py,line=1,") and "SSOT000 parse-error" in line for line in lines)
+    assert (
+        "::notice file=shop/views.py,line=2,col=1,endLine=2,endColumn=26,title=SSOT101 relative-import::"
+        in "\n".join(lines)
+    )
+    assert any(
+        line.startswith("::error file=shop/broken.py,line=1,") and "SSOT000 parse-error" in line for line in lines
+    )
     # the suppressed import on shop/api.py line 3 is not annotated
     assert not any("file=shop/api.py,line=3," in line for line in lines)
     assert sum(1 for line in lines if "title=SSOT101" in line) == 2

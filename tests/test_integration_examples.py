@@ -35,7 +35,9 @@ def test_the_workflows_validate_against_their_schemas(example: str, schema: str,
     assert checked.returncode == 0, checked.stdout + checked.stderr
     # The check has teeth: a misspelt key is refused.
     broken = tmp_path / example
-    broken.write_text((CI / example).read_text(encoding="utf-8").replace("artifacts:", "artefacts:").replace("runs-on:", "run-on:"))
+    broken.write_text(
+        (CI / example).read_text(encoding="utf-8").replace("artifacts:", "artefacts:").replace("runs-on:", "run-on:")
+    )
     assert check_schema(schema, broken).returncode != 0
 
 
@@ -44,13 +46,22 @@ def test_the_local_pre_commit_hook_refuses_a_staged_relative_import(tmp_path: Pa
     (repo / ".pre-commit-config.yaml").write_text((CI / "pre-commit-local.yaml").read_text(encoding="utf-8"))
     # `language: system` runs the ssot-audit of the environment you commit from: this one's.
     env = {
-        **os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "PRE_COMMIT_COLOR": "never",
+        **os.environ,
+        **GIT_ENV,
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "PRE_COMMIT_COLOR": "never",
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
 
     def pre_commit_run() -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "pre_commit", "run"], check=False, cwd=repo, capture_output=True, text=True, timeout=600, env=env
+            [sys.executable, "-m", "pre_commit", "run"],
+            check=False,
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=env,
         )
 
     (repo / "shop" / "api.py").write_text("from . import models\n", encoding="utf-8")
@@ -68,7 +79,9 @@ def test_the_gitlab_job_writes_the_code_quality_report(tmp_path: Path) -> None:
     job = yaml.safe_load((CI / "gitlab-ci.yml").read_text(encoding="utf-8"))["ssot-audit"]
     install, command = job["script"]
     assert install == 'python -m pip install "$SSOT_AUDIT_SOURCE"'
-    repo = init_repo(tmp_path / "shop-repo", {"shop/models.py": "User = object\n", "shop/api.py": "from . import models\n"})
+    repo = init_repo(
+        tmp_path / "shop-repo", {"shop/models.py": "User = object\n", "shop/api.py": "from . import models\n"}
+    )
     args = shlex.split(command)
     assert args[:2] == ["ssot-audit", "audit"]
     assert run_cli("baseline", cwd=repo).returncode == 0  # the committed baseline the job reads
@@ -77,6 +90,7 @@ def test_the_gitlab_job_writes_the_code_quality_report(tmp_path: Path) -> None:
     assert failed.returncode == 1  # a new finding
     report = json.loads((repo / job["artifacts"]["reports"]["codequality"]).read_text(encoding="utf-8"))
     assert {(issue["location"]["path"], issue["check_name"]) for issue in report} == {
-        ("shop/api.py", "SSOT101"), ("shop/views.py", "SSOT101"),
+        ("shop/api.py", "SSOT101"),
+        ("shop/views.py", "SSOT101"),
     }
     assert (repo / job["artifacts"]["paths"][0]).is_file()

@@ -58,7 +58,13 @@ def _errors(root: Path, jobs: int) -> dict[str, str]:
 def test_inputs_that_crash_or_hang_libcst_become_findings_and_the_rest_is_audited(tmp_path: Path, jobs: int) -> None:
     write_tree(
         tmp_path,
-        {"parens.py": PARENS_5000, "plus.py": PLUS_12000, "match.py": MATCH_14, "ok.py": GOOD_MODULE, "dup.py": GOOD_MODULE},
+        {
+            "parens.py": PARENS_5000,
+            "plus.py": PLUS_12000,
+            "match.py": MATCH_14,
+            "ok.py": GOOD_MODULE,
+            "dup.py": GOOD_MODULE,
+        },
         packages=False,
     )
     write_config(tmp_path, file_time_limit=3)
@@ -143,7 +149,18 @@ def test_a_signal_stops_the_audit_at_once_with_no_worker_left_and_no_report(tmp_
     write_tree(tmp_path, {"a.py": MATCH_14, "b.py": MATCH_14.replace("x", "y"), "ok.py": GOOD_MODULE}, packages=False)
     report = tmp_path / "report.json"
     process = subprocess.Popen(
-        [sys.executable, "-m", "ssot_audit", "audit", str(tmp_path), "--no-cache", "--jobs", "2", "-o", f"json:{report}"],
+        [
+            sys.executable,
+            "-m",
+            "ssot_audit",
+            "audit",
+            str(tmp_path),
+            "--no-cache",
+            "--jobs",
+            "2",
+            "-o",
+            f"json:{report}",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -171,7 +188,10 @@ def test_the_json_report_of_hostile_inputs_is_complete(tmp_path: Path) -> None:
     write_tree(tmp_path, {"parens.py": PARENS_5000, "ok.py": GOOD_MODULE}, packages=False)
     out = subprocess.run(
         [sys.executable, "-m", "ssot_audit", "audit", str(tmp_path), "--no-cache", "--jobs", "1", "--format", "json"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     data = json.loads(out.stdout)
     assert data["files_scanned"] == 2

@@ -37,7 +37,11 @@ def _killed(root: Path, delay: float, *args: str) -> None:
 
 
 def _sources(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*.py")) if ".ssot_audit_cache" not in p.parts}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*.py"))
+        if ".ssot_audit_cache" not in p.parts
+    }
 
 
 def test_killed_audits_and_baselines_leave_whole_files_and_cache_entries(tmp_path: Path) -> None:

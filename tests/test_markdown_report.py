@@ -101,8 +101,13 @@ def test_zero_critical_violations_only_when_there_are_none(tmp_path: Path) -> No
     result = small_audit(tmp_path)
     assert "**STATUS: ZERO CRITICAL VIOLATIONS FOUND**" in render(result)
     critical = Finding(
-        rule="SSOT101", name="relative-import", category="imports", severity=Severity.CRITICAL,
-        path="shop/views.py", span=Span(1, 1, 1, 24), message="a planted critical finding",
+        rule="SSOT101",
+        name="relative-import",
+        category="imports",
+        severity=Severity.CRITICAL,
+        path="shop/views.py",
+        span=Span(1, 1, 1, 24),
+        message="a planted critical finding",
     )
     text = render(dataclasses.replace(result, findings=[*result.findings, critical]))
     assert "ZERO CRITICAL" not in text
@@ -120,7 +125,14 @@ def test_code_with_backticks_cannot_break_its_fence(tmp_path: Path) -> None:
 
 def test_many_findings_that_say_the_same_are_one_row_with_a_count(tmp_path: Path) -> None:
     many = "".join(f"from . import m{i}\n" for i in range(200))
-    write_tree(tmp_path, {"pkg/a.py": many, "pkg/b.py": "".join(f"from . import m{i}\n" for i in range(3)), "pkg/c.py": "from .x import y\n"})
+    write_tree(
+        tmp_path,
+        {
+            "pkg/a.py": many,
+            "pkg/b.py": "".join(f"from . import m{i}\n" for i in range(3)),
+            "pkg/c.py": "from .x import y\n",
+        },
+    )
     text = render(audit_tree(tmp_path, select=["SSOT101"]))
     section = text.split("## Import Pattern Compliance Analysis")[1].split("## Critical")[0]
     assert section.count("```python") == 3
@@ -217,9 +229,23 @@ def test_a_user_template_renders_with_the_documented_context(tmp_path: Path) -> 
         "{{ result.files_scanned }} files\n",
         encoding="utf-8",
     )
-    done = run_cli("audit", ".", "--no-cache", "--select", "SSOT000,SSOT101,SSOT900", "--template", "mine.md.j2", "--date", "2026-05-06", cwd=tmp_path)
+    done = run_cli(
+        "audit",
+        ".",
+        "--no-cache",
+        "--select",
+        "SSOT000,SSOT101,SSOT900",
+        "--template",
+        "mine.md.j2",
+        "--date",
+        "2026-05-06",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "SSOT Compliance Audit Report: 80.0/100 (VERY GOOD) on 2026-05-06\nImport Pattern Compliance 20 imports\n5 files\n"
+    assert (
+        done.stdout
+        == "SSOT Compliance Audit Report: 80.0/100 (VERY GOOD) on 2026-05-06\nImport Pattern Compliance 20 imports\n5 files\n"
+    )
 
 
 def test_a_user_template_can_extend_the_built_in_report(tmp_path: Path) -> None:
@@ -228,7 +254,18 @@ def test_a_user_template_can_extend_the_built_in_report(tmp_path: Path) -> None:
         '{% extends "report.md.j2" %}{% block conclusion %}## Our verdict\n{{ report.verdict }}\n{% endblock %}',
         encoding="utf-8",
     )
-    done = run_cli("audit", ".", "--no-cache", "--select", "SSOT000,SSOT101,SSOT900", "--template", "mine.md.j2", "--format", "markdown", cwd=tmp_path)
+    done = run_cli(
+        "audit",
+        ".",
+        "--no-cache",
+        "--select",
+        "SSOT000,SSOT101,SSOT900",
+        "--template",
+        "mine.md.j2",
+        "--format",
+        "markdown",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert "## Executive Summary" in done.stdout
     assert done.stdout.endswith("## Our verdict\nVERY GOOD SSOT COMPLIANCE\n")
@@ -241,10 +278,14 @@ def test_a_user_template_can_extend_the_built_in_report(tmp_path: Path) -> None:
         ("# ok\n\n{{ report.no_such_fact }}\n", 3, "no_such_fact"),
     ],
 )
-def test_a_broken_template_is_a_usage_error_naming_its_line(tmp_path: Path, source: str, line: int, problem: str) -> None:
+def test_a_broken_template_is_a_usage_error_naming_its_line(
+    tmp_path: Path, source: str, line: int, problem: str
+) -> None:
     small_audit(tmp_path)
     (tmp_path / "bad.md.j2").write_text(source, encoding="utf-8")
-    done = run_cli("audit", ".", "--no-cache", "--select", "SSOT000,SSOT101,SSOT900", "--template", "bad.md.j2", cwd=tmp_path)
+    done = run_cli(
+        "audit", ".", "--no-cache", "--select", "SSOT000,SSOT101,SSOT900", "--template", "bad.md.j2", cwd=tmp_path
+    )
     assert done.returncode == 2
     assert f"bad.md.j2:{line}:" in done.stderr and problem in done.stderr
     assert "Traceback" not in done.stderr
@@ -267,7 +308,9 @@ def test_a_bad_date_is_a_usage_error(tmp_path: Path) -> None:
 def test_docs_templates_names_only_facts_the_report_has(tmp_path: Path) -> None:
     docs = REPO / "docs" / "templates.md"
     section = docs.read_text(encoding="utf-8").split("### `report`")[1].split("### `CategoryView`")[0]
-    documented = [name for row in re.findall(r"^\| ([^|]+) \|", section, re.MULTILINE) for name in re.findall(r"`(\w+)`", row)]
+    documented = [
+        name for row in re.findall(r"^\| ([^|]+) \|", section, re.MULTILINE) for name in re.findall(r"`(\w+)`", row)
+    ]
     assert len(documented) > 20
     report = MarkdownRenderer(date=GOLDEN_DATE).context(small_audit(tmp_path))["report"]
     missing = [name for name in documented if not hasattr(report, name)]
@@ -283,7 +326,16 @@ def test_the_report_states_what_changed_since_a_git_ref(tmp_path: Path) -> None:
     subprocess.run([*git, "commit", "-q", "-m", "one"], check=True)
     (tmp_path / "pkg" / "a.py").write_text("from pkg import b\nfrom . import c\n", encoding="utf-8")
     done = run_cli(
-        "audit", ".", "--no-cache", "--select", "SSOT101", "--diff-against", "main", "--format", "markdown", cwd=tmp_path
+        "audit",
+        ".",
+        "--no-cache",
+        "--select",
+        "SSOT101",
+        "--diff-against",
+        "main",
+        "--format",
+        "markdown",
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
     changes = done.stdout.split("## Changes Since `main`")[1].split("\n## ")[0]
@@ -292,11 +344,13 @@ def test_the_report_states_what_changed_since_a_git_ref(tmp_path: Path) -> None:
     assert "| imports | 80.0 | 90.0 | 0 | 1 |" in changes
     assert "both by score formula v2" in changes
     # Named, not only counted; and no baseline is spoken of where there is none.
-    assert "- **Import Pattern Compliance**: 0 new findings; 1 eliminated (relative import of '.' (pkg/a.py:1, relative-import))." in changes
+    assert (
+        "- **Import Pattern Compliance**: 0 new findings; 1 eliminated (relative import of '.' (pkg/a.py:1, relative-import))."
+        in changes
+    )
     assert "**Since `main`**" in done.stdout
     assert "baseline" not in done.stdout.lower()
     assert "xychart-beta" not in done.stdout  # one scored category: no chart
-
 
 
 def test_excerpts_are_dedented_and_cut_at_eight_lines() -> None:

@@ -33,7 +33,16 @@ def _judged(verdict: str, path: str, scope: str, sample: str = "evaluation") -> 
 
 
 def _finding(path: str, scope: str, line: int = 1) -> Finding:
-    return Finding("SSOT001", "duplicate-implementation", "duplicates", Severity.MEDIUM, path, Span(line, 1, line, 4), "m", scope=scope)
+    return Finding(
+        "SSOT001",
+        "duplicate-implementation",
+        "duplicates",
+        Severity.MEDIUM,
+        path,
+        Span(line, 1, line, 4),
+        "m",
+        scope=scope,
+    )
 
 
 def test_precision_counts_only_the_evaluation_sample_and_matches_by_scope_not_line() -> None:

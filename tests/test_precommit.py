@@ -49,7 +49,9 @@ def head() -> str:
 
 @pytest.fixture
 def shop(tmp_path: Path) -> Path:
-    return init_repo(tmp_path / "shop-repo", {"shop/models.py": "User = object\n", "shop/text.py": slug_function("slug")})
+    return init_repo(
+        tmp_path / "shop-repo", {"shop/models.py": "User = object\n", "shop/text.py": slug_function("slug")}
+    )
 
 
 def test_the_hook_declaration_is_the_one_spec_names() -> None:
@@ -76,7 +78,9 @@ def test_try_repo_refuses_a_staged_relative_import(shop: Path, pre_commit_home: 
     assert "2 findings in 3 checked files" in refused.stdout
 
 
-def test_an_installed_hook_refuses_the_commit_and_prints_the_finding(shop: Path, pre_commit_home: Path, head: str) -> None:
+def test_an_installed_hook_refuses_the_commit_and_prints_the_finding(
+    shop: Path, pre_commit_home: Path, head: str
+) -> None:
     # The documented example, pointed at this checkout.
     config = yaml.safe_load((REPO / "examples" / "ci" / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     config["repos"][0].update(repo=str(REPO), rev=head)
@@ -105,7 +109,9 @@ def test_the_ci_example_gates_and_uploads_the_sarif_it_writes(shop: Path) -> Non
     steps = workflow["jobs"]["audit"]["steps"]
     gate = next(step["run"].split() for step in steps if step.get("name") == "ssot-audit gate")
     assert gate[:2] == ["ssot-audit", "audit"] and "--fail-under" in gate and "--baseline" in gate
-    written = [spec.split(":", 1)[1] for flag, spec in itertools.pairwise(gate) if flag == "-o" and spec.startswith("sarif:")]
+    written = [
+        spec.split(":", 1)[1] for flag, spec in itertools.pairwise(gate) if flag == "-o" and spec.startswith("sarif:")
+    ]
     upload = next(step for step in steps if str(step.get("uses", "")).startswith("github/codeql-action/upload-sarif"))
     assert written == [upload["with"]["sarif_file"]]
 

@@ -16,8 +16,10 @@ from tests.git_support import commit_all, init_repo, slug_function
 from tests.support import EXAMPLE, run_cli
 
 IMPORTS = "".join(f"import mod{i}\n" for i in range(20))
-NEAR_MISS = slug_function("make_slug").replace("joined[:40]", "joined[:60]").replace(
-    "    return joined", "    joined = joined.strip('-')\n    return joined"
+NEAR_MISS = (
+    slug_function("make_slug")
+    .replace("joined[:40]", "joined[:60]")
+    .replace("    return joined", "    joined = joined.strip('-')\n    return joined")
 )
 
 
@@ -42,8 +44,18 @@ def history(tmp_path: Path) -> Path:
 
 def test_the_report_names_what_is_new_and_what_was_eliminated(history: Path) -> None:
     done = run_cli(
-        "audit", ".", "--no-cache", "--select", "SSOT001,SSOT101", "--diff-against", "HEAD~1",
-        "--format", "markdown", "--date", "2026-02-01", cwd=history,
+        "audit",
+        ".",
+        "--no-cache",
+        "--select",
+        "SSOT001,SSOT101",
+        "--diff-against",
+        "HEAD~1",
+        "--format",
+        "markdown",
+        "--date",
+        "2026-02-01",
+        cwd=history,
     )
     assert done.returncode == 0, done.stderr
     changes = done.stdout.split("## Changes Since `HEAD~1`")[1].split("\n## ")[0]
@@ -57,7 +69,10 @@ def test_the_report_names_what_is_new_and_what_was_eliminated(history: Path) -> 
     assert "```diff\n" in evidence and "+    joined = joined.strip('-')" in evidence
     # The recommendation names the definitions, the places and the one to keep.
     recommendations = done.stdout.split("## Recommendations")[1]
-    assert "Consolidate `slugify`, `make_slug`, `view_slug` (3 definitions: shop/text.py:23, shop/feeds.py:1, shop/views.py:4)" in recommendations
+    assert (
+        "Consolidate `slugify`, `make_slug`, `view_slug` (3 definitions: shop/text.py:23, shop/feeds.py:1, shop/views.py:4)"
+        in recommendations
+    )
     assert "into shop/text.py:" in recommendations
 
 
@@ -68,10 +83,14 @@ def test_the_terminal_lists_the_new_findings_first_and_names_the_eliminated(hist
     assert listed and all("(new)" in line for line in listed)
     assert any(line.startswith("shop/feeds.py:1:1: SSOT001 [duplicate-implementation] (new) ") for line in listed)
     assert any("known findings not shown (--show-known lists them)" in line for line in lines)
-    assert any(line.strip().startswith("eliminated: shop/admin.py:1 SSOT001 [duplicate-implementation]") for line in lines)
+    assert any(
+        line.strip().startswith("eliminated: shop/admin.py:1 SSOT001 [duplicate-implementation]") for line in lines
+    )
     # Headlines only: the reasoning stays in JSON's `detail`.
     assert all(len(line) < 200 for line in listed)
-    every = run_cli("audit", ".", "--no-cache", "--select", "SSOT001", "--diff-against", "HEAD~1", "--show-known", cwd=history)
+    every = run_cli(
+        "audit", ".", "--no-cache", "--select", "SSOT001", "--diff-against", "HEAD~1", "--show-known", cwd=history
+    )
     assert sum(" SSOT001 " in line and "eliminated" not in line for line in every.stdout.splitlines()) > len(listed)
 
 
@@ -87,8 +106,23 @@ def test_the_markdown_report_is_the_same_bytes_in_every_process(tmp_path: Path) 
     outputs = []
     for seed in ("1", "2"):
         done = subprocess.run(
-            [sys.executable, "-m", "ssot_audit", "audit", str(EXAMPLE), "--no-cache", "--format", "markdown", "--date", "2026-01-15"],
-            capture_output=True, text=True, check=False, env={**os.environ, "PYTHONHASHSEED": seed}, cwd=tmp_path,
+            [
+                sys.executable,
+                "-m",
+                "ssot_audit",
+                "audit",
+                str(EXAMPLE),
+                "--no-cache",
+                "--format",
+                "markdown",
+                "--date",
+                "2026-01-15",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=tmp_path,
         )
         assert done.returncode in (0, 1), done.stderr
         outputs.append(done.stdout)

@@ -46,7 +46,9 @@ def test_a_rule_takes_its_options_class_from_its_type_argument() -> None:
 def test_the_options_a_config_table_gives_reach_the_rule_typed(tmp_path: Path) -> None:
     registry = Registry.load()
     registry.add(NoPrint)
-    write_tree(tmp_path, {"app/a.py": "print(1)\n", "app/b.py": "print(2)\n", "app/c.py": "from out import *\nprint(3)\n"})
+    write_tree(
+        tmp_path, {"app/a.py": "print(1)\n", "app/b.py": "print(2)\n", "app/c.py": "from out import *\nprint(3)\n"}
+    )
     write_config(tmp_path, rules={"no-print": {"allow": ["app/b.py"]}})
     found = [f.path for f in audit_tree(tmp_path, select=["ACME"], registry=registry).findings if f.rule == "ACME100"]
     assert found == ["app/a.py"]
@@ -71,7 +73,9 @@ class Second(ProjectRule[NoOptions]):
 
 
 def test_rules_listing_one_collector_share_its_facts_and_each_counts_them() -> None:
-    source = b"from dataclasses import dataclass\n\n@dataclass(frozen=True)\nclass A:\n    x: int\n\nclass B(A):\n    pass\n"
+    source = (
+        b"from dataclasses import dataclass\n\n@dataclass(frozen=True)\nclass A:\n    x: int\n\nclass B(A):\n    pass\n"
+    )
     plan = RulePlan((), (("ACME201", First.collectors), ("ACME202", Second.collectors)), None)
     task = FileTask("pkg/m.py", "pkg.m", False, "", source, frozenset({"ACME201", "ACME202"}), "")
     facts = analyze(task, plan)

@@ -30,7 +30,10 @@ def _cases() -> list[object]:
 
 @pytest.mark.parametrize(("rule", "example"), _cases())
 def test_example(tmp_path: Path, rule: type[Rule[object]], example: Valid) -> None:
-    files = {path: source.encode("utf-8", "surrogateescape") if "\x00" in source else source for path, source in example.files().items()}
+    files = {
+        path: source.encode("utf-8", "surrogateescape") if "\x00" in source else source
+        for path, source in example.files().items()
+    }
     write_tree(tmp_path, files)
     write_config(tmp_path, rules={rule.code: example.options} if example.options else None)
     result = audit_tree(tmp_path)
@@ -41,7 +44,9 @@ def test_example(tmp_path: Path, rule: type[Rule[object]], example: Valid) -> No
         return
     assert found, f"{rule.code} found nothing in:\n{example.code}"
     if isinstance(example.line, int):
-        assert {f.line for f in found} == {example.line}, f"expected every finding on line {example.line}, got:\n{shown}"
+        assert {f.line for f in found} == {example.line}, (
+            f"expected every finding on line {example.line}, got:\n{shown}"
+        )
     elif example.line is not None:
         assert sorted(f.line for f in found) == sorted(example.line), f"expected lines {example.line}, got:\n{shown}"
     if example.count is not None:

@@ -158,7 +158,9 @@ def test_fix_resolves_a_namespace_folder_inside_a_regular_package(tmp_path: Path
     # flask/sansio/ has no __init__.py, yet it is imported as flask.sansio (PEP 420).
     write_config(tmp_path)
     write_tree(tmp_path, {"flaskish/__init__.py": "", "flaskish/globals.py": "g = 1\n"}, packages=False)
-    write_tree(tmp_path, {"flaskish/sansio/app.py": "from ..globals import g\nfrom .scaffold import S\n"}, packages=False)
+    write_tree(
+        tmp_path, {"flaskish/sansio/app.py": "from ..globals import g\nfrom .scaffold import S\n"}, packages=False
+    )
     result = run_cli("fix", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "flaskish/sansio/app.py").read_text() == (

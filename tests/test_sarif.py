@@ -37,7 +37,9 @@ def test_the_sarif_of_a_real_audit_validates_against_the_schema(tmp_path: Path) 
     for rule in rules:
         assert rule["help"]["text"].strip() and rule["help"]["markdown"].startswith(f"# {rule['id']}")
         assert rule["defaultConfiguration"]["level"] in {"note", "warning", "error"}
-    by_rule = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in results_of(document)}
+    by_rule = {
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in results_of(document)
+    }
     assert ("SSOT101", "shop/views.py") in by_rule and ("SSOT000", "shop/broken.py") in by_rule
     for result in results_of(document):
         assert ids[result["ruleIndex"]] == result["ruleId"]
@@ -64,7 +66,9 @@ def test_fingerprints_survive_lines_shifting(tmp_path: Path) -> None:
     before = results_of(json.loads(sarif.render(small_audit(tmp_path))))
     for name in ("api.py", "views.py"):
         path = tmp_path / "shop" / name
-        path.write_text('"""A docstring pushes every line down."""\n\n\n' + path.read_text(encoding="utf-8"), encoding="utf-8")
+        path.write_text(
+            '"""A docstring pushes every line down."""\n\n\n' + path.read_text(encoding="utf-8"), encoding="utf-8"
+        )
     after = results_of(json.loads(sarif.render(audit_tree(tmp_path, select=["SSOT101"]))))
 
     def prints(results: list[dict[str, object]]) -> dict[str, int]:
@@ -90,7 +94,9 @@ def test_identical_lines_in_one_definition_get_distinct_fingerprints(tmp_path: P
 def test_cluster_members_point_at_each_other(tmp_path: Path) -> None:
     document = sarif.sarif_dict(with_cluster(small_audit(tmp_path)))
     validate(document)
-    clone = next(r for r in results_of(document) if r["ruleId"] == "SSOT001" and "shop/a.py" in json.dumps(r["locations"]))
+    clone = next(
+        r for r in results_of(document) if r["ruleId"] == "SSOT001" and "shop/a.py" in json.dumps(r["locations"])
+    )
     related = [
         (loc["physicalLocation"]["artifactLocation"]["uri"], loc["physicalLocation"]["region"]["startLine"])
         for loc in clone["relatedLocations"]  # type: ignore[attr-defined]

@@ -17,8 +17,14 @@ CATEGORIES = [Category(f"c{i}", f"Category {i}", "items") for i in range(6)]
 
 def finding(severity: Severity, line: int = 1, suppressed: bool = False) -> Finding:
     return Finding(
-        rule="SSOT101", name="relative-import", category="imports", severity=severity,
-        path="pkg/mod.py", span=Span(line, 1, line, 2), message="m", suppressed=suppressed,
+        rule="SSOT101",
+        name="relative-import",
+        category="imports",
+        severity=severity,
+        path="pkg/mod.py",
+        span=Span(line, 1, line, 2),
+        message="m",
+        suppressed=suppressed,
     )
 
 
@@ -134,7 +140,9 @@ weight_maps = st.dictionaries(st.sampled_from([c.id for c in CATEGORIES]), st.fl
 
 
 @given(st.lists(scored, max_size=6, unique_by=lambda c: c.category.id), weight_maps)
-def test_overall_is_the_weighted_mean_of_the_scored_categories(scores: list[CategoryScore], weights: dict[str, float]) -> None:
+def test_overall_is_the_weighted_mean_of_the_scored_categories(
+    scores: list[CategoryScore], weights: dict[str, float]
+) -> None:
     result = overall(scores, weights)
     counted = [(weights.get(c.category.id, 1.0), c.score) for c in scores if c.score is not None]
     if not counted:
@@ -153,8 +161,13 @@ def test_equal_weights_make_overall_the_plain_mean(scores: list[CategoryScore]) 
 
 
 def test_a_category_whose_rules_count_unlike_things_counts_items(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"pkg/a.py": "from dataclasses import dataclass\n\n@dataclass\nclass A:\n    x: int = 1\n    y: int = 2\n"})
-    (mixed,) = [c for c in audit_tree(tmp_path, select=["SSOT201", "SSOT202"]).categories if c.category.id == "dataclasses"]
+    write_tree(
+        tmp_path,
+        {"pkg/a.py": "from dataclasses import dataclass\n\n@dataclass\nclass A:\n    x: int = 1\n    y: int = 2\n"},
+    )
+    (mixed,) = [
+        c for c in audit_tree(tmp_path, select=["SSOT201", "SSOT202"]).categories if c.category.id == "dataclasses"
+    ]
     assert mixed.unit == "items"
     assert mixed.score is None  # two classes and two fields: not enough to judge
     assert f"{mixed.checked} items checked" in mixed.formula
@@ -164,10 +177,16 @@ def test_a_category_whose_rules_count_unlike_things_counts_items(tmp_path: Path)
 def test_a_real_codebase_twice_as_large_with_twice_the_findings_scores_the_same(tmp_path: Path) -> None:
     module = "import os\nfrom . import b\nfrom .b import c\nimport sys\nfrom shop import d\n" + "import json\n" * 15
     write_tree(tmp_path / "one", {"shop/a.py": module, "shop/b.py": "import json\n"})
-    write_tree(tmp_path / "two", {"shop/a.py": module, "shop/b.py": "import json\n", "shop2/a.py": module, "shop2/b.py": "import json\n"})
+    write_tree(
+        tmp_path / "two",
+        {"shop/a.py": module, "shop/b.py": "import json\n", "shop2/a.py": module, "shop2/b.py": "import json\n"},
+    )
     small = audit_tree(tmp_path / "one", select=["SSOT101"])
     large = audit_tree(tmp_path / "two", select=["SSOT101"])
-    assert (small.categories[0].checked * 2, small.categories[0].weighted * 2) == (large.categories[0].checked, large.categories[0].weighted)
+    assert (small.categories[0].checked * 2, small.categories[0].weighted * 2) == (
+        large.categories[0].checked,
+        large.categories[0].weighted,
+    )
     assert small.categories[0].score == large.categories[0].score == 80.7
     assert small.score == large.score
 

@@ -131,7 +131,14 @@ def test_checked_counts_classes_functions_and_module_level_calls(tmp_path: Path)
 def test_rule_command_prints_the_full_documentation() -> None:
     result = run_cli("rule", "singleton-manager")
     assert result.returncode == 0, result.stderr
-    for heading in ("SSOT301 singleton-manager", "## What it finds", "## Why it matters", "## Example", "## Fix", "## Options"):
+    for heading in (
+        "SSOT301 singleton-manager",
+        "## What it finds",
+        "## Why it matters",
+        "## Example",
+        "## Fix",
+        "## Options",
+    ):
         assert heading in result.stdout
     assert "`suffixes`" in result.stdout and "Provider" in result.stdout
 

@@ -91,7 +91,9 @@ class Positions(cst.BatchableCSTVisitor):
         self.log.append((f"Name@{start.line}:{start.column}", 7, id(node)))
 
 
-def _calls(wrapper: MetadataWrapper, run: Callable[[MetadataWrapper, list[cst.BatchableCSTVisitor]], object]) -> list[Call]:
+def _calls(
+    wrapper: MetadataWrapper, run: Callable[[MetadataWrapper, list[cst.BatchableCSTVisitor]], object]
+) -> list[Call]:
     log: list[Call] = []
     run(wrapper, [Everything(1, log), Pruning(log), Positions(log), Everything(2, log)])
     return log

@@ -100,7 +100,9 @@ def needs_instances(node: cst.ClassDef) -> bool:
     (`Glyphs.last`), unless a base shows otherwise."""
     for stmt in body_statements(node):
         if isinstance(stmt, cst.AnnAssign) and isinstance(stmt.target, cst.Name):
-            if not is_class_level(stmt.annotation.annotation) and (stmt.value is None or isinstance(stmt.value, cst.Call)):
+            if not is_class_level(stmt.annotation.annotation) and (
+                stmt.value is None or isinstance(stmt.value, cst.Call)
+            ):
                 return True
         elif isinstance(stmt, cst.FunctionDef) and is_instance_method(stmt):
             return True

@@ -116,7 +116,10 @@ def _property_setters(node: cst.ClassDef) -> set[str]:
 
 
 def _method_state(function: cst.FunctionDef) -> str:
-    decorators = [dotted_name(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) or "" for d in function.decorators]
+    decorators = [
+        dotted_name(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) or ""
+        for d in function.decorators
+    ]
     if any(d.rsplit(".", 1)[-1] == "cached_property" for d in decorators):
         return f"cached_property '{function.name.value}' is filled on first use"
     # A property setter is how a caller configures the object, not a change it makes itself.

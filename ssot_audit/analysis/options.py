@@ -66,10 +66,7 @@ def check_type(value: object, tp: object, where: str) -> object:
         if not isinstance(value, Mapping):
             raise ConfigError(f"{where}: expected a table, got {type(value).__name__}")
         key_type, value_type = args if args else (typing.Any, typing.Any)
-        return {
-            check_type(k, key_type, where): check_type(v, value_type, f"{where}.{k}")
-            for k, v in value.items()
-        }
+        return {check_type(k, key_type, where): check_type(v, value_type, f"{where}.{k}") for k, v in value.items()}
     raise ConfigError(f"{where}: unsupported option type {_describe(tp)}")
 
 

@@ -97,7 +97,13 @@ class FileContext:
     """What a per-file rule may know about the file it is visiting."""
 
     def __init__(
-        self, path: str, module_name: str, is_package: bool, source: str, wrapper: MetadataWrapper, module_doubt: str = ""
+        self,
+        path: str,
+        module_name: str,
+        is_package: bool,
+        source: str,
+        wrapper: MetadataWrapper,
+        module_doubt: str = "",
     ) -> None:
         self.path = path
         self.module_name = module_name
@@ -298,9 +304,7 @@ class FileRule(Rule[OptionsT_co], FileVisitor):
         so a suppression on its first decorator counts too. Positions are resolved after the
         traversal, for all of a file's findings at once."""
         decorator = definition.decorators[0] if definition is not None and definition.decorators else None
-        self._pending.append(
-            _PendingFinding(node, decorator, message, severity, fixable, ".".join(self.context.scope))
-        )
+        self._pending.append(_PendingFinding(node, decorator, message, severity, fixable, ".".join(self.context.scope)))
 
     def pending_nodes(self) -> list[cst.CSTNode]:
         return [n for p in self._pending for n in (p.node, p.decorator) if n is not None]

@@ -70,6 +70,7 @@ class Project:
         """module -> module edges for imports between modules of this project. `from pkg
         import name` counts as importing `pkg.name` when that is a module of the project."""
         import networkx as nx  # 0.25 s to import: paid only when a project rule runs
+
         graph: nx.DiGraph[str] = nx.DiGraph()
         modules = self.by_module
         graph.add_nodes_from(modules)

@@ -33,6 +33,7 @@ class Member:
 
 def match_graph(edges: Iterable[tuple[T, T]]) -> nx.Graph[T]:
     import networkx as nx  # 0.25 s to import: paid only when a project rule runs
+
     graph: nx.Graph[T] = nx.Graph()
     graph.add_edges_from(edges)
     return graph
@@ -41,6 +42,7 @@ def match_graph(edges: Iterable[tuple[T, T]]) -> nx.Graph[T]:
 def components(graph: nx.Graph[T], within: Iterable[T] | None = None) -> list[set[T]]:
     """Groups of two or more nodes linked directly or through other nodes (of `within`)."""
     import networkx as nx  # 0.25 s to import: paid only when a project rule runs
+
     view = graph if within is None else graph.subgraph(within)
     return [set(c) for c in nx.connected_components(view) if len(c) > 1]
 
@@ -80,7 +82,9 @@ def choose_canonical(
     if len({m.module for m in members}) == 1:
         reason = "all copies are in one module; it comes first"
     elif named and sum(1 for m in members if by_name[id(m)] == named) == 1:
-        reason = f"`{name_of(best)}` is imported from its module by {plural(named, 'project modules')}, the most of any copy"
+        reason = (
+            f"`{name_of(best)}` is imported from its module by {plural(named, 'project modules')}, the most of any copy"
+        )
     elif imported and sum(1 for m in members if by_module[m.module] == imported and by_name[id(m)] == named) == 1:
         reason = f"its module is imported by {plural(imported, 'project modules')}, the most of any copy"
     elif named or imported:

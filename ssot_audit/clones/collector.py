@@ -282,7 +282,9 @@ def _read(nodes: list[cst.CSTNode], context: FileContext) -> FileDefinitions:
             assert isinstance(node, (cst.FunctionDef, cst.ClassDef))
             parent = stack[-1] if stack else None
             qualname = f"{parent.qualname}.{node.name.value}" if parent else node.name.value
-            def_kind = "class" if kind is cst.ClassDef else ("method" if parent and parent.kind == "class" else "function")
+            def_kind = (
+                "class" if kind is cst.ClassDef else ("method" if parent and parent.kind == "class" else "function")
+            )
             opened = _Open(node, len(slots), qualname, def_kind, parent.index if parent else -1)
             slots.append(None)
             stack.append(opened)
@@ -303,7 +305,12 @@ def _read(nodes: list[cst.CSTNode], context: FileContext) -> FileDefinitions:
             statements += 1
     definitions = tuple(d for d in slots if d is not None)
     return FileDefinitions(
-        bytes(codes), written_tokens(exact, codes), definitions, token_lines.tobytes(), end_tokens.tobytes(), end_lines.tobytes()
+        bytes(codes),
+        written_tokens(exact, codes),
+        definitions,
+        token_lines.tobytes(),
+        end_tokens.tobytes(),
+        end_lines.tobytes(),
     )
 
 

@@ -129,6 +129,7 @@ class CloneIndex:
         """Renamed copies whose only differences are their own names (`readable()` returning
         `self.file.readable()`, `seekable()` returning `self.file.seekable()`): one delegation
         pattern applied to each name, not an implementation written twice."""
+
         def spellings(name: str) -> set[int]:
             return {name_hash(name), name_hash(f"'{name}'"), name_hash(f'"{name}"')}
 
@@ -212,7 +213,9 @@ def mirrored_names(a: str, b: str) -> bool:
     return len(differ) == 1 and (differ[0] in _OPPOSITES or differ[0][::-1] in _OPPOSITES)
 
 
-def find_clusters(index: CloneIndex, thresholds: Thresholds, canonical: Callable[[Sequence[Member]], Member]) -> list[Cluster]:
+def find_clusters(
+    index: CloneIndex, thresholds: Thresholds, canonical: Callable[[Sequence[Member]], Member]
+) -> list[Cluster]:
     """Clusters of copies; every member is a copy of its cluster's canonical member (chosen by
     `canonical`), not merely of some other member: A~B and B~C with A and C unlike are split."""
     members = index.members
@@ -223,7 +226,9 @@ def find_clusters(index: CloneIndex, thresholds: Thresholds, canonical: Callable
         by_stream.setdefault(m.definition.normalised, []).append(i)
     for group in by_stream.values():
         for i in group[1:]:
-            partner = next((j for j in group if j != i and _renamed_copy(index, members[i], members[j], thresholds)), None)
+            partner = next(
+                (j for j in group if j != i and _renamed_copy(index, members[i], members[j], thresholds)), None
+            )
             if partner is not None:
                 edges.append((partner, i))
 

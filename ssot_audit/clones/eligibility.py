@@ -9,7 +9,9 @@ DEFAULT_MIN_STATEMENTS = 3
 DEFAULT_MIN_TOKENS = 30
 
 
-def clone_sized(definition: Definition, min_statements: int = DEFAULT_MIN_STATEMENTS, min_tokens: int = DEFAULT_MIN_TOKENS) -> bool:
+def clone_sized(
+    definition: Definition, min_statements: int = DEFAULT_MIN_STATEMENTS, min_tokens: int = DEFAULT_MIN_TOKENS
+) -> bool:
     """Not a placeholder, and at least this many distinct statements and syntax tokens."""
     return (
         not definition.stub

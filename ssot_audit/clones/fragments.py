@@ -308,6 +308,7 @@ def _fragments_of(found: Sequence[tuple[Member, Run, Member, Run]]) -> list[Frag
     """One fragment per group of places linked by shared runs. A definition's runs that
     overlap are one place; each place keeps its longest run."""
     import networkx as nx  # 0.25 s to import: paid only when a project rule runs
+
     graph: nx.Graph[tuple[Member, Run]] = nx.Graph()
     for holder_a, run_a, holder_b, run_b in found:
         graph.add_edge((holder_a, run_a), (holder_b, run_b))
@@ -324,7 +325,9 @@ def _fragments_of(found: Sequence[tuple[Member, Run, Member, Run]]) -> list[Frag
         longest: dict[Member, Run] = {}
         # A set of records hashed by their strings: its order follows PYTHONHASHSEED, so ties
         # of length are broken by place (the earliest run), never by iteration order.
-        for holder, run in sorted(component, key=lambda node: (node[0].path, node[0].index, node[1].start, node[1].end)):
+        for holder, run in sorted(
+            component, key=lambda node: (node[0].path, node[0].index, node[1].start, node[1].end)
+        ):
             if holder not in longest or run.statements > longest[holder].statements:
                 longest[holder] = run
         if len(longest) > 1:

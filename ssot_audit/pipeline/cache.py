@@ -100,7 +100,9 @@ class Cache:
         """The files the cache wrote: entries and temporary files in two-hex-digit buckets."""
         found: list[Path] = []
         try:
-            buckets = [b for b in os.scandir(self.directory) if _BUCKET.fullmatch(b.name) and b.is_dir(follow_symlinks=False)]
+            buckets = [
+                b for b in os.scandir(self.directory) if _BUCKET.fullmatch(b.name) and b.is_dir(follow_symlinks=False)
+            ]
         except OSError:
             return found
         for bucket in buckets:

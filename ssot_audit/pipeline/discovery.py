@@ -19,9 +19,24 @@ from ssot_audit.config import Config
 # installed packages. A set lookup, not globs: discovery asks about every folder.
 DEFAULT_EXCLUDED_FOLDERS = frozenset(
     {
-        ".git", ".hg", ".svn", ".venv", "venv", ".env", "build", "dist", "node_modules", "__pycache__",
-        ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ssot_audit_cache",
-        "site-packages", ".eggs",
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".env",
+        "build",
+        "dist",
+        "node_modules",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".ssot_audit_cache",
+        "site-packages",
+        ".eggs",
     }
 )
 
@@ -215,7 +230,8 @@ class Discovery:
 
     def _gitignored(self, path: Path, suffix: str) -> bool:
         return any(
-            spec.match_file(path.relative_to(folder).as_posix() + suffix) for folder, spec in self._ignore_chain(path.parent)
+            spec.match_file(path.relative_to(folder).as_posix() + suffix)
+            for folder, spec in self._ignore_chain(path.parent)
         )
 
     def _ignore_chain(self, folder: Path) -> tuple[tuple[Path, pathspec.PathSpec[pathspec.Pattern]], ...]:

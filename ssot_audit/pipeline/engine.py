@@ -189,7 +189,9 @@ class Engine:
                     results[source.relpath] = cached
                     stats.cache_hits += 1
                     continue
-            pending.append(FileTask(source.relpath, source.module, source.is_package, source.module_doubt, data, enabled, key))
+            pending.append(
+                FileTask(source.relpath, source.module, source.is_package, source.module_doubt, data, enabled, key)
+            )
 
         done = len(results)
         if self.progress:
@@ -207,9 +209,7 @@ class Engine:
                 self.progress(done, len(files))
         return [results[k] for k in sorted(results)]
 
-    def _full_facts(
-        self, files: Sequence[FileFacts], cache: Cache, warm: _Warm, stats: AuditStats
-    ) -> list[FileFacts]:
+    def _full_facts(self, files: Sequence[FileFacts], cache: Cache, warm: _Warm, stats: AuditStats) -> list[FileFacts]:
         """The facts project rules read, for files the index served as summaries: their
         cache entries, or (an entry pruned or corrupt) a parse."""
         full: dict[str, FileFacts] = {}
@@ -315,7 +315,9 @@ class Engine:
         findings = []
         for item in unused:
             s, codes = item.suppression, item.codes
-            what = f"unused suppression of {', '.join(codes)}" if codes else "unused suppression: no finding on this line"
+            what = (
+                f"unused suppression of {', '.join(codes)}" if codes else "unused suppression: no finding on this line"
+            )
             span = Span(s.line, s.column, s.line, s.column)
             findings.append(rule.make_finding(path, span, what, fixable=False))
         return findings
@@ -329,7 +331,9 @@ class Engine:
         for category in self.registry.categories():
             if not category.scored:
                 continue
-            rules = [r for r in self.registry.sorted() if r.category.id == category.id and r.code in self.config.enabled]
+            rules = [
+                r for r in self.registry.sorted() if r.category.id == category.id and r.code in self.config.enabled
+            ]
             if not rules:
                 continue
             configured = any(is_configured(r, self.config.rule_options[r.code]) for r in rules)

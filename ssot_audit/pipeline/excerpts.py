@@ -77,7 +77,9 @@ def collect(
             key = Location(path, f.span.line)
             if key not in out:
                 if f.definition_end > f.span.end_line:
-                    found = definition_excerpt(lines, f.span.line, f.definition_end, max(max_lines, MAX_DEFINITION_LINES))
+                    found = definition_excerpt(
+                        lines, f.span.line, f.definition_end, max(max_lines, MAX_DEFINITION_LINES)
+                    )
                 else:
                     found = excerpt(lines, f.span.line, f.span.end_line, max_lines)
                 if found is not None:

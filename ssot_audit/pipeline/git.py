@@ -36,4 +36,6 @@ def read_repository(folder: Path) -> Repository | None:
     if len(lines) != 3:
         return None
     toplevel, commit, branch = lines
-    return Repository(commit=commit, branch=None if branch == "HEAD" else branch, dirty=bool(status.strip()), toplevel=toplevel)
+    return Repository(
+        commit=commit, branch=None if branch == "HEAD" else branch, dirty=bool(status.strip()), toplevel=toplevel
+    )

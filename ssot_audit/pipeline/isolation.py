@@ -74,7 +74,9 @@ def run_isolated(
         while todo or alone or any(w.batch for w in workers):
             for worker in workers:
                 if not worker.batch and (todo or alone):
-                    _assign(worker, [alone.popleft()] if alone else [todo.popleft() for _ in range(min(size, len(todo)))])
+                    _assign(
+                        worker, [alone.popleft()] if alone else [todo.popleft() for _ in range(min(size, len(todo)))]
+                    )
             while len(workers) < jobs and (todo or alone):
                 worker = _start(context, plan, limits)
                 workers.append(worker)
@@ -186,11 +188,17 @@ def _loop(conn: Connection, plan: RulePlan, memory_bytes: int) -> None:
             try:
                 facts = analyze(task, plan)
             except MemoryError:
-                facts = failed(task, plan, f"analysis needs more than the per-file memory limit of {memory_bytes // MIB} MiB (file-memory-limit); not audited")
+                facts = failed(
+                    task,
+                    plan,
+                    f"analysis needs more than the per-file memory limit of {memory_bytes // MIB} MiB (file-memory-limit); not audited",
+                )
             except Exception as exc:  # noqa: BLE001 - a rule's bug costs its file, not the audit
                 where = traceback.extract_tb(exc.__traceback__)[-1]
                 origin = f"{Path(where.filename).name}:{where.lineno}"
-                facts = failed(task, plan, f"analysis failed with {type(exc).__name__}: {exc} (in {origin}); not audited")
+                facts = failed(
+                    task, plan, f"analysis failed with {type(exc).__name__}: {exc} (in {origin}); not audited"
+                )
             conn.send(facts)
 
 

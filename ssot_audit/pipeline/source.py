@@ -25,7 +25,13 @@ class SourceError(Exception):
         self.column = max(1, column)
 
 
-_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
 
 
 def read_source(path: Path, limit: int) -> bytes:
@@ -47,7 +53,9 @@ def read_source(path: Path, limit: int) -> bytes:
         except OSError as exc:
             raise SourceError(f"cannot read file: {exc.strerror or type(exc).__name__}") from None
     if len(data) > limit:
-        raise SourceError(f"larger than the per-file size limit of {limit / 1024 / 1024:g} MiB (file-size-limit); not read")
+        raise SourceError(
+            f"larger than the per-file size limit of {limit / 1024 / 1024:g} MiB (file-size-limit); not read"
+        )
     return data
 
 

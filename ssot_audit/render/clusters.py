@@ -105,7 +105,12 @@ def _member(
     if keep is not None and excerpt is not None and keep.lines != excerpt.lines:
         diff = list(difflib.unified_diff(keep.lines, excerpt.lines, lineterm="", n=1))[2:]  # no ---/+++ header
     return ClusterMember(
-        loc, found.scope if found else "", found is not None, excerpt, tuple(diff[:MAX_DIFF_LINES]), len(diff) > MAX_DIFF_LINES
+        loc,
+        found.scope if found else "",
+        found is not None,
+        excerpt,
+        tuple(diff[:MAX_DIFF_LINES]),
+        len(diff) > MAX_DIFF_LINES,
     )
 
 

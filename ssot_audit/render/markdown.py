@@ -108,7 +108,14 @@ def escape_message(text: object) -> str:
 def mermaid_label(text: object) -> str:
     """Text inside a quoted Mermaid label, where quotes, angle brackets and backticks are
     entities and a line break (which could close the diagram's fence) is a space."""
-    return one_line(str(text)).replace("`", "#96;").replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    return (
+        one_line(str(text))
+        .replace("`", "#96;")
+        .replace("&", "#amp;")
+        .replace('"', "#quot;")
+        .replace("<", "#lt;")
+        .replace(">", "#gt;")
+    )
 
 
 def chart_label(text: object) -> str:
@@ -207,7 +214,9 @@ class MarkdownRenderer:
         try:
             text = self._template.render(context)
         except jinja2.TemplateSyntaxError as exc:  # an included template that does not parse
-            raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
+            raise TemplateError(
+                f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}"
+            ) from None
         except Exception as exc:  # noqa: BLE001 - whatever a user's template does wrong, say where
             names = {str(self.template_file)} if self.template_file else set()
             raise TemplateError(f"{_where(exc, names)}: {type(exc).__name__}: {exc}") from None

@@ -76,7 +76,9 @@ def _cluster_items(categories: Sequence[CategoryView], weak: set[str]) -> list[R
             if cluster.rule in weak:
                 priority = max(1, priority - 1)
             rank = (-cluster.severity.weight, -cluster.size * cluster.severity.weight)
-            items.append(Recommendation(priority, facts, cluster_text(cluster), f"ssot-audit rule {cluster.rule}", rank=rank))
+            items.append(
+                Recommendation(priority, facts, cluster_text(cluster), f"ssot-audit rule {cluster.rule}", rank=rank)
+            )
         rest = category.clusters[MAX_NAMED_CLUSTERS:]
         if rest:
             worst = min((c.severity for c in rest), key=lambda s: -s.weight)
@@ -125,9 +127,13 @@ def recommendations(categories: Sequence[CategoryView], other: Sequence[RuleFact
             priority = max(1, priority - 1)
         rank = (-facts.worst.weight, -facts.weighted)
         if facts.fixable and facts.info.fix_command:
-            items.append(Recommendation(priority, facts, rule_text(facts), facts.info.fix_command, fixes=True, rank=rank))
+            items.append(
+                Recommendation(priority, facts, rule_text(facts), facts.info.fix_command, fixes=True, rank=rank)
+            )
         else:
-            items.append(Recommendation(priority, facts, rule_text(facts), f"ssot-audit rule {facts.info.code}", rank=rank))
+            items.append(
+                Recommendation(priority, facts, rule_text(facts), f"ssot-audit rule {facts.info.code}", rank=rank)
+            )
     groups = []
     for priority, title in PRIORITY_TITLES.items():
         chosen = sorted((i for i in items if i.priority == priority), key=lambda i: (i.rank, i.rule.info.code, i.text))

@@ -50,7 +50,9 @@ def importance(f: Finding) -> tuple[int, str, int, int, str, str]:
 
 
 def view(result: AuditResult, finding: Finding) -> FindingView:
-    return FindingView(finding, f"{finding.path}:{finding.line}", result.excerpts.get(Location(finding.path, finding.line)))
+    return FindingView(
+        finding, f"{finding.path}:{finding.line}", result.excerpts.get(Location(finding.path, finding.line))
+    )
 
 
 def rule_facts(info: RuleInfo, findings: Sequence[Finding]) -> RuleFacts:
@@ -76,12 +78,17 @@ def rule_facts(info: RuleInfo, findings: Sequence[Finding]) -> RuleFacts:
         statement += f" ({suppressed:,} more suppressed by comments)"
     weighted = sum(f.severity.weight for f in active)
     per_file = sorted(Counter(f.path for f in active).items(), key=lambda item: (-item[1], item[0]))
-    return RuleFacts(info, len(active), suppressed, files, fixable, weighted, worst, statement, tuple(per_file[:MAX_GROUP_FILES]))
+    return RuleFacts(
+        info, len(active), suppressed, files, fixable, weighted, worst, statement, tuple(per_file[:MAX_GROUP_FILES])
+    )
 
 
 def pattern(message: str) -> str:
     """A message's headline with what varies between its findings replaced by `…`."""
-    return _VARYING.sub(lambda m: "`…`" if m.group().startswith("`") else "'…'" if m.group()[0] == "'" else "N", split_message(message)[0])
+    return _VARYING.sub(
+        lambda m: "`…`" if m.group().startswith("`") else "'…'" if m.group()[0] == "'" else "N",
+        split_message(message)[0],
+    )
 
 
 def group_findings(findings: Sequence[Finding]) -> list[FindingGroup]:
@@ -96,14 +103,21 @@ def group_findings(findings: Sequence[Finding]) -> list[FindingGroup]:
         worst = min((f.severity for f in members), key=lambda s: -s.weight)
         out.append(
             FindingGroup(
-                rule, members[0].name, worst, text, len(members),
-                tuple(per_file[:MAX_GROUP_FILES]), max(0, len(per_file) - MAX_GROUP_FILES),
+                rule,
+                members[0].name,
+                worst,
+                text,
+                len(members),
+                tuple(per_file[:MAX_GROUP_FILES]),
+                max(0, len(per_file) - MAX_GROUP_FILES),
             )
         )
     return sorted(out, key=lambda g: (-g.severity.weight * g.count, g.rule, g.pattern))
 
 
-def category_view(result: AuditResult, score: CategoryScore, weight: float, findings: Sequence[Finding]) -> CategoryView:
+def category_view(
+    result: AuditResult, score: CategoryScore, weight: float, findings: Sequence[Finding]
+) -> CategoryView:
     infos = [r for r in result.rules if r.enabled and r.category == score.category.id]
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
@@ -208,8 +222,11 @@ def change_lines(result: AuditResult, categories: Sequence[CategoryView]) -> lis
         if added or gone:
             out.append(
                 ChangeLine(
-                    titles.get(cid, cid), len(added), len(gone),
-                    tuple(_named(f) for f in added[:MAX_CHANGE_NAMES]), tuple(_named(f) for f in gone[:MAX_CHANGE_NAMES]),
+                    titles.get(cid, cid),
+                    len(added),
+                    len(gone),
+                    tuple(_named(f) for f in added[:MAX_CHANGE_NAMES]),
+                    tuple(_named(f) for f in gone[:MAX_CHANGE_NAMES]),
                 )
             )
     return out
@@ -218,7 +235,9 @@ def change_lines(result: AuditResult, categories: Sequence[CategoryView]) -> lis
 def chart(result: AuditResult) -> list[ChartBar]:
     """Scored categories, with the ref's score beside each under --diff-against."""
     before = {c.category: c.score_before for c in result.changes.categories} if result.changes else {}
-    return [ChartBar(c.category.title, before.get(c.category.id), c.score) for c in result.categories if c.score is not None]
+    return [
+        ChartBar(c.category.title, before.get(c.category.id), c.score) for c in result.categories if c.score is not None
+    ]
 
 
 def summary(result: AuditResult, active: Sequence[Finding], scored: int) -> str:

@@ -79,7 +79,9 @@ def comparison_lines(result: AuditResult) -> list[str]:
             f"{changes.eliminated} eliminated; score {changes.score_before:.1f} -> {result.score:.1f}"
         )
         lines += [
-            f"  {r.rule} {r.name}: {r.new} new, {r.eliminated} eliminated" for r in changes.rules if r.new or r.eliminated
+            f"  {r.rule} {r.name}: {r.new} new, {r.eliminated} eliminated"
+            for r in changes.rules
+            if r.new or r.eliminated
         ]
     elif result.fixed is not None:
         active = result.active_findings

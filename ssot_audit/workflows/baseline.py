@@ -127,7 +127,9 @@ def load(baseline_file: Path, root: str) -> list[Finding]:
     try:
         data = json.loads(baseline_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BaselineError(f"{where}: no such file (write one with `ssot-audit baseline -o {baseline_file}`)") from None
+        raise BaselineError(
+            f"{where}: no such file (write one with `ssot-audit baseline -o {baseline_file}`)"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BaselineError(f"{where}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     except json.JSONDecodeError as exc:

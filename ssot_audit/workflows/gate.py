@@ -9,7 +9,9 @@ def new_findings(result: AuditResult) -> int:
     return sum(1 for f in result.active_findings if f.baseline_state == NEW)
 
 
-def failures(result: AuditResult, fail_under: float | None, *, baseline: bool = False, every_finding: bool = False) -> list[str]:
+def failures(
+    result: AuditResult, fail_under: float | None, *, baseline: bool = False, every_finding: bool = False
+) -> list[str]:
     """`baseline`: new findings fail; `every_finding` (check without a baseline): any
     finding fails; with `fail_under` and a diff against a ref, a lower score or any new
     finding since the ref fails."""

@@ -144,7 +144,9 @@ def audit_before(
         return audit(old_targets, old_root), snap.commit
 
 
-def _rule_changes(current: Sequence[Finding], before: Sequence[Finding], fixed: Sequence[Finding]) -> tuple[RuleChange, ...]:
+def _rule_changes(
+    current: Sequence[Finding], before: Sequence[Finding], fixed: Sequence[Finding]
+) -> tuple[RuleChange, ...]:
     new = Counter(f.rule for f in current if f.baseline_state == NEW and not f.suppressed)
     eliminated = Counter(f.rule for f in fixed)
     described = {f.rule: f for f in [*before, *current] if not f.suppressed}
@@ -153,7 +155,9 @@ def _rule_changes(current: Sequence[Finding], before: Sequence[Finding], fixed: 
     )
 
 
-def _category_changes(rules: Sequence[RuleChange], before: AuditResult, after: AuditResult) -> tuple[CategoryChange, ...]:
+def _category_changes(
+    rules: Sequence[RuleChange], before: AuditResult, after: AuditResult
+) -> tuple[CategoryChange, ...]:
     scores_before = {c.category.id: c.score for c in before.categories}
     scores_after = {c.category.id: c.score for c in after.categories}
     ids = list(dict.fromkeys([*scores_after, *scores_before, *(r.category for r in rules)]))
