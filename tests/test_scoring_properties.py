@@ -109,7 +109,8 @@ def test_one_or_two_findings_in_a_small_project_never_score_0(checked: int, seve
 @given(st.integers(min_value=5_000, max_value=50_000), st.integers(min_value=200, max_value=1_000))
 def test_hundreds_of_copies_in_a_large_project_are_never_excellent(definitions: int, copies: int) -> None:
     # Exact copies are critical; hundreds of them among tens of thousands of definitions.
-    if copies * Severity.CRITICAL.weight / definitions >= TOLERANCE:
+    # Past the tolerance by more than the 0.1 that rounding the score could lift back to 90.0.
+    if copies * Severity.CRITICAL.weight / definitions >= TOLERANCE * 1.01:
         assert category_score(IMPORTS, [finding(Severity.CRITICAL)] * copies, definitions).rating != "EXCELLENT"
     assert category_score(IMPORTS, [finding(Severity.CRITICAL)] * 300, 20_000).rating != "EXCELLENT"
 
