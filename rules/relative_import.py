@@ -157,13 +157,15 @@ class RelativeImport(FileRule[NoOptions]):
         absolute = absolute_module(node, context.module_name, context.is_package, context.module_doubt)
         dots = "." * len(node.relative)
         written = f"{dots}{dotted_name(node.module) or '' if node.module is not None else ''}"
-        if absolute is None and context.module_doubt:
-            message = f"relative import of '{written}'; use the absolute module path (not fixed automatically: {context.module_doubt})"
-        elif absolute is None:
-            message = f"relative import of '{written}'; use the absolute module path"
+        not_fixed = ""
+        if absolute is None:
+            not_fixed = context.module_doubt or "it climbs above the top-level package, so no absolute path names it"
+            message = (
+                f"relative import of '{written}'; use the absolute module path (not fixed automatically: {not_fixed})"
+            )
         else:
             message = f"relative import of '{written}'; use 'from {absolute} import ...'"
-        self.report(node, message, fixable=absolute is not None)
+        self.report(node, message, fixable=absolute is not None, not_fixed=not_fixed)
 
     @classmethod
     def fixer(

@@ -88,6 +88,8 @@ class Finding:
     # For a finding about a whole definition (a clone cluster's member), the definition's
     # last line, so a report can quote its body beside its copies; 0 otherwise.
     definition_end: int = 0
+    # For a finding of a rule that fixes (SSOT101) that `fix` leaves alone: why ("" otherwise).
+    not_fixed: str = ""
 
     @property
     def line(self) -> int:

@@ -3,6 +3,7 @@ devices, FIFOs and symlinks what they are, and `fix` never changes what an impor
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -201,3 +202,16 @@ def test_fix_keeps_the_last_carriage_return_of_a_cr_only_file(tmp_path: Path) ->
     result = run_cli("fix", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "pkg/mac.py").read_bytes() == b"import os\rfrom pkg.m import x\r"
+
+
+def test_json_says_why_an_unfixable_relative_import_is_not_fixed(tmp_path: Path) -> None:
+    write_config(tmp_path)
+    write_tree(
+        tmp_path, {"ns/widgets/__init__.py": "", "ns/widgets/api.py": "from .helpers import VALUE\n"}, packages=False
+    )
+    write_tree(tmp_path, {"pkg/a.py": "from .b import c\n"})
+    result = run_cli("audit", str(tmp_path), "--select", "SSOT101", "--format", "json", "--no-cache")
+    findings = {f["path"]: f for f in json.loads(result.stdout)["findings"]}
+    assert findings["ns/widgets/api.py"]["fixable"] is False
+    assert "namespace package (PEP 420)" in findings["ns/widgets/api.py"]["not_fixed"]
+    assert findings["pkg/a.py"]["fixable"] is True and "not_fixed" not in findings["pkg/a.py"]

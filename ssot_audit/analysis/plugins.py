@@ -218,6 +218,7 @@ class Rule(Generic[OptionsT_co]):
         suppress_lines: Iterable[int] = (),
         scope: str = "",
         code: str = "",
+        not_fixed: str = "",
     ) -> Finding:
         return Finding(
             rule=self.code,
@@ -233,6 +234,7 @@ class Rule(Generic[OptionsT_co]):
             suppress_lines=tuple(sorted(set(suppress_lines) - {span.line})),
             scope=scope,
             code=code,
+            not_fixed=not_fixed,
         )
 
 
@@ -299,12 +301,15 @@ class FileRule(Rule[OptionsT_co], FileVisitor):
         severity: Severity | None = None,
         fixable: bool = False,
         definition: cst.FunctionDef | cst.ClassDef | None = None,
+        not_fixed: str = "",
     ) -> None:
         """Record a finding at node. Pass `definition` for a finding about a whole def/class,
         so a suppression on its first decorator counts too. Positions are resolved after the
         traversal, for all of a file's findings at once."""
         decorator = definition.decorators[0] if definition is not None and definition.decorators else None
-        self._pending.append(_PendingFinding(node, decorator, message, severity, fixable, ".".join(self.context.scope)))
+        self._pending.append(
+            _PendingFinding(node, decorator, message, severity, fixable, ".".join(self.context.scope), not_fixed)
+        )
 
     def pending_nodes(self) -> list[cst.CSTNode]:
         return [n for p in self._pending for n in (p.node, p.decorator) if n is not None]
@@ -326,6 +331,7 @@ class FileRule(Rule[OptionsT_co], FileVisitor):
                         suppress_lines=extra,
                         scope=p.scope,
                         code=self.context.line_text(span.line),
+                        not_fixed=p.not_fixed,
                     )
                 )
             self._pending = []
@@ -340,6 +346,7 @@ class _PendingFinding:
     severity: Severity | None
     fixable: bool
     scope: str
+    not_fixed: str
 
 
 class Collector(FileVisitor, Generic[FactsT_co]):

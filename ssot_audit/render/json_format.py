@@ -24,6 +24,8 @@ def finding_dict(f: Finding) -> dict[str, object]:
         # The message's reasoning (what to keep and why), which terminals leave out.
         "detail": split_message(f.message)[1],
         "fixable": f.fixable,
+        # Why `fix` leaves a finding of a fixing rule alone (an uncertain package, say).
+        **({"not_fixed": f.not_fixed} if f.not_fixed else {}),
         "group": f.group,
         "related": [{"path": r.path, "line": r.line} for r in f.related],
         "suppressed": f.suppressed,
