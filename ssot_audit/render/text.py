@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Sequence
 
 from rich.color import ColorSystem
@@ -34,12 +35,24 @@ def paint(text: str, style: str, color: bool) -> str:
     return Style.parse(style).render(text, color_system=ColorSystem.STANDARD) if color else text
 
 
+def with_display_paths(root: str, f: Finding, text: str) -> str:
+    """The message's `path:line` of each related place as the location is written (relative
+    to where the user stands), so the terminal has one path convention."""
+    for r in f.related:
+        shown = display_path(root, r.path)
+        if shown != r.path:
+            place = f"{shown}:{r.line}"
+            text = re.sub(rf"(?<![\w./-]){re.escape(r.path)}:{r.line}(?!\d)", lambda _: place, text)
+    return text
+
+
 def finding_line(root: str, f: Finding, color: bool = False) -> str:
     """`path:line:col: CODE [name] (new) what is wrong`; editors and terminals link it. The
     message's reasoning (what to keep and why) stays in JSON's `detail` and `ssot-audit rule`."""
     location = f"{terminal(display_path(root, f.path))}:{f.line}:{f.span.column}:"
     state = paint("(new) ", "yellow", color) if f.baseline_state == NEW else ""
     headline = f.message if len(f.message) <= SHORT_MESSAGE else split_message(f.message)[0]
+    headline = with_display_paths(root, f, headline)
     return f"{paint(location, 'bold', color)} {paint(f.rule, 'red', color)} {paint(f'[{f.name}]', 'dim', color)} {state}{terminal(headline)}"
 
 
@@ -90,13 +103,11 @@ def comparison_lines(result: AuditResult) -> list[str]:
     if result.fixed:
         # What was eliminated, by name and place (as it was), so a fix is seen, not just counted.
         lines += [
-            f"  eliminated: {escape(f'{f.path}:{f.line} {f.rule} [{f.name}] {split_message(f.message)[0]}')}"
+            f"  eliminated: {escape(f'{display_path(result.root, f.path)}:{f.line} {f.rule} [{f.name}] {split_message(f.message)[0]}')}"
             for f in result.fixed[:MAX_ELIMINATED]
         ]
         if len(result.fixed) > MAX_ELIMINATED:
             lines.append(f"  and {len(result.fixed) - MAX_ELIMINATED} more eliminated (--format json lists them)")
-    if result.findings and os.path.abspath(result.root) != os.path.abspath(os.getcwd()):
-        lines.append(f"[dim]Paths inside messages are relative to {escape(result.root)}[/dim]")
     return lines
 
 
