@@ -41,8 +41,8 @@ def with_display_paths(root: str, f: Finding, text: str) -> str:
     for r in f.related:
         shown = display_path(root, r.path)
         if shown != r.path:
-            place = f"{shown}:{r.line}"
-            text = re.sub(rf"(?<![\w./-]){re.escape(r.path)}:{r.line}(?!\d)", lambda _: place, text)
+            pattern = re.compile(rf"(?<![\w./-]){re.escape(r.path)}:{r.line}(?!\d)")
+            text = pattern.sub(f"{shown}:{r.line}".replace("\\", r"\\"), text)
     return text
 
 
