@@ -158,6 +158,9 @@ def environment(extra_folder: Path | None = None) -> jinja2.Environment:
         excerpt=fence_excerpt,
         fence=fence,
         md=escape,
+        # Text the report writes itself, with names from the audited tree inside: its Markdown
+        # (bold, code spans) kept, line breaks and control characters made spaces, HTML inert.
+        prose=lambda text: one_line(str(text)).replace("<", "&lt;"),
         chart=chart_label,
         headline=headline,
         mermaid=mermaid_label,
