@@ -103,9 +103,10 @@ def rule_text(facts: RuleFacts) -> str:
         f"Resolve {plural(facts.findings, 'findings')} of **{facts.info.name}** (`{facts.info.code}`, worst severity "
         f"{facts.worst.value if facts.worst else 'none'}), most in {where}."
     )
-    advice = fix_advice(facts.info.help)
+    # What the findings themselves say to do, when they agree; else the rule's documented fix.
+    advice = facts.common_advice or fix_advice(facts.info.help)
     if advice:
-        text += f" The change: {advice}"
+        text += f" The change: {advice[:1].upper()}{advice[1:]}{'' if advice.endswith('.') else '.'}"
     if facts.fixable and facts.fixable < facts.findings:
         text += f" {facts.fixable:,} of them are autofixable."
     return text

@@ -78,8 +78,19 @@ def rule_facts(info: RuleInfo, findings: Sequence[Finding]) -> RuleFacts:
         statement += f" ({suppressed:,} more suppressed by comments)"
     weighted = sum(f.severity.weight for f in active)
     per_file = sorted(Counter(f.path for f in active).items(), key=lambda item: (-item[1], item[0]))
+    advice = {split_message(f.message)[1] for f in active}
+    common = advice.pop() if len(advice) == 1 else ""
     return RuleFacts(
-        info, len(active), suppressed, files, fixable, weighted, worst, statement, tuple(per_file[:MAX_GROUP_FILES])
+        info,
+        len(active),
+        suppressed,
+        files,
+        fixable,
+        weighted,
+        worst,
+        statement,
+        tuple(per_file[:MAX_GROUP_FILES]),
+        common,
     )
 
 

@@ -53,6 +53,9 @@ class RuleFacts:
     statement: str
     # (path, findings in it), most first: where a recommendation sends the reader.
     top_files: tuple[tuple[str, int], ...] = ()
+    # The reasoning every finding's message gives ("use chat_backend/config/environment.py
+    # instead"), when they all give the same one: the change, measured from the code.
+    common_advice: str = ""
 
     @property
     def clean(self) -> bool:
