@@ -22,14 +22,13 @@ from ssot_audit.clones.competitors import (
     interface_pairs,
     method_names,
 )
-from ssot_audit.clones.eligibility import clone_sized
+from ssot_audit.clones.eligibility import VENDORED, clone_sized
 from ssot_audit.clones.fingerprint import name_hash
 from ssot_audit.clones.report import definition_finding
 from ssot_audit.model import DUPLICATES, Finding, Severity
 
 DEFAULT_EXCLUDE = (
-    "tests/", "test/", "testing/", "test_*.py", "*_test.py", "conftest.py", "scripts/", "migrations/",
-    "_vendor/", "vendor/", "_vendored/",
+    "tests/", "test/", "testing/", "test_*.py", "*_test.py", "conftest.py", "scripts/", "migrations/", *VENDORED,
 )  # fmt: skip
 DEFAULT_CONVENTIONS = (
     "main", "setup", "teardown", "Migration", "Meta", "Config", "Command", "Media",
@@ -228,6 +227,7 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
             local_names[facts.module] = frozenset(
                 name_hash(n) for n in (*(found.definitions[t.index].name for t in found.top_level), *found.assigned)
             )
+            methods = method_names(found)
             for top in found.top_level:
                 definition = found.definitions[top.index]
                 if definition.name.startswith("_") or top.main_only:
@@ -239,7 +239,7 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
                         Member(facts.path, facts.module, top.index, definition),
                         top,
                         found,
-                        method_names(found, top.index),
+                        methods.get(top.index, frozenset()),
                     )
                     # Keyed by module: a `.pyi` stub beside its `.py` declares the same definitions.
                     by_name.setdefault(definition.name, {}).setdefault(facts.module, []).append(candidate)

@@ -11,13 +11,13 @@ from ssot_audit.analysis.project import Project
 from ssot_audit.clones.clusters import Member, choose_canonical, group_id
 from ssot_audit.clones.collector import DefinitionCollector
 from ssot_audit.clones.detect import EXACT, NEAR_MISS, RENAMED, CloneIndex, Cluster, Thresholds, find_clusters
-from ssot_audit.clones.eligibility import DEFAULT_MIN_STATEMENTS, DEFAULT_MIN_TOKENS, clone_sized
+from ssot_audit.clones.eligibility import DEFAULT_MIN_STATEMENTS, DEFAULT_MIN_TOKENS, VENDORED, clone_sized
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.fragments import RunSettings, find_runs
 from ssot_audit.clones.report import definition_finding, listing, others_of, run_finding
 from ssot_audit.model import DUPLICATES, Finding, Severity
 
-DEFAULT_EXCLUDE = ("tests/", "test_*.py", "*_test.py", "conftest.py", "_vendor/", "vendor/", "_vendored/")
+DEFAULT_EXCLUDE = ("tests/", "test_*.py", "*_test.py", "conftest.py", *VENDORED)
 
 
 @dataclass(frozen=True)

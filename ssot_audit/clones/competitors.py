@@ -175,8 +175,13 @@ def describe(found: Evidence) -> str:
     return f"the same interface, and {found.score:.0%} of the smaller one's names and literals in the other"
 
 
-def method_names(file: FileDefinitions, index: int) -> frozenset[str]:
-    return frozenset(d.name for d in file.definitions if d.parent == index and d.kind == "method")
+def method_names(file: FileDefinitions) -> dict[int, frozenset[str]]:
+    """Per class (by its index in the file), the names of its methods: one pass over the file."""
+    found: dict[int, set[str]] = {}
+    for d in file.definitions:
+        if d.kind == "method":
+            found.setdefault(d.parent, set()).add(d.name)
+    return {index: frozenset(names) for index, names in found.items()}
 
 
 def interface_pairs(public_names: dict[str, frozenset[str]], modules: Sequence[str]) -> set[frozenset[str]]:

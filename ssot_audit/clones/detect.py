@@ -27,6 +27,18 @@ class Cluster:
     kind: str  # EXACT, RENAMED or NEAR_MISS
 
 
+@dataclass
+class Children:
+    """The definitions directly inside one definition, summed up."""
+
+    tokens: int = 0
+    any_async: bool = False
+    longest: int = 0  # the most statements any of them has
+
+
+_NO_CHILDREN = Children()
+
+
 @dataclass(frozen=True)
 class Thresholds:
     similarity: float  # normalised tokens
@@ -42,7 +54,7 @@ class CloneIndex:
     members: list[Member]
     _streams: dict[tuple[str, int], tuple[bytes, Counter[int]]] = field(default_factory=dict)
     _written: dict[tuple[str, int], tuple[array[int], Counter[int]]] = field(default_factory=dict)
-    _nested: dict[str, dict[int, int]] = field(default_factory=dict)  # per file: tokens in children
+    _children: dict[str, dict[int, Children]] = field(default_factory=dict)  # per file, per parent
     # Pair verdicts kept between audits (Project.memo): the LCS comparisons are most of the
     # duplicate phase, and a warm `check` of one file should not redo them.
     memo: Memo = field(default_factory=Memo)
@@ -143,21 +155,27 @@ class CloneIndex:
         mirrors HTTPTransport)."""
         if member.definition.kind != "class":
             return member.definition.is_async
-        definitions = self.files[member.path].definitions
-        return any(d.is_async for d in definitions if d.parent == member.index)
+        return self.children(member).any_async
 
     def _longest_method(self, member: Member) -> int:
-        definitions = self.files[member.path].definitions
-        return max((d.statements for d in definitions if d.parent == member.index), default=0)
+        return self.children(member).longest
 
     def _wrapper(self, member: Member) -> bool:
         """Whether nested definitions hold most of the definition's tokens."""
-        if member.path not in self._nested:
-            nested: dict[int, int] = {}
+        return 2 * self.children(member).tokens > member.definition.tokens
+
+    def children(self, member: Member) -> Children:
+        """What the definitions directly inside `member` add up to: one pass per file, kept,
+        since pairs ask again and again (a generated module holds thousands of definitions)."""
+        if member.path not in self._children:
+            per_parent: dict[int, Children] = {}
             for d in self.files[member.path].definitions:
-                nested[d.parent] = nested.get(d.parent, 0) + d.end - d.start
-            self._nested[member.path] = nested
-        return 2 * self._nested[member.path].get(member.index, 0) > member.definition.tokens
+                c = per_parent.setdefault(d.parent, Children())
+                c.tokens += d.end - d.start
+                c.any_async = c.any_async or d.is_async
+                c.longest = max(c.longest, d.statements)
+            self._children[member.path] = per_parent
+        return self._children[member.path].get(member.index, _NO_CHILDREN)
 
     def encloses(self, outer: Member, inner: Member) -> bool:
         """Whether `inner` is defined inside `outer` (both of one file)."""

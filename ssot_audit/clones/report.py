@@ -47,18 +47,9 @@ def definition_finding(
     """`canonical`: this member is the one the message advises keeping; reports draw the
     others as its copies. `severity`: the kind of copy's, when it differs from the rule's."""
     d = member.definition
-    finding = rule.make_finding(
-        member.path,
-        Span(d.line, d.column, d.line, d.end_column),
-        message,
-        severity=severity,
-        group=group,
-        related=sorted(Location(m.path, m.definition.line) for m in others),
-        suppress_lines=[d.decorator_line] if d.decorator_line else [],
-        scope=d.qualname,
-        code=d.text,
-    )
-    return dataclasses.replace(finding, canonical=canonical, definition_end=d.end_line)
+    span = Span(d.line, d.column, d.line, d.end_column)
+    decorator = [d.decorator_line] if d.decorator_line else []
+    return _group_finding(rule, member, span, message, group, others, decorator, d.end_line, canonical, severity)
 
 
 def run_finding(
@@ -75,16 +66,34 @@ def run_finding(
     """A finding on the first line of a copied run, where the copied code is; a suppression on
     its holder's `def`/`class` line (or first decorator) still counts."""
     d = member.definition
+    span = Span(run.first_line, 1, run.last_line + 1, 1)  # to the start of the line after the run
     holder = [d.line, d.decorator_line] if d.decorator_line else [d.line]
+    return _group_finding(rule, member, span, message, group, others, holder, run.last_line, canonical, severity)
+
+
+def _group_finding(
+    rule: Rule[object],
+    member: Member,
+    span: Span,
+    message: str,
+    group: str,
+    others: Sequence[Member],
+    suppress_lines: Sequence[int],
+    end: int,
+    canonical: bool,
+    severity: Severity | None,
+) -> Finding:
+    """A finding about one member of a group: the group's other members are its related
+    places, and `end` is the last line a report quotes."""
     finding = rule.make_finding(
         member.path,
-        Span(run.first_line, 1, run.last_line + 1, 1),  # to the start of the line after the run
+        span,
         message,
         severity=severity,
         group=group,
         related=sorted(Location(m.path, m.definition.line) for m in others),
-        suppress_lines=holder,
-        scope=d.qualname,
-        code=d.text,
+        suppress_lines=suppress_lines,
+        scope=member.definition.qualname,
+        code=member.definition.text,
     )
-    return dataclasses.replace(finding, canonical=canonical, definition_end=run.last_line)
+    return dataclasses.replace(finding, canonical=canonical, definition_end=end)
