@@ -94,6 +94,22 @@ _AUTH_B = _AUTH.format(init="secret", params="headers, query_string", check="dec
 )
 
 
+# Sibling modules of one package that each define a name alike, without all being identical,
+# from this many on: plug-ins chosen by dotted path (each reactor module's `install()`).
+FAMILY_SIZE = 3
+
+
+def _plugin_family(group: list[tuple[Candidate, dict[int, Evidence]]]) -> bool:
+    """Three or more modules of one package defining one name alike, each its own variant
+    (twisted's `internet/*reactor.py` each `install()` their own reactor class): one plug-in per
+    module, chosen by its dotted path, not a concept written several times. Identical copies
+    are still reported: nothing varies between them."""
+    if len(group) < FAMILY_SIZE:
+        return False
+    packages = {c.member.module.rpartition(".")[0] for c, _ in group}
+    return len(packages) == 1 and any(e.kind != IDENTICAL for _, links in group for e in links.values())
+
+
 class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
     code = "SSOT002"
     name = "competing-definition"
@@ -115,7 +131,7 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
         "literals found in the other. A shared name alone is not evidence, and a definition that derives "
         "from, delegates to, or is registered under the other is a layer, not a competitor: subclasses "
         "of a same-named class, facades calling the same name, plug-in families on one base or in one "
-        "package, implementations registered with a dispatcher (`@name.for_db(...)`), and the same text "
+        "package (three or more sibling modules each defining the name their own way), implementations registered with a dispatcher (`@name.for_db(...)`), and the same text "
         "naming each module's own definitions are all left alone. Importing a name is not defining it; "
         "one module's alternatives under `if`/`try` count once; definitions under "
         "`if __name__ == \"__main__\":` are not the module's API. Copies big enough for SSOT001 are SSOT001's. "
@@ -256,7 +272,8 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
                 for _, defs in sorted(modules.items())
             ]
             for group in self._competing(candidates, public_names, local_names, options):
-                findings.extend(self._report(name, group, project, options))
+                if not _plugin_family(group):
+                    findings.extend(self._report(name, group, project, options))
         return findings
 
     def _competing(

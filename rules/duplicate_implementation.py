@@ -69,6 +69,27 @@ class DuplicateImplementationOptions:
             "copies only need `min-statements`."
         },
     )
+    within_module_min_statements: int = field(
+        default=8,
+        metadata={
+            "doc": "Renamed copies (and near-miss copies, when `within-module-near-miss` is on) whose members "
+            "are in one module must both have at least this many statements. Variants side by side in one module that differ in a name or a literal are "
+            "usually a family whose difference is each one's point (`parse_or`/`parse_and`, "
+            "`list_domains`/`list_paths`, per-header property setters), read beside each other "
+            "and changed together; in a larger body the shared logic outweighs the difference. "
+            "Exact copies only need `min-statements`."
+        },
+    )
+    within_module_near_miss: bool = field(
+        default=False,
+        metadata={
+            "doc": "Also report near-miss copies whose members are in one module. Off by default: on real "
+            "packages most such pairs are sibling variants (a visitor per node type, `addslash`/"
+            "`removeslash`, a reflection query per object kind) where the edited statements are what each "
+            "variant is for, and a reviewer rejects about a third of them; near-miss copies across modules, "
+            "which drift apart unseen, are always reported."
+        },
+    )
     written_similarity: float = field(
         default=0.8,
         metadata={
@@ -410,7 +431,11 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
             count=2,
             message="as the canonical implementation",
         ),
-        Invalid({"chat/rooms.py": _MEMBERSHIP}, options={"near-miss-min-statements": 3}, line=(2, 7)),
+        Invalid(
+            {"chat/rooms.py": _MEMBERSHIP},
+            options={"near-miss-min-statements": 3, "within-module-near-miss": True, "within-module-min-statements": 3},
+            line=(2, 7),
+        ),
         Invalid({"shop/a.py": _SUM.format(name="total"), "shop/b.py": _SUM.format(name="total")}, count=2, line=1),
         Invalid(
             {"shop/a.py": _SUM.format(name="order_total"), "shop/b.py": _SUM_RENAMED.format(name="invoice_total")},
@@ -472,7 +497,13 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
             return choose_canonical(members, project.importers, project.name_importers).member
 
         findings: list[Finding] = []
-        thresholds = Thresholds(options.similarity, options.written_similarity, options.near_miss_min_statements)
+        thresholds = Thresholds(
+            options.similarity,
+            options.written_similarity,
+            options.near_miss_min_statements,
+            options.within_module_min_statements,
+            options.within_module_near_miss,
+        )
         clusters = find_clusters(index, thresholds, canonical)
         for cluster in clusters:
             findings.extend(self._report(index, cluster, project))

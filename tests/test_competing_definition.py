@@ -284,3 +284,35 @@ def test_one_shape_naming_different_things_is_not_one_concept(tmp_path: Path) ->
         ),
     }
     assert audit(tmp_path, files) == []
+
+
+INSTALL = """def install():
+    reactor = {cls}Reactor()
+    {extra}
+    from twisted.internet.main import installReactor
+    installReactor(reactor)
+    return reactor
+"""
+
+
+def test_sibling_plugin_modules_each_defining_a_name_their_own_way_are_a_family(tmp_path: Path) -> None:
+    # twisted internet/{select,gtk2,wx,asyncio}reactor.py: each install() installs its own reactor.
+    variants = {
+        "select": "reactor.seen = 0",
+        "gtk2": "reactor.useGtk = True",
+        "wx": "reactor.registerWxApp(None)",
+        "asyncio": "reactor.loop = None",
+    }
+    family = {
+        f"net/internet/{name}reactor.py": INSTALL.format(cls=name.title(), extra=extra)
+        for name, extra in variants.items()
+    }
+    assert audit(tmp_path / "family", family) == []
+    # Two such modules are not yet a family; nor are modules of different packages.
+    pair = dict(list(family.items())[:2])
+    assert len(audit(tmp_path / "pair", pair)) == 2
+    spread = {path.replace("internet/", f"{n}/"): code for n, (path, code) in enumerate(family.items())}
+    assert len(audit(tmp_path / "spread", spread)) == 4
+    # Identical copies in sibling modules stay reported (django views/*.py builtin_template_path).
+    same = {path: INSTALL.format(cls="Select", extra="reactor.seen = 0") for path in family}
+    assert audit(tmp_path / "same", same)

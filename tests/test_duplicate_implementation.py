@@ -732,7 +732,7 @@ def test_operator_methods_and_negated_assertions_are_mirrors_not_copies(tmp_path
         + "\n\nclass B:\n"
         + _indent(MIRROR.format(name="__eq__", op="is"))
     )
-    assert len(audit(tmp_path / "same", {"shop/a.py": same})) == 2
+    assert len(audit(tmp_path / "same", {"shop/a.py": same}, {"within-module-near-miss": True})) == 2
 
 
 def test_one_delegation_applied_to_each_name_is_not_a_copy(tmp_path: Path) -> None:
@@ -781,10 +781,85 @@ def test_opposite_and_inverse_definitions_are_mirrors(tmp_path: Path) -> None:
         "shop/a.py": "class C:\n"
         + _indent(body.format(name="clean", call="quote") + "\n" + body.format(name="render", call="unquote"))
     }
-    assert len(audit(tmp_path / "other", files)) == 2
+    assert len(audit(tmp_path / "other", files, {"within-module-min-statements": 0})) == 2
 
 
 def test_test_modules_and_vendored_code_are_left_out_by_default(tmp_path: Path) -> None:
     files = {"shop/tests/test_a.py": SUM.format(name="total"), "shop/b_test.py": SUM.format(name="total")}
     assert audit(tmp_path, files) == []
     assert len(audit(tmp_path / "opt", files, {"exclude": []})) == 2
+
+
+COLLECT = (
+    "def {name}(self):\n"
+    "    found = []\n"
+    "    for cookie in iter(self):\n"
+    "        if cookie.{attr} not in found:\n"
+    "            found.append(cookie.{attr})\n"
+    "    return found\n"
+)
+
+
+def test_renamed_variants_side_by_side_in_one_module_need_a_larger_body(tmp_path: Path) -> None:
+    # requests RequestsCookieJar.list_domains/list_paths: the attribute collected is each one's point.
+    jar = "class Jar:\n" + _indent(
+        COLLECT.format(name="list_domains", attr="domain") + "\n" + COLLECT.format(name="list_paths", attr="path")
+    )
+    assert audit(tmp_path / "one", {"shop/jar.py": jar}) == []
+    assert len(audit(tmp_path / "low", {"shop/jar.py": jar}, {"within-module-min-statements": 5})) == 2
+    # The same helper copied into another module is a second source of truth, drifting unseen.
+    files = {
+        "shop/jar.py": "class Jar:\n" + _indent(COLLECT.format(name="list_domains", attr="domain")),
+        "shop/store.py": "class Store:\n" + _indent(COLLECT.format(name="list_paths", attr="path")),
+    }
+    assert members(audit(tmp_path / "two", files)) == {("shop/jar.py", 1), ("shop/store.py", 1)}
+    # A larger renamed body in one module is still reported (django mail_admins/mail_managers).
+    big = SUM.replace(
+        "    return round(total, 2)\n", "".join(f"    total += {n}\n" for n in range(4)) + "    return total\n"
+    )
+    one = big.format(name="total_admins") + "\n\n" + big.format(name="total_managers").replace("items", "rows")
+    assert len(audit(tmp_path / "big", {"shop/mail.py": one})) == 2
+
+
+def test_near_miss_variants_in_one_module_are_reported_only_when_asked(tmp_path: Path) -> None:
+    # A visitor per node type, a reflection query per object kind: the edited statements are the point.
+    one = {"shop/conf.py": SUM.format(name="parse_ini") + "\n\n" + NEAR.format(name="parse_conf")}
+    assert audit(tmp_path / "default", one) == []
+    asked = {"within-module-near-miss": True, "within-module-min-statements": 5}
+    assert len(audit(tmp_path / "asked", one, asked)) == 2
+    two = {"shop/ini.py": SUM.format(name="parse_ini"), "shop/conf.py": NEAR.format(name="parse_conf")}
+    assert len(audit(tmp_path / "across", two)) == 2
+
+
+def test_compound_opposite_names_are_mirrors(tmp_path: Path) -> None:
+    # tornado addslash/removeslash, twisted pauseProducing/resumeProducing and superPrependAttribute/
+    # superAppendAttribute, across modules too; unrelated compound names stay copies.
+    for a, b in (("addslash", "removeslash"), ("pauseProducing", "resumeProducing"), ("prepend_item", "append_item")):
+        files = {"shop/a.py": SUM.format(name=a), "shop/b.py": NEAR.format(name=b)}
+        assert audit(tmp_path / a, files) == [], (a, b)
+    files = {"shop/a.py": SUM.format(name="addslash"), "shop/b.py": NEAR.format(name="addcomma")}
+    assert len(audit(tmp_path / "other", files)) == 2
+
+
+RUN_HOLDER = (
+    "def {name}(registry, cls):\n"
+    "    tokens = cls.__module__.split('.')\n"
+    "    while tokens:\n"
+    "        token = tokens.pop(0)\n"
+    "        module = registry.get_module(token)\n"
+    "        for token in tokens:\n"
+    "            module = module.get_module(token)\n"
+    "        registry.seen.add(module)\n"
+    "    {tail}\n"
+    "    log(registry, cls)\n"
+    "    return registry\n"
+)
+
+
+def test_a_run_shared_by_opposite_operations_is_not_a_copy(tmp_path: Path) -> None:
+    # sqlalchemy orm/clsregistry _add_class/_remove_class share the module walk; one adds, one removes.
+    add = RUN_HOLDER.format(name="_add_class", tail="module.add_class(cls.__name__, cls)")
+    remove = RUN_HOLDER.format(name="_remove_class", tail="module.remove_class(cls.__name__, cls) or drop(cls)")
+    assert audit(tmp_path / "mirror", {"shop/a.py": add + "\n\n" + remove}) == []
+    other = RUN_HOLDER.format(name="_index_class", tail="module.remove_class(cls.__name__, cls) or drop(cls)")
+    assert len(audit(tmp_path / "copy", {"shop/a.py": add + "\n\n" + other})) == 2

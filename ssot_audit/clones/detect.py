@@ -4,6 +4,7 @@ only those candidate pairs are verified."""
 
 from __future__ import annotations
 
+import os
 import re
 from array import array
 from collections import Counter
@@ -44,6 +45,10 @@ class Thresholds:
     similarity: float  # normalised tokens
     written: float  # tokens as written, for near-miss copies only
     statements: int = 0  # the fewest statements a near-miss copy may have
+    # Within one module: the fewest statements a renamed copy may have, and whether near-miss
+    # copies count at all (see DuplicateImplementationOptions).
+    module_statements: int = 0
+    module_near_miss: bool = True
 
 
 @dataclass
@@ -84,6 +89,8 @@ class CloneIndex:
         return similarity(x, y, at_least, (count_x, count_y))
 
     def near_miss(self, a: Member, b: Member, thresholds: Thresholds) -> bool:
+        if a.path == b.path and not thresholds.module_near_miss:
+            return False
         if not self.alike_enough(a, b, thresholds):
             return False  # first: the cheapest test, and it settles most LSH candidates
         size_a, size_b = a.definition.tokens, b.definition.tokens
@@ -128,8 +135,11 @@ class CloneIndex:
         `list_.append(x)` against `list_.appendleft(x)`) the tokens that differ are the whole
         content; a class whose methods are all one or two statements (each JSON tag's
         `check`/`to_json`, each range field's `db_type`) is an interface filled in, not an
-        implementation copied."""
-        if min(a.definition.statements, b.definition.statements) < thresholds.statements:
+        implementation copied. Within one module, where the variants sit side by side and each is
+        read beside the others, a renamed body must be larger still (`parse_or`/`parse_and`,
+        `list_domains`/`list_paths` differ in the one token that is each one's point)."""
+        fewest = min(a.definition.statements, b.definition.statements)
+        if fewest < thresholds.statements or (a.path == b.path and fewest < thresholds.module_statements):
             return False
         if mirrored_names(a.definition.name, b.definition.name):
             return False
@@ -200,6 +210,10 @@ _OPPOSITES = (
     ("serialize", "deserialize"), ("pack", "unpack"), ("lstrip", "rstrip"), ("ljust", "rjust"),
     ("top", "middle"), ("middle", "bottom"), ("left", "center"), ("center", "right"), ("header", "body"),
     ("on", "off"), ("in", "out"), ("input", "output"), ("send", "receive"), ("send", "recv"),
+    ("pause", "resume"), ("prepend", "append"), ("and", "or"), ("unary", "binary"), ("acquire", "release"),
+    ("include", "exclude"), ("attach", "detach"), ("connect", "disconnect"), ("grant", "revoke"),
+    ("allow", "deny"), ("accept", "reject"), ("expand", "collapse"), ("compress", "decompress"),
+    ("encrypt", "decrypt"), ("push", "pull"), ("install", "uninstall"), ("mount", "unmount"),
 )  # fmt: skip
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
@@ -228,7 +242,18 @@ def mirrored_names(a: str, b: str) -> bool:
     if len(words_a) != len(words_b):
         return False
     differ = [(x, y) for x, y in zip(words_a, words_b) if x != y]
-    return len(differ) == 1 and (differ[0] in _OPPOSITES or differ[0][::-1] in _OPPOSITES)
+    return len(differ) == 1 and _opposite(*differ[0])
+
+
+def _opposite(x: str, y: str) -> bool:
+    """Two words that are opposites, or compound words whose differing cores are
+    (`addslash`/`removeslash`)."""
+    if (x, y) in _OPPOSITES or (y, x) in _OPPOSITES:
+        return True
+    prefix = len(os.path.commonprefix([x, y]))
+    suffix = len(os.path.commonprefix([x[prefix:][::-1], y[prefix:][::-1]]))
+    core_x, core_y = x[prefix : len(x) - suffix], y[prefix : len(y) - suffix]
+    return (core_x, core_y) != (x, y) and ((core_x, core_y) in _OPPOSITES or (core_y, core_x) in _OPPOSITES)
 
 
 def find_clusters(
