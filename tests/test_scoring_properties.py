@@ -201,7 +201,9 @@ def test_the_audits_overall_score_is_the_configured_weighted_mean(tmp_path: Path
     scores = {c.category.id: c.score for c in result.categories}
     assert scores["imports"] is not None and scores["dataclasses"] is not None
     assert result.score == round((3 * scores["imports"] + 1 * scores["dataclasses"]) / 4, 1)
-    assert result.weights == {"duplicates": 3, "canonical": 2, "singletons": 2, "imports": 3, "dataclasses": 1}
+    assert result.weights == {
+        "duplicates": 3, "canonical": 2, "singletons": 2, "typing": 0.5, "imports": 3, "dataclasses": 1
+    }  # fmt: skip
 
 
 def test_the_json_example_of_docs_scoring_is_what_the_formula_gives() -> None:

@@ -22,8 +22,11 @@ MIN_EVIDENCE = round(1 / TOLERANCE)
 POINTS_PER_DOUBLING = 10.0
 # A category's weight in the overall score unless the configuration says otherwise: copies and
 # bypasses of a canonical API are what single source of truth is about, shared instances
-# next; dataclasses, typing and import style weigh 1.
-DEFAULT_WEIGHTS = {"duplicates": 3.0, "canonical": 2.0, "singletons": 2.0}
+# next, records without @dataclass after them (1). `Any` and relative imports weigh half: they
+# make the one source harder to see (an imprecise type, a second spelling of a module's path)
+# but never create a second one, and a package that uses either consistently (Flask's relative
+# imports) is not worse than one with copies of its code (docs/scoring.md, Calibration).
+DEFAULT_WEIGHTS = {"duplicates": 3.0, "canonical": 2.0, "singletons": 2.0, "typing": 0.5, "imports": 0.5}
 
 
 def weights_of(configured: Mapping[str, float]) -> dict[str, float]:
