@@ -252,6 +252,16 @@ class RecordJudge:
         return namespace
 
 
+# Nested classes that frameworks read as option namespaces through the outer class's metaclass.
+OPTION_CLASSES = frozenset({"Meta", "Config", "Options", "Params"})
+
+
+def _nested_options(scope: str) -> bool:
+    """`Schema.Meta`, `Model.Config`: options read by a metaclass, never instantiated."""
+    outer, _, name = scope.rpartition(".")
+    return bool(outer) and "<locals>" not in outer and name in OPTION_CLASSES
+
+
 class MissingDataclass(ProjectRule[MissingDataclassOptions]):
     code = "SSOT201"
     name = "missing-dataclass"
@@ -271,7 +281,9 @@ class MissingDataclass(ProjectRule[MissingDataclassOptions]):
         "classes whose fields are all private (the state of a behaviour class); fields defaulting to a call such as a descriptor or "
         "an ORM column (a declarative model; `dataclasses.field()` excepted); namespaces of settings, where "
         "every field has a default and no method of the class or its bases takes `self`; classes declared "
-        "only under `if TYPE_CHECKING:`; stubs (`.pyi`)."
+        "only under `if TYPE_CHECKING:`; stubs (`.pyi`); and option classes nested in a class under the "
+        "names frameworks read them by (`class Meta:` of a marshmallow schema or Django model, `class Config:`): "
+        "a metaclass reads their attributes and nobody instantiates them."
     )
     why = (
         "Annotations alone do not make a constructor, equality or a repr, so every caller invents its own "
@@ -291,6 +303,15 @@ class MissingDataclass(ProjectRule[MissingDataclassOptions]):
     collectors = (ClassCollector, RecordCandidates)
 
     VALID = (
+        # marshmallow Schema.Meta: an options namespace the schema's metaclass reads.
+        Valid("""
+            import types
+
+            class Schema:
+                class Meta:
+                    render_module: types.ModuleType
+                    fields: tuple[str, ...] = ()
+            """),
         Valid("""
             from dataclasses import dataclass
 
@@ -855,7 +876,9 @@ class MissingDataclass(ProjectRule[MissingDataclassOptions]):
         judge = RecordJudge(project.classes, self.options.exempt_bases)
         for path, cls in project.classes:
             candidate = candidates.get((path, cls.qualname))
-            if candidate is None or candidate.sentinel or not judge.is_record(cls):
+            if candidate is None or candidate.sentinel or _nested_options(cls.scope):
+                continue
+            if not judge.is_record(cls):
                 continue
             shown = ", ".join(candidate.fields[:4]) + (", ..." if len(candidate.fields) > 4 else "")
             name = cls.qualname.rpartition(".")[2]

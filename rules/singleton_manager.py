@@ -195,10 +195,12 @@ def is_scalar_literal(node: cst.BaseExpression) -> bool:
 
 
 def is_value_annotation(annotation: cst.Annotation | None) -> bool:
-    """`-> str`, `-> Path`: what a function returns is a value, not a shared object."""
+    """`-> str`, `-> Path`, `-> Pattern[str]`, `-> tuple[int, ...]`: what a function returns is
+    a value, not a shared object (pydantic.v1's `url_regex()` caches one compiled pattern)."""
     if annotation is None:
         return False
-    name = last_part(dotted_name(annotation.annotation))
+    node = annotation.annotation
+    name = last_part(dotted_name(node.value if isinstance(node, cst.Subscript) else node))
     return name in SCALARS or name in VALUE_TYPES
 
 

@@ -424,3 +424,19 @@ def test_a_private_service_behind_module_functions_is_still_reported(tmp_path: P
     assert _flagged(tmp_path, {"u3/__init__.py": source, "u3/poolmanager.py": "class PoolManager:\n    pass\n"}) == [
         ("u3/__init__.py", 3)
     ]
+
+
+def test_a_getter_caching_a_compiled_pattern_is_not_reported_but_one_caching_a_client_is(tmp_path: Path) -> None:
+    # pydantic.v1 networks.py: url_regex() compiles one pattern on first use and keeps it.
+    getter = (
+        "import re\nfrom re import Pattern\n\n_url_regex_cache = None\n\n\n"
+        "def url_regex() -> {returns}:\n"
+        "    global _url_regex_cache\n"
+        "    if _url_regex_cache is None:\n"
+        "        _url_regex_cache = {value}\n"
+        "    return _url_regex_cache\n"
+    )
+    pattern = {"pyd/networks.py": getter.format(returns="Pattern[str]", value="re.compile(r'^x$', re.I)")}
+    assert _flagged(tmp_path / "pattern", pattern) == []
+    client = {"pyd/networks.py": getter.format(returns="Client[str]", value="Client(pool=8)")}
+    assert _flagged(tmp_path / "client", client) == [("pyd/networks.py", 7)]
