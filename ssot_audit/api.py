@@ -19,7 +19,7 @@ from ssot_audit.analysis.options import ConfigError
 from ssot_audit.analysis.places import compile_globs
 from ssot_audit.analysis.plugins import Registry
 from ssot_audit.config import Config, Overrides, load_config
-from ssot_audit.model import AuditResult, Finding
+from ssot_audit.model import AuditResult, Finding, RecordedScore
 from ssot_audit.pipeline.discovery import project_root
 from ssot_audit.pipeline.engine import Engine, ProgressCallback
 from ssot_audit.pipeline.git import GitError
@@ -116,7 +116,9 @@ def audit(
     if result.files_scanned == 0:
         _nothing_found(setup, gated)
     if recorded is not None:
-        result = baselines.apply(result, baselines.covered(recorded, setup.root, setup.targets))
+        result = baselines.apply(
+            result, baselines.covered(recorded.findings, setup.root, setup.targets), recorded.score
+        )
     if diff_against is not None:
         quiet = dataclasses.replace(options, progress=None)
         try:
@@ -145,7 +147,8 @@ def baseline(paths: Sequence[Path], options: Options = Options(), output: Path =
     result = _run(setup, options, setup.targets, setup.root)
     if result.files_scanned == 0:
         _nothing_found(setup, gated=False)
-    _write(output, baselines.dumps(str(setup.root), result.findings, output), "--output")
+    score = RecordedScore(result.score, result.score_formula_version, tuple(result.paths))
+    _write(output, baselines.dumps(str(setup.root), result.findings, output, score), "--output")
     return AuditRun(result, setup.config, [], setup.warnings)
 
 
@@ -165,7 +168,7 @@ def check(files: Sequence[Path], options: Options = Options(), *, baseline: Path
         recorded = _read_baseline(baseline, root)
         setup = _Setup(registry, config, [root, *members], root, run.warnings)
         whole = _run(setup, options, setup.targets, root)
-        run.results.append(checks.only(whole, checks.relpaths(root, members), recorded))
+        run.results.append(checks.only(whole, checks.relpaths(root, members), recorded.findings if recorded else None))
     for result in run.results:
         run.failures += failures(result, None, baseline=baseline is not None, every_finding=True)
     return run
@@ -286,7 +289,7 @@ def _nothing_found(setup: _Setup, gated: bool) -> None:
     setup.warnings.append(f"no Python files found in {where} ({why})")
 
 
-def _read_baseline(path: Path | None, root: Path) -> list[Finding] | None:
+def _read_baseline(path: Path | None, root: Path) -> baselines.Baseline | None:
     if path is None:
         return None
     try:

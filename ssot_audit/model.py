@@ -241,6 +241,16 @@ class Repository:
     toplevel: str = ""
 
 
+@dataclass(frozen=True)
+class RecordedScore:
+    """The overall score a baseline file recorded: under which score formula, for which
+    audited paths. Compared with today's only when both are the same."""
+
+    score: float
+    formula_version: str
+    paths: tuple[str, ...]
+
+
 @dataclass
 class AuditResult:
     root: str
@@ -254,6 +264,7 @@ class AuditResult:
     tool_version: str
     fixed: list[Finding] | None = None
     changes: Changes | None = None
+    baseline_score: RecordedScore | None = None  # with --baseline, what the file recorded
     stats: AuditStats = field(default_factory=AuditStats)
     # The audited paths as given, relative to root; the rules of the run; source excerpts of
     # the findings by (path, line); the git state. Facts for the renderers, never scored.
@@ -263,6 +274,17 @@ class AuditResult:
     repository: Repository | None = None
     # Category weights of the overall score; a category not named weighs 1.
     weights: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def baseline_comparable(self) -> bool:
+        """Whether the baseline's recorded score can stand beside today's: the same score
+        formula, over the same audited paths."""
+        recorded = self.baseline_score
+        return (
+            recorded is not None
+            and recorded.formula_version == self.score_formula_version
+            and recorded.paths == tuple(self.paths)
+        )
 
     @property
     def active_findings(self) -> list[Finding]:

@@ -42,7 +42,8 @@ def test_the_baseline_file_is_versioned_sorted_and_stable(repo: Path) -> None:
     data = take_baseline(repo)
     first = (repo / ".ssot-baseline.json").read_bytes()
     assert data["format"] == "ssot-audit-baseline" and data["version"] == 1
-    assert list(data) == ["format", "version", "findings"]
+    assert list(data) == ["format", "version", "score", "score_formula_version", "paths", "findings"]
+    assert data["paths"] == ["."] and data["score_formula_version"] == "2"
     entries = data["findings"]
     assert isinstance(entries, list)
     assert [(e["rule"], e["path"], e["line"], e["scope"], e["code"]) for e in entries] == [
@@ -185,3 +186,26 @@ def test_usage_errors_of_the_baseline_options(repo: Path) -> None:
     (repo / "b.json").write_text("[]", encoding="utf-8")
     in_check = run_cli("check", "--baseline", "b.json", "shop/api.py", cwd=repo)
     assert in_check.returncode == 2 and "not an ssot-audit baseline file" in in_check.stderr
+
+
+def test_the_score_recorded_in_the_baseline_is_compared_only_under_one_formula(repo: Path) -> None:
+    data = take_baseline(repo)
+    recorded = data["score"]
+    assert isinstance(recorded, float)
+    code, report = audit_json(repo)
+    assert report["baseline_score"] == {"score": recorded, "score_formula_version": "2", "compared": True}
+    markdown = run_cli("audit", ".", "--baseline", ".ssot-baseline.json", "--format", "markdown", cwd=repo).stdout
+    assert f"score {recorded:.1f} at the baseline, {report['score']:.1f} now (score formula v2)" in markdown
+    # A score recorded under another formula version is shown as such, never compared.
+    data["score_formula_version"] = "1"
+    (repo / ".ssot-baseline.json").write_text(json.dumps(data), encoding="utf-8")
+    code, report = audit_json(repo)
+    assert code == 0 and report["baseline_score"]["compared"] is False
+    text = run_cli("audit", ".", "--baseline", ".ssot-baseline.json", "--no-cache", cwd=repo)
+    assert f"the baseline's score {recorded:.1f} used score formula v1" in text.stdout
+    # A baseline written before scores were recorded still gates; it has no score to show.
+    for key in ("score", "score_formula_version", "paths"):
+        del data[key]
+    (repo / ".ssot-baseline.json").write_text(json.dumps(data), encoding="utf-8")
+    code, report = audit_json(repo)
+    assert code == 0 and "baseline_score" not in report

@@ -49,6 +49,8 @@ def test_new_and_eliminated_findings_are_reported_per_rule(history: Path) -> Non
     first = git(history, "rev-parse", "HEAD~1")[:12]
     assert f"Changes since HEAD~1 ({first}): 1 new, 1 eliminated" in text
     assert "SSOT101 relative-import: 1 new, 1 eliminated" in text
+    # The ref is audited by today's code, so both scores come from one formula, and it says so.
+    assert "(both under score formula v2)" in text
 
 
 def test_the_working_tree_is_compared_and_neither_it_nor_the_index_is_touched(history: Path) -> None:

@@ -63,6 +63,12 @@ def report_dict(result: AuditResult) -> dict[str, object]:
     }
     if result.fixed is not None:
         data["fixed"] = [finding_dict(f) for f in result.fixed]
+    if result.baseline_score is not None:
+        data["baseline_score"] = {
+            "score": result.baseline_score.score,
+            "score_formula_version": result.baseline_score.formula_version,
+            "compared": result.baseline_comparable,
+        }
     return data
 
 

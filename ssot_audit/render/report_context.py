@@ -32,7 +32,7 @@ from ssot_audit.render.report_records import (
     Report,
     RuleFacts,
 )
-from ssot_audit.render.wording import icon, score_text
+from ssot_audit.render.wording import baseline_score, formula_note, icon, score_text
 
 TOP_FINDINGS = 3  # per category, shown in full with their source; the rest are grouped
 MAX_TABLE_ROWS = 200  # a table longer than this helps nobody; JSON has them all
@@ -207,11 +207,16 @@ def key_facts(
         ch = result.changes
         facts.append(
             f"**Since `{ch.ref}`** (`{ch.commit[:12]}`): {plural(ch.new, 'new findings')}, "
-            f"{ch.eliminated:,} eliminated; score {ch.score_before:.1f} then, {result.score:.1f} now"
+            f"{ch.eliminated:,} eliminated; score {ch.score_before:.1f} then, {result.score:.1f} now "
+            f"({formula_note(result)})"
         )
     elif result.fixed is not None:  # a baseline, not a ref: the ref's line above says it all
         new = sum(1 for f in active if f.baseline_state == NEW)
-        facts.append(f"**Since the baseline**: {plural(new, 'new findings')}, {len(result.fixed):,} fixed")
+        score = baseline_score(result)
+        facts.append(
+            f"**Since the baseline**: {plural(new, 'new findings')}, {len(result.fixed):,} fixed"
+            + (f"; {score}" if score else "")
+        )
     return facts
 
 

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from ssot_audit.model import NEW, AuditResult, Finding, split_message
 from ssot_audit.render.escaping import terminal
+from ssot_audit.render.wording import baseline_score, formula_note
 
 SHORT_MESSAGE = 120  # longer messages are cut to their headline (the part before the reasoning)
 MAX_ELIMINATED = 10  # eliminated findings listed by name after a comparison; JSON has them all
@@ -89,7 +90,8 @@ def comparison_lines(result: AuditResult) -> list[str]:
     if changes is not None:
         lines.append(
             f"Changes since {escape(changes.ref)} ({changes.commit[:12]}): {changes.new} new, "
-            f"{changes.eliminated} eliminated; score {changes.score_before:.1f} -> {result.score:.1f}"
+            f"{changes.eliminated} eliminated; score {changes.score_before:.1f} -> {result.score:.1f} "
+            f"({formula_note(result)})"
         )
         lines += [
             f"  {r.rule} {r.name}: {r.new} new, {r.eliminated} eliminated"
@@ -100,6 +102,9 @@ def comparison_lines(result: AuditResult) -> list[str]:
         active = result.active_findings
         new = sum(1 for f in active if f.baseline_state == NEW)
         lines.append(f"Baseline: {new} new, {len(active) - new} unchanged, {len(result.fixed)} fixed")
+        score = baseline_score(result)
+        if score is not None:
+            lines.append(f"  {score}")
     if result.fixed:
         # What was eliminated, by name and place (as it was), so a fix is seen, not just counted.
         lines += [

@@ -16,7 +16,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssot_audit.model import NEW, UNCHANGED, AuditResult, Finding, Identity, Severity, Span, identity, normalise_code
+from ssot_audit.model import (
+    NEW,
+    UNCHANGED,
+    AuditResult,
+    Finding,
+    Identity,
+    RecordedScore,
+    Severity,
+    Span,
+    identity,
+    normalise_code,
+)
 
 BASELINE_FORMAT = "ssot-audit-baseline"
 BASELINE_VERSION = 1
@@ -77,9 +88,9 @@ def covered(recorded: Sequence[Finding], root: Path, targets: Sequence[Path]) ->
     return kept
 
 
-def apply(result: AuditResult, recorded: Sequence[Finding]) -> AuditResult:
+def apply(result: AuditResult, recorded: Sequence[Finding], score: RecordedScore | None = None) -> AuditResult:
     comparison = compare(result.findings, recorded)
-    return dataclasses.replace(result, findings=comparison.findings, fixed=comparison.fixed)
+    return dataclasses.replace(result, findings=comparison.findings, fixed=comparison.fixed, baseline_score=score)
 
 
 # -- the file -----------------------------------------------------------------------
@@ -110,19 +121,31 @@ def entry(finding: Finding, path: str) -> dict[str, object]:
     }
 
 
-def dumps(root: str, findings: Iterable[Finding], baseline_file: Path) -> str:
+def dumps(root: str, findings: Iterable[Finding], baseline_file: Path, score: RecordedScore | None = None) -> str:
     """The baseline as sorted, indented JSON: stable bytes for the same findings, one
-    finding per block so a review diff shows exactly what was added or removed."""
+    finding per block so a review diff shows exactly what was added or removed. With the
+    overall score, its formula version and the audited paths, so a later audit can say how
+    the score moved, and refuse to compare scores of two formula versions."""
     folder = baseline_file.resolve().parent
     placed = [(_file_path(root, f.path, folder), f) for f in findings if not f.suppressed]
     placed.sort(key=lambda pf: (pf[0], pf[1].span.line, pf[1].span.column, pf[1].rule, pf[1].code, pf[1].message))
     entries = [entry(f, path) for path, f in placed]
-    data = {"format": BASELINE_FORMAT, "version": BASELINE_VERSION, "findings": entries}
+    data: dict[str, object] = {"format": BASELINE_FORMAT, "version": BASELINE_VERSION}
+    if score is not None:
+        data.update(score=score.score, score_formula_version=score.formula_version, paths=list(score.paths))
+    data["findings"] = entries
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def load(baseline_file: Path, root: str) -> list[Finding]:
-    """The recorded findings, their paths relative to root as the audit reports them."""
+@dataclass(frozen=True)
+class Baseline:
+    findings: list[Finding]
+    score: RecordedScore | None  # None in a file written before scores were recorded
+
+
+def load(baseline_file: Path, root: str) -> Baseline:
+    """The recorded findings, their paths relative to root as the audit reports them, and
+    the recorded score."""
     where = f"baseline {baseline_file}"
     try:
         data = json.loads(baseline_file.read_text(encoding="utf-8"))
@@ -146,7 +169,16 @@ def load(baseline_file: Path, root: str) -> list[Finding]:
     if not isinstance(entries, list):
         raise BaselineError(f"{where}: 'findings' must be a list")
     folder = baseline_file.resolve().parent
-    return [_finding(e, i, where, root, folder) for i, e in enumerate(entries)]
+    findings = [_finding(e, i, where, root, folder) for i, e in enumerate(entries)]
+    return Baseline(findings, _score(data))
+
+
+def _score(data: dict[str, object]) -> RecordedScore | None:
+    score, version, paths = data.get("score"), data.get("score_formula_version"), data.get("paths")
+    if not isinstance(score, (int, float)) or isinstance(score, bool) or not isinstance(version, str):
+        return None
+    listed = tuple(str(p) for p in paths) if isinstance(paths, list) else ()
+    return RecordedScore(float(score), version, listed)
 
 
 def _finding(e: object, index: int, where: str, root: str, folder: Path) -> Finding:
