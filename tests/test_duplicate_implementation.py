@@ -863,3 +863,18 @@ def test_a_run_shared_by_opposite_operations_is_not_a_copy(tmp_path: Path) -> No
     assert audit(tmp_path / "mirror", {"shop/a.py": add + "\n\n" + remove}) == []
     other = RUN_HOLDER.format(name="_index_class", tail="module.remove_class(cls.__name__, cls) or drop(cls)")
     assert len(audit(tmp_path / "copy", {"shop/a.py": add + "\n\n" + other})) == 2
+
+
+def test_a_large_family_of_one_shape_in_one_module_is_judged_like_a_small_one(tmp_path: Path) -> None:
+    # Generated handlers: more members of one normalised stream than a member's partner search
+    # scans (clones/detect.MAX_PARTNER_TRIES); exact twins are still found, renamed variants
+    # side by side in one module still need `within-module-min-statements`.
+    exact = "\n\n".join(SUM.format(name="total").replace("def total", f"def total_{i:03d}") for i in range(70))
+    found = audit(tmp_path / "exact", {"gen/handlers.py": exact})
+    assert len(found) == 70 and len({f.group for f in found}) == 1
+    renamed = "\n\n".join(SUM.format(name=f"total_{i:03d}").replace("(1 -", f"({i} -") for i in range(70))
+    # (Consecutive handlers still share copied runs of statements across their boundaries.)
+    whole = [f for f in audit(tmp_path / "renamed", {"gen/handlers.py": renamed}) if "a run of" not in f.message]
+    assert whole == []
+    asked = audit(tmp_path / "asked", {"gen/handlers.py": renamed}, {"within-module-min-statements": 0})
+    assert len([f for f in asked if "renamed" in f.message]) == 70

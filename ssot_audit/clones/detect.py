@@ -4,6 +4,7 @@ only those candidate pairs are verified."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from array import array
@@ -268,10 +269,9 @@ def find_clusters(
     for i, m in enumerate(members):
         by_stream.setdefault(m.definition.normalised, []).append(i)
     for group in by_stream.values():
+        partners = _partners(index, members, group, thresholds)
         for i in group[1:]:
-            partner = next(
-                (j for j in group if j != i and _renamed_copy(index, members[i], members[j], thresholds)), None
-            )
+            partner = partners(i)
             if partner is not None:
                 edges.append((partner, i))
 
@@ -295,6 +295,49 @@ def find_clusters(
         rest = component - kept
         pending.extend(components(graph, rest))
     return _outermost(index, sorted(clusters, key=lambda c: (c.members[0].path, c.members[0].definition.line)))
+
+
+# A normalised stream shared by more members than this (generated code: thousands of
+# handlers alike) is searched for each member's partner in a bounded number of tries.
+MAX_PARTNER_TRIES = 64
+
+
+def _partners(
+    index: CloneIndex, members: Sequence[Member], group: list[int], thresholds: Thresholds
+) -> Callable[[int], int | None]:
+    """For each member of one normalised stream, the first other member it is a copy of. A
+    small group is scanned in order; in a large one a member may be a copy of none of the
+    others (one module's variants under `within-module-min-statements`), and a scan per member
+    would be quadratic, so exact twins come first, then members of other files, then of its
+    own, at most MAX_PARTNER_TRIES tried."""
+
+    def scan(i: int) -> int | None:
+        return next((j for j in group if j != i and _renamed_copy(index, members[i], members[j], thresholds)), None)
+
+    if len(group) <= MAX_PARTNER_TRIES:
+        return scan
+    by_exact: dict[bytes, list[int]] = {}
+    by_path: dict[str, list[int]] = {}
+    for j in group:
+        by_exact.setdefault(members[j].definition.exact, []).append(j)
+        by_path.setdefault(members[j].path, []).append(j)
+
+    def bounded(i: int) -> int | None:
+        me = members[i]
+        others = (j for path, js in by_path.items() if path != me.path for j in js)
+        order = itertools.chain(by_exact[me.definition.exact], others, by_path[me.path])
+        tried = 0
+        for j in order:
+            if j == i:
+                continue
+            if _renamed_copy(index, me, members[j], thresholds):
+                return j
+            tried += 1
+            if tried >= MAX_PARTNER_TRIES:
+                return None
+        return None
+
+    return bounded
 
 
 def _renamed_copy(index: CloneIndex, a: Member, b: Member, thresholds: Thresholds) -> bool:
