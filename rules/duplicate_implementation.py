@@ -87,7 +87,8 @@ class DuplicateImplementationOptions:
             "packages most such pairs are sibling variants (a visitor per node type, `addslash`/"
             "`removeslash`, a reflection query per object kind) where the edited statements are what each "
             "variant is for, and a reviewer rejects about a third of them; near-miss copies across modules, "
-            "which drift apart unseen, are always reported."
+            "which drift apart unseen, are always reported. A run of `min-fragment-statements` statements "
+            "the variants share is still reported as a copied run, on the lines it spans."
         },
     )
     written_similarity: float = field(
@@ -264,7 +265,9 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
         "two statements (an interface filled in, as each JSON tag's `check`/`to_json`); operator methods of one "
         "protocol (`__eq__`/`__lt__`) and a check and its negation (`assertXMLEqual`/`assertXMLNotEqual`); "
         "and renamed copies whose only differences are their own names (`readable()` returning "
-        "`self.file.readable()`, `seekable()` returning `self.file.seekable()`).\n\n"
+        "`self.file.readable()`, `seekable()` returning `self.file.seekable()`). Within one module, where "
+        "variants sit side by side, renamed copies need `within-module-min-statements` statements and "
+        "near-miss copies are reported only with `within-module-near-miss`; exact copies always are.\n\n"
         "It also reports runs of `min-fragment-statements` statements or more copied between functions or "
         "classes that are not copies as a whole (the message gives the lines of each copy of the run). A run "
         "may cross from the end of one method, through whole methods, into the start of the next; it is "
