@@ -303,6 +303,14 @@ class MissingDataclass(ProjectRule[MissingDataclassOptions]):
     collectors = (ClassCollector, RecordCandidates)
 
     VALID = (
+        Valid("""
+            from dataclasses import dataclass
+
+            @dataclass
+            class User:
+                name: str
+                age: int = 0
+            """),
         # marshmallow Schema.Meta: an options namespace the schema's metaclass reads.
         Valid("""
             import types
@@ -311,14 +319,6 @@ class MissingDataclass(ProjectRule[MissingDataclassOptions]):
                 class Meta:
                     render_module: types.ModuleType
                     fields: tuple[str, ...] = ()
-            """),
-        Valid("""
-            from dataclasses import dataclass
-
-            @dataclass
-            class User:
-                name: str
-                age: int = 0
             """),
         Valid("""
             import dataclasses as dc
