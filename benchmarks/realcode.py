@@ -22,8 +22,18 @@ DEFAULT_VERSIONS = {
     # Never looked at while tuning a rule: the fresh evaluation sample of issue 16 (round 4).
     "pytest": "9.2.0", "pydantic": "2.14.4", "aiohttp": "3.14.5", "scrapy": "2.19.0", "marshmallow": "4.4.0",
     "starlette": "1.10.0", "fastapi": "0.165.0",
+    # Round 5, drawn after round 4's fixes: a second fresh sample.
+    "celery": "5.7.0", "kombu": "5.7.0", "paramiko": "5.1.0", "networkx": "3.6.1", "attrs": "26.1.0",
+    "mypy": "2.4.1", "urllib3": "2.8.0", "tox": "4.67.16",
 }  # fmt: skip
-IMPORT_NAMES = {"django": "django", "flask": "flask", "httpx": "httpx", "sqlalchemy": "sqlalchemy", "pytest": "_pytest"}
+IMPORT_NAMES = {
+    "django": "django",
+    "flask": "flask",
+    "httpx": "httpx",
+    "sqlalchemy": "sqlalchemy",
+    "pytest": "_pytest",
+    "attrs": "attr",
+}
 
 
 def fetch(package: str, version: str | None = None) -> Path:
