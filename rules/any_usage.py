@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from ssot_audit.analysis.names import TYPING_MODULES, ImportHeads, dotted_name, typing_names
-from ssot_audit.analysis.places import Places
+from ssot_audit.analysis.places import VENDORED, Places
 from ssot_audit.analysis.plugins import FileContext, FileRule, Invalid, Valid
 from ssot_audit.model import TYPING, Severity
 
@@ -51,10 +51,21 @@ BUILTIN_GENERICS = frozenset({"dict", "list", "tuple", "set", "frozenset", "type
 @dataclass(frozen=True)
 class AnyUsageOptions:
     allow: tuple[str, ...] = field(
-        default=(),
+        default=VENDORED,
         metadata={
             "doc": "Where `Any` is accepted: path globs relative to the audit root (`legacy/**`) "
-            "or qualified names of modules, classes or functions (`pkg.plugins.Hook.call`)."
+            "or qualified names of modules, classes or functions (`pkg.plugins.Hook.call`). The default "
+            "is vendored third-party code (`_vendor/`, `vendor/`, `_vendored/`, a bundled `typeshed/`); "
+            "list it again when you set your own places."
+        },
+    )
+    allow_star_args: bool = field(
+        default=True,
+        metadata={
+            "doc": "Accept `*args: Any` and `**kwargs: Any`. Arguments passed through to another callable "
+            "keep that callable's signature as the one source of truth for them; spelling them out, or an "
+            "`Unpack[TypedDict]`, writes the signature a second time. Set false to report them, as ruff's "
+            "ANN401 does by default."
         },
     )
 
@@ -237,6 +248,24 @@ class AnyUsage(FileRule[AnyUsageOptions]):
             path="pkg/plugins.py",
             options={"allow": ["pkg.plugins.Hook"]},
         ),
+        # urllib3 SOCKSConnection: arguments passed through keep HTTPConnection's signature the one source.
+        Valid("""
+            from typing import Any
+
+            class SOCKSConnection(HTTPConnection):
+                def __init__(self, *args: Any, proxy: str, **kwargs: Any) -> None:
+                    self._proxy = proxy
+                    super().__init__(*args, **kwargs)
+            """),
+        # mypy's bundled copy of typeshed: another project's stubs.
+        Valid(
+            """
+            from typing import Any
+
+            def loads(s: str) -> Any: ...
+            """,
+            path="mypy/typeshed/stdlib/json.pyi",
+        ),
         Valid("""
             from typing import Any
 
@@ -309,6 +338,15 @@ class AnyUsage(FileRule[AnyUsageOptions]):
             from typing import Any
 
             def f(*args: Any, **kwargs: Any) -> None: ...
+            """,
+            options={"allow-star-args": False},
+            count=2,
+        ),
+        Invalid(
+            """
+            from typing import Any
+
+            def f(*args: Any, **kwargs: dict[str, Any]) -> Any: ...
             """,
             count=2,
         ),
@@ -486,6 +524,8 @@ class AnyUsage(FileRule[AnyUsageOptions]):
         self.overloads_reported: set[str] = set()
         self.overloaded_names: set[str] = set()
         self.overload_groups: list[str | None] = []
+        # `*args: Any` / `**kwargs: Any` annotations accepted as pass-through (allow-star-args).
+        self.pass_through: set[int] = set()
 
     def resolved(self, node: cst.BaseExpression, at: cst.CSTNode) -> str | None:
         if not self.heads.may_reach(node, self.context.names):
@@ -500,7 +540,18 @@ class AnyUsage(FileRule[AnyUsageOptions]):
     # -- where types are written ------------------------------------------------------
 
     def visit_Annotation(self, node: cst.Annotation) -> None:
-        self.check_type(node.annotation)
+        if id(node) not in self.pass_through:
+            self.check_type(node.annotation)
+
+    def visit_Parameters(self, node: cst.Parameters) -> None:
+        if not self.options.allow_star_args:
+            return
+        for star in (node.star_arg, node.star_kwarg):
+            if isinstance(star, cst.Param) and star.annotation is not None:
+                annotation = star.annotation.annotation
+                if isinstance(annotation, (cst.Name, cst.Attribute)) and self.resolved(annotation, annotation) in ANY:
+                    self.count_checked()  # checked, and accepted
+                    self.pass_through.add(id(star.annotation))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         annotation = node.annotation.annotation

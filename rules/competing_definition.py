@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ssot_audit.analysis.places import compile_globs
+from ssot_audit.analysis.places import VENDORED, compile_globs
 from ssot_audit.analysis.plugins import Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
 from ssot_audit.clones.clusters import Member, choose_canonical, components, group_id, match_graph
@@ -22,7 +22,7 @@ from ssot_audit.clones.competitors import (
     interface_pairs,
     method_names,
 )
-from ssot_audit.clones.eligibility import VENDORED, clone_sized
+from ssot_audit.clones.eligibility import clone_sized
 from ssot_audit.clones.fingerprint import name_hash
 from ssot_audit.clones.report import definition_finding
 from ssot_audit.model import DUPLICATES, Finding, Severity

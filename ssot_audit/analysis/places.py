@@ -20,6 +20,12 @@ Spec = TypeVar("Spec", bound=pathspec.PathSpec[pathspec.Pattern])
 _STAR = "[^/]*"
 _FIXED_PIECE = re.compile(r"(?:\\.|\[\^/\]|\[[^\]/]*\]|[^\\\[\]()|*+?{}/^$.])+")
 
+# Vendored third-party code, as .gitignore-style patterns: another project's code bundled in
+# this one (pip's `_vendor/`, the copy of typeshed's stubs in mypy, pyright or jedi), which the
+# project does not write and should not be scored on: default excludes of SSOT001 and SSOT002,
+# and places where SSOT401 accepts `Any`.
+VENDORED = ("_vendor/", "vendor/", "_vendored/", "typeshed/")
+
 
 def linear_regex(regex: str) -> str:
     parts = regex.split(_STAR)

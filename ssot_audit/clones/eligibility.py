@@ -6,9 +6,6 @@ from __future__ import annotations
 from ssot_audit.clones.fingerprint import Definition
 
 DEFAULT_MIN_STATEMENTS = 3
-# Vendored third-party code: its copies are another project's, not this one's (default excludes
-# of SSOT001 and SSOT002).
-VENDORED = ("_vendor/", "vendor/", "_vendored/")
 DEFAULT_MIN_TOKENS = 30
 
 
