@@ -131,7 +131,9 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
         "literals found in the other. A shared name alone is not evidence, and a definition that derives "
         "from, delegates to, or is registered under the other is a layer, not a competitor: subclasses "
         "of a same-named class, facades calling the same name, plug-in families on one base or in one "
-        "package (three or more sibling modules each defining the name their own way), implementations registered with a dispatcher (`@name.for_db(...)`), and the same text "
+        "package (three or more sibling modules each defining the name their own way), a module that "
+        "imports the other's definition under any alias, definitions sharing a decorator that registers them "
+        "(pluggy's `@hookimpl`), implementations registered with a dispatcher (`@name.for_db(...)`), and the same text "
         "naming each module's own definitions are all left alone. Importing a name is not defining it; "
         "one module's alternatives under `if`/`try` count once; definitions under "
         "`if __name__ == \"__main__\":` are not the module's API. Copies big enough for SSOT001 are SSOT001's. "
@@ -271,7 +273,7 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
                 min(defs, key=lambda c: (c.member.path.endswith(".pyi"), c.member.path))
                 for _, defs in sorted(modules.items())
             ]
-            for group in self._competing(candidates, public_names, local_names, options):
+            for group in self._competing(candidates, public_names, local_names, options, project):
                 if not _plugin_family(group):
                     findings.extend(self._report(name, group, project, options))
         return findings
@@ -282,6 +284,7 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
         public_names: dict[str, frozenset[str]],
         local_names: dict[str, frozenset[int]],
         options: CompetingDefinitionOptions,
+        project: Project,
     ) -> list[list[tuple[Candidate, dict[int, Evidence]]]]:
         """Groups of candidates linked by evidence that they are one concept, each candidate with
         its evidence towards the others. Copies SSOT001 reports (both big enough, and identical,
@@ -298,6 +301,7 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
                     ma.rpartition(".")[0] == mb.rpartition(".")[0],
                     local_names[ma],
                     local_names[mb],
+                    project.imports_name(ma, mb, a.name) or project.imports_name(mb, ma, a.name),
                 )
                 found = evidence(a, b, setting)
                 if found is None or self._ssot001_reports(a, b, found):

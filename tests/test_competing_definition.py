@@ -316,3 +316,30 @@ def test_sibling_plugin_modules_each_defining_a_name_their_own_way_are_a_family(
     # Identical copies in sibling modules stay reported (django views/*.py builtin_template_path).
     same = {path: INSTALL.format(cls="Select", extra="reactor.seen = 0") for path in family}
     assert audit(tmp_path / "same", same)
+
+
+def test_a_module_importing_the_others_definition_under_an_alias_is_a_layer(tmp_path: Path) -> None:
+    # networkx bipartite/covering.py: `from networkx.algorithms.covering import min_edge_cover as
+    # _min_edge_cover`, then its own min_edge_cover returns _min_edge_cover(G, ...).
+    files = {
+        "chat/services/auth.py": AUTH_A,
+        "chat/websocket/auth.py": "from chat.services.auth import WebSocketAuthenticator as _Base\n\n\n" + AUTH_B,
+    }
+    assert audit(tmp_path / "layer", files) == []
+    files["chat/websocket/auth.py"] = "from chat.services.auth import TokenError\n\n\n" + AUTH_B
+    assert len(audit(tmp_path / "other-name", files)) == 2
+
+
+def test_definitions_registered_by_one_decorator_are_hook_implementations(tmp_path: Path) -> None:
+    # tox: every command module defines `@impl def tox_add_option(parser)` for pluggy.
+    def decorated(code: str, decorator: str) -> str:
+        return f"from chat.plugins import {decorator.split('.')[0]}\n\n\n@{decorator}\n{code}"
+
+    hooks = {"chat/services/auth.py": decorated(AUTH_A, "impl"), "chat/websocket/auth.py": decorated(AUTH_B, "impl")}
+    assert audit(tmp_path / "hooks", hooks) == []
+    # A decorator that only wraps or describes (functools.total_ordering) registers nothing.
+    wrapped = {
+        "chat/services/auth.py": decorated(AUTH_A, "functools.total_ordering"),
+        "chat/websocket/auth.py": decorated(AUTH_B, "functools.total_ordering"),
+    }
+    assert len(audit(tmp_path / "wrapped", wrapped)) == 2

@@ -98,6 +98,10 @@ class Project:
         """How many project modules import `name` itself from `module` (`from module import name`)."""
         return len(self._name_importers.get((module, name), ()))
 
+    def imports_name(self, importer: str, module: str, name: str) -> bool:
+        """Whether `importer` imports `name` itself from `module`, under any alias."""
+        return importer in self._name_importers.get((module, name), ())
+
     def importers(self, module: str) -> int:
         """How many project modules import this one."""
         graph = self.import_graph

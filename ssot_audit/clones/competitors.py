@@ -17,6 +17,9 @@ What is a layer, not a competitor, is left alone whatever its code:
 - a function naming itself in its body (a facade delegating: `return dateformat.time_format(...)`)
   or in its decorator (an implementation registered with a dispatcher of that name:
   `@generate_driver_url.for_db("mysql")`);
+- a module importing the other's definition, under any alias (it wraps or re-exports it);
+- two definitions sharing a decorator that registers them (pluggy's `@hookimpl`): implementations
+  of one hook, each called by that name;
 - classes on different bases (a model field and a form field): parallel hierarchies;
 - the same text naming each module's own definitions (`return Insert(table)` in every dialect's
   `dml.py`): the words match, what they refer to does not;
@@ -117,12 +120,32 @@ class Setting:
     siblings: bool  # their modules are in one package
     locals_a: frozenset[int]  # names each module defines at top level, as hashes
     locals_b: frozenset[int]
+    # One module imports the other's definition (under any alias): it wraps, delegates to or
+    # re-exports it (networkx's bipartite `min_edge_cover` calls the general one as `_min_edge_cover`).
+    layered: bool = False
+
+
+# Decorators that wrap or describe a definition. Any other decorator that two same-named
+# definitions share registers them with something that calls them by that name (pluggy's
+# `@hookimpl`, a signal's `@receiver`): implementations of one hook, not one concept twice.
+WRAPPERS = frozenset({
+    "property", "setter", "getter", "deleter", "staticmethod", "classmethod", "cache", "lru_cache",
+    "cached_property", "wraps", "abstractmethod", "overload", "override", "final", "contextmanager",
+    "asynccontextmanager", "dataclass", "total_ordering", "deprecated", "singledispatch", "runtime_checkable",
+})  # fmt: skip
+
+
+def registered_alike(a: Candidate, b: Candidate) -> bool:
+    shared = set(a.top.decorators) & set(b.top.decorators)
+    return any(d and d.rpartition(".")[2] not in WRAPPERS for d in shared)
 
 
 def evidence(a: Candidate, b: Candidate, setting: Setting) -> Evidence | None:
     """Why a and b are one concept written twice, or None."""
     da, db = a.member.definition, b.member.definition
     if a.derives_from(b) or b.derives_from(a) or a.names_itself() or b.names_itself():
+        return None
+    if setting.layered or registered_alike(a, b):
         return None
     if da.kind == "class" and set(a.top.bases) != set(b.top.bases):
         return None
