@@ -12,34 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.git_support import commit_all, init_repo, slug_function
+from tests.git_support import consolidation_history
 from tests.support import EXAMPLE, run_cli
-
-IMPORTS = "".join(f"import mod{i}\n" for i in range(20))
-NEAR_MISS = (
-    slug_function("make_slug")
-    .replace("joined[:40]", "joined[:60]")
-    .replace("    return joined", "    joined = joined.strip('-')\n    return joined")
-)
 
 
 @pytest.fixture
 def history(tmp_path: Path) -> Path:
-    """First commit: `slugify` copied in three modules. Second: one copy consolidated (it
-    imports the canonical one), and a near-miss copy made in a new module."""
-    repo = init_repo(
-        tmp_path / "repo",
-        {
-            "shop/text.py": IMPORTS + "\n\n" + slug_function("slugify"),
-            "shop/views.py": "from shop.text import slugify\n\n\n" + slug_function("view_slug"),
-            "shop/admin.py": slug_function("admin_slug"),
-            "shop/api.py": "from shop.text import slugify\n",
-        },
-    )
-    (repo / "shop" / "admin.py").write_text("from shop.text import slugify as admin_slug\n", encoding="utf-8")
-    (repo / "shop" / "feeds.py").write_text(NEAR_MISS, encoding="utf-8")
-    commit_all(repo, "consolidate admin_slug, copy make_slug")
-    return repo
+    return consolidation_history(tmp_path / "repo")
 
 
 def test_the_report_names_what_is_new_and_what_was_eliminated(history: Path) -> None:

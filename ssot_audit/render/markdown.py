@@ -107,9 +107,11 @@ def escape_message(text: object) -> str:
 
 def mermaid_label(text: object) -> str:
     """Text inside a quoted Mermaid label, where quotes, angle brackets and backticks are
-    entities and a line break (which could close the diagram's fence) is a space."""
+    entities and a line break (which could close the diagram's fence) is a space. `#` goes
+    first, as an entity too: Mermaid would read a name holding `#quot;` as a quote."""
     return (
         one_line(str(text))
+        .replace("#", "#35;")
         .replace("`", "#96;")
         .replace("&", "#amp;")
         .replace('"', "#quot;")
