@@ -190,6 +190,7 @@ class MarkdownRenderer:
     date: str | None = None
     title: str | None = None
     about: str = ""  # `--context`: what the audit is about
+    scope: str = ""  # `--scope`: what the audit covers, in the user's words
 
     def __post_init__(self) -> None:
         folder = self.template_file.resolve().parent if self.template_file else None
@@ -211,7 +212,7 @@ class MarkdownRenderer:
             raise TemplateError(f"{name}:{exc.lineno}: template syntax error: {exc.message}") from None
 
     def context(self, result: AuditResult) -> dict[str, object]:
-        report = report_context.build(result, report_date(self.date), self.title, self.about)
+        report = report_context.build(result, report_date(self.date), self.title, self.about, self.scope)
         return {"report": report, "result": result}
 
     def __call__(self, result: AuditResult, color: bool = False) -> str:

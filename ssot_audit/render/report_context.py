@@ -295,7 +295,7 @@ def _standing(tied: Sequence[CategoryView], which: str) -> str:
     return f"The {which} categories, at {tied[0].score_text}, are {names}"
 
 
-def build(result: AuditResult, date: str, title: str | None = None, context: str = "") -> Report:
+def build(result: AuditResult, date: str, title: str | None = None, context: str = "", scope: str = "") -> Report:
     by_category: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
         by_category[f.category].append(f)
@@ -318,6 +318,7 @@ def build(result: AuditResult, date: str, title: str | None = None, context: str
     return Report(
         title=title or "SSOT Compliance Audit Report",
         context=context,
+        scope=scope,
         date=date,
         tool_version=result.tool_version,
         formula_version=result.score_formula_version,

@@ -160,6 +160,8 @@ class Report:
     title: str
     # What the audit is about, as the user put it (`--context`): shown under the header.
     context: str
+    # What the audit covers, in the user's words (`--scope`), before the measured paths.
+    scope: str
     date: str
     tool_version: str
     formula_version: str
