@@ -158,7 +158,7 @@ def test_the_before_after_chart_leaves_out_a_category_the_ref_could_not_score(tm
     done = run_cli("audit", ".", "--no-cache", "--diff-against", "HEAD~1", "--format", "markdown", cwd=repo)
     assert done.returncode == 0, done.stderr
     table = done.stdout.split("## Changes Since")[1]
-    assert re.search(r"\| dataclasses \| - \| 100\.0 \|", table), table
+    assert re.search(r"\| Dataclass Compliance \| - \| 100\.0 \|", table), table
     chart = next(block for block in mermaid_blocks(done.stdout) if block[0] == "xychart-beta")
     assert "before (first bar) and now" in chart[1]
     assert "Dataclass Compliance" not in chart[2] and "Duplicate Implementations" in chart[2]
