@@ -397,6 +397,8 @@ def check_files(
             f"--format {fmt}: the files belong to {len(run.results)} projects; check one project at a time"
         )
     elif run.results:
+        if fmt == "markdown":
+            known[fmt] = markdown_renderer(None, None, run.configs[0].report)
         sys.stdout.write(render_report(known[fmt], run.results[0], False))
     if not quiet:
         found = sum(len(r.active_findings) for r in run.results)

@@ -128,3 +128,9 @@ def test_without_a_configured_header_the_report_has_the_defaults(project: Path) 
     assert lines[0] == "# SSOT Compliance Audit Report"
     assert f"**Scope:** `{project.name}`, path `.`  " in lines
     assert not any(line.startswith("**Context:**") for line in lines)
+
+
+def test_check_reports_with_the_configured_header_too(project: Path) -> None:
+    (project / "pyproject.toml").write_text(HEADER_CONFIG)
+    done = run_cli("check", str(project / "pkg" / "a.py"), "--no-cache", "--format", "markdown")
+    assert done.stdout.startswith("# Payments audit\n"), done.stdout[:200] + done.stderr
