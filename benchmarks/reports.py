@@ -3,8 +3,7 @@
     python -m benchmarks.reports [package ...]     # default: django
 
 Audits the package once (cache off), then times what the renderers add on top of the audit:
-collecting source excerpts of the findings, reading the git state, and each output format, with
-its size in bytes and lines.
+collecting source excerpts of the findings, reading the git state, and each output format.
 """
 
 from __future__ import annotations
@@ -49,8 +48,7 @@ def bench(root: Path) -> None:
     for name, render in renderers().items():
         text = timed(f"render {name}", functools.partial(render, result, False))
         assert isinstance(text, str)
-        # Report length is an aim of its own (issue 12: Django's Markdown under 400 lines).
-        print(f"  {'':<28} {len(text.encode()):9,} bytes, {text.count(chr(10)):,} lines")
+        print(f"  {'':<28} {len(text.encode()):9,} bytes")
 
 
 def main() -> None:
