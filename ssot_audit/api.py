@@ -72,6 +72,8 @@ class CheckRun:
     files: int
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The configuration of each result's project, in the same order (its report header).
+    configs: list[Config] = field(default_factory=list)
 
 
 @dataclass
@@ -169,6 +171,7 @@ def check(files: Sequence[Path], options: Options = Options(), *, baseline: Path
         setup = _Setup(registry, config, [root, *members], root, run.warnings)
         whole = _run(setup, options, setup.targets, root)
         run.results.append(checks.only(whole, checks.relpaths(root, members), recorded.findings if recorded else None))
+        run.configs.append(config)
     for result in run.results:
         run.failures += failures(result, None, baseline=baseline is not None, every_finding=True)
     return run

@@ -24,6 +24,7 @@ from rich.table import Table
 
 from ssot_audit import __version__, api
 from ssot_audit.analysis.plugins import Registry, documentation
+from ssot_audit.config import ReportSettings
 from ssot_audit.model import AuditResult, plural
 from ssot_audit.pipeline.engine import ProgressCallback
 from ssot_audit.render import EXTENSIONS, Renderer, markdown, renderers, text
@@ -190,13 +191,26 @@ def parse_output(spec: str, default_format: str) -> tuple[str, Path]:
     return EXTENSIONS.get(suffix, default_format), Path(spec)
 
 
-def markdown_renderer(template: Path | None, date: str | None, title: str | None = None, context: str = "") -> Renderer:
-    """The Markdown renderer with the user's template, date, title and context, checked before the audit runs."""
+def markdown_renderer(template: Path | None, date: str | None, heading: ReportSettings | None = None) -> Renderer:
+    """The Markdown renderer with the user's template, date and header (title, scope, context)."""
     try:
         markdown.report_date(date)
-        return markdown.MarkdownRenderer(template, date, title, context)
+        heading = heading or ReportSettings()
+        heading = heading or ReportSettings()
+        return markdown.MarkdownRenderer(template, date, heading.title, heading.context, heading.scope)
     except (markdown.TemplateError, markdown.DateError) as exc:
         raise api.UsageError(str(exc)) from None
+
+
+def report_heading(
+    configured: ReportSettings, title: str | None, scope: str | None, context: str | None
+) -> ReportSettings:
+    """The report's header: each option given on the command line wins over the config's."""
+    return ReportSettings(
+        title=configured.title if title is None else title,
+        scope=configured.scope if scope is None else scope,
+        context=configured.context if context is None else context,
+    )
 
 
 def render_report(renderer: Renderer, result: AuditResult, color: bool) -> str:
@@ -269,10 +283,13 @@ def audit_command(
     ] = None,
     show_known: ShowKnown = False,
     title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="Title of the Markdown report.")] = None,
+    scope: Annotated[
+        str | None, typer.Option("--scope", metavar="TEXT", help="What the audit covers, in the report's header.")
+    ] = None,
     context: Annotated[
-        str,
+        str | None,
         typer.Option("--context", metavar="TEXT", help="What the audit is about, under the Markdown report's header."),
-    ] = "",
+    ] = None,
 ) -> int:
     """Audit the files and folders PATH (default .) and print findings and scores."""
     known = renderers()
@@ -284,8 +301,9 @@ def audit_command(
         if output_format is not None or outputs:
             raise api.UsageError("--template renders the Markdown report: add --format markdown or -o markdown:FILE")
         output_format = "markdown"
-    if template is not None or report_date is not None or title is not None or context:
-        known["markdown"] = markdown_renderer(template, report_date, title, context)
+    # Checked before the audit runs, so a bad template or date costs no audit; rebuilt after
+    # it with the config's report header, which only the audit's config lookup finds.
+    markdown_renderer(template, report_date)
     if show_known:
         known["text"] = functools.partial(text.render, show_known=True)
     with progress_bar(show_progress(quiet)) as progress:
@@ -297,6 +315,9 @@ def audit_command(
         )
     warn(run.warnings, quiet)
     result = run.result
+    known["markdown"] = markdown_renderer(
+        template, report_date, report_heading(run.config.report, title, scope, context)
+    )
     if verbose:
         typer.echo(
             f"ssot-audit: {result.stats.files_parsed} files parsed, {result.stats.cache_hits} from cache", err=True
@@ -376,6 +397,8 @@ def check_files(
             f"--format {fmt}: the files belong to {len(run.results)} projects; check one project at a time"
         )
     elif run.results:
+        if fmt == "markdown":
+            known[fmt] = markdown_renderer(None, None, run.configs[0].report)
         sys.stdout.write(render_report(known[fmt], run.results[0], False))
     if not quiet:
         found = sum(len(r.active_findings) for r in run.results)

@@ -46,6 +46,19 @@ class FileSettings:
     file_memory_limit: int = 4096  # MiB a worker may add while analysing one file (libcst takes ~9 KiB a line)
     # Rule options, one table per rule, keyed by its code or name.
     rules: dict[str, dict[str, object]] = field(default_factory=dict)
+    # The Markdown report's header (ReportSettings), checked key by key like a rule's options.
+    report: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """`[tool.ssot-audit.report]`: what the Markdown report's header says about the audit,
+    as the reference report's Scope and Context lines do; `--title`, `--scope` and
+    `--context` win over them."""
+
+    title: str | None = None
+    scope: str = ""
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,7 @@ class Config:
     rule_names: Mapping[str, str]
     per_file_ignores: tuple[tuple[pathspec.PathSpec[pathspec.Pattern], tuple[str, ...]], ...] = ()
     rule_categories: Mapping[str, str] = field(default_factory=dict)
+    report: ReportSettings = ReportSettings()
 
     @property
     def fail_under(self) -> float | None:
@@ -179,6 +193,7 @@ def load_config(
         if settings.weights[category] < 0:
             raise ConfigError(f"{where}: weights.{category}: must not be negative")
 
+    report = parse_options(ReportSettings, settings.report, where, noun="key", prefix="report.")
     rule_options: dict[str, object] = {code: rule.default_options() for code, rule in registry.rules.items()}
     for key, table in settings.rules.items():
         rule = registry.by_code_or_name(key)
@@ -206,6 +221,7 @@ def load_config(
         per_file_ignores=tuple(
             (compile_globs([pattern]), tuple(selectors)) for pattern, selectors in settings.per_file_ignores.items()
         ),
+        report=report,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -63,3 +64,40 @@ def slug_function(name: str) -> str:
         "        joined = joined[:40]\n"
         "    return joined.replace('--', '-')\n"
     )
+
+
+IMPORTS = "".join(f"import mod{i}\n" for i in range(20))
+NEAR_MISS = (
+    slug_function("make_slug")
+    .replace("joined[:40]", "joined[:60]")
+    .replace("    return joined", "    joined = joined.strip('-')\n    return joined")
+)
+
+
+def consolidation_history(repo: Path) -> Path:
+    """First commit: `slugify` copied in three modules. Second: one copy consolidated (it
+    imports the canonical one), and a near-miss copy made in a new module."""
+    init_repo(
+        repo,
+        {
+            "shop/text.py": IMPORTS + "\n\n" + slug_function("slugify"),
+            "shop/views.py": "from shop.text import slugify\n\n\n" + slug_function("view_slug"),
+            "shop/admin.py": slug_function("admin_slug"),
+            "shop/api.py": "from shop.text import slugify\n",
+        },
+    )
+    (repo / "shop" / "admin.py").write_text("from shop.text import slugify as admin_slug\n", encoding="utf-8")
+    (repo / "shop" / "feeds.py").write_text(NEAR_MISS, encoding="utf-8")
+    commit_all(repo, "consolidate admin_slug, copy make_slug")
+    return repo
+
+
+def example_history(repo: Path, example: Path) -> Path:
+    """The example project committed, then changed: one more copy of a function and a
+    relative import, so that `--diff-against HEAD~1` has news and a score before and after."""
+    shutil.copytree(example, repo, ignore=shutil.ignore_patterns(".ssot_audit_cache", "__pycache__"))
+    git(repo, "init", "-q", "-b", "main")
+    commit_all(repo, "first")
+    write_tree(repo, {"chat_backend/utils/slugs.py": "from . import text  # noqa: F401\n\n\n" + NEAR_MISS})
+    commit_all(repo, "a slug helper")
+    return repo

@@ -59,6 +59,9 @@ def test_named_config_file_wins_over_discovery(project: Path, tmp_path: Path) ->
         ("bad.yaml", "!!python/object/apply:os.system ['echo pwned']\n", "bad.yaml: cannot read YAML"),
         ("pyproject.toml", "[tool.ssot-audit]\nselect = 'SSOT'\n", "pyproject.toml: select: expected a list, got str"),
         ("pyproject.toml", "[tool.ssot-audit\n", "pyproject.toml: cannot read TOML"),
+        ("bad.yaml", "report:\n  titel: Audit\n", "bad.yaml: unknown key 'report.titel' (did you mean 'title'?)"),
+        ("bad.yaml", "report:\n  context: [a, b]\n", "bad.yaml: report.context: expected str, got list"),
+        ("bad.yaml", "report: Audit\n", "bad.yaml: report: expected a table, got str"),
     ],
 )
 def test_config_mistakes_exit_2_with_one_line_naming_file_and_key(
@@ -89,3 +92,45 @@ def test_a_config_named_elsewhere_does_not_move_the_root(
     report = json.loads(run_cli("audit", str(project / "pkg"), "--format", "json", "--config", str(elsewhere)).stdout)
     assert report["root"] == str(project.resolve())
     assert [f["path"] for f in report["findings"]] == ["pkg/a.py"]
+
+
+HEADER_CONFIG = """[tool.ssot-audit.report]
+title = "Payments audit"
+scope = "Refund flow rewrite"
+context = "Before the 2.0 release"
+"""
+
+
+def header(project: Path, *options: str) -> list[str]:
+    done = run_cli("audit", str(project), "--no-cache", "--format", "markdown", "--date", "2026-01-15", *options)
+    assert done.returncode in (0, 1), done.stderr
+    return done.stdout.split("## Executive Summary")[0].splitlines()
+
+
+def test_the_report_header_comes_from_the_config(project: Path) -> None:
+    (project / "pyproject.toml").write_text(HEADER_CONFIG)
+    lines = header(project)
+    assert lines[0] == "# Payments audit"
+    assert f"**Scope:** Refund flow rewrite (`{project.name}`, path `.`)  " in lines
+    assert "**Context:** Before the 2.0 release" in lines
+
+
+def test_command_line_options_win_over_the_configured_header(project: Path) -> None:
+    (project / "pyproject.toml").write_text(HEADER_CONFIG)
+    lines = header(project, "--title", "Q3 audit", "--scope", "Everything", "--context", "")
+    assert lines[0] == "# Q3 audit"
+    assert f"**Scope:** Everything (`{project.name}`, path `.`)  " in lines
+    assert not any(line.startswith("**Context:**") for line in lines)
+
+
+def test_without_a_configured_header_the_report_has_the_defaults(project: Path) -> None:
+    lines = header(project)
+    assert lines[0] == "# SSOT Compliance Audit Report"
+    assert f"**Scope:** `{project.name}`, path `.`  " in lines
+    assert not any(line.startswith("**Context:**") for line in lines)
+
+
+def test_check_reports_with_the_configured_header_too(project: Path) -> None:
+    (project / "pyproject.toml").write_text(HEADER_CONFIG)
+    done = run_cli("check", str(project / "pkg" / "a.py"), "--no-cache", "--format", "markdown")
+    assert done.stdout.startswith("# Payments audit\n"), done.stdout[:200] + done.stderr

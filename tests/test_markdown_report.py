@@ -150,7 +150,7 @@ def test_table_messages_are_never_cut_inside_a_word(tmp_path: Path) -> None:
     long = " ".join(["word"] * 100)
     findings = [dataclasses.replace(f, message=f"{long} {f.line}; because of reasons") for f in result.findings]
     text = render(dataclasses.replace(result, findings=findings))
-    evidence, table = text.split("grouped by what they say")
+    evidence, table = text.split("1 more finding:")
     assert f"{long} 1; because of reasons" in evidence
     row = next(line for line in table.splitlines() if line.startswith("| SSOT101"))
     assert f"{long} N |" in row and "reasons" not in row
@@ -192,7 +192,7 @@ def test_a_category_with_nothing_to_check_says_so_instead_of_100(tmp_path: Path)
     assert "100.0/100" not in text.split("## Conclusion")[0].split("## Import Pattern")[1]
     assert "No category had anything to check" in text
     section = text.split("## Import Pattern Compliance Analysis")[1].split("\n---")[0]
-    areas, unchecked = section.split("### ⚠️ Areas to Address:")[1].split("### ℹ️ Not Checked:")
+    areas, unchecked = section.split("### ⚠️ Areas to Address:")[1].split("### ℹ️ Too Little Checked to Judge:")
     assert "- None: no finding in this category." in areas
     assert "**relative-import** (`SSOT101`) found nothing to check: no imports" in unchecked
 
@@ -341,7 +341,7 @@ def test_the_report_states_what_changed_since_a_git_ref(tmp_path: Path) -> None:
     changes = done.stdout.split("## Changes Since `main`")[1].split("\n## ")[0]
     assert "0 new findings, 1 eliminated" in changes
     assert "| SSOT101 relative-import | 0 | 1 |" in changes
-    assert "| imports | 80.0 | 90.0 | 0 | 1 |" in changes
+    assert "| Import Pattern Compliance | 80.0 | 90.0 | 0 | 1 |" in changes
     assert "both by score formula v2" in changes
     # Named, not only counted; and no baseline is spoken of where there is none.
     assert (
@@ -387,3 +387,26 @@ def test_suppressed_findings_are_counted_and_grouped(tmp_path: Path) -> None:
     assert [line for line in section.splitlines() if line.startswith("| SSOT101")] == [
         "| SSOT101 relative-import | low | 300 | relative import of '…' | `shop/api.py` (300) |"
     ]
+
+
+def test_a_strength_needs_as_much_evidence_as_a_score() -> None:
+    """The renderer may not import the scoring module, so it keeps its own copy of the number."""
+    from ssot_audit.pipeline.scoring import MIN_EVIDENCE
+    from ssot_audit.render.report_records import STRENGTH_EVIDENCE
+
+    assert STRENGTH_EVIDENCE == MIN_EVIDENCE
+
+
+def test_worst_violations_are_counted_per_rule_in_words() -> None:
+    from ssot_audit.render.report_context import worst_violations
+
+    def finding(name: str, severity: Severity) -> Finding:
+        return Finding("SSOT001", name, "duplicates", severity, "a.py", Span(1, 1, 1, 2), "m")
+
+    found = [finding("duplicate-implementation", Severity.CRITICAL)] * 3 + [
+        finding("duplicate-implementation", Severity.HIGH),
+        finding("competing-definition", Severity.HIGH),
+    ]
+    assert worst_violations(found) == (
+        "3 critical and 1 high duplicate-implementation findings; 1 high competing-definition finding"
+    )

@@ -12,34 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.git_support import commit_all, init_repo, slug_function
-from tests.support import EXAMPLE, run_cli
-
-IMPORTS = "".join(f"import mod{i}\n" for i in range(20))
-NEAR_MISS = (
-    slug_function("make_slug")
-    .replace("joined[:40]", "joined[:60]")
-    .replace("    return joined", "    joined = joined.strip('-')\n    return joined")
-)
+from tests.git_support import commit_all, consolidation_history, init_repo
+from tests.support import EXAMPLE, run_cli, write_tree
 
 
 @pytest.fixture
 def history(tmp_path: Path) -> Path:
-    """First commit: `slugify` copied in three modules. Second: one copy consolidated (it
-    imports the canonical one), and a near-miss copy made in a new module."""
-    repo = init_repo(
-        tmp_path / "repo",
-        {
-            "shop/text.py": IMPORTS + "\n\n" + slug_function("slugify"),
-            "shop/views.py": "from shop.text import slugify\n\n\n" + slug_function("view_slug"),
-            "shop/admin.py": slug_function("admin_slug"),
-            "shop/api.py": "from shop.text import slugify\n",
-        },
-    )
-    (repo / "shop" / "admin.py").write_text("from shop.text import slugify as admin_slug\n", encoding="utf-8")
-    (repo / "shop" / "feeds.py").write_text(NEAR_MISS, encoding="utf-8")
-    commit_all(repo, "consolidate admin_slug, copy make_slug")
-    return repo
+    return consolidation_history(tmp_path / "repo")
 
 
 def test_the_report_names_what_is_new_and_what_was_eliminated(history: Path) -> None:
@@ -165,3 +144,45 @@ def test_mermaid_blocks_keep_to_the_grammar(tmp_path: Path) -> None:
     assert len(labels) == len(bars) >= 2
     # Subgraphs are titled by the symbols they hold, not by a hash.
     assert not any(re.search(r"SSOT\d+-[0-9a-f]{6,}", line) for block in blocks for line in block)
+
+
+def test_the_before_after_chart_leaves_out_a_category_the_ref_could_not_score(tmp_path: Path) -> None:
+    """At the ref, 30 functions and one class: definitions are scored, dataclasses are not
+    (under 20 classes). Now 25 classes more: the chart draws before and after for the
+    categories scored both times, and does not fail on the one scored only now."""
+    functions = "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(30))
+    repo = init_repo(tmp_path / "repo", {"app/funcs.py": functions + "class Only:\n    pass\n"})
+    classes = "".join(f"class Thing{i}:\n    def size(self):\n        return {i}\n\n\n" for i in range(25))
+    write_tree(repo, {"app/things.py": classes})
+    commit_all(repo, "classes")
+    done = run_cli("audit", ".", "--no-cache", "--diff-against", "HEAD~1", "--format", "markdown", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    table = done.stdout.split("## Changes Since")[1]
+    assert re.search(r"\| Dataclass Compliance \| - \| 100\.0 \|", table), table
+    chart = next(block for block in mermaid_blocks(done.stdout) if block[0] == "xychart-beta")
+    assert "before (first bar) and now" in chart[1]
+    assert "Dataclass Compliance" not in chart[2] and "Duplicate Implementations" in chart[2]
+    assert sum(line.startswith("  bar [") for line in chart) == 2
+
+
+def test_a_clean_small_project_reads_as_such(tmp_path: Path) -> None:
+    """No findings: no list of zero counts; every category 100: no 'weakest' of them; a rule
+    that found nothing among a handful of items is not called a strength."""
+    write_tree(
+        tmp_path,
+        {
+            "pkg/mod.py": "".join(f"import mod{i}\n" for i in range(25))
+            + "".join(f"\n\ndef f{i}(x: int) -> int:\n    return x + {i}\n" for i in range(25))
+            + "".join(f"\n\nclass C{i}:\n    def size(self) -> int:\n        return {i}\n" for i in range(3)),
+        },
+    )
+    done = run_cli("audit", str(tmp_path), "--no-cache", "--format", "markdown", "--date", "2026-01-15")
+    assert done.returncode == 0, done.stderr
+    summary = done.stdout.split("**Key Facts:**")[0]
+    assert "and found nothing to act on." in summary and "0 critical" not in summary
+    assert "**Weakest category**" not in done.stdout
+    strengths = [line for line in done.stdout.splitlines() if "no findings among" in line]
+    assert strengths and not any("missing-dataclass" in line for line in strengths)
+    assert (
+        "- **missing-dataclass** (`SSOT201`): no findings, but only 3 classes checked, too few to judge" in done.stdout
+    )

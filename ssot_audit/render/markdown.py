@@ -107,9 +107,11 @@ def escape_message(text: object) -> str:
 
 def mermaid_label(text: object) -> str:
     """Text inside a quoted Mermaid label, where quotes, angle brackets and backticks are
-    entities and a line break (which could close the diagram's fence) is a space."""
+    entities and a line break (which could close the diagram's fence) is a space. `#` goes
+    first, as an entity too: Mermaid would read a name holding `#quot;` as a quote."""
     return (
         one_line(str(text))
+        .replace("#", "#35;")
         .replace("`", "#96;")
         .replace("&", "#amp;")
         .replace('"', "#quot;")
@@ -188,6 +190,7 @@ class MarkdownRenderer:
     date: str | None = None
     title: str | None = None
     about: str = ""  # `--context`: what the audit is about
+    scope: str = ""  # `--scope`: what the audit covers, in the user's words
 
     def __post_init__(self) -> None:
         folder = self.template_file.resolve().parent if self.template_file else None
@@ -209,7 +212,7 @@ class MarkdownRenderer:
             raise TemplateError(f"{name}:{exc.lineno}: template syntax error: {exc.message}") from None
 
     def context(self, result: AuditResult) -> dict[str, object]:
-        report = report_context.build(result, report_date(self.date), self.title, self.about)
+        report = report_context.build(result, report_date(self.date), self.title, self.about, self.scope)
         return {"report": report, "result": result}
 
     def __call__(self, result: AuditResult, color: bool = False) -> str:

@@ -23,6 +23,7 @@ PRIORITY_RULES = {
 PROMOTE_UNDER = 70.0  # a rule of a category rated FAIR or POOR moves up one priority
 MAX_NAMED_CLUSTERS = 5  # duplicate groups named one by one; the rest are counted
 MAX_PLACES = 4  # places named per duplicate group
+MAX_NAMED_REST = 3  # groups named, by their first definition, in the item for the remaining groups
 SEVERITY_PRIORITY = {Severity.CRITICAL: 1, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}
 
 
@@ -77,21 +78,39 @@ def _cluster_items(categories: Sequence[CategoryView], weak: set[str]) -> list[R
                 priority = max(1, priority - 1)
             rank = (-cluster.severity.weight, -cluster.size * cluster.severity.weight)
             items.append(
-                Recommendation(priority, facts, cluster_text(cluster), f"ssot-audit rule {cluster.rule}", rank=rank)
+                # The text says what to do; a pointer to the rule's page under every group would
+                # repeat one line five times. The item for the remaining groups carries it.
+                Recommendation(priority, facts, cluster_text(cluster), None, rank=rank)
             )
         rest = category.clusters[MAX_NAMED_CLUSTERS:]
         if rest:
             worst = min((c.severity for c in rest), key=lambda s: -s.weight)
             facts = by_rule.get(rest[0].rule)
             if facts is not None:
+                lead = "the other duplicate group" if len(rest) == 1 else f"the {len(rest):,} other duplicate groups"
+                named = ", ".join(f"`{c.names[0]}`" for c in rest[:MAX_NAMED_REST])
+                if len(rest) > MAX_NAMED_REST:
+                    named += f" and {len(rest) - MAX_NAMED_REST:,} more"
                 text = (
-                    f"Work through the {plural(len(rest), 'other duplicate groups')} of {category.title} "
-                    f"({sum(c.size for c in rest):,} definitions; worst severity {worst.value}) the same way; "
+                    f"Work through {lead} of {category.title} the same way: {named} "
+                    f"({sum(c.size for c in rest):,} definitions; worst severity {worst.value}); "
                     "`--format json` lists each with its `group` and `related` members."
                 )
-                priority = min(3, SEVERITY_PRIORITY[worst] + 1)
-                items.append(Recommendation(priority, facts, text, None, rank=(-worst.weight, 0)))
+                # As urgent as the worst group among them: critical copies are not a matter to monitor.
+                priority = SEVERITY_PRIORITY[worst]
+                if rest[0].rule in weak:
+                    priority = max(1, priority - 1)
+                command = f"ssot-audit rule {rest[0].rule}"
+                items.append(Recommendation(priority, facts, text, command, rank=(-worst.weight, 0)))
     return items
+
+
+def after_colon(sentence: str) -> str:
+    """A sentence set after a colon starts in lower case, unless it starts with an acronym
+    or a code span (`SQL`, `os.environ`)."""
+    if sentence[:2].isalpha() and sentence[:1].isupper() and sentence[1:2].islower():
+        return sentence[:1].lower() + sentence[1:]
+    return sentence
 
 
 def rule_text(facts: RuleFacts) -> str:
@@ -103,10 +122,13 @@ def rule_text(facts: RuleFacts) -> str:
         f"Resolve {plural(facts.findings, 'findings')} of **{facts.info.name}** (`{facts.info.code}`, worst severity "
         f"{facts.worst.value if facts.worst else 'none'}), most in {where}."
     )
-    # What the findings themselves say to do, when they agree; else the rule's documented fix.
-    advice = facts.common_advice or fix_advice(facts.info.help)
+    # What the findings themselves say to do, when they agree; else the rule's documented fix,
+    # unless the fix command makes the change itself (its documented example would name code
+    # from the rule's page, not from this project).
+    fixed_by_command = bool(facts.info.fix_command) and facts.fixable == facts.findings
+    advice = facts.common_advice or ("" if fixed_by_command else fix_advice(facts.info.help))
     if advice:
-        text += f" The change: {advice[:1].upper()}{advice[1:]}{'' if advice.endswith('.') else '.'}"
+        text += f" The change: {after_colon(advice)}{'' if advice.endswith('.') else '.'}"
     if facts.fixable and facts.fixable < facts.findings:
         text += f" {facts.fixable:,} of them are autofixable."
     return text

@@ -24,6 +24,7 @@ from ssot_audit.model import (
 from ssot_audit.render.clusters import DrawnCluster, clusters_of
 from ssot_audit.render.recommendations import recommendations
 from ssot_audit.render.report_records import (
+    STRENGTH_EVIDENCE,
     CategoryView,
     ChangeLine,
     ChartBar,
@@ -72,6 +73,8 @@ def rule_facts(info: RuleInfo, findings: Sequence[Finding]) -> RuleFacts:
             statement += f"; {fixable:,} autofixable with `{info.fix_command or 'ssot-audit fix'}`"
     elif info.checked == 0:
         statement = f"{label} found nothing to check: no {info.unit}"
+    elif info.checked < STRENGTH_EVIDENCE:
+        statement = f"{label}: no findings, but only {plural(info.checked, info.unit)} checked, too few to judge"
     else:
         statement = f"{label}: no findings among {plural(info.checked, info.unit)} checked"
     if suppressed:
@@ -143,7 +146,7 @@ def category_view(
     # Only rules that found nothing wrong among what they checked: a share of files without a
     # finding is a weakness in disguise when most files have one.
     strengths = tuple(r.statement for r in facts if r.clean)
-    idle = {r.info.code for r in facts if r.info.configured and r.info.checked == 0 and r.findings == 0}
+    idle = {r.info.code for r in facts if (r.info.configured and r.info.checked == 0 and r.findings == 0) or r.thin}
     areas = tuple(r.statement for r in facts if not r.clean and r.info.code not in idle)
     unchecked = tuple(r.statement for r in facts if r.info.code in idle)
     active = sorted((f for f in findings if not f.suppressed), key=importance)
@@ -187,12 +190,11 @@ def key_facts(
     facts = []
     worst = [f for f in active if f.severity in (Severity.CRITICAL, Severity.HIGH)]
     if worst:
-        by_rule = Counter(f"{f.severity.value} {f.name}" for f in worst)
-        listed = ", ".join(f"{n:,} {what}" for what, n in sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0])))
-        facts.append(f"**Worst violations**: {listed}")
-    scored_ids = [c for c in categories if c.score is not None]
-    if scored_ids:
-        low = min(scored_ids, key=lambda c: (c.score or 0.0, c.title))
+        facts.append(f"**Worst violations**: {worst_violations(worst)}")
+    scored = [c for c in categories if c.score is not None]
+    # "Weakest" says something only against a stronger category.
+    if len({c.score for c in scored}) > 1:
+        low = min(scored, key=lambda c: (c.score or 0.0, c.title))
         facts.append(f"**Weakest category**: {low.title}, {low.score_text}")
     for c in categories:
         if c.score is None and c.formula.startswith("not enough"):
@@ -218,6 +220,20 @@ def key_facts(
             + (f"; {score}" if score else "")
         )
     return facts
+
+
+def worst_violations(worst: Sequence[Finding]) -> str:
+    """`159 critical and 125 high duplicate-implementation findings; 6 high competing-definition
+    findings`: per rule, the most first."""
+    by_rule: dict[str, Counter[Severity]] = defaultdict(Counter)
+    for f in worst:
+        by_rule[f.name][f.severity] += 1
+    parts = []
+    for name, counts in sorted(by_rule.items(), key=lambda kv: (-kv[1].total(), kv[0])):
+        levels = [f"{counts[s]:,} {s.value}" for s in (Severity.CRITICAL, Severity.HIGH) if counts[s]]
+        noun = "finding" if counts.total() == 1 else "findings"
+        parts.append(f"{' and '.join(levels)} {name} {noun}")
+    return "; ".join(parts)
 
 
 def _named(f: Finding) -> str:
@@ -250,10 +266,17 @@ def change_lines(result: AuditResult, categories: Sequence[CategoryView]) -> lis
 
 def chart(result: AuditResult) -> list[ChartBar]:
     """Scored categories, with the ref's score beside each under --diff-against."""
+    scored = [c for c in result.categories if c.score is not None]
+    now = [ChartBar(c.category.title, None, c.score) for c in scored if c.score is not None]
     before = {c.category: c.score_before for c in result.changes.categories} if result.changes else {}
-    return [
-        ChartBar(c.category.title, before.get(c.category.id), c.score) for c in result.categories if c.score is not None
+    # Mermaid has no gap in a bar series: a category the ref had no score for is left out of
+    # the before/after chart (the table above still lists it), rather than drawn as 0.
+    both = [
+        ChartBar(c.category.title, before[c.category.id], c.score)
+        for c in scored
+        if c.score is not None and before.get(c.category.id) is not None
     ]
+    return both or now
 
 
 def summary(result: AuditResult, active: Sequence[Finding], scored: int) -> str:
@@ -261,13 +284,19 @@ def summary(result: AuditResult, active: Sequence[Finding], scored: int) -> str:
     counts = Counter(f.severity for f in active)
     text = (
         f"ssot-audit checked {plural(result.files_scanned, 'Python files')} ({plural(result.lines_scanned, 'lines')}) "
-        f"with {plural(enabled, 'rules')} and found {plural(len(active), 'findings')} "
-        f"in {plural(len({f.path for f in active}), 'files')}: "
-        f"{counts[Severity.CRITICAL]:,} critical, {counts[Severity.HIGH]:,} high, "
-        f"{counts[Severity.MEDIUM]:,} medium and {counts[Severity.LOW]:,} low."
+        f"with {plural(enabled, 'rules')} and "
     )
+    if active:
+        text += (
+            f"found {plural(len(active), 'findings')} in {plural(len({f.path for f in active}), 'files')}: "
+            f"{counts[Severity.CRITICAL]:,} critical, {counts[Severity.HIGH]:,} high, "
+            f"{counts[Severity.MEDIUM]:,} medium and {counts[Severity.LOW]:,} low."
+        )
+    else:
+        text += "found nothing to act on."
     if result.suppressed_count:
-        text += f" Suppressed by comments, and so counted but not scored: {plural(result.suppressed_count, 'more findings')}."
+        n = result.suppressed_count
+        text += f" {plural(n, 'more findings')} {'is' if n == 1 else 'are'} silenced by suppression comments: counted, not scored."
     if scored == 0:
         text += " No category had anything to check, so no category has a score."
     return text
@@ -300,7 +329,7 @@ def _standing(tied: Sequence[CategoryView], which: str) -> str:
     return f"The {which} categories, at {tied[0].score_text}, are {names}"
 
 
-def build(result: AuditResult, date: str, title: str | None = None, context: str = "") -> Report:
+def build(result: AuditResult, date: str, title: str | None = None, context: str = "", scope: str = "") -> Report:
     by_category: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
         by_category[f.category].append(f)
@@ -323,6 +352,7 @@ def build(result: AuditResult, date: str, title: str | None = None, context: str
     return Report(
         title=title or "SSOT Compliance Audit Report",
         context=context,
+        scope=scope,
         date=date,
         tool_version=result.tool_version,
         formula_version=result.score_formula_version,

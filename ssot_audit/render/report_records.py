@@ -13,6 +13,13 @@ MAX_EVIDENCE_CLUSTERS = 3  # duplicate groups quoted side by side; the rest are 
 MAX_LISTED_CLUSTERS = 8  # ... up to this many; JSON has them all
 
 
+# Items a rule must have checked, finding nothing, for the report to call that a strength: as
+# many as a category needs for a score (pipeline/scoring.MIN_EVIDENCE, which a renderer may
+# not import; tests/test_markdown_report.py holds the two equal). Under it, a single finding
+# would already be a high density, so none at all shows nothing.
+STRENGTH_EVIDENCE = 20
+
+
 @dataclass(frozen=True)
 class FindingGroup:
     """Findings of one rule whose messages say the same thing about different names (`relative
@@ -59,7 +66,13 @@ class RuleFacts:
 
     @property
     def clean(self) -> bool:
-        return self.findings == 0 and self.info.configured and self.info.checked > 0
+        """No finding among enough checked items to call it a strength."""
+        return self.findings == 0 and self.info.configured and self.info.checked >= STRENGTH_EVIDENCE
+
+    @property
+    def thin(self) -> bool:
+        """No finding, but among too few items to say anything (Django's 5 annotations)."""
+        return self.findings == 0 and self.info.configured and 0 < self.info.checked < STRENGTH_EVIDENCE
 
 
 @dataclass(frozen=True)
@@ -160,6 +173,8 @@ class Report:
     title: str
     # What the audit is about, as the user put it (`--context`): shown under the header.
     context: str
+    # What the audit covers, in the user's words (`--scope`), before the measured paths.
+    scope: str
     date: str
     tool_version: str
     formula_version: str
