@@ -89,6 +89,7 @@ def test_a_handful_of_items_is_not_enough_code_to_judge() -> None:
         assert few.score is None and few.rating is None
         assert few.formula.startswith("not enough code to judge")
     assert category_score(IMPORTS, [], MIN_EVIDENCE).score == 100.0
+    assert category_score(IMPORTS, [], 1).formula == f"not enough code to judge: 1 import checked, under {MIN_EVIDENCE}"
 
 
 def test_the_formula_names_the_numbers_behind_the_score() -> None:

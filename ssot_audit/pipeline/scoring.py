@@ -72,7 +72,8 @@ def category_score(
     if checked <= 0:
         return CategoryScore(category, None, None, len(active), weight, 0, f"nothing to check: no {unit}", unit)
     if checked < MIN_EVIDENCE:
-        reason = f"not enough code to judge: {checked} {unit} checked, under {MIN_EVIDENCE}"
+        counted = unit[:-1] if checked == 1 and unit.endswith("s") else unit  # "1 annotation"
+        reason = f"not enough code to judge: {checked} {counted} checked, under {MIN_EVIDENCE}"
         return CategoryScore(category, None, None, len(active), weight, checked, reason, unit)
     density = weight / checked
     score = round(curve(density), 1)
