@@ -99,7 +99,8 @@ class AnyUsage(FileRule[AnyUsageOptions]):
     summary = "`typing.Any` in an annotation; name the real type."
     what = (
         "Reports each `typing.Any` written where a type is expected, once per occurrence at its own line and "
-        "column: parameter (also `*args`, `**kwargs`), return, variable and class attribute annotations, inside "
+        "column: parameter (`*args: Any` and `**kwargs: Any` only with `allow-star-args` off), return, variable "
+        "and class attribute annotations, inside "
         'generics (`Dict[str, Any]`, `Callable[..., Any]`), in string annotations (`"Dict[str, Any]"`, '
         "reported at the string), in `cast(Any, x)`, and in type aliases (`X: TypeAlias = ...`, "
         "`type X = ...`, `X = Dict[str, Any]` at module or class level, `TypeAliasType`, `NewType`, "
