@@ -12,6 +12,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from ssot_audit.analysis import walk
 from ssot_audit.analysis.plugins import FileContext, FileRule, FileVisitor, ProjectRule, Registry
 from ssot_audit.pipeline import traversal
 from ssot_audit.pipeline.facts import CoreFacts
@@ -213,3 +214,46 @@ def test_the_rules_see_the_same_calls(tmp_path: Path) -> None:
         return out
 
     assert run(traversal.visit_batched) == run(lambda wrapper, visitors: wrapper.visit_batched(visitors))
+
+
+class Recorder(cst.CSTVisitor):
+    """Logs every call a read-only visitor gets; prunes below lambdas and classes, as rules
+    that scan one function body without entering nested scopes do."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[tuple[str, int, str]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.log.append(("visit", id(node), ""))
+        return not isinstance(node, (cst.Lambda, cst.ClassDef))
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.log.append(("visit_attribute", id(node), attribute))
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        self.log.append(("leave_attribute", id(original_node), attribute))
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.log.append(("leave", id(original_node), ""))
+
+
+@pytest.mark.parametrize("source", _sources())
+def test_walk_visit_and_children_match_libcst(source: str) -> None:
+    """Rules scan subtrees with walk.visit and walk.children: the calls and nodes libcst's
+    node.visit() and node.children give, without the rebuild."""
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError:
+        pytest.skip("an example of a file that does not parse")
+    ours, libcsts = Recorder(), Recorder()
+    walk.visit(module, ours)
+    module.visit(libcsts)
+    assert ours.log == libcsts.log
+    nodes: list[cst.CSTNode] = [module]
+    while nodes:
+        node = nodes.pop()
+        expected = list(node.children)
+        assert walk.children(node) == expected
+        assert all(a is b for a, b in zip(walk.children(node), expected, strict=True))
+        nodes.extend(expected)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ssot_audit.analysis import walk
 from ssot_audit.analysis.names import dotted_name
 
 # Methods that build the instance: assigning `self.x` there is construction, not a change.
@@ -132,5 +133,5 @@ def _method_state(function: cst.FunctionDef) -> str:
     if first is None:
         return ""
     scan = _MethodState(function.name.value, first.name.value)
-    function.body.visit(scan)
+    walk.visit(function.body, scan)
     return scan.reason

@@ -10,17 +10,12 @@ libcst's batched traversal, what a `visit_<Type>` returns is ignored (a batched 
 cannot prune the walk of the others), handlers of one name run in the order of the
 visitors, and every visitor's metadata dependencies are resolved first.
 
-The order of a node's child attributes is libcst's own: recorded once per node class by
-running the class's `_visit_and_replace_children` with a visitor that stops at each child,
-so it follows the installed libcst. A few classes announce an attribute only when it is not
-None (an f-string expression's `format_spec`), so the order is kept per class and per
-pattern of None-valued fields. `fix` transforms, and stays on libcst's own traversal.
+The order of a node's child attributes is libcst's own (analysis/walk.py records it).
+`fix` transforms, and stays on libcst's own traversal.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import typing
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 
@@ -28,49 +23,9 @@ import libcst as cst
 from libcst import MaybeSentinel
 from libcst.metadata import MetadataWrapper
 
+from ssot_audit.analysis.walk import Shape, child_order, shape_of
+
 Handler = Callable[[cst.CSTNode], object]
-_Shape = tuple[type[cst.CSTNode], tuple[bool, ...]]
-
-# libcst's child order per node shape. It depends only on the installed libcst, so one memo
-# per process serves every file (a worker's chunks included); about a hundred entries.
-_ORDERS: dict[_Shape, tuple[str, ...]] = {}
-_NULLABLE: dict[type[cst.CSTNode], tuple[str, ...]] = {}
-
-
-class _AttributeRecorder(cst.CSTVisitor):
-    """Announced attributes of one node, in order; never descends into a child."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.attributes: list[str] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        return False
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        self.attributes.append(attribute)
-
-
-def _nullable(cls: type[cst.CSTNode]) -> tuple[str, ...]:
-    """The fields of a node class that may be None: the only ones whose value has changed
-    which attributes libcst announces."""
-    names = _NULLABLE.get(cls)
-    if names is None:
-        names = _NULLABLE[cls] = tuple(
-            f.name for f in dataclasses.fields(cls) if f.default is None or type(None) in typing.get_args(f.type)
-        )
-    return names
-
-
-def child_order(node: cst.CSTNode, shape: _Shape) -> tuple[str, ...]:
-    """The attributes libcst announces for nodes of this shape, in its order."""
-    order = _ORDERS.get(shape)
-    if order is None:
-        recorder = _AttributeRecorder()
-        # Rebuilds this one node from its own children (a recorder keeps them): once per shape.
-        node._visit_and_replace_children(recorder)
-        order = _ORDERS[shape] = tuple(recorder.attributes)
-    return order
 
 
 # A node shape's plan for one file's visitors: its visit handlers, then per child attribute
@@ -89,9 +44,9 @@ class Traversal:
             for name, method in visitor.get_visitors().items():
                 handlers.setdefault(name, []).append(method)
         self._handlers = {name: tuple(methods) for name, methods in handlers.items()}
-        self._plans: dict[_Shape, _Plan] = {}
+        self._plans: dict[Shape, _Plan] = {}
 
-    def _plan(self, node: cst.CSTNode, shape: _Shape) -> _Plan:
+    def _plan(self, node: cst.CSTNode, shape: Shape) -> _Plan:
         kind = shape[0].__name__
         get = self._handlers.get
         steps = tuple(
@@ -102,11 +57,7 @@ class Traversal:
         return plan
 
     def walk(self, node: cst.CSTNode) -> None:
-        cls = type(node)
-        nullable = _NULLABLE.get(cls)
-        if nullable is None:
-            nullable = _nullable(cls)
-        shape = (cls, tuple([getattr(node, name) is None for name in nullable]) if nullable else ())
+        shape = shape_of(node)
         plan = self._plans.get(shape) or self._plan(node, shape)
         visit, steps, leave = plan
         for handler in visit:
