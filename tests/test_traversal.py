@@ -238,6 +238,34 @@ class Recorder(cst.CSTVisitor):
         self.log.append(("leave", id(original_node), ""))
 
 
+class Handlers(cst.CSTVisitor):
+    """A visitor on libcst's default hooks (the walk's fast path): node and attribute handlers,
+    one of which prunes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[tuple[str, int]] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.log.append(("visit_Name", id(node)))
+
+    def leave_Attribute(self, original_node: cst.Attribute) -> None:
+        self.log.append(("leave_Attribute", id(original_node)))
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self.log.append(("visit_Call", id(node)))
+        return len(node.args) != 1
+
+    def visit_Call_func(self, node: cst.Call) -> None:
+        self.log.append(("visit_Call_func", id(node)))
+
+    def leave_Call_args(self, node: cst.Call) -> None:
+        self.log.append(("leave_Call_args", id(node)))
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
 @pytest.mark.parametrize("source", _sources())
 def test_walk_visit_and_children_match_libcst(source: str) -> None:
     """Rules scan subtrees with walk.visit and walk.children: the calls and nodes libcst's
@@ -250,6 +278,10 @@ def test_walk_visit_and_children_match_libcst(source: str) -> None:
     walk.visit(module, ours)
     module.visit(libcsts)
     assert ours.log == libcsts.log
+    fast, slow = Handlers(), Handlers()
+    walk.visit(module, fast)
+    module.visit(slow)
+    assert fast.log == slow.log
     nodes: list[cst.CSTNode] = [module]
     while nodes:
         node = nodes.pop()

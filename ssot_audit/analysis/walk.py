@@ -97,6 +97,10 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
 def visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     """`node.visit(visitor)` for a visitor that only reads: the same on_visit, attribute and
     on_leave calls in the same order, children skipped where on_visit returns False."""
+    cls = type(visitor)
+    if all(getattr(cls, hook) is getattr(cst.CSTVisitor, hook) for hook in _HOOKS):
+        _visit_handlers(node, visitor, _handler_plans(cls))
+        return
     if visitor.on_visit(node):
         for name in child_order(node, shape_of(node)):
             visitor.on_visit_attribute(node, name)
@@ -104,3 +108,62 @@ def visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
                 visit(child, visitor)
             visitor.on_leave_attribute(node, name)
     visitor.on_leave(node)
+
+
+# A visitor that keeps libcst's default hooks only calls its `visit_<Type>`, `leave_<Type>`
+# and attribute handlers, which the hooks look up by name at every node: looked up once per
+# visitor class and node shape instead, the walk costs a fraction of the lookups.
+_HOOKS = ("on_visit", "on_leave", "on_visit_attribute", "on_leave_attribute")
+_Handler = typing.Callable[[cst.CSTVisitor, cst.CSTNode], object]
+_Step = tuple[str, "_Handler | None", "_Handler | None"]
+_HandlerPlan = tuple["_Handler | None", tuple[_Step, ...], "_Handler | None"]
+_PLANS: dict[type[cst.CSTVisitor], dict[Shape, _HandlerPlan]] = {}
+
+
+def _handler_plans(cls: type[cst.CSTVisitor]) -> dict[Shape, _HandlerPlan]:
+    plans = _PLANS.get(cls)
+    if plans is None:
+        plans = _PLANS[cls] = {}
+    return plans
+
+
+def _handler(cls: type[cst.CSTVisitor], name: str) -> _Handler | None:
+    """The class's handler of this name, or None for none or libcst's empty stub (marked
+    `_is_no_op`, as its own get_visitors() leaves them out): a stub does nothing and lets
+    the walk go on, so skipping it changes nothing."""
+    handler = getattr(cls, name, None)
+    return None if handler is None or getattr(handler, "_is_no_op", False) else typing.cast(_Handler, handler)
+
+
+def _handler_plan(node: cst.CSTNode, shape: Shape, cls: type[cst.CSTVisitor]) -> _HandlerPlan:
+    kind = shape[0].__name__
+    steps = tuple(
+        (name, _handler(cls, f"visit_{kind}_{name}"), _handler(cls, f"leave_{kind}_{name}"))
+        for name in child_order(node, shape)
+    )
+    return (_handler(cls, f"visit_{kind}"), steps, _handler(cls, f"leave_{kind}"))
+
+
+def _visit_handlers(node: cst.CSTNode, visitor: cst.CSTVisitor, plans: dict[Shape, _HandlerPlan]) -> None:
+    shape = shape_of(node)
+    plan = plans.get(shape)
+    if plan is None:
+        plan = plans[shape] = _handler_plan(node, shape, type(visitor))
+    enter, steps, leave = plan
+    # libcst's default on_visit: children are skipped only when the handler returns False.
+    if enter is None or enter(visitor, node) is not False:
+        for name, before, after in steps:
+            if before is not None:
+                before(visitor, node)
+            # attribute_children() inlined: this loop runs at every node of every scan.
+            value = getattr(node, name)
+            kind = type(value)
+            if kind is tuple or kind is list:
+                for child in value:
+                    _visit_handlers(child, visitor, plans)
+            elif value is not None and kind is not MaybeSentinel:
+                _visit_handlers(value, visitor, plans)
+            if after is not None:
+                after(visitor, node)
+    if leave is not None:
+        leave(visitor, node)
