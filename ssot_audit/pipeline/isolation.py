@@ -11,6 +11,7 @@ SSOT000 finding naming the cause; the rest of its batch goes back to the queue.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -33,6 +34,8 @@ from ssot_audit.pipeline.per_file import FileTask, RulePlan, analyze, failed
 # finish. The stack is reserved address space, touched only as deep as a file needs.
 STACK_BYTES = 512 * 1024 * 1024
 RECURSION_LIMIT = 60_000
+# Allocations between two young-generation collections in a worker (CPython's default: 700).
+GC_THRESHOLD = 50_000
 MIB = 1024 * 1024
 
 
@@ -205,6 +208,7 @@ def _serve(conn: Connection, plan: RulePlan, memory_bytes: int, parent: int) -> 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _cap_memory(memory_bytes)
     sys.setrecursionlimit(RECURSION_LIMIT)
+    _tune_collector()
     threading.stack_size(STACK_BYTES)
     thread = threading.Thread(target=_loop, args=(conn, plan, memory_bytes))
     thread.start()
@@ -233,6 +237,15 @@ def _loop(conn: Connection, plan: RulePlan, memory_bytes: int) -> None:
                     task, plan, f"analysis failed with {type(exc).__name__}: {exc} (in {origin}); not audited"
                 )
             conn.send(facts)
+
+
+def _tune_collector() -> None:
+    """What the worker inherits (modules, rule classes) lives as long as it does, so it is
+    moved out of the cyclic collector's scans; and a parse allocates hundreds of thousands of
+    nodes, which with the default threshold start a collection every 700 of them. Rarer
+    collections still free each file's garbage; about a tenth of a worker's time."""
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, 20, 20)
 
 
 def _die_with_parent(parent: int) -> None:
