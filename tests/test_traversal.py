@@ -289,3 +289,19 @@ def test_walk_visit_and_children_match_libcst(source: str) -> None:
         assert walk.children(node) == expected
         assert all(a is b for a, b in zip(walk.children(node), expected, strict=True))
         nodes.extend(expected)
+
+
+@pytest.mark.parametrize("source", [CORNERS, (REPO / "rules/any_usage.py").read_text(encoding="utf-8")])
+def test_subtrees_without_handlers_are_skipped_with_the_same_calls(source: str) -> None:
+    """Visitors with few handlers: whitespace, operators and literals below them are not
+    walked, and the handlers still see the same calls as in libcst's traversal."""
+
+    wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
+
+    def calls(run: Callable[[MetadataWrapper, list[cst.BatchableCSTVisitor]], object]) -> list[Call]:
+        log: list[Call] = []
+        run(wrapper, [Pruning(log)])
+        return log
+
+    assert traversal.Traversal([Pruning([])])._inert >= {cst.SimpleWhitespace, cst.Comma, cst.Integer}
+    assert calls(traversal.visit_batched) == calls(lambda wrapper, visitors: wrapper.visit_batched(visitors))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from collections.abc import Sequence
 
 import libcst as cst
 from libcst import MaybeSentinel
@@ -74,6 +75,74 @@ def child_order(node: cst.CSTNode, shape: Shape) -> tuple[str, ...]:
     return order
 
 
+# Node classes a walk may skip with everything below them, per set of handled class names:
+# whitespace, comments, operators and brackets make up about half of a tree, and a visitor
+# with no handler for any of them gains nothing from their walk. Computed once per process
+# per set of handlers, from the node classes' field types.
+_INERT: dict[frozenset[str], frozenset[type[cst.CSTNode]]] = {}
+
+
+def _subclasses(cls: type) -> set[type[cst.CSTNode]]:
+    """A node class (or abstract base) and every class derived from it."""
+    found: set[type[cst.CSTNode]] = {cls}
+    stack: list[type] = [cls]
+    while stack:
+        subs: Sequence[type[cst.CSTNode]] = stack.pop().__subclasses__()
+        for sub in subs:
+            if sub not in found:
+                found.add(sub)
+                stack.append(sub)
+    return found
+
+
+def _field_node_types(cls: type[cst.CSTNode]) -> set[type[cst.CSTNode]] | None:
+    """Every node class a field of cls may hold (subclasses of the declared ones), or None
+    when a field's type cannot be read (then nothing below cls is skipped)."""
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # noqa: BLE001 - an unreadable annotation only costs the skip
+        return None
+    found: set[type[cst.CSTNode]] = set()
+    stack: list[object] = [hints[f.name] for f in dataclasses.fields(cls) if f.name in hints]
+    while stack:
+        hint = stack.pop()
+        if isinstance(hint, type):
+            if issubclass(hint, cst.CSTNode):
+                found |= _subclasses(hint)
+        elif isinstance(hint, (str, typing.ForwardRef)):
+            return None
+        else:
+            stack.extend(typing.get_args(hint))
+    return found
+
+
+def inert_classes(handled: frozenset[str]) -> frozenset[type[cst.CSTNode]]:
+    """Node classes that neither have a handler (`handled` holds the class names of every
+    `visit_X`, `leave_X`, `visit_X_attr` and `leave_X_attr`) nor can hold a node that has
+    one: walking them calls nothing."""
+    inert = _INERT.get(handled)
+    if inert is None:
+        classes = [c for c in _subclasses(cst.CSTNode) if dataclasses.is_dataclass(c)]
+        fields = {c: _field_node_types(c) for c in classes}
+        found: set[type[cst.CSTNode]] = set()
+        grew = True
+        while grew:
+            grew = False
+            for cls in classes:
+                inside = fields[cls]
+                if cls not in found and cls.__name__ not in handled and inside is not None and inside <= found:
+                    found.add(cls)
+                    grew = True
+        inert = _INERT[handled] = frozenset(found)
+    return inert
+
+
+def handled_class(handler_name: str) -> str:
+    """The node class a handler name is for: `Name` in `visit_Name` and `leave_Name_value`
+    (libcst's class names hold no underscore)."""
+    return handler_name.split("_", 2)[1] if handler_name.count("_") >= 1 else ""
+
+
 def attribute_children(value: object) -> tuple[cst.CSTNode, ...]:
     """The nodes one child attribute holds: a node, a tuple (or list) of nodes, None or
     MaybeSentinel.DEFAULT. Exact type tests, as isinstance on CSTNode (an ABC) costs more
@@ -99,7 +168,8 @@ def visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     on_leave calls in the same order, children skipped where on_visit returns False."""
     cls = type(visitor)
     if all(getattr(cls, hook) is getattr(cst.CSTVisitor, hook) for hook in _HOOKS):
-        _visit_handlers(node, visitor, _handler_plans(cls))
+        plans, inert = _handler_plans(cls)
+        _visit_handlers(node, visitor, plans, inert)
         return
     if visitor.on_visit(node):
         for name in child_order(node, shape_of(node)):
@@ -117,14 +187,19 @@ _HOOKS = ("on_visit", "on_leave", "on_visit_attribute", "on_leave_attribute")
 _Handler = typing.Callable[[cst.CSTVisitor, cst.CSTNode], object]
 _Step = tuple[str, "_Handler | None", "_Handler | None"]
 _HandlerPlan = tuple["_Handler | None", tuple[_Step, ...], "_Handler | None"]
-_PLANS: dict[type[cst.CSTVisitor], dict[Shape, _HandlerPlan]] = {}
+_PLANS: dict[type[cst.CSTVisitor], tuple[dict[Shape, _HandlerPlan], frozenset[type[cst.CSTNode]]]] = {}
 
 
-def _handler_plans(cls: type[cst.CSTVisitor]) -> dict[Shape, _HandlerPlan]:
-    plans = _PLANS.get(cls)
-    if plans is None:
-        plans = _PLANS[cls] = {}
-    return plans
+def _handler_plans(
+    cls: type[cst.CSTVisitor],
+) -> tuple[dict[Shape, _HandlerPlan], frozenset[type[cst.CSTNode]]]:
+    """The visitor class's plans per node shape (filled as shapes are met), and the node
+    classes its walk skips."""
+    found = _PLANS.get(cls)
+    if found is None:
+        names = [n for n in dir(cls) if n.startswith(("visit_", "leave_")) and _handler(cls, n) is not None]
+        found = _PLANS[cls] = ({}, inert_classes(frozenset(handled_class(n) for n in names)))
+    return found
 
 
 def _handler(cls: type[cst.CSTVisitor], name: str) -> _Handler | None:
@@ -144,7 +219,12 @@ def _handler_plan(node: cst.CSTNode, shape: Shape, cls: type[cst.CSTVisitor]) ->
     return (_handler(cls, f"visit_{kind}"), steps, _handler(cls, f"leave_{kind}"))
 
 
-def _visit_handlers(node: cst.CSTNode, visitor: cst.CSTVisitor, plans: dict[Shape, _HandlerPlan]) -> None:
+def _visit_handlers(
+    node: cst.CSTNode,
+    visitor: cst.CSTVisitor,
+    plans: dict[Shape, _HandlerPlan],
+    inert: frozenset[type[cst.CSTNode]],
+) -> None:
     shape = shape_of(node)
     plan = plans.get(shape)
     if plan is None:
@@ -160,9 +240,10 @@ def _visit_handlers(node: cst.CSTNode, visitor: cst.CSTVisitor, plans: dict[Shap
             kind = type(value)
             if kind is tuple or kind is list:
                 for child in value:
-                    _visit_handlers(child, visitor, plans)
-            elif value is not None and kind is not MaybeSentinel:
-                _visit_handlers(value, visitor, plans)
+                    if type(child) not in inert:
+                        _visit_handlers(child, visitor, plans, inert)
+            elif value is not None and kind is not MaybeSentinel and kind not in inert:
+                _visit_handlers(value, visitor, plans, inert)
             if after is not None:
                 after(visitor, node)
     if leave is not None:

@@ -23,7 +23,7 @@ import libcst as cst
 from libcst import MaybeSentinel
 from libcst.metadata import MetadataWrapper
 
-from ssot_audit.analysis.walk import Shape, child_order, shape_of
+from ssot_audit.analysis.walk import Shape, child_order, handled_class, inert_classes, shape_of
 
 Handler = Callable[[cst.CSTNode], object]
 
@@ -45,6 +45,8 @@ class Traversal:
                 handlers.setdefault(name, []).append(method)
         self._handlers = {name: tuple(methods) for name, methods in handlers.items()}
         self._plans: dict[Shape, _Plan] = {}
+        # Subtrees where no visitor has a handler (whitespace, operators) are not walked.
+        self._inert = inert_classes(frozenset(handled_class(name) for name in self._handlers))
 
     def _plan(self, node: cst.CSTNode, shape: Shape) -> _Plan:
         kind = shape[0].__name__
@@ -63,6 +65,7 @@ class Traversal:
         for handler in visit:
             handler(node)
         walk = self.walk
+        inert = self._inert
         for name, enter, leave_attribute in steps:
             for handler in enter:
                 handler(node)
@@ -73,8 +76,9 @@ class Traversal:
             kind = type(value)
             if kind is tuple or kind is list:
                 for child in value:
-                    walk(child)
-            elif value is not None and kind is not MaybeSentinel:
+                    if type(child) not in inert:
+                        walk(child)
+            elif value is not None and kind is not MaybeSentinel and kind not in inert:
                 walk(value)
             for handler in leave_attribute:
                 handler(node)
