@@ -15,6 +15,7 @@ from ssot_audit.analysis.project import Memo, Project
 from ssot_audit.config import Config
 from ssot_audit.model import AuditResult, AuditStats, FileFacts, Finding, Span
 from ssot_audit.pipeline.cache import Cache
+from ssot_audit.pipeline.collector_pause import collector_paused
 from ssot_audit.pipeline.discovery import Discovery, SourceFile
 from ssot_audit.pipeline.excerpts import collect as collect_excerpts
 from ssot_audit.pipeline.git import read_repository
@@ -65,15 +66,16 @@ class Engine:
         stats = AuditStats()
         cache = self._cache()
         warm = _Warm(FileIndex(cache, str(root))) if cache is not None else None
-        facts = self._per_file_phase(files, stats, cache, warm)
-        if warm is not None:
-            warm.index.forget_missing(str(root), {f.relpath for f in files})
-            warm.index.save()
-        checked: dict[str, int] = {}
-        for f in facts:
-            for code, n in f.checked.items():
-                checked[code] = checked.get(code, 0) + n
-        findings = self._project_phase(str(root), facts, checked, cache, warm, stats)
+        with collector_paused():
+            facts = self._per_file_phase(files, stats, cache, warm)
+            if warm is not None:
+                warm.index.forget_missing(str(root), {f.relpath for f in files})
+                warm.index.save()
+            checked: dict[str, int] = {}
+            for f in facts:
+                for code, n in f.checked.items():
+                    checked[code] = checked.get(code, 0) + n
+            findings = self._project_phase(str(root), facts, checked, cache, warm, stats)
         if cache is not None:
             # Entries the index stands for are not read on a warm run, but they are in use.
             cache.prune(live=frozenset(warm.keys.values()) if warm is not None else frozenset())

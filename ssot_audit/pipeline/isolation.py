@@ -246,6 +246,7 @@ def _tune_collector() -> None:
     collections still free each file's garbage; about a tenth of a worker's time."""
     gc.freeze()
     gc.set_threshold(GC_THRESHOLD, 20, 20)
+    gc.enable()  # the main process pauses it while it collects results (collector_pause.py)
 
 
 def _die_with_parent(parent: int) -> None:
