@@ -118,8 +118,8 @@ def main() -> None:
         print(f"Django {django.parent.name}: {count_lines(django)} lines; load average {load:.1f} at start")
         print("| measure | result | target |\n|---|---|---|")
         floor = _median(lambda: parse_floor(base / "django", args.jobs), repeat)
-        # "." from the project's top, as pre-commit runs: with no config file the cache lives
-        # in the folder of the first path audited, and `check` uses the project's.
+        # "." from the project's top, as pre-commit runs (with no config file the cache lives at
+        # the project's root, so `audit django` would warm `check` the same way).
         cold = _median(lambda: _cli(["audit", ".", "--jobs", jobs, "--no-cache", "-q"], base), repeat)
         row(f"cold `audit --jobs {jobs} --no-cache`", f"{cold:.2f} s")
         row(f"libcst parse only, {jobs} processes", f"{floor:.2f} s")

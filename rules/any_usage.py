@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ssot_audit.analysis import walk
 from ssot_audit.analysis.names import TYPING_MODULES, ImportHeads, dotted_name, typing_names
 from ssot_audit.analysis.places import VENDORED, Places
 from ssot_audit.analysis.plugins import FileContext, FileRule, Invalid, Valid
@@ -675,7 +676,7 @@ class AnyUsage(FileRule[AnyUsageOptions]):
             return
         if isinstance(expr, (cst.Call, cst.Lambda)):
             return  # a call's arguments are values, not types
-        for child in expr.children:
+        for child in walk.children(expr):
             yield from self.any_nodes(child, string)
 
     def report_any(self, found: cst.BaseExpression, at: cst.CSTNode) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ssot_audit.analysis import walk
 from ssot_audit.analysis.class_index import ClassIndex
 from ssot_audit.analysis.class_state import mutable_state
 from ssot_audit.analysis.names import dotted_name, head_name
@@ -144,13 +145,13 @@ class WordScan(cst.CSTVisitor):
 
 def scan_body(function: cst.FunctionDef) -> BodyScan:
     scan = BodyScan()
-    function.body.visit(scan)
+    walk.visit(function.body, scan)
     return scan
 
 
 def words_in(node: cst.CSTNode) -> set[str]:
     scan = WordScan()
-    node.visit(scan)
+    walk.visit(node, scan)
     return scan.words
 
 
@@ -240,7 +241,7 @@ def module_statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
 def branches(stmt: cst.CSTNode) -> list[cst.CSTNode]:
     """The statements of every branch of an if/try/with; an `elif` stays an `if` of its own."""
     found: list[cst.CSTNode] = []
-    for child in stmt.children:
+    for child in walk.children(stmt):
         if isinstance(child, cst.IndentedBlock):
             found.extend(child.body)
         elif isinstance(child, (cst.SimpleStatementSuite, cst.If)):

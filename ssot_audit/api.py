@@ -245,7 +245,12 @@ def _prepare(paths: Sequence[Path], options: Options) -> _Setup:
     # A config found above the paths marks the project's root; one named with --config may
     # live anywhere (a CI folder, /tmp), so then the project markers decide.
     found = config.source is not None and options.config_file is None
-    return _Setup(registry, config, targets, project_root(targets, config.base if found else None), warnings)
+    root = project_root(targets, config.base if found else None)
+    if config.source is None:
+        # No config file: the project is the root (as `check` finds it), and so is the cache's
+        # place, so that `audit django` and `check django/x.py` share one cache and index.
+        config = dataclasses.replace(config, base=root)
+    return _Setup(registry, config, targets, root, warnings)
 
 
 def _refuse_other_files(files: Sequence[Path], config: Config) -> None:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
-import yaml
 
 from ssot_audit.analysis.options import ConfigError, closest, config_key, parse_options
 from ssot_audit.analysis.places import compile_globs
@@ -134,6 +133,8 @@ def read_table(path: Path) -> Mapping[str, object]:
         data = _read_toml(path)
         table = (_tool_table(data) or {}) if path.name == PYPROJECT else data
     else:
+        import yaml  # only for a .ssot-audit.yaml: most projects configure in pyproject.toml
+
         try:
             table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:

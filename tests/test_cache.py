@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ssot_audit import api
 from ssot_audit.analysis.plugins import ProjectRule, Registry
 from ssot_audit.model import AuditResult, FileFacts
 from ssot_audit.pipeline.cache import CACHE_FORMAT, PRUNE_EVERY_SECONDS, STALE_AFTER_SECONDS, Cache
@@ -225,3 +226,15 @@ def test_a_warm_run_over_an_unchanged_tree_does_not_import_networkx(tmp_path: Pa
     warm = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=False, timeout=300)
     assert cold.stdout.strip().splitlines()[-1] == "True", cold.stderr
     assert warm.stdout.strip().splitlines()[-1] == "False", warm.stderr
+
+
+def test_an_audit_of_a_subfolder_warms_check_of_its_files(tmp_path: Path) -> None:
+    """With no config file the cache lives at the project's root, where `check` looks: after
+    `audit pkg`, `check pkg/mod_1.py` parses nothing, and reports what the audit found there."""
+    write_tree(tmp_path, FILES)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    audited = api.audit([tmp_path / "pkg"]).result
+    assert (tmp_path / ".ssot_audit_cache").is_dir() and not (tmp_path / "pkg/.ssot_audit_cache").exists()
+    checked = api.check([tmp_path / "pkg/mod_1.py"]).results[0]
+    assert checked.stats.files_parsed == 0
+    assert findings(checked) == [f for f in findings(audited) if f[0] == "pkg/mod_1.py"]

@@ -213,3 +213,24 @@ def test_a_rule_that_raises_costs_only_its_file(tmp_path: Path, monkeypatch: pyt
     errors = _errors(tmp_path, jobs=1)
     assert list(errors) == ["boom.py"]
     assert "ValueError: a bug in a rule (in test_isolation.py:" in errors["boom.py"]
+
+
+def test_the_pre_scan_sends_every_deep_or_long_file_to_cpython(tmp_path: Path) -> None:
+    """Files are compiled by CPython before libcst only when a cheap scan cannot tell they are
+    well inside its limits: the same refusals as compiling every file, over one line or many,
+    in f-strings too, while brackets inside ordinary strings are only text."""
+    write_tree(
+        tmp_path,
+        {
+            "plus_lines.py": "x = (" + "\n+ ".join(["1"] * 12000) + ")\n",
+            "fstring.py": "x = f'{" + "(" * 250 + "1" + ")" * 250 + "}'\n",
+            "text.py": "PATTERN = '" + "(" * 300 + "'\nVALUE = 1\n",
+            "ok.py": GOOD_MODULE,
+        },
+        packages=False,
+    )
+    errors = _errors(tmp_path, jobs=1)
+    assert set(errors) == {"plus_lines.py", "fstring.py"}
+    assert all("past CPython's limits" in message for message in errors.values())
+    assert not source.within_cpython_limits(PARENS_5000) and not source.within_cpython_limits(PLUS_12000)
+    assert source.within_cpython_limits(GOOD_MODULE)

@@ -12,6 +12,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from ssot_audit.analysis import walk
 from ssot_audit.analysis.plugins import FileContext, FileRule, FileVisitor, ProjectRule, Registry
 from ssot_audit.pipeline import traversal
 from ssot_audit.pipeline.facts import CoreFacts
@@ -213,3 +214,94 @@ def test_the_rules_see_the_same_calls(tmp_path: Path) -> None:
         return out
 
     assert run(traversal.visit_batched) == run(lambda wrapper, visitors: wrapper.visit_batched(visitors))
+
+
+class Recorder(cst.CSTVisitor):
+    """Logs every call a read-only visitor gets; prunes below lambdas and classes, as rules
+    that scan one function body without entering nested scopes do."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[tuple[str, int, str]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.log.append(("visit", id(node), ""))
+        return not isinstance(node, (cst.Lambda, cst.ClassDef))
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.log.append(("visit_attribute", id(node), attribute))
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        self.log.append(("leave_attribute", id(original_node), attribute))
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.log.append(("leave", id(original_node), ""))
+
+
+class Handlers(cst.CSTVisitor):
+    """A visitor on libcst's default hooks (the walk's fast path): node and attribute handlers,
+    one of which prunes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[tuple[str, int]] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.log.append(("visit_Name", id(node)))
+
+    def leave_Attribute(self, original_node: cst.Attribute) -> None:
+        self.log.append(("leave_Attribute", id(original_node)))
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self.log.append(("visit_Call", id(node)))
+        return len(node.args) != 1
+
+    def visit_Call_func(self, node: cst.Call) -> None:
+        self.log.append(("visit_Call_func", id(node)))
+
+    def leave_Call_args(self, node: cst.Call) -> None:
+        self.log.append(("leave_Call_args", id(node)))
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("source", _sources())
+def test_walk_visit_and_children_match_libcst(source: str) -> None:
+    """Rules scan subtrees with walk.visit and walk.children: the calls and nodes libcst's
+    node.visit() and node.children give, without the rebuild."""
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError:
+        pytest.skip("an example of a file that does not parse")
+    ours, libcsts = Recorder(), Recorder()
+    walk.visit(module, ours)
+    module.visit(libcsts)
+    assert ours.log == libcsts.log
+    fast, slow = Handlers(), Handlers()
+    walk.visit(module, fast)
+    module.visit(slow)
+    assert fast.log == slow.log
+    nodes: list[cst.CSTNode] = [module]
+    while nodes:
+        node = nodes.pop()
+        expected = list(node.children)
+        assert walk.children(node) == expected
+        assert all(a is b for a, b in zip(walk.children(node), expected, strict=True))
+        nodes.extend(expected)
+
+
+@pytest.mark.parametrize("source", [CORNERS, (REPO / "rules/any_usage.py").read_text(encoding="utf-8")])
+def test_subtrees_without_handlers_are_skipped_with_the_same_calls(source: str) -> None:
+    """Visitors with few handlers: whitespace, operators and literals below them are not
+    walked, and the handlers still see the same calls as in libcst's traversal."""
+
+    wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
+
+    def calls(run: Callable[[MetadataWrapper, list[cst.BatchableCSTVisitor]], object]) -> list[Call]:
+        log: list[Call] = []
+        run(wrapper, [Pruning(log)])
+        return log
+
+    assert traversal.Traversal([Pruning([])])._inert >= {cst.SimpleWhitespace, cst.Comma, cst.Integer}
+    assert calls(traversal.visit_batched) == calls(lambda wrapper, visitors: wrapper.visit_batched(visitors))

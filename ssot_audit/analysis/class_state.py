@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ssot_audit.analysis import walk
 from ssot_audit.analysis.names import dotted_name
 
 # Methods that build the instance: assigning `self.x` there is construction, not a change.
@@ -38,8 +39,13 @@ def _owned_by(node: cst.BaseExpression, owner: str) -> bool:
     return node is not head and isinstance(head, cst.Name) and head.value == owner
 
 
+class _Found(Exception):
+    """Ends a method's scan at its first change: only the first is reported."""
+
+
 class _MethodState(cst.CSTVisitor):
-    """The first change one method makes to its instance (or class), as a reason."""
+    """The first change one method (not a constructor) makes to its instance (or class), as a
+    reason."""
 
     def __init__(self, method: str, owner: str) -> None:
         super().__init__()
@@ -48,16 +54,16 @@ class _MethodState(cst.CSTVisitor):
         self.reason = ""
 
     def _found(self, reason: str) -> None:
-        if not self.reason:
-            self.reason = reason
+        self.reason = reason
+        raise _Found
 
     def _target(self, target: cst.BaseExpression) -> None:
         if not _owned_by(target, self.owner):
             return
         shown = cst.Module([]).code_for_node(target)
-        if isinstance(target, cst.Subscript) and self.method not in CONSTRUCTORS:
+        if isinstance(target, cst.Subscript):
             self._found(f"{self.method}() writes into {shown}")
-        elif self.method not in CONSTRUCTORS:
+        else:
             self._found(f"{self.method}() sets {shown}")
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -69,7 +75,7 @@ class _MethodState(cst.CSTVisitor):
             self._target(node.target)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if _owned_by(node.target, self.owner) and self.method not in CONSTRUCTORS:
+        if _owned_by(node.target, self.owner):
             self._found(f"{self.method}() updates {cst.Module([]).code_for_node(node.target)}")
 
     def visit_Del(self, node: cst.Del) -> None:
@@ -78,8 +84,6 @@ class _MethodState(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if self.method in CONSTRUCTORS:
-            return
         if isinstance(func, cst.Attribute) and func.attr.value in MUTATORS and _owned_by(func.value, self.owner):
             self._found(f"{self.method}() calls {cst.Module([]).code_for_node(func)}()")
         elif isinstance(func, cst.Name) and func.value == "setattr" and node.args:
@@ -125,12 +129,16 @@ def _method_state(function: cst.FunctionDef) -> str:
     # A property setter is how a caller configures the object, not a change it makes itself.
     if any(d.rsplit(".", 1)[-1] in ("staticmethod", "setter", "deleter") for d in decorators):
         return ""
-    if function.name.value in LAZY_LOOKUPS:
+    # A constructor's assignments build the instance, so its body cannot give a reason.
+    if function.name.value in LAZY_LOOKUPS or function.name.value in CONSTRUCTORS:
         return ""
     params = function.params
     first = next(iter([*params.posonly_params, *params.params]), None)
     if first is None:
         return ""
     scan = _MethodState(function.name.value, first.name.value)
-    function.body.visit(scan)
+    try:
+        walk.visit(function.body, scan)
+    except _Found:
+        pass
     return scan.reason

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import libcst as cst
 
+from ssot_audit.analysis import walk
 from ssot_audit.analysis.syntax import bound_names, parameters
 
 TYPING_MODULES = ("typing", "typing_extensions")
@@ -168,7 +169,7 @@ class ImportTable:
                     self._bind_targets(item.asname.name, conditional)
         elif isinstance(stmt, (cst.ExceptHandler, cst.ExceptStarHandler)) and stmt.name is not None:
             self._bind_targets(stmt.name.name, conditional=True)
-        for child in stmt.children:
+        for child in walk.children(stmt):
             if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
                 self._scan(child.body, conditional=True)
             elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally)):

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from ssot_audit.analysis import walk
 from ssot_audit.model import Span
 
 _NEWLINE = re.compile(r"\r\n?|\n")
@@ -30,7 +31,7 @@ class _TargetedPositionState(CodegenState):
         # Children of targets: a syntactic range may be hoisted from them (start_node/end_node).
         self.watched: set[cst.CSTNode] = set(targets)
         for node in targets:
-            self.watched.update(node.children)
+            self.watched.update(walk.children(node))
         self.starts: dict[cst.CSTNode, tuple[int, int]] = {}
         self.ranges: dict[cst.CSTNode, tuple[tuple[int, int], tuple[int, int]]] = {}
         self.syntactic: dict[cst.CSTNode, tuple[tuple[int, int], tuple[int, int]]] = {}

@@ -311,19 +311,30 @@ def _partners(
     would be quadratic, so exact twins come first, then members of other files, then of its
     own, at most MAX_PARTNER_TRIES tried."""
 
+    by_exact: dict[bytes, list[int]] = {}
+    for j in group:
+        by_exact.setdefault(members[j].definition.exact, []).append(j)
+
     def scan(i: int) -> int | None:
-        return next((j for j in group if j != i and _renamed_copy(index, members[i], members[j], thresholds)), None)
+        # A body under min-statements is never alike enough for a renamed copy, so only its
+        # exact copies can be its partner: searching those alone (in the same order) finds the
+        # same one, where scanning 20,000 generated look-alikes each was quadratic.
+        small = members[i].definition.statements < thresholds.statements
+        candidates = by_exact[members[i].definition.exact] if small else group
+        return next(
+            (j for j in candidates if j != i and _renamed_copy(index, members[i], members[j], thresholds)), None
+        )
 
     if len(group) <= MAX_PARTNER_TRIES:
         return scan
-    by_exact: dict[bytes, list[int]] = {}
     by_path: dict[str, list[int]] = {}
     for j in group:
-        by_exact.setdefault(members[j].definition.exact, []).append(j)
         by_path.setdefault(members[j].path, []).append(j)
 
     def bounded(i: int) -> int | None:
         me = members[i]
+        if me.definition.statements < thresholds.statements:
+            return scan(i)
         others = (j for path, js in by_path.items() if path != me.path for j in js)
         order = itertools.chain(by_exact[me.definition.exact], others, by_path[me.path])
         tried = 0

@@ -15,6 +15,7 @@ from ssot_audit.analysis.project import Memo, Project
 from ssot_audit.config import Config
 from ssot_audit.model import AuditResult, AuditStats, FileFacts, Finding, Span
 from ssot_audit.pipeline.cache import Cache
+from ssot_audit.pipeline.collector_pause import collector_paused
 from ssot_audit.pipeline.discovery import Discovery, SourceFile
 from ssot_audit.pipeline.excerpts import collect as collect_excerpts
 from ssot_audit.pipeline.git import read_repository
@@ -39,6 +40,8 @@ class _Warm:
     keys: dict[str, str] = field(default_factory=dict)
     summaries: set[str] = field(default_factory=set)
     sources: dict[str, SourceFile] = field(default_factory=dict)
+    # Full cache entries of summarised files, read while workers parse the changed ones.
+    full: dict[str, FileFacts] = field(default_factory=dict)
 
 
 def default_jobs() -> int:
@@ -63,15 +66,16 @@ class Engine:
         stats = AuditStats()
         cache = self._cache()
         warm = _Warm(FileIndex(cache, str(root))) if cache is not None else None
-        facts = self._per_file_phase(files, stats, cache, warm)
-        if warm is not None:
-            warm.index.forget_missing(str(root), {f.relpath for f in files})
-            warm.index.save()
-        checked: dict[str, int] = {}
-        for f in facts:
-            for code, n in f.checked.items():
-                checked[code] = checked.get(code, 0) + n
-        findings = self._project_phase(str(root), facts, checked, cache, warm, stats)
+        with collector_paused():
+            facts = self._per_file_phase(files, stats, cache, warm)
+            if warm is not None:
+                warm.index.forget_missing(str(root), {f.relpath for f in files})
+                warm.index.save()
+            checked: dict[str, int] = {}
+            for f in facts:
+                for code, n in f.checked.items():
+                    checked[code] = checked.get(code, 0) + n
+            findings = self._project_phase(str(root), facts, checked, cache, warm, stats)
         if cache is not None:
             # Entries the index stands for are not read on a warm run, but they are in use.
             cache.prune(live=frozenset(warm.keys.values()) if warm is not None else frozenset())
@@ -196,7 +200,7 @@ class Engine:
         done = len(results)
         if self.progress:
             self.progress(done, len(files))
-        for task, facts in self._run(pending, plan):
+        for task, facts in self._run(pending, plan, lambda: self._prepare_project_phase(cache, warm)):
             stats.files_parsed += 1
             results[task.relpath] = facts
             if cache is not None:
@@ -209,6 +213,20 @@ class Engine:
                 self.progress(done, len(files))
         return [results[k] for k in sorted(results)]
 
+    def _prepare_project_phase(self, cache: Cache | None, warm: _Warm | None) -> None:
+        """What the project phase will need once the changed files are parsed, done while the
+        workers parse them: a file changed, so the cached project result will not do, and the
+        project rules need every unchanged file's full entry, and networkx."""
+        if not any(issubclass(self.registry.rules[c], ProjectRule) for c in self.config.enabled):
+            return
+        import networkx  # noqa: F401 - imported now so the project phase does not wait for it
+
+        if cache is not None and warm is not None:
+            for path in warm.summaries:
+                cached = cache.get(warm.keys[path])
+                if cached is not None:
+                    warm.full[path] = cached
+
     def _full_facts(self, files: Sequence[FileFacts], cache: Cache, warm: _Warm, stats: AuditStats) -> list[FileFacts]:
         """The facts project rules read, for files the index served as summaries: their
         cache entries, or (an entry pruned or corrupt) a parse."""
@@ -218,7 +236,7 @@ class Engine:
             if facts.path not in warm.summaries:
                 full[facts.path] = facts
                 continue
-            cached = cache.get(warm.keys[facts.path])
+            cached = warm.full.get(facts.path) or cache.get(warm.keys[facts.path])
             if cached is not None:
                 full[facts.path] = cached
             else:
@@ -229,11 +247,13 @@ class Engine:
                 full[facts.path] = facts
         return [full.get(f.path, f) for f in files]
 
-    def _run(self, tasks: Sequence[FileTask], plan: RulePlan) -> Iterable[tuple[FileTask, FileFacts]]:
+    def _run(
+        self, tasks: Sequence[FileTask], plan: RulePlan, while_waiting: Callable[[], None]
+    ) -> Iterable[tuple[FileTask, FileFacts]]:
         # Even at --jobs 1 files are parsed in a worker: a parser crash must not end the audit.
         settings = self.config.settings
         limits = Limits(settings.file_time_limit, settings.file_memory_limit * MIB)
-        return run_isolated(tasks, plan, self.jobs, limits)
+        return run_isolated(tasks, plan, self.jobs, limits, while_waiting)
 
     def _unreadable(self, source: SourceFile, enabled: frozenset[str], reason: str) -> FileFacts:
         facts = FileFacts(path=source.relpath, module=source.module, lines=0, parse_ok=False)

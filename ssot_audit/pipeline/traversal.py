@@ -10,67 +10,23 @@ libcst's batched traversal, what a `visit_<Type>` returns is ignored (a batched 
 cannot prune the walk of the others), handlers of one name run in the order of the
 visitors, and every visitor's metadata dependencies are resolved first.
 
-The order of a node's child attributes is libcst's own: recorded once per node class by
-running the class's `_visit_and_replace_children` with a visitor that stops at each child,
-so it follows the installed libcst. A few classes announce an attribute only when it is not
-None (an f-string expression's `format_spec`), so the order is kept per class and per
-pattern of None-valued fields. `fix` transforms, and stays on libcst's own traversal.
+The order of a node's child attributes is libcst's own (analysis/walk.py records it).
+`fix` transforms, and stays on libcst's own traversal.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import typing
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst import MaybeSentinel
 from libcst.metadata import MetadataWrapper
 
+from ssot_audit.analysis.walk import Shape, child_order, handled_class, inert_classes, shape_of
+
 Handler = Callable[[cst.CSTNode], object]
-_Shape = tuple[type[cst.CSTNode], tuple[bool, ...]]
-
-# libcst's child order per node shape. It depends only on the installed libcst, so one memo
-# per process serves every file (a worker's chunks included); about a hundred entries.
-_ORDERS: dict[_Shape, tuple[str, ...]] = {}
-_NULLABLE: dict[type[cst.CSTNode], tuple[str, ...]] = {}
-
-
-class _AttributeRecorder(cst.CSTVisitor):
-    """Announced attributes of one node, in order; never descends into a child."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.attributes: list[str] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        return False
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        self.attributes.append(attribute)
-
-
-def _nullable(cls: type[cst.CSTNode]) -> tuple[str, ...]:
-    """The fields of a node class that may be None: the only ones whose value has changed
-    which attributes libcst announces."""
-    names = _NULLABLE.get(cls)
-    if names is None:
-        names = _NULLABLE[cls] = tuple(
-            f.name for f in dataclasses.fields(cls) if f.default is None or type(None) in typing.get_args(f.type)
-        )
-    return names
-
-
-def child_order(node: cst.CSTNode, shape: _Shape) -> tuple[str, ...]:
-    """The attributes libcst announces for nodes of this shape, in its order."""
-    order = _ORDERS.get(shape)
-    if order is None:
-        recorder = _AttributeRecorder()
-        # Rebuilds this one node from its own children (a recorder keeps them): once per shape.
-        node._visit_and_replace_children(recorder)
-        order = _ORDERS[shape] = tuple(recorder.attributes)
-    return order
 
 
 # A node shape's plan for one file's visitors: its visit handlers, then per child attribute
@@ -78,6 +34,24 @@ def child_order(node: cst.CSTNode, shape: _Shape) -> tuple[str, ...]:
 # the walk reads them at every node.
 _Step = tuple[str, tuple[Handler, ...], tuple[Handler, ...]]
 _Plan = tuple[tuple[Handler, ...], tuple[_Step, ...], tuple[Handler, ...]]
+
+
+# A shape's plan by handler name (None where no visitor has that handler), with the steps of
+# attributes that have no hooks ready made. It depends only on which handler names the
+# visitors have, the same for nearly every file of an audit, so it is worked out once per
+# process and only bound to each file's visitors: per-file set-up was a third of the
+# per-file phase on a tree of small files.
+_NameStep = tuple[str, str | None, str | None, _Step]
+_NamePlan = tuple[str | None, tuple[_NameStep, ...], str | None]
+
+
+@dataclass
+class _Layout:
+    inert: frozenset[type[cst.CSTNode]]
+    plans: dict[Shape, _NamePlan] = field(default_factory=dict)
+
+
+_LAYOUTS: dict[frozenset[str], _Layout] = {}
 
 
 class Traversal:
@@ -89,29 +63,53 @@ class Traversal:
             for name, method in visitor.get_visitors().items():
                 handlers.setdefault(name, []).append(method)
         self._handlers = {name: tuple(methods) for name, methods in handlers.items()}
-        self._plans: dict[_Shape, _Plan] = {}
+        self._plans: dict[Shape, _Plan] = {}
+        names = frozenset(self._handlers)
+        layout = _LAYOUTS.get(names)
+        if layout is None:
+            # Subtrees where no visitor has a handler (whitespace, operators) are not walked.
+            layout = _LAYOUTS[names] = _Layout(inert_classes(frozenset(handled_class(n) for n in names)))
+        self._layout = layout
+        self._inert = layout.inert
 
-    def _plan(self, node: cst.CSTNode, shape: _Shape) -> _Plan:
+    def _name_plan(self, node: cst.CSTNode, shape: Shape) -> _NamePlan:
         kind = shape[0].__name__
-        get = self._handlers.get
+        handlers = self._handlers
+
+        def named(name: str) -> str | None:
+            return name if name in handlers else None
+
         steps = tuple(
-            (name, get(f"visit_{kind}_{name}", ()), get(f"leave_{kind}_{name}", ()))
+            (name, named(f"visit_{kind}_{name}"), named(f"leave_{kind}_{name}"), (name, (), ()))
             for name in child_order(node, shape)
         )
-        plan = self._plans[shape] = (get(f"visit_{kind}", ()), steps, get(f"leave_{kind}", ()))
+        plan = self._layout.plans[shape] = (named(f"visit_{kind}"), steps, named(f"leave_{kind}"))
+        return plan
+
+    def _plan(self, node: cst.CSTNode, shape: Shape) -> _Plan:
+        named = self._layout.plans.get(shape) or self._name_plan(node, shape)
+        handlers = self._handlers
+        visit, steps, leave = named
+        plan = self._plans[shape] = (
+            handlers[visit] if visit else (),
+            tuple(
+                ready
+                if enter is None and after is None
+                else (name, handlers.get(enter or "", ()), handlers.get(after or "", ()))
+                for name, enter, after, ready in steps
+            ),
+            handlers[leave] if leave else (),
+        )
         return plan
 
     def walk(self, node: cst.CSTNode) -> None:
-        cls = type(node)
-        nullable = _NULLABLE.get(cls)
-        if nullable is None:
-            nullable = _nullable(cls)
-        shape = (cls, tuple([getattr(node, name) is None for name in nullable]) if nullable else ())
+        shape = shape_of(node)
         plan = self._plans.get(shape) or self._plan(node, shape)
         visit, steps, leave = plan
         for handler in visit:
             handler(node)
         walk = self.walk
+        inert = self._inert
         for name, enter, leave_attribute in steps:
             for handler in enter:
                 handler(node)
@@ -122,8 +120,9 @@ class Traversal:
             kind = type(value)
             if kind is tuple or kind is list:
                 for child in value:
-                    walk(child)
-            elif value is not None and kind is not MaybeSentinel:
+                    if type(child) not in inert:
+                        walk(child)
+            elif value is not None and kind is not MaybeSentinel and kind not in inert:
                 walk(value)
             for handler in leave_attribute:
                 handler(node)

@@ -15,13 +15,16 @@ import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import jinja2
-import jinja2.sandbox
+from typing import TYPE_CHECKING
 
 from ssot_audit.model import AuditResult, Excerpt, plural, split_message
-from ssot_audit.render import report_context
 from ssot_audit.render.escaping import one_line
+
+if TYPE_CHECKING:
+    import jinja2
+
+# jinja2 and the report's context builder are imported where a report is rendered: the CLI
+# imports this module for its errors and dates on every run, most of which print no report.
 
 REPORT_TEMPLATE = "report.md.j2"
 _BACKTICKS = re.compile(r"`+")
@@ -137,6 +140,11 @@ def number(value: object) -> str:
 
 
 def environment(extra_folder: Path | None = None) -> jinja2.Environment:
+    import jinja2
+    import jinja2.sandbox
+
+    from ssot_audit.render import report_context
+
     loaders: list[jinja2.BaseLoader] = []
     if extra_folder is not None:
         loaders.append(jinja2.FileSystemLoader(str(extra_folder)))
@@ -193,6 +201,8 @@ class MarkdownRenderer:
     scope: str = ""  # `--scope`: what the audit covers, in the user's words
 
     def __post_init__(self) -> None:
+        import jinja2
+
         folder = self.template_file.resolve().parent if self.template_file else None
         self._env = environment(folder)
         try:
@@ -212,10 +222,14 @@ class MarkdownRenderer:
             raise TemplateError(f"{name}:{exc.lineno}: template syntax error: {exc.message}") from None
 
     def context(self, result: AuditResult) -> dict[str, object]:
+        from ssot_audit.render import report_context
+
         report = report_context.build(result, report_date(self.date), self.title, self.about, self.scope)
         return {"report": report, "result": result}
 
     def __call__(self, result: AuditResult, color: bool = False) -> str:
+        import jinja2
+
         context = self.context(result)
         try:
             text = self._template.render(context)
