@@ -25,6 +25,9 @@ DEFAULT_VERSIONS = {
     # Round 5, drawn after round 4's fixes: a second fresh sample.
     "celery": "5.7.0", "kombu": "5.7.0", "paramiko": "5.1.0", "networkx": "3.6.1", "attrs": "26.1.0",
     "mypy": "2.4.1", "urllib3": "2.8.0", "tox": "4.67.16",
+    # Round 6, a measurement only (no rule changed after it): more SSOT002 and SSOT401 evidence.
+    "ansible-core": "2.19.14", "matplotlib": "3.11.2", "botocore": "1.44.8", "openpyxl": "3.1.5",
+    "alembic": "1.20.1", "docker": "7.2.0", "jsonschema": "4.26.0", "pyramid": "2.1",
 }  # fmt: skip
 IMPORT_NAMES = {
     "django": "django",
@@ -33,6 +36,7 @@ IMPORT_NAMES = {
     "sqlalchemy": "sqlalchemy",
     "pytest": "_pytest",
     "attrs": "attr",
+    "ansible-core": "ansible",
 }
 
 
