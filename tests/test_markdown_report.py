@@ -345,7 +345,7 @@ def test_the_report_states_what_changed_since_a_git_ref(tmp_path: Path) -> None:
     assert "both by score formula v2" in changes
     # Named, not only counted; and no baseline is spoken of where there is none.
     assert (
-        "- **Import Pattern Compliance**: 0 new findings; 1 eliminated (relative import of '.' (pkg/a.py:1, relative-import))."
+        "- **Import Pattern Compliance**: 0 new findings; 1 eliminated (relative import of '.' at pkg/a.py:1, relative-import)."
         in changes
     )
     assert "**Since `main`**" in done.stdout

@@ -39,8 +39,8 @@ def test_the_report_names_what_is_new_and_what_was_eliminated(history: Path) -> 
     assert done.returncode == 0, done.stderr
     changes = done.stdout.split("## Changes Since `HEAD~1`")[1].split("\n## ")[0]
     narrative = next(line for line in changes.splitlines() if line.startswith("- **Duplicate Implementations**"))
-    assert "1 new finding (`make_slug` (shop/feeds.py:1, duplicate-implementation))" in narrative
-    assert "eliminated (`admin_slug` (shop/admin.py:1, duplicate-implementation)" in narrative
+    assert "1 new finding (`make_slug` at shop/feeds.py:1, duplicate-implementation)" in narrative
+    assert "eliminated (`admin_slug` at shop/admin.py:1, duplicate-implementation" in narrative
     assert "baseline" not in done.stdout.lower()
     # The near-miss copy is shown as a diff against the one to keep, in the evidence.
     evidence = done.stdout.split("#### 🔍 Evidence: the copies side by side")[1].split("####")[0]

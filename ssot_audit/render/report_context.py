@@ -237,8 +237,10 @@ def worst_violations(worst: Sequence[Finding]) -> str:
 
 
 def _named(f: Finding) -> str:
+    """`make_slug` at shop/feeds.py:1, duplicate-implementation: no brackets of its own, since
+    the narrative lists these inside brackets."""
     what = f"`{f.scope}`" if f.scope else split_message(f.message)[0]
-    return f"{what} ({f.path}:{f.line}, {f.name})"
+    return f"{what} at {f.path}:{f.line}, {f.name}"
 
 
 def change_lines(result: AuditResult, categories: Sequence[CategoryView]) -> list[ChangeLine]:
