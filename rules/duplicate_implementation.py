@@ -84,9 +84,10 @@ class DuplicateImplementationOptions:
         default=False,
         metadata={
             "doc": "Also report near-miss copies whose members are in one module. Off by default: on real "
-            "packages most such pairs are sibling variants (a visitor per node type, `addslash`/"
+            "packages many such pairs are sibling variants (a visitor per node type, `addslash`/"
             "`removeslash`, a reflection query per object kind) where the edited statements are what each "
-            "variant is for, and a reviewer rejects about a third of them; near-miss copies across modules, "
+            "variant is for (reviewers rejected 19 of 45 in the judged samples of Django, SQLAlchemy and 11 "
+            "more packages, benchmarks/judged/duplicates-round*.jsonl); near-miss copies across modules, "
             "which drift apart unseen, are always reported. A run of `min-fragment-statements` statements "
             "the variants share is still reported as a copied run, on the lines it spans."
         },
