@@ -96,6 +96,7 @@ class AnyUsage(FileRule[AnyUsageOptions]):
     code = "SSOT401"
     name = "any-usage"
     category = TYPING
+    chunkable = True
     severity = Severity.LOW
     summary = "`typing.Any` in an annotation; name the real type."
     what = (
@@ -528,6 +529,11 @@ class AnyUsage(FileRule[AnyUsageOptions]):
         self.overload_groups: list[str | None] = []
         # `*args: Any` / `**kwargs: Any` annotations accepted as pass-through (allow-star-args).
         self.pass_through: set[int] = set()
+
+    def settle(self) -> None:
+        super().settle()
+        # Ids of nodes about to be freed, which later nodes may reuse.
+        self.pass_through.clear()
 
     def resolved(self, node: cst.BaseExpression, at: cst.CSTNode) -> str | None:
         if not self.heads.may_reach(node, self.context.names):

@@ -39,6 +39,7 @@ class CanonicalBypass(FileRule[CanonicalBypassOptions]):
     code = "SSOT501"
     name = "canonical-bypass"
     category = CANONICAL
+    chunkable = True
     severity = Severity.HIGH
     summary = "An API reserved for one canonical module, used somewhere else."
     what = (
@@ -449,6 +450,10 @@ class CanonicalBypass(FileRule[CanonicalBypassOptions]):
         self.in_import = 0
         # Only a name an import binds to an API (or to what holds it) can be a use.
         self.heads = ImportHeads(self.qualified_apis)
+
+    def settle(self) -> None:
+        super().settle()
+        self.not_uses.clear()  # marked by a parent for its children, which are visited now
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
         """What node refers to where it stands; the name-resolution benchmark swaps this."""

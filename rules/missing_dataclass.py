@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
@@ -131,9 +131,13 @@ def one_defaulted_field(node: cst.ClassDef, fields: Sequence[str]) -> bool:
 class RecordCandidates(Collector[tuple[RecordCandidate, ...]]):
     """Per file: the classes whose body is a record, positioned. Counts every class."""
 
+    chunkable = True
+
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self.candidates: list[tuple[str, str, tuple[str, ...], cst.ClassDef]] = []
+        # Candidates already positioned (settle), each with its class's name.
+        self.placed: list[tuple[RecordCandidate, str]] = []
         self.type_checking_depth = 0
         # A stub declares what is implemented elsewhere; its classes are not code to change.
         self.is_stub = context.path.endswith(".pyi")
@@ -175,29 +179,35 @@ class RecordCandidates(Collector[tuple[RecordCandidate, ...]]):
         bases = resolved_bases(node, names)
         if fields and all(b == OBJECT or (b is not None and not is_outside_any_project(b)) for b in bases):
             if scope == node.name.value and one_defaulted_field(node, fields):
-                self.one_default.add(len(self.candidates))
+                self.one_default.add(len(self.placed) + len(self.candidates))
             self.candidates.append((qualname, scope, fields, node))
 
-    def facts(self) -> tuple[RecordCandidate, ...]:
+    def settle(self) -> None:
         if not self.candidates:
-            return ()
+            return
         spans = self.context.spans(n for *_, node in self.candidates for n in (node, node.name, *node.decorators[:1]))
-        found = []
-        for index, (qualname, scope, fields, node) in enumerate(self.candidates):
+        for qualname, scope, fields, node in self.candidates:
             header, name = spans[node], spans[node.name]
-            named = node.name.value
-            found.append(
-                RecordCandidate(
-                    qualname,
-                    fields,
-                    Span(header.line, header.column, name.end_line, name.end_column),
-                    spans[node.decorators[0]].line if node.decorators else None,
-                    scope,
-                    self.context.line_text(header.line),
-                    sentinel=index in self.one_default and self.module_instances[named] == 1 == self.calls[named],
-                )
+            candidate = RecordCandidate(
+                qualname,
+                fields,
+                Span(header.line, header.column, name.end_line, name.end_column),
+                spans[node.decorators[0]].line if node.decorators else None,
+                scope,
+                self.context.line_text(header.line),
             )
-        return tuple(found)
+            self.placed.append((candidate, node.name.value))
+        self.candidates = []
+
+    def facts(self) -> tuple[RecordCandidate, ...]:
+        # Whether a candidate is a sentinel depends on calls anywhere in the file, so it is
+        # decided once every chunk is read.
+        return tuple(
+            replace(candidate, sentinel=True)
+            if index in self.one_default and self.module_instances[named] == 1 == self.calls[named]
+            else candidate
+            for index, (candidate, named) in enumerate(self.placed)
+        )
 
 
 class RecordJudge:

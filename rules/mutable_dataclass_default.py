@@ -257,9 +257,12 @@ class DataclassDefaults(Collector[tuple[Candidate, ...]]):
     """Per file: the dataclass fields whose default is, or may be, a shared mutable value.
     Counts every dataclass field."""
 
+    chunkable = True
+
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self.pending: list[tuple[cst.AnnAssign, MutableDefault, str]] = []
+        self.candidates: list[Candidate] = []
         # A stub's defaults are placeholders (`x: list = ...`), never evaluated.
         self.is_stub = context.path.endswith(".pyi")
 
@@ -278,8 +281,7 @@ class DataclassDefaults(Collector[tuple[Candidate, ...]]):
                 if found is not None:
                     self.pending.append((assignment, found, scope))
 
-    def facts(self) -> tuple[Candidate, ...]:
-        candidates = []
+    def settle(self) -> None:
         spans = self.context.spans(a for a, _, _ in self.pending) if self.pending else {}
         for assignment, found, scope in self.pending:
             span = spans[assignment]
@@ -288,8 +290,13 @@ class DataclassDefaults(Collector[tuple[Candidate, ...]]):
                 shown = shown[: _MAX_SHOWN - 3] + "..."
             name = assignment.target.value if isinstance(assignment.target, cst.Name) else "?"
             code = self.context.line_text(span.line)
-            candidates.append(Candidate(span, name, shown, found.factory, found.call, scope, code, found.at_import))
-        return tuple(candidates)
+            self.candidates.append(
+                Candidate(span, name, shown, found.factory, found.call, scope, code, found.at_import)
+            )
+        self.pending = []
+
+    def facts(self) -> tuple[Candidate, ...]:
+        return tuple(self.candidates)
 
 
 class Immutability:

@@ -26,6 +26,7 @@ class RelativeImport(FileRule[NoOptions]):
     code = "SSOT101"
     name = "relative-import"
     category = IMPORTS
+    chunkable = True
     severity = Severity.LOW
     fixable = True
     summary = "A relative import (`from . import x`); use the absolute module path."

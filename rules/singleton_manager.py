@@ -416,8 +416,11 @@ class SingletonScan(Collector[SingletonFacts]):
     class facts and references to other modules that the project phase judges. It takes no
     options: the `suffixes` are applied in the project phase."""
 
+    chunkable = True
+
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
+        self._looked_ahead = False
         self.local_classes: set[str] = set()
         self.singletons: set[str] = set()
         self.global_frames: list[set[str]] = []
@@ -425,6 +428,9 @@ class SingletonScan(Collector[SingletonFacts]):
         self.scalar_globals: set[str] = set()
         self._pending: list[_Pending] = []
         self._instances: list[tuple[cst.CSTNode, InstanceDraft]] = []
+        # What settle() made of the two above.
+        self._reports: list[FileVerdict] = []
+        self._placed: list[Instance] = []
         self._classes: list[ClassState] = []
         # `module.name` for each `alias.name` this file writes, alias an imported name of its own package.
         self._references: set[str] = set()
@@ -453,14 +459,13 @@ class SingletonScan(Collector[SingletonFacts]):
             if bound is not None and bound.startswith(self._package):
                 self._references.add(f"{bound}.{node.attr.value}")
 
-    def facts(self) -> SingletonFacts:
+    def settle(self) -> None:
         nodes: list[cst.CSTNode] = [n for n, _ in self._instances]
         for p in self._pending:
             nodes.append(p.node)
             if p.definition is not None and p.definition.decorators:
                 nodes.append(p.definition.decorators[0])
         spans = self.context.spans(nodes)
-        reports = []
         for p in self._pending:
             span = spans[p.node]
             decorators = p.definition.decorators if p.definition is not None else ()
@@ -470,18 +475,22 @@ class SingletonScan(Collector[SingletonFacts]):
                 if isinstance(p.definition, cst.ClassDef)
                 else ""
             )
-            reports.append(
+            self._reports.append(
                 FileVerdict(
                     span, p.message, extra, p.scope, self.context.line_text(span.line), p.base, singleton, p.product
                 )
             )
-        instances = tuple(
+        self._placed.extend(
             Instance(spans[n], self.context.line_text(spans[n].line), draft) for n, draft in self._instances
         )
+        self._pending = []
+        self._instances = []
+
+    def facts(self) -> SingletonFacts:
         return SingletonFacts(
-            tuple(reports),
+            tuple(self._reports),
             tuple(self._classes),
-            instances,
+            tuple(self._placed),
             tuple(sorted(self._references)),
             dict(self.context.names.bindings),
             tuple(self._aliases),
@@ -490,9 +499,10 @@ class SingletonScan(Collector[SingletonFacts]):
     # -- module-level instances -------------------------------------------------------------
 
     def visit_Module(self, node: cst.Module) -> None:
+        if not self._looked_ahead:
+            self._look_ahead(self.context.outline)
         for stmt in module_statements(node.body):
             if isinstance(stmt, cst.ClassDef):
-                self.local_classes.add(stmt.name.value)
                 self._classes.append(self._class_state(stmt))
             elif isinstance(stmt, (cst.Assign, cst.AnnAssign)) and isinstance(stmt.value, cst.Call):
                 self.count_checked()
@@ -504,6 +514,15 @@ class SingletonScan(Collector[SingletonFacts]):
                     self._aliases.extend(
                         (head.value, t.target.value) for t in stmt.targets if isinstance(t.target, cst.Name)
                     )
+
+    def _look_ahead(self, outline: cst.Module) -> None:
+        """The module's classes and scalar globals, wherever they are defined: a class's base
+        may be defined below it, and a function may fill a global assigned further down.
+        From the outline, which a file read in chunks has in full before its first chunk."""
+        self._looked_ahead = True
+        for stmt in module_statements(outline.body):
+            if isinstance(stmt, cst.ClassDef):
+                self.local_classes.add(stmt.name.value)
             elif isinstance(stmt, cst.Assign) and is_scalar_literal(stmt.value):
                 self.scalar_globals.update(t.target.value for t in stmt.targets if isinstance(t.target, cst.Name))
             elif (

@@ -131,6 +131,8 @@ class ClassCollector(Collector[ModuleClasses]):
     """Records every class of a file. Stubs (`.pyi`) declare what is implemented elsewhere,
     so their classes are left out."""
 
+    chunkable = True
+
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self.classes: list[ClassFacts] = []

@@ -195,6 +195,11 @@ class ImportTable:
         self.bindings[local] = qualified
         self.shadowed.discard(local)
 
+    def forget_scopes(self) -> None:
+        """Drop the tables of nested scopes (and the nodes they are keyed on): a file parsed
+        in chunks is done with the last chunk's definitions."""
+        self._children.clear()
+
     # -- lookups ------------------------------------------------------------------------
 
     def lookup(self, name: str) -> str | None:

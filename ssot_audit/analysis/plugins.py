@@ -104,6 +104,7 @@ class FileContext:
         source: str,
         wrapper: MetadataWrapper,
         module_doubt: str = "",
+        outline: cst.Module | None = None,
     ) -> None:
         self.path = path
         self.module_name = module_name
@@ -111,7 +112,11 @@ class FileContext:
         # Why module_name may not be how the file is imported ("" when certain); see ModuleNamer.doubt.
         self.module_doubt = module_doubt
         self.source = source
+        # The module, or in a huge file parsed in chunks (pipeline/chunks.py) the chunk being visited.
         self.wrapper = wrapper
+        self._outline = outline
+        # Lines of the file before the chunk being visited: positions are the file's.
+        self.line_offset = 0
         self.scope: list[str] = []
         # The classes, functions and lambdas whose body is being visited, innermost last;
         # CoreFacts keeps it, so qualified_name() looks names up where Python would.
@@ -127,10 +132,27 @@ class FileContext:
         return self._lines
 
     @property
+    def outline(self) -> cst.Module:
+        """The module's top-level statements, for what looks ahead at module-level bindings
+        (`from typing import Any` below its use, a class defined after its subclass): the
+        module itself, or in a file parsed in chunks a module of every top-level statement
+        with the bodies of top-level functions and classes elided (`def name(): ...`)."""
+        return self._outline if self._outline is not None else self.wrapper.module
+
+    @property
     def names(self) -> ImportTable:
         if self._names is None:
-            self._names = ImportTable.from_module(self.wrapper.module, self.module_name, self.is_package)
+            self._names = ImportTable.from_module(self.outline, self.module_name, self.is_package)
         return self._names
+
+    def enter_chunk(self, wrapper: MetadataWrapper, line_offset: int) -> None:
+        """Visit the next chunk of a file parsed in chunks: what was kept of the last chunk's
+        nodes is let go, and positions count on from line_offset."""
+        self.wrapper = wrapper
+        self.line_offset = line_offset
+        self._spans.clear()
+        if self._names is not None:
+            self._names.forget_scopes()
 
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
         """What a Name or `a.b` chain refers to where the traversal stands (`typing.Any`),
@@ -148,7 +170,7 @@ class FileContext:
         needed, e.g. in a collector's facts(); FileRule.report does so for findings."""
         missing = [n for n in nodes if n not in self._spans]
         if missing:
-            self._spans.update(spans_of(self.wrapper.module, missing))
+            self._spans.update(spans_of(self.wrapper.module, missing, self.line_offset))
         return self._spans
 
     def line_text(self, line: int) -> str:
@@ -253,11 +275,21 @@ class FileVisitor(cst.BatchableCSTVisitor):
     """A visitor the engine batches into the single traversal of each file."""
 
     _ssot_visitor_names: ClassVar[tuple[str, ...]]  # set per subclass by _visitor_names()
+    # Whether the visitor may see a huge module one top-level chunk at a time
+    # (pipeline/chunks.py): it keeps no node past settle(), reads module-level bindings
+    # through context.names or context.outline, and what it adds up comes out the same read
+    # in pieces. A file is parsed in chunks only when every visitor of its audit says so.
+    chunkable: ClassVar[bool] = False
 
     def __init__(self, context: FileContext) -> None:
         super().__init__()
         self.context = context
         self.checked = 0
+
+    def settle(self) -> None:
+        """Called after the traversal, or in a file parsed in chunks after each chunk's, with
+        context.spans() still able to place the nodes just visited: turn the nodes kept into
+        plain data, as the tree is let go next."""
 
     def count_checked(self, n: int = 1) -> None:
         """Count one item this rule inspected: the denominator of its category's score."""
@@ -314,8 +346,15 @@ class FileRule(Rule[OptionsT_co], FileVisitor):
     def pending_nodes(self) -> list[cst.CSTNode]:
         return [n for p in self._pending for n in (p.node, p.decorator) if n is not None]
 
+    def settle(self) -> None:
+        self._place_pending()
+
     @property
     def findings(self) -> list[Finding]:
+        self._place_pending()
+        return self._findings
+
+    def _place_pending(self) -> None:
         if self._pending:
             spans = self.context.spans(self.pending_nodes())
             for p in self._pending:
@@ -335,7 +374,6 @@ class FileRule(Rule[OptionsT_co], FileVisitor):
                     )
                 )
             self._pending = []
-        return self._findings
 
 
 @dataclass(frozen=True)

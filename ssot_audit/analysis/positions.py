@@ -23,9 +23,9 @@ _NEWLINE = re.compile(r"\r\n?|\n")
 
 
 class _TargetedPositionState(CodegenState):
-    def __init__(self, module: cst.Module, targets: set[cst.CSTNode]) -> None:
+    def __init__(self, module: cst.Module, targets: set[cst.CSTNode], line_offset: int) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
-        self.line = 1
+        self.line = 1 + line_offset
         self.column = 0
         self.targets = targets
         # Children of targets: a syntactic range may be hoisted from them (start_node/end_node).
@@ -88,12 +88,13 @@ class _TargetedPositionState(CodegenState):
         return self.syntactic.get(node) or self.ranges.get(node)
 
 
-def spans_of(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[cst.CSTNode, Span]:
-    """1-based spans (end column exclusive) of nodes of module, as PositionProvider gives them."""
+def spans_of(module: cst.Module, nodes: Iterable[cst.CSTNode], line_offset: int = 0) -> dict[cst.CSTNode, Span]:
+    """1-based spans (end column exclusive) of nodes of module, as PositionProvider gives them;
+    lines count on from line_offset, the lines before module when it is a chunk of a file."""
     targets = set(nodes)
     if not targets:
         return {}
-    state = _TargetedPositionState(module, targets)
+    state = _TargetedPositionState(module, targets, line_offset)
     module._codegen(state)
     out: dict[cst.CSTNode, Span] = {}
     for node in targets:

@@ -80,9 +80,15 @@ class DefinitionCollector(Collector[FileDefinitions]):
     """Collects FileDefinitions for one file. Takes no options: SSOT001 and SSOT002 share one
     instance per file, and size thresholds are applied in the project phase."""
 
+    chunkable = True
+
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self.nodes: list[cst.CSTNode] = []
+        self._reader = _Reader(context)
+        # Per module-level definition, what TopLevel holds but its index.
+        self._top_level: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], bool]] = []
+        self._assigned: set[str] = set()
 
     def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
         # Every node is appended as it is entered; definitions and indented blocks again as
@@ -97,16 +103,13 @@ class DefinitionCollector(Collector[FileDefinitions]):
             visitors[f"leave_{name}"] = append
         return visitors
 
-    def facts(self) -> FileDefinitions:
-        found = _read(self.nodes, self.context)
-        top = [i for i, d in enumerate(found.definitions) if d.top_level]
-        nodes = list(_top_level_nodes(self.context.wrapper.module.body, main_only=False))
-        if len(nodes) != len(top):
-            return found  # never expected: both walks see the same module-level definitions
+    def settle(self) -> None:
+        self._reader.read(self.nodes)
+        self.nodes.clear()  # in place: the next chunk's traversal appends to the same list
+        body = self.context.wrapper.module.body
         names = self.context.names
-        facts = tuple(
-            TopLevel(
-                index,
+        self._top_level.extend(
+            (
                 tuple(_base_name(names, arg.value, self.context.module_name) for arg in node.bases)
                 if isinstance(node, cst.ClassDef)
                 else (),
@@ -114,10 +117,17 @@ class DefinitionCollector(Collector[FileDefinitions]):
                 tuple(dotted_name(_callee(d.decorator)) or "" for d in node.decorators),
                 main_only,
             )
-            for index, (node, main_only) in zip(top, nodes)
+            for node, main_only in _top_level_nodes(body, main_only=False)
         )
-        assigned = tuple(sorted(_assigned_names(self.context.wrapper.module.body)))
-        return dataclasses.replace(found, top_level=facts, assigned=assigned)
+        self._assigned |= _assigned_names(body)
+
+    def facts(self) -> FileDefinitions:
+        found = self._reader.result()
+        top = [i for i, d in enumerate(found.definitions) if d.top_level]
+        if len(self._top_level) != len(top):
+            return found  # never expected: both walks see the same module-level definitions
+        facts = tuple(TopLevel(index, *parts) for index, parts in zip(top, self._top_level))
+        return dataclasses.replace(found, top_level=facts, assigned=tuple(sorted(self._assigned)))
 
 
 def _assigned_names(body: Sequence[cst.CSTNode]) -> set[str]:
@@ -208,110 +218,126 @@ def _parameters(params: cst.Parameters) -> list[cst.Param]:
     return [*params.posonly_params, *params.params, *star, *params.kwonly_params, *extra]
 
 
-def _read(nodes: list[cst.CSTNode], context: FileContext) -> FileDefinitions:
-    codes = bytearray()
-    exact: list[str] = []
-    token_lines = array(WRITTEN_TYPECODE)  # the line each token was read on
-    end_tokens = array(WRITTEN_TYPECODE)  # where each line of statements ends: tokens read so far
-    end_lines = array(WRITTEN_TYPECODE)  # and its last line
-    stack: list[_Open] = []
-    blocks: list[cst.CSTNode] = []
-    expect_name: cst.CSTNode | None = None
-    expect_decorator: cst.CSTNode | None = None
-    skip: cst.CSTNode | None = None  # the docstring being passed over
-    line = 1
-    statements = 0
-    code_of, is_statement = node_tables()
-    chars = _CHARS
-    slots: list[Definition | None] = []
+class _Reader:
+    """Reads the nodes the traversal recorded into token streams and definitions; a file read
+    in chunks is read on where the last chunk stopped, so the result is the same."""
 
-    for node in nodes:
-        kind = type(node)
-        if kind is cst.Newline:
-            line += 1
-            continue
-        if kind is cst.SimpleWhitespace:
-            line += _newlines(node.value)  # type: ignore[attr-defined]
-            continue
-        if kind is cst.SimpleStatementLine or kind is cst.SimpleStatementSuite:
-            end_tokens.append(len(codes))
-            end_lines.append(line - 1)
-            continue
-        if node is expect_decorator:
-            stack[-1].decorator_line = line
-            expect_decorator = None
-        if kind is cst.Name:
-            if node is expect_name:
-                stack[-1].line = line
-                stack[-1].start = len(codes)
-                stack[-1].statements = statements
-                expect_name = None
+    def __init__(self, context: FileContext) -> None:
+        self.context = context
+        self.codes = bytearray()
+        self.exact: list[str] = []
+        self.token_lines = array(WRITTEN_TYPECODE)  # the line each token was read on
+        self.end_tokens = array(WRITTEN_TYPECODE)  # where each line of statements ends: tokens read so far
+        self.end_lines = array(WRITTEN_TYPECODE)  # and its last line
+        self.stack: list[_Open] = []
+        self.blocks: list[cst.CSTNode] = []
+        self.expect_name: cst.CSTNode | None = None
+        self.expect_decorator: cst.CSTNode | None = None
+        self.skip: cst.CSTNode | None = None  # the docstring being passed over
+        self.line = 1
+        self.statements = 0
+        self.slots: list[Definition | None] = []
+
+    def read(self, nodes: list[cst.CSTNode]) -> None:
+        # The loop runs once per node of every file: its state lives in locals while it runs.
+        context = self.context
+        codes, exact, token_lines = self.codes, self.exact, self.token_lines
+        end_tokens, end_lines = self.end_tokens, self.end_lines
+        stack, blocks, slots = self.stack, self.blocks, self.slots
+        expect_name, expect_decorator, skip = self.expect_name, self.expect_decorator, self.skip
+        line, statements = self.line, self.statements
+        code_of, is_statement = node_tables()
+        chars = _CHARS
+        for node in nodes:
+            kind = type(node)
+            if kind is cst.Newline:
+                line += 1
                 continue
-            codes.append(NAME)
-            exact.append(node.value)  # type: ignore[attr-defined]
-            token_lines.append(line)
-            continue
-        if kind is cst.SimpleString or kind is cst.FormattedStringText:
-            value: str = node.value  # type: ignore[attr-defined]
-            line += _newlines(value)
-            if skip is None:
-                codes.append(STRING)
-                exact.append(value)
+            if kind is cst.SimpleWhitespace:
+                line += _newlines(node.value)  # type: ignore[attr-defined]
+                continue
+            if kind is cst.SimpleStatementLine or kind is cst.SimpleStatementSuite:
+                end_tokens.append(len(codes))
+                end_lines.append(line - 1)
+                continue
+            if node is expect_decorator:
+                stack[-1].decorator_line = line
+                expect_decorator = None
+            if kind is cst.Name:
+                if node is expect_name:
+                    stack[-1].line = line
+                    stack[-1].start = len(codes)
+                    stack[-1].statements = statements
+                    expect_name = None
+                    continue
+                codes.append(NAME)
+                exact.append(node.value)  # type: ignore[attr-defined]
                 token_lines.append(line)
-            continue
-        if kind is cst.Integer or kind is cst.Float or kind is cst.Imaginary:
-            codes.append(NUMBER)
-            exact.append(node.value)  # type: ignore[attr-defined]
-            token_lines.append(line)
-            continue
-        if kind is cst.IndentedBlock:
-            if blocks and blocks[-1] is node:
-                blocks.pop()
-                codes.append(BLOCK_END)
-                exact.append(chars[BLOCK_END])
+                continue
+            if kind is cst.SimpleString or kind is cst.FormattedStringText:
+                value: str = node.value  # type: ignore[attr-defined]
+                line += _newlines(value)
+                if skip is None:
+                    codes.append(STRING)
+                    exact.append(value)
+                    token_lines.append(line)
+                continue
+            if kind is cst.Integer or kind is cst.Float or kind is cst.Imaginary:
+                codes.append(NUMBER)
+                exact.append(node.value)  # type: ignore[attr-defined]
                 token_lines.append(line)
                 continue
-            blocks.append(node)
-        elif kind is cst.FunctionDef or kind is cst.ClassDef:
-            if stack and stack[-1].node is node:
-                closed = stack.pop()
-                _close(closed, codes, exact, statements, line, context, slots)
-                if stack:
-                    _pass_holes_up(closed, stack[-1], len(codes), statements)
+            if kind is cst.IndentedBlock:
+                if blocks and blocks[-1] is node:
+                    blocks.pop()
+                    codes.append(BLOCK_END)
+                    exact.append(chars[BLOCK_END])
+                    token_lines.append(line)
+                    continue
+                blocks.append(node)
+            elif kind is cst.FunctionDef or kind is cst.ClassDef:
+                if stack and stack[-1].node is node:
+                    closed = stack.pop()
+                    _close(closed, codes, exact, statements, line, context, slots)
+                    if stack:
+                        _pass_holes_up(closed, stack[-1], len(codes), statements)
+                    continue
+                assert isinstance(node, (cst.FunctionDef, cst.ClassDef))
+                parent = stack[-1] if stack else None
+                qualname = f"{parent.qualname}.{node.name.value}" if parent else node.name.value
+                def_kind = (
+                    "class" if kind is cst.ClassDef else ("method" if parent and parent.kind == "class" else "function")
+                )
+                opened = _Open(node, len(slots), qualname, def_kind, parent.index if parent else -1)
+                slots.append(None)
+                stack.append(opened)
+                expect_name = node.name
+                expect_decorator = node.decorators[0].decorator if node.decorators else None
+            elif kind is cst.Expr and stack and node is stack[-1].docstring:
+                skip = node
                 continue
-            assert isinstance(node, (cst.FunctionDef, cst.ClassDef))
-            parent = stack[-1] if stack else None
-            qualname = f"{parent.qualname}.{node.name.value}" if parent else node.name.value
-            def_kind = (
-                "class" if kind is cst.ClassDef else ("method" if parent and parent.kind == "class" else "function")
-            )
-            opened = _Open(node, len(slots), qualname, def_kind, parent.index if parent else -1)
-            slots.append(None)
-            stack.append(opened)
-            expect_name = node.name
-            expect_decorator = node.decorators[0].decorator if node.decorators else None
-        elif kind is cst.Expr and stack and node is stack[-1].docstring:
-            skip = node
-            continue
-        if skip is not None:
-            if kind is cst.ConcatenatedString:
-                continue
-            skip = None
-        code = code_of[kind]
-        codes.append(code)
-        exact.append(chars[code])
-        token_lines.append(line)
-        if is_statement[kind]:
-            statements += 1
-    definitions = tuple(d for d in slots if d is not None)
-    return FileDefinitions(
-        bytes(codes),
-        written_tokens(exact, codes),
-        definitions,
-        token_lines.tobytes(),
-        end_tokens.tobytes(),
-        end_lines.tobytes(),
-    )
+            if skip is not None:
+                if kind is cst.ConcatenatedString:
+                    continue
+                skip = None
+            code = code_of[kind]
+            codes.append(code)
+            exact.append(chars[code])
+            token_lines.append(line)
+            if is_statement[kind]:
+                statements += 1
+        self.expect_name, self.expect_decorator, self.skip = expect_name, expect_decorator, skip
+        self.line, self.statements = line, statements
+
+    def result(self) -> FileDefinitions:
+        return FileDefinitions(
+            bytes(self.codes),
+            written_tokens(self.exact, self.codes),
+            tuple(d for d in self.slots if d is not None),
+            self.token_lines.tobytes(),
+            self.end_tokens.tobytes(),
+            self.end_lines.tobytes(),
+        )
 
 
 def _pass_holes_up(closed: _Open, parent: _Open, end: int, statements: int) -> None:

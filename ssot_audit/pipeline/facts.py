@@ -13,6 +13,8 @@ from ssot_audit.model import ImportFact
 class CoreFacts(FileVisitor):
     """Runs first in the batch, so rules see context.scope already updated."""
 
+    chunkable = True
+
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self.imports: list[ImportFact] = []

@@ -9,6 +9,7 @@ from libcst.metadata import MetadataWrapper
 
 from ssot_audit.analysis.plugins import Collector, FileContext, FileRule, FileVisitor, Rule
 from ssot_audit.model import FileFacts, Finding, Span
+from ssot_audit.pipeline.chunks import CHUNK_LINES, CHUNK_THRESHOLD_LINES, ChunkReader, Pieces, cut
 from ssot_audit.pipeline.facts import CoreFacts
 from ssot_audit.pipeline.source import SourceError, count_lines, decode, find_suppressions, parse
 from ssot_audit.pipeline.traversal import visit_batched
@@ -35,6 +36,16 @@ class RulePlan:
     # Each project rule's code and the Collector classes it reads.
     collectors: tuple[tuple[str, tuple[type[Collector[object]], ...]], ...]
     parse_error: tuple[type[Rule[object]], object] | None
+    # Modules of more lines are read in chunks (pipeline/chunks.py), when every visitor allows it.
+    chunk_threshold: int = CHUNK_THRESHOLD_LINES
+    chunk_lines: int = CHUNK_LINES
+
+    def visitor_classes(self, enabled: frozenset[str]) -> list[type[FileVisitor]]:
+        """The classes of the visitors a file with these rules enabled is read by."""
+        found: list[type[FileVisitor]] = [CoreFacts]
+        found.extend(rule for rule, _ in self.file_rules if rule.code in enabled)
+        found.extend(c for code, classes in self.collectors if code in enabled for c in classes)
+        return found
 
 
 def _parse_error(task: FileTask, plan: RulePlan, error: SourceError, facts: FileFacts) -> FileFacts:
@@ -60,46 +71,114 @@ def analyze(task: FileTask, plan: RulePlan) -> FileFacts:
     except SourceError as error:
         return _parse_error(task, plan, error, facts)
     facts.lines = count_lines(text)
+    if facts.lines > plan.chunk_threshold and all(cls.chunkable for cls in plan.visitor_classes(task.enabled)):
+        pieces = cut(text, plan.chunk_lines)
+        in_chunks = _analyze_in_chunks(task, plan, text, pieces, facts) if pieces is not None else None
+        if in_chunks is not None:
+            return in_chunks
     try:
         module = parse(text)
     except SourceError as error:
         return _parse_error(task, plan, error, facts)
-
     # unsafe_skip_copy: the module was parsed for this traversal alone, and skipping the deep
     # copy keeps node identity, so positions resolved later match the nodes rules saw.
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     context = FileContext(task.relpath, task.module, task.is_package, text, wrapper, task.module_doubt)
-    core = CoreFacts(context)
-    rules = [cls(context, options) for cls, options in plan.file_rules if cls.code in task.enabled]
-    # Rules that list the same Collector class (SSOT001 and SSOT002, SSOT201 and SSOT202)
-    # share one instance: one pass gathers the facts both read.
-    shared: dict[type[Collector[object]], Collector[object]] = {}
-    counted: list[tuple[str, list[Collector[object]]]] = []
-    for code, classes in plan.collectors:
-        if code in task.enabled:
-            for cls in classes:
-                if cls not in shared:
-                    shared[cls] = cls(context)
-            counted.append((code, [shared[cls] for cls in classes]))
-    visitors: Sequence[FileVisitor] = [core, *rules, *shared.values()]
+    visitors = _Visitors.start(context, task, plan)
     try:
-        visit_batched(wrapper, visitors)
-        facts.imports = core.imports
-        # One code generation pass positions every finding of every rule in this file.
-        context.spans(node for rule in rules for node in rule.pending_nodes())
-        for rule in rules:
-            facts.findings.extend(rule.findings)
-            facts.checked[rule.code] = rule.checked
-        for collector in shared.values():
-            facts.extras[collector.key()] = collector.facts()
-        for code, used in counted:
-            facts.checked[code] = sum(collector.checked for collector in used)
+        visit_batched(wrapper, visitors.all)
+        visitors.settle()
+        visitors.finish(facts)
     except RecursionError:
-        fresh = FileFacts(path=task.relpath, module=task.module, lines=facts.lines, is_package=task.is_package)
-        return _parse_error(task, plan, SourceError("too deeply nested to analyse"), fresh)
+        return _too_deep(task, plan, facts)
     facts.suppressions = find_suppressions(text)
     facts.findings.sort(key=Finding.sort_key)
     return facts
+
+
+def _analyze_in_chunks(task: FileTask, plan: RulePlan, text: str, pieces: Pieces, facts: FileFacts) -> FileFacts | None:
+    """The facts of a huge module read one top-level chunk at a time, the same as a
+    whole-module read gives: each chunk is parsed, visited by the same visitors, settled and
+    let go. None when a chunk or the outline does not parse: the whole-module read then says
+    why, at the right place."""
+    reader = ChunkReader(pieces)
+    try:
+        outline = parse(pieces.outline)
+        first = reader.next_module(parse)
+    except SourceError:
+        return None
+    wrapper = MetadataWrapper(first, unsafe_skip_copy=True)
+    context = FileContext(task.relpath, task.module, task.is_package, text, wrapper, task.module_doubt, outline)
+    visitors = _Visitors.start(context, task, plan)
+    try:
+        while True:
+            visit_batched(wrapper, visitors.all)
+            visitors.settle()
+            if reader.done:
+                break
+            try:
+                module = reader.next_module(parse)
+            except SourceError:
+                return None
+            wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+            context.enter_chunk(wrapper, reader.line_offset)
+            del module
+        visitors.finish(facts)
+    except RecursionError:
+        return _too_deep(task, plan, facts)
+    facts.suppressions = find_suppressions(text)
+    facts.findings.sort(key=Finding.sort_key)
+    return facts
+
+
+def _too_deep(task: FileTask, plan: RulePlan, facts: FileFacts) -> FileFacts:
+    fresh = FileFacts(path=task.relpath, module=task.module, lines=facts.lines, is_package=task.is_package)
+    return _parse_error(task, plan, SourceError("too deeply nested to analyse"), fresh)
+
+
+@dataclass
+class _Visitors:
+    """One file's visitors: the core facts, the enabled rules, and the collectors the enabled
+    project rules read."""
+
+    context: FileContext
+    rules: list[FileRule[object]]
+    core: CoreFacts
+    # Rules that list the same Collector class (SSOT001 and SSOT002, SSOT201 and SSOT202)
+    # share one instance: one pass gathers the facts both read.
+    shared: dict[type[Collector[object]], Collector[object]]
+    counted: list[tuple[str, list[Collector[object]]]]
+    all: list[FileVisitor]
+
+    @classmethod
+    def start(cls, context: FileContext, task: FileTask, plan: RulePlan) -> _Visitors:
+        core = CoreFacts(context)
+        rules = [rule(context, options) for rule, options in plan.file_rules if rule.code in task.enabled]
+        shared: dict[type[Collector[object]], Collector[object]] = {}
+        counted: list[tuple[str, list[Collector[object]]]] = []
+        for code, classes in plan.collectors:
+            if code in task.enabled:
+                for collector in classes:
+                    if collector not in shared:
+                        shared[collector] = collector(context)
+                counted.append((code, [shared[c] for c in classes]))
+        return cls(context, rules, core, shared, counted, [core, *rules, *shared.values()])
+
+    def settle(self) -> None:
+        # One code generation pass positions every finding of every rule in the tree just visited.
+        self.context.spans(node for rule in self.rules for node in rule.pending_nodes())
+        for visitor in self.all:
+            visitor.settle()
+
+    def finish(self, facts: FileFacts) -> None:
+        facts.imports = self.core.imports
+        for rule in self.rules:
+            facts.findings.extend(rule.findings)
+            facts.checked[rule.code] = rule.checked
+        for collector in self.shared.values():
+            facts.extras[collector.key()] = collector.facts()
+        for code, used in self.counted:
+            facts.checked[code] = sum(collector.checked for collector in used)
 
 
 def analyze_chunk(tasks: Sequence[FileTask], plan: RulePlan) -> list[FileFacts]:
