@@ -558,7 +558,7 @@ class SingletonScan(Collector[SingletonFacts]):
         for arg in node.bases:
             dotted = dotted_name(arg.value.value if isinstance(arg.value, cst.Subscript) else arg.value)
             if dotted is not None:
-                qualified = self.context.names.qualified_name(cst.parse_expression(dotted))
+                qualified = self.context.names.qualify(dotted)
                 bases.append(qualified or f"{self.context.module_name}.{dotted}")
         declared = any(last_part(d) == "dataclass" for d in decorator_names(node)) or any(
             last_part(base) == "NamedTuple" for base in bases

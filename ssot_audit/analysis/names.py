@@ -262,8 +262,10 @@ class ImportTable:
     def qualified_name(self, node: cst.BaseExpression) -> str | None:
         """`typing.Any` for `t.Any` after `import typing as t`; None when not an import."""
         dotted = dotted_name(node)
-        if dotted is None:
-            return None
+        return None if dotted is None else self.qualify(dotted)
+
+    def qualify(self, dotted: str) -> str | None:
+        """qualified_name of the `a.b.c` chain spelled `dotted`."""
         head, _, rest = dotted.partition(".")
         bound = self.lookup(head)
         if bound is None:
