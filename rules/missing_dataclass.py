@@ -200,6 +200,7 @@ class RecordCandidates(Collector[tuple[RecordCandidate, ...]]):
         self.candidates = []
 
     def facts(self) -> tuple[RecordCandidate, ...]:
+        self.settle()
         # Whether a candidate is a sentinel depends on calls anywhere in the file, so it is
         # decided once every chunk is read.
         return tuple(

@@ -296,6 +296,7 @@ class DataclassDefaults(Collector[tuple[Candidate, ...]]):
         self.pending = []
 
     def facts(self) -> tuple[Candidate, ...]:
+        self.settle()
         return tuple(self.candidates)
 
 

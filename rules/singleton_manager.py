@@ -487,6 +487,7 @@ class SingletonScan(Collector[SingletonFacts]):
         self._instances = []
 
     def facts(self) -> SingletonFacts:
+        self.settle()
         return SingletonFacts(
             tuple(self._reports),
             tuple(self._classes),

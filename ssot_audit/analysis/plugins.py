@@ -398,6 +398,8 @@ class Collector(FileVisitor, Generic[FactsT_co]):
     counts with count_checked() is added to the checked count of each rule listing it."""
 
     def facts(self) -> FactsT_co:
+        """What the project phase reads; called once, after the last settle(). A collector
+        that settles calls settle() here too, for callers that ran the traversal themselves."""
         raise NotImplementedError
 
     @classmethod

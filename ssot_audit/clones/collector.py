@@ -12,6 +12,7 @@ which would cost every file a second traversal.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
@@ -94,16 +95,12 @@ class DefinitionCollector(Collector[FileDefinitions]):
         # Every node is appended as it is entered; definitions and indented blocks again as
         # they are left, which is how facts() tells where they end. Lines of statements are
         # appended only as they are left, after their newline: where a statement ends.
-        append = self.nodes.append
-        names = [*CODES, "Name", "Integer", "Float", "Imaginary", "SimpleString", "FormattedStringText", "Newline"]
-        if "\\\n" in self.context.source or "\\\r" in self.context.source:
-            names.append("SimpleWhitespace")  # backslash continuations hold newlines
-        visitors: dict[str, Callable[[cst.CSTNode], None]] = {f"visit_{name}": append for name in names}
-        for name in ("FunctionDef", "ClassDef", "IndentedBlock", "SimpleStatementLine", "SimpleStatementSuite"):
-            visitors[f"leave_{name}"] = append
-        return visitors
+        continued = "\\\n" in self.context.source or "\\\r" in self.context.source
+        return dict.fromkeys(_handler_names(continued), self.nodes.append)
 
     def settle(self) -> None:
+        if not self.nodes:
+            return
         self._reader.read(self.nodes)
         self.nodes.clear()  # in place: the next chunk's traversal appends to the same list
         body = self.context.wrapper.module.body
@@ -122,12 +119,25 @@ class DefinitionCollector(Collector[FileDefinitions]):
         self._assigned |= _assigned_names(body)
 
     def facts(self) -> FileDefinitions:
+        self.settle()
         found = self._reader.result()
         top = [i for i, d in enumerate(found.definitions) if d.top_level]
         if len(self._top_level) != len(top):
             return found  # never expected: both walks see the same module-level definitions
         facts = tuple(TopLevel(index, *parts) for index, parts in zip(top, self._top_level))
         return dataclasses.replace(found, top_level=facts, assigned=tuple(sorted(self._assigned)))
+
+
+@functools.cache
+def _handler_names(continued: bool) -> tuple[str, ...]:
+    """The collector's handler names; with `continued`, for a file with backslash
+    continuations, whose whitespace holds newlines. Worked out once: formatting them for
+    every file was a tenth of a small file's set-up."""
+    names = [*CODES, "Name", "Integer", "Float", "Imaginary", "SimpleString", "FormattedStringText", "Newline"]
+    if continued:
+        names.append("SimpleWhitespace")
+    leaving = ("FunctionDef", "ClassDef", "IndentedBlock", "SimpleStatementLine", "SimpleStatementSuite")
+    return (*(f"visit_{name}" for name in names), *(f"leave_{name}" for name in leaving))
 
 
 def _assigned_names(body: Sequence[cst.CSTNode]) -> set[str]:

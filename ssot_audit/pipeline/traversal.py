@@ -58,13 +58,12 @@ class Traversal:
     """The handlers of one file's visitors, and the walk that calls them."""
 
     def __init__(self, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
-        handlers: dict[str, list[Handler]] = {}
-        for visitor in visitors:
-            for name, method in visitor.get_visitors().items():
-                handlers.setdefault(name, []).append(method)
-        self._handlers = {name: tuple(methods) for name, methods in handlers.items()}
+        # Each visitor's handlers by name. They are gathered per name only for the node shapes
+        # the file has (_plan): merging all of them up front was most of a small file's set-up.
+        self._bound = [visitor.get_visitors() for visitor in visitors]
         self._plans: dict[Shape, _Plan] = {}
-        names = frozenset(self._handlers)
+        names: frozenset[str] = frozenset().union(*self._bound)
+        self._names = names
         layout = _LAYOUTS.get(names)
         if layout is None:
             # Subtrees where no visitor has a handler (whitespace, operators) are not walked.
@@ -74,10 +73,10 @@ class Traversal:
 
     def _name_plan(self, node: cst.CSTNode, shape: Shape) -> _NamePlan:
         kind = shape[0].__name__
-        handlers = self._handlers
+        names = self._names
 
         def named(name: str) -> str | None:
-            return name if name in handlers else None
+            return name if name in names else None
 
         steps = tuple(
             (name, named(f"visit_{kind}_{name}"), named(f"leave_{kind}_{name}"), (name, (), ()))
@@ -86,19 +85,23 @@ class Traversal:
         plan = self._layout.plans[shape] = (named(f"visit_{kind}"), steps, named(f"leave_{kind}"))
         return plan
 
+    def _handlers(self, name: str | None) -> tuple[Handler, ...]:
+        """The visitors' handlers of that name, in the visitors' order."""
+        if name is None:
+            return ()
+        return tuple(bound[name] for bound in self._bound if name in bound)
+
     def _plan(self, node: cst.CSTNode, shape: Shape) -> _Plan:
         named = self._layout.plans.get(shape) or self._name_plan(node, shape)
         handlers = self._handlers
         visit, steps, leave = named
         plan = self._plans[shape] = (
-            handlers[visit] if visit else (),
+            handlers(visit),
             tuple(
-                ready
-                if enter is None and after is None
-                else (name, handlers.get(enter or "", ()), handlers.get(after or "", ()))
+                ready if enter is None and after is None else (name, handlers(enter), handlers(after))
                 for name, enter, after, ready in steps
             ),
-            handlers[leave] if leave else (),
+            handlers(leave),
         )
         return plan
 
