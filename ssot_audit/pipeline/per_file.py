@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from libcst.metadata import MetadataWrapper
@@ -84,16 +84,9 @@ def analyze(task: FileTask, plan: RulePlan) -> FileFacts:
     # copy keeps node identity, so positions resolved later match the nodes rules saw.
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     context = FileContext(task.relpath, task.module, task.is_package, text, wrapper, task.module_doubt)
-    visitors = _Visitors.start(context, task, plan)
-    try:
-        visit_batched(wrapper, visitors.all)
-        visitors.settle()
-        visitors.finish(facts)
-    except RecursionError:
-        return _too_deep(task, plan, facts)
-    facts.suppressions = find_suppressions(text)
-    facts.findings.sort(key=Finding.sort_key)
-    return facts
+    whole = _facts(task, plan, facts, context, iter([wrapper]))
+    assert whole is not None  # only a chunk that does not parse gives None
+    return whole
 
 
 def _analyze_in_chunks(task: FileTask, plan: RulePlan, text: str, pieces: Pieces, facts: FileFacts) -> FileFacts | None:
@@ -104,29 +97,44 @@ def _analyze_in_chunks(task: FileTask, plan: RulePlan, text: str, pieces: Pieces
     reader = ChunkReader(pieces)
     try:
         outline = parse(pieces.outline)
-        first = reader.next_module(parse)
+        first = MetadataWrapper(reader.next_module(parse), unsafe_skip_copy=True)
     except SourceError:
         return None
-    wrapper = MetadataWrapper(first, unsafe_skip_copy=True)
-    context = FileContext(task.relpath, task.module, task.is_package, text, wrapper, task.module_doubt, outline)
+    context = FileContext(task.relpath, task.module, task.is_package, text, first, task.module_doubt, outline)
+    return _facts(task, plan, facts, context, _chunk_trees(reader, context, first))
+
+
+def _chunk_trees(reader: ChunkReader, context: FileContext, first: MetadataWrapper) -> Iterator[MetadataWrapper | None]:
+    """Each chunk's tree, the context moved on to it; None for a chunk that does not parse."""
+    yield first
+    while not reader.done:
+        try:
+            module = reader.next_module(parse)
+        except SourceError:
+            yield None
+            return
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        del module
+        context.enter_chunk(wrapper, reader.line_offset)
+        yield wrapper
+
+
+def _facts(
+    task: FileTask, plan: RulePlan, facts: FileFacts, context: FileContext, trees: Iterator[MetadataWrapper | None]
+) -> FileFacts | None:
+    """facts filled in by the file's visitors, which see each tree in turn (the module, or
+    its chunks) and settle after each; None when a tree is missing."""
     visitors = _Visitors.start(context, task, plan)
     try:
-        while True:
+        for wrapper in trees:
+            if wrapper is None:
+                return None
             visit_batched(wrapper, visitors.all)
             visitors.settle()
-            if reader.done:
-                break
-            try:
-                module = reader.next_module(parse)
-            except SourceError:
-                return None
-            wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-            context.enter_chunk(wrapper, reader.line_offset)
-            del module
         visitors.finish(facts)
     except RecursionError:
         return _too_deep(task, plan, facts)
-    facts.suppressions = find_suppressions(text)
+    facts.suppressions = find_suppressions(context.source)
     facts.findings.sort(key=Finding.sort_key)
     return facts
 
