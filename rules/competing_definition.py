@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ssot_audit.analysis.places import VENDORED, compile_globs
+from ssot_audit.analysis.places import VENDORED, compile_globs, versions_apart
 from ssot_audit.analysis.plugins import Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
 from ssot_audit.clones.clusters import Member, choose_canonical, components, group_id, match_graph
@@ -134,7 +134,9 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
         "package (three or more sibling modules each defining the name their own way), a module that "
         "imports the other's definition under any alias, definitions sharing a decorator that registers them "
         "(pluggy's `@hookimpl`), implementations registered with a dispatcher (`@name.for_db(...)`), and the same text "
-        "naming each module's own definitions are all left alone. Importing a name is not defining it; "
+        "naming each module's own definitions are all left alone; so are definitions on two sides of a "
+        "versioned API folder (`pydantic/v1/` against `pydantic/`, `api/v1/` against `api/v2/`), a frozen copy "
+        "kept apart from its successor on purpose. Importing a name is not defining it; "
         "one module's alternatives under `if`/`try` count once; definitions under "
         "`if __name__ == \"__main__\":` are not the module's API. Copies big enough for SSOT001 are SSOT001's. "
         "A `.pyi` stub and its `.py` are one module. "
@@ -295,6 +297,8 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
             for j in range(i + 1, len(candidates)):
                 b = candidates[j]
                 ma, mb = a.member.module, b.member.module
+                if versions_apart(a.member.path, b.member.path):
+                    continue  # a frozen copy of an old API beside its successor, apart on purpose
                 setting = Setting(
                     options.similarity,
                     frozenset((ma, mb)) in interfaces,
@@ -332,7 +336,7 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
         options: CompetingDefinitionOptions,
     ) -> Iterable[Finding]:
         members = [c.member for c, _ in group]
-        canonical = choose_canonical(members, project.importers, project.name_importers)
+        canonical = choose_canonical(members, project.importers, project.name_importers, project.imports)
         keep = canonical.member
         group_key = group_id(self.code, members)
         if len(members) >= options.convention_threshold:

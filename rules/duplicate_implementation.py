@@ -255,8 +255,10 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
         "chooses the same way, so the two rules never advise keeping different copies.\n\n"
         "Never reported: `@overload` stubs, abstract methods, bodies that are only `...`, `pass`, a docstring "
         "or `raise NotImplementedError`, definitions under `min-statements`/`min-tokens` (trivial `__init__`, "
-        "`__repr__`, property getters), and one module's alternative definitions of one name (under "
-        "`if TYPE_CHECKING:`/`else:` or `try:`/`except ImportError:`, a property's getter and setter). "
+        "`__repr__`, property getters), one module's alternative definitions of one name (under "
+        "`if TYPE_CHECKING:`/`else:` or `try:`/`except ImportError:`, a property's getter and setter), and "
+        "copies on two sides of a versioned API folder (`pydantic/v1/` against `pydantic/`, `api/v1/` "
+        "against `api/v2/`: a frozen copy of the old API, kept apart from the new one on purpose). "
         "Methods of two copied classes are reported with their classes, not again on their own.\n\n"
         "Shapes that look alike without being one implementation are not reported unless they are exact "
         "copies: a sync/async mirror (`logout`/`alogout`: neither can call the other, so the advice could "
@@ -264,7 +266,10 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
         "under `near-miss-min-statements` statements (in a small body the tokens that differ are the whole "
         "content, as `list_.append(x)` against `list_.appendleft(x)`); classes whose methods are all one or "
         "two statements (an interface filled in, as each JSON tag's `check`/`to_json`); operator methods of one "
-        "protocol (`__eq__`/`__lt__`) and a check and its negation (`assertXMLEqual`/`assertXMLNotEqual`); "
+        "protocol (`__eq__`/`__lt__`), a check and its negation (`assertXMLEqual`/`assertXMLNotEqual`), and "
+        "names one opposite word, axis or direction apart (`readable`/`writable`, `_label_outer_xaxis`/"
+        "`_label_outer_yaxis`, `to_str`/`to_bytes`, `switch`/`switch_rev`), whose differing tokens are "
+        "each one's point; "
         "and renamed copies whose only differences are their own names (`readable()` returning "
         "`self.file.readable()`, `seekable()` returning `self.file.seekable()`). Within one module, where "
         "variants sit side by side, renamed copies need `within-module-min-statements` statements and "
@@ -498,7 +503,7 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
         index = CloneIndex(files, members, memo=project.memo)
 
         def canonical(members: Sequence[Member]) -> Member:
-            return choose_canonical(members, project.importers, project.name_importers).member
+            return choose_canonical(members, project.importers, project.name_importers, project.imports).member
 
         findings: list[Finding] = []
         thresholds = Thresholds(
@@ -537,7 +542,7 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
         modules = {facts.path: facts.module for facts in project.files}
         fragments = find_runs(index, modules, settings, reported)
         for fragment in fragments:
-            keep = choose_canonical(fragment.members, project.importers, project.name_importers)
+            keep = choose_canonical(fragment.members, project.importers, project.name_importers, project.imports)
             runs = {id(m): run for m, run in zip(fragment.members, fragment.runs)}
             shared_tokens = index.files[fragment.members[0].path].tokens[fragment.runs[0].start : fragment.runs[0].end]
             group = group_id(f"{self.code}-run", fragment.members, shared_tokens)
@@ -573,7 +578,7 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
                 )
 
     def _report(self, index: CloneIndex, cluster: Cluster, project: Project) -> Iterable[Finding]:
-        canonical = choose_canonical(cluster.members, project.importers, project.name_importers)
+        canonical = choose_canonical(cluster.members, project.importers, project.name_importers, project.imports)
         group = group_id(self.code, cluster.members)
         keep = canonical.member
         count = len(cluster.members) - 1

@@ -252,6 +252,14 @@ def test_vendored_libraries_and_a_modules_stub_are_not_competitors(tmp_path: Pat
     assert audit(tmp_path, files) == []
 
 
+def test_a_frozen_copy_in_a_versioned_api_folder_is_not_a_competitor(tmp_path: Path) -> None:
+    # pydantic's v1/errors.py PydanticErrorMixin against errors.py's: the 1.x API is kept apart.
+    files = {"chat/services/auth.py": AUTH_A, "chat/v1/auth.py": AUTH_B}
+    assert audit(tmp_path / "v1", files) == []
+    files = {"chat/services/auth.py": AUTH_A, "chat/legacy/auth.py": AUTH_B}
+    assert len(audit(tmp_path / "other", files)) == 2
+
+
 def test_one_shape_naming_different_things_is_not_one_concept(tmp_path: Path) -> None:
     # sphinx: each command's own get_parser() shares argparse's shape, not its options.
     parser = (

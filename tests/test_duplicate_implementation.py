@@ -70,6 +70,37 @@ def test_tie_break_is_the_oldest_path_by_name(tmp_path: Path) -> None:
     assert [f.path for f in canonical] == ["shop/alpha.py"] and "then the first by name" in canonical[0].message
 
 
+def test_the_copy_kept_is_one_the_others_can_import_without_a_cycle(tmp_path: Path) -> None:
+    # botocore: utils imports httpsession, so utils' copy is the one to drop, whatever the counts say.
+    files = {
+        "shop/utils.py": "import shop.session\n\n" + SUM.format(name="total"),
+        "shop/session.py": SUM.format(name="total"),
+        "shop/x.py": "from shop.utils import total\n",
+    }
+    found = audit(tmp_path, files)
+    canonical = [f for f in found if "keep this one" in f.message]
+    assert [f.path for f in canonical] == ["shop/session.py"]
+    assert "without an import cycle" in canonical[0].message
+    # Without that import the most imported copy is kept, as before.
+    files["shop/utils.py"] = SUM.format(name="total")
+    canonical = [f for f in audit(tmp_path / "plain", files) if "keep this one" in f.message]
+    assert [f.path for f in canonical] == ["shop/utils.py"]
+
+
+def test_copies_on_two_sides_of_a_versioned_api_folder_are_apart_on_purpose(tmp_path: Path) -> None:
+    # pydantic keeps pydantic/v1/ as a frozen copy of the 1.x API beside the new one.
+    big = SUM.replace("    return round(total, 2)\n", "    total += 1\n    total *= 2\n    return total\n")
+    files = {"shop/types.py": big.format(name="total"), "shop/v1/types.py": big.format(name="total")}
+    assert audit(tmp_path / "v1", files) == []
+    files = {"api/v1/views.py": big.format(name="total"), "api/v2/views.py": big.format(name="total")}
+    assert audit(tmp_path / "v2", files) == []
+    # A run shared across the boundary is apart too; copies within one version are still copies.
+    files = {"shop/v1/a.py": big.format(name="total"), "shop/v1/b.py": big.format(name="total")}
+    assert len(audit(tmp_path / "within", files)) == 2
+    files = {"shop/dev1/a.py": big.format(name="total"), "shop/b.py": big.format(name="total")}
+    assert len(audit(tmp_path / "not-a-version", files)) == 2
+
+
 def test_renamed_copy_is_type_2(tmp_path: Path) -> None:
     found = audit(
         tmp_path, {"shop/a.py": SUM.format(name="order_total"), "shop/b.py": RENAMED.format(name="invoice_total")}
@@ -839,6 +870,26 @@ def test_compound_opposite_names_are_mirrors(tmp_path: Path) -> None:
         assert audit(tmp_path / a, files) == [], (a, b)
     files = {"shop/a.py": SUM.format(name="addslash"), "shop/b.py": NEAR.format(name="addcomma")}
     assert len(audit(tmp_path / "other", files)) == 2
+
+
+def test_names_one_axis_end_or_direction_apart_are_mirrors(tmp_path: Path) -> None:
+    # matplotlib _label_outer_xaxis/_label_outer_yaxis, XTick/YTick and TeX's hlist_out/vlist_out,
+    # paramiko's kex init/reply halves, urllib3 to_str/to_bytes, networkx switch/switch_rev.
+    pairs = (
+        ("_label_outer_xaxis", "_label_outer_yaxis"), ("XTick", "YTick"), ("hlist_out", "vlist_out"),
+        ("_parse_kexecdh_init", "_parse_kexecdh_reply"), ("to_str", "to_bytes"),
+        ("_neighbor_switch", "_neighbor_switch_rev"),
+    )  # fmt: skip
+    for a, b in pairs:
+        files = {"shop/a.py": SUM.format(name=a), "shop/b.py": NEAR.format(name=b)}
+        assert audit(tmp_path / a, files) == [], (a, b)
+    # A word added or swapped that is not a direction leaves a copy (to_str/to_list, switch/switch_all).
+    for a, b in (("to_str", "to_list"), ("_neighbor_switch", "_neighbor_switch_all")):
+        files = {"shop/a.py": SUM.format(name=a), "shop/b.py": NEAR.format(name=b)}
+        assert len(audit(tmp_path / "copy" / b, files)) == 2, (a, b)
+    # An exact copy under mirrored names is still one implementation written twice.
+    files = {"shop/a.py": SUM.format(name="to_str"), "shop/b.py": SUM.format(name="to_bytes")}
+    assert len(audit(tmp_path / "exact", files)) == 2
 
 
 RUN_HOLDER = (

@@ -26,6 +26,28 @@ _FIXED_PIECE = re.compile(r"(?:\\.|\[\^/\]|\[[^\]/]*\]|[^\\\[\]()|*+?{}/^$.])+")
 # and places where SSOT401 accepts `Any`.
 VENDORED = ("_vendor/", "vendor/", "_vendored/", "typeshed/")
 
+# A folder named for an API version (`pydantic/v1/`, `api/v2/`): a frozen copy of an old API
+# kept beside its successor on purpose, so that changing one never changes the other.
+_VERSION_FOLDER = re.compile(r"v\d+(?:_\d+)*")
+
+
+def version_line(path: str) -> str:
+    """The folder path up to the innermost versioned API folder holding `path`, or ""."""
+    if "v" not in path:
+        return ""
+    folders = path.split("/")[:-1]
+    for i in range(len(folders) - 1, -1, -1):
+        if _VERSION_FOLDER.fullmatch(folders[i]):
+            return "/".join(folders[: i + 1])
+    return ""
+
+
+def versions_apart(a: str, b: str) -> bool:
+    """Whether two files sit on different sides of a versioned API folder (`pkg/v1/types.py`
+    and `pkg/types.py`, or `api/v1/` and `api/v2/`): what they share was copied on purpose,
+    and neither may import the other."""
+    return version_line(a) != version_line(b)
+
 
 def linear_regex(regex: str) -> str:
     parts = regex.split(_STAR)

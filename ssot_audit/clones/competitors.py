@@ -13,6 +13,8 @@ Two definitions compete when their code says they are one concept written twice:
    method names) and most of the smaller one's identifiers and literals found in the other.
 
 What is a layer, not a competitor, is left alone whatever its code:
+- a definition on the other side of a versioned API folder (`pydantic/v1/`): a frozen copy of
+  the old API, kept apart from the new one on purpose (rules/competing_definition.py skips the pair);
 - a class deriving from the other (`class Blueprint(SansioBlueprint)`, `INTEGER(sqltypes.INTEGER)`);
 - a function naming itself in its body (a facade delegating: `return dateformat.time_format(...)`)
   or in its decorator (an implementation registered with a dispatcher of that name:

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from ssot_audit.analysis.places import versions_apart
 from ssot_audit.analysis.project import Memo
 from ssot_audit.clones.clusters import Member, components, match_graph
 from ssot_audit.clones.fingerprint import FileDefinitions, name_hash
@@ -119,7 +120,8 @@ class CloneIndex:
         function that mostly wraps nested definitions (a factory) of one that does not, nor
         an `async def` of a `def` (or a class of async methods of one of plain ones): sync/async
         mirrors (`logout`/`alogout`) cannot call each other, so "make the copies use it" could
-        not be followed."""
+        not be followed; nor could it across a versioned API folder (`pydantic/v1/` is a frozen
+        copy of the old API, kept apart from the new one on purpose)."""
         if (a.definition.kind == "class") != (b.definition.kind == "class"):
             return True
         if self._is_async(a) != self._is_async(b):
@@ -127,7 +129,7 @@ class CloneIndex:
         if a.definition.kind != "class" and self._wrapper(a) != self._wrapper(b):
             return True
         if a.path != b.path:
-            return False
+            return versions_apart(a.path, b.path)
         return a.definition.qualname == b.definition.qualname or self.encloses(a, b) or self.encloses(b, a)
 
     def alike_enough(self, a: Member, b: Member, thresholds: Thresholds) -> bool:
@@ -215,7 +217,17 @@ _OPPOSITES = (
     ("include", "exclude"), ("attach", "detach"), ("connect", "disconnect"), ("grant", "revoke"),
     ("allow", "deny"), ("accept", "reject"), ("expand", "collapse"), ("compress", "decompress"),
     ("encrypt", "decrypt"), ("push", "pull"), ("install", "uninstall"), ("mount", "unmount"),
+    # Axes and directions of one geometry (matplotlib `_label_outer_xaxis`/`_label_outer_yaxis`,
+    # `XTick`/`YTick`, TeX's `hlist_out`/`vlist_out`), the two ends of a protocol exchange
+    # (paramiko `_parse_kexecdh_init`/`_parse_kexecdh_reply`) and of a text conversion
+    # (urllib3 `to_str`/`to_bytes`).
+    ("x", "y"), ("y", "z"), ("x", "z"), ("h", "v"), ("horizontal", "vertical"), ("row", "column"),
+    ("rows", "columns"), ("row", "col"), ("rows", "cols"), ("width", "height"), ("init", "reply"),
+    ("client", "server"), ("str", "bytes"), ("text", "bytes"),
 )  # fmt: skip
+# A trailing word that names the reverse of what the name without it does (networkx
+# `_directed_neighbor_switch`/`_directed_neighbor_switch_rev`).
+_REVERSE_WORDS = frozenset({"rev", "reverse", "reversed", "inverse", "inv"})
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -229,7 +241,8 @@ def mirrored_names(a: str, b: str) -> bool:
     (`assertXMLEqual`/`assertXMLNotEqual`), the two directions of a conversion
     (`uri_to_iri`/`iri_to_uri`), or names one opposite word apart (`readable`/`writable`,
     `add_class`/`remove_class`). Each must differ in the one operator, direction or
-    negation that is its point, so their likeness is the protocol's, not a copy's."""
+    negation that is its point, so their likeness is the protocol's, not a copy's; likewise a
+    name and its reverse (`switch`/`switch_rev`) and names one axis apart (`xaxis`/`yaxis`)."""
     if a == b:
         return False
     if a.startswith("__") and a.endswith("__") and b.startswith("__") and b.endswith("__"):
@@ -240,6 +253,9 @@ def mirrored_names(a: str, b: str) -> bool:
     words_a, words_b = _words(a), _words(b)
     if "to" in words_a and words_a[::-1] == words_b:
         return True  # uri_to_iri / iri_to_uri
+    longer_words, shorter_words = (words_a, words_b) if len(words_a) > len(words_b) else (words_b, words_a)
+    if longer_words[:-1] == shorter_words and longer_words[-1] in _REVERSE_WORDS:
+        return True
     if len(words_a) != len(words_b):
         return False
     differ = [(x, y) for x, y in zip(words_a, words_b) if x != y]
