@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from itertools import combinations, pairwise
 from typing import TYPE_CHECKING
 
-from ssot_audit.clones.clusters import Member
 from ssot_audit.analysis.places import versions_apart
+from ssot_audit.clones.clusters import Member
 from ssot_audit.clones.detect import CloneIndex, mirrored_names
 from ssot_audit.clones.fingerprint import WRITTEN_TYPECODE, FileDefinitions
 from ssot_audit.clones.similarity import distinct_statements, similarity
