@@ -28,6 +28,10 @@ DEFAULT_VERSIONS = {
     # Round 6, a measurement only (no rule changed after it): more SSOT002 and SSOT401 evidence.
     "ansible-core": "2.19.14", "matplotlib": "3.11.2", "botocore": "1.44.8", "openpyxl": "3.1.5",
     "alembic": "1.20.1", "docker": "7.2.0", "jsonschema": "4.26.0", "pyramid": "2.1",
+    # Round 7, drawn after the round's rule changes (mirrors by axis, versioned API folders,
+    # cycle-free canonical copies, frozen and callable-only SSOT301 classes).
+    "astroid": "4.4.0", "trio": "0.35.0", "redis": "8.1.0", "pymongo": "4.20.1", "falcon": "4.4.0",
+    "prompt-toolkit": "3.0.53", "anyio": "4.16.0",
 }  # fmt: skip
 IMPORT_NAMES = {
     "django": "django",
@@ -37,6 +41,7 @@ IMPORT_NAMES = {
     "pytest": "_pytest",
     "attrs": "attr",
     "ansible-core": "ansible",
+    "prompt-toolkit": "prompt_toolkit",
 }
 
 

@@ -49,6 +49,31 @@ def versions_apart(a: str, b: str) -> bool:
     return version_line(a) != version_line(b)
 
 
+# Folders holding one I/O model's copy of a package's modules (redis `asyncio/client.py` beside
+# `client.py`, pymongo `asynchronous/` beside `synchronous/`, falcon `asgi/` beside its WSGI modules).
+_ASYNC_FOLDERS = frozenset({"asyncio", "_asyncio", "aio", "asynchronous", "_async", "async_", "asgi"})
+_SYNC_FOLDERS = frozenset({"synchronous", "_sync", "sync", "wsgi"})
+
+
+def _io_model(path: str) -> tuple[tuple[str, ...], str]:
+    """The path without its I/O-model folders, and which model they name ("async", "sync" or "")."""
+    parts = path.split("/")
+    kept = tuple(p for p in parts[:-1] if p not in _ASYNC_FOLDERS and p not in _SYNC_FOLDERS) + (parts[-1],)
+    folders = set(parts[:-1])
+    model = "async" if folders & _ASYNC_FOLDERS else "sync" if folders & _SYNC_FOLDERS else ""
+    return kept, model
+
+
+def io_model_variants(a: str, b: str) -> bool:
+    """Whether two files are one module written for two I/O models: the same path once an
+    async folder (`asyncio/`, `asynchronous/`, `aio/`, `asgi/`) is dropped or swapped for its
+    sync counterpart (`synchronous/`, `_sync/`, `wsgi/`)."""
+    if a == b:
+        return False
+    (kept_a, model_a), (kept_b, model_b) = _io_model(a), _io_model(b)
+    return model_a != model_b and kept_a == kept_b
+
+
 def linear_regex(regex: str) -> str:
     parts = regex.split(_STAR)
     out = [parts[0]]

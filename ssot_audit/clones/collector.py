@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import libcst as cst
 
+from ssot_audit.analysis.generated import says_generated
 from ssot_audit.analysis.names import ImportTable, dotted_name
 from ssot_audit.analysis.plugins import Collector, FileContext
 from ssot_audit.clones.fingerprint import (
@@ -116,8 +117,9 @@ class DefinitionCollector(Collector[FileDefinitions]):
             )
             for index, (node, main_only) in zip(top, nodes)
         )
-        assigned = tuple(sorted(_assigned_names(self.context.wrapper.module.body)))
-        return dataclasses.replace(found, top_level=facts, assigned=assigned)
+        module = self.context.wrapper.module
+        assigned = tuple(sorted(_assigned_names(module.body)))
+        return dataclasses.replace(found, top_level=facts, assigned=assigned, generated=says_generated(module))
 
 
 def _assigned_names(body: Sequence[cst.CSTNode]) -> set[str]:

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ssot_audit.analysis.places import versions_apart
+from ssot_audit.analysis.places import io_model_variants, versions_apart
 from ssot_audit.analysis.project import Memo
 from ssot_audit.clones.clusters import Member, components, match_graph
 from ssot_audit.clones.fingerprint import FileDefinitions, name_hash
@@ -140,9 +140,14 @@ class CloneIndex:
         `check`/`to_json`, each range field's `db_type`) is an interface filled in, not an
         implementation copied. Within one module, where the variants sit side by side and each is
         read beside the others, a renamed body must be larger still (`parse_or`/`parse_and`,
-        `list_domains`/`list_paths` differ in the one token that is each one's point)."""
+        `list_domains`/`list_paths` differ in the one token that is each one's point). One module
+        written for two I/O models (redis `asyncio/client.py` and `client.py`, pymongo
+        `asynchronous/` and `synchronous/`) differs in the lock, the transport or the header
+        access that is each one's model: only its exact copies are one implementation."""
         fewest = min(a.definition.statements, b.definition.statements)
         if fewest < thresholds.statements or (a.path == b.path and fewest < thresholds.module_statements):
+            return False
+        if io_model_variants(a.path, b.path):
             return False
         if mirrored_names(a.definition.name, b.definition.name):
             return False

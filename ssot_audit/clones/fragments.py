@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from itertools import combinations, pairwise
 from typing import TYPE_CHECKING
 
-from ssot_audit.analysis.places import versions_apart
+from ssot_audit.analysis.places import io_model_variants, versions_apart
 from ssot_audit.clones.clusters import Member
 from ssot_audit.clones.detect import CloneIndex, mirrored_names
 from ssot_audit.clones.fingerprint import WRITTEN_TYPECODE, FileDefinitions
@@ -204,8 +204,10 @@ class _RunFinder:
             return None
         if holder_a.definition.is_async != holder_b.definition.is_async:
             return None  # a sync/async mirror (see CloneIndex.never_clones)
-        if versions_apart(seg_a.path, seg_b.path):
-            return None  # a frozen copy of an old API beside its successor (see CloneIndex.never_clones)
+        if versions_apart(seg_a.path, seg_b.path) or io_model_variants(seg_a.path, seg_b.path):
+            # A frozen copy of an old API beside its successor (see CloneIndex.never_clones), or
+            # one module's sync and async variants sharing the scaffold around their I/O.
+            return None
         if mirrored_names(holder_a.definition.name, holder_b.definition.name):
             return None  # `readable`/`writable`, `_add_class`/`_remove_class`: each one's point is its difference
         evidence = counted
