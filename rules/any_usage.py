@@ -312,6 +312,16 @@ class AnyUsage(FileRule[AnyUsageOptions]):
                 return annotation, expected
             """
         ),
+        Valid(
+            """
+            from collections.abc import Callable, Coroutine, Generator
+            from typing import Any, TypeVar
+
+            F = TypeVar("F", bound=Callable[..., Any])
+
+            def run(job: Coroutine[Any, Any, int]) -> Generator[int, Any, None]: ...
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -432,16 +442,6 @@ class AnyUsage(FileRule[AnyUsageOptions]):
             Handler = Callable[[Any], int]
             """,
             line=3,
-        ),
-        Valid(
-            """
-            from collections.abc import Callable, Coroutine, Generator
-            from typing import Any, TypeVar
-
-            F = TypeVar("F", bound=Callable[..., Any])
-
-            def run(job: Coroutine[Any, Any, int]) -> Generator[int, Any, None]: ...
-            """
         ),
         Invalid(
             """
