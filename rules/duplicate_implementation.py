@@ -286,8 +286,11 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
         "variants sit side by side, renamed copies need `within-module-min-statements` statements and "
         "near-miss copies are reported only with `within-module-near-miss`; exact copies always are. "
         "Between one module's variants for two I/O models (redis `asyncio/client.py` and `client.py`, "
-        "pymongo `asynchronous/` and `synchronous/`, falcon `asgi/` and its WSGI modules) only exact copies "
-        "are reported: the lock, transport or header access that differs is each variant's point.\n\n"
+        "pymongo `asynchronous/` and `synchronous/`, falcon `asgi/` and its WSGI modules, websockets "
+        "`asyncio/`, `trio/` and `sync/`, azure-core `_base_async.py` and `_base.py`) only exact copies "
+        "are reported: the lock, transport or header access that differs is each variant's point. A "
+        "nested function that declares `nonlocal` writes its enclosing function's variables and is "
+        "never a clone on its own.\n\n"
         "It also reports runs of `min-fragment-statements` statements or more copied between functions or "
         "classes that are not copies as a whole (the message gives the lines of each copy of the run). A run "
         "may cross from the end of one method, through whole methods, into the start of the next; it is "
@@ -511,6 +514,8 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
                 continue
             files[facts.path] = found
             for i, definition in enumerate(found.definitions):
+                if definition.qualname in found.closures:
+                    continue  # it writes its enclosing function's variables: no other copy can stand in
                 if clone_sized(definition, options.min_statements, options.min_tokens):
                     members.append(Member(facts.path, facts.module, i, definition))
         self.checked = len(members)

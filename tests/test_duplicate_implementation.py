@@ -122,19 +122,55 @@ def test_modules_a_tool_wrote_are_left_out_unless_asked(tmp_path: Path) -> None:
 def test_one_modules_sync_and_async_variants_share_only_their_exact_copies(tmp_path: Path) -> None:
     # redis asyncio/keyspace_notifications.py against keyspace_notifications.py (asyncio.Lock
     # against threading.Lock); pymongo asynchronous/ against synchronous/; falcon asgi/ against WSGI.
+    # websockets asyncio/, trio/ and sync/; azure-core _base_async.py; dnspython asyncquery.py.
     for a, b in (
         ("redis/asyncio/notify.py", "redis/notify.py"),
         ("pm/asynchronous/client.py", "pm/synchronous/client.py"),
         ("fa/asgi/request.py", "fa/request.py"),
+        ("ws/trio/connection.py", "ws/sync/connection.py"),
+        ("ws/trio/connection.py", "ws/asyncio/connection.py"),
+        ("az/pipeline/_base_async.py", "az/pipeline/_base.py"),
+        ("dns/asyncquery.py", "dns/query.py"),
     ):
         near = {a: SUM.format(name="total"), b: NEAR.format(name="total")}
-        assert audit(tmp_path / "near" / a, near) == [], (a, b)
+        assert audit(tmp_path / "near" / a / b, near) == [], (a, b)
         exact = {a: SUM.format(name="total"), b: SUM.format(name="total")}
-        assert len(audit(tmp_path / "exact" / a, exact)) == 2, (a, b)
+        assert len(audit(tmp_path / "exact" / a / b, exact)) == 2, (a, b)
     # Same file name in unrelated folders, or two async folders, are not one module's variants.
-    for a, b in (("redis/asyncio/notify.py", "redis/other/notify.py"), ("x/aio/a.py", "x/asyncio/a.py")):
+    for a, b in (
+        ("redis/asyncio/notify.py", "redis/other/notify.py"),
+        ("x/aio/a.py", "x/asyncio/a.py"),
+        ("az/rest/_aiohttp.py", "az/rest/_http.py"),
+    ):
         near = {a: SUM.format(name="total"), b: NEAR.format(name="total")}
         assert len(audit(tmp_path / "apart" / a, near)) == 2, (a, b)
+
+
+def test_a_closure_writing_its_enclosing_functions_variables_is_not_a_clone(tmp_path: Path) -> None:
+    # psycopg waiting.py: wait_async.wakeup and wait_conn_async.wakeup set `nonlocal ready`.
+    closure = (
+        "def {outer}(gen, fileno):\n"
+        "    ready = 0\n"
+        "    def wakeup(state):\n"
+        "        nonlocal ready\n"
+        "        ready |= state\n"
+        "        if not ev.is_set():\n"
+        "            ev.set()\n"
+        "        log(ready, state)\n"
+        "        return ready\n"
+        "{rest}"
+    )
+    rest_a = "    loop.add_reader(fileno, wakeup)\n    return gen.send(ready)\n"
+    rest_b = "    for event in poll(fileno):\n        wakeup(event)\n    conn.flush()\n    return conn\n"
+    files = {
+        "pg/a.py": closure.format(outer="wait_async", rest=rest_a),
+        "pg/b.py": closure.format(outer="wait_conn_async", rest=rest_b),
+    }
+    # (A run of statements the outer functions share may still be reported, on its own lines.)
+    assert not {f.scope for f in audit(tmp_path / "closure", files)} & {"wait_async.wakeup", "wait_conn_async.wakeup"}
+    # The same nested function without `nonlocal` is a copy like any other.
+    files = {path: text.replace("        nonlocal ready\n", "        ready = 0\n") for path, text in files.items()}
+    assert {f.scope for f in audit(tmp_path / "plain", files)} >= {"wait_async.wakeup", "wait_conn_async.wakeup"}
 
 
 def test_renamed_copy_is_type_2(tmp_path: Path) -> None:

@@ -50,24 +50,37 @@ def versions_apart(a: str, b: str) -> bool:
 
 
 # Folders holding one I/O model's copy of a package's modules (redis `asyncio/client.py` beside
-# `client.py`, pymongo `asynchronous/` beside `synchronous/`, falcon `asgi/` beside its WSGI modules).
-_ASYNC_FOLDERS = frozenset({"asyncio", "_asyncio", "aio", "asynchronous", "_async", "async_", "asgi"})
-_SYNC_FOLDERS = frozenset({"synchronous", "_sync", "sync", "wsgi"})
+# `client.py`, pymongo `asynchronous/` beside `synchronous/`, falcon `asgi/` beside its WSGI
+# modules, websockets `asyncio/`, `trio/` and `sync/`), by the model each names.
+_MODEL_FOLDERS = {
+    **dict.fromkeys(("asyncio", "_asyncio", "aio", "asynchronous", "_async", "async_", "asgi"), "async"),
+    **dict.fromkeys(("trio", "_trio"), "trio"),
+    **dict.fromkeys(("synchronous", "_sync", "sync", "wsgi"), "sync"),
+}
+# A module's async twin named by its file (azure-core `_base_async.py` beside `_base.py`,
+# dnspython `asyncquery.py` beside `query.py`).
+_ASYNC_STEM = re.compile(r"^(?P<lead>_?)(?:async_?|aio_)(?P<rest>\w+)$|^(?P<base>\w+?)_(?:async|aio)$")
 
 
 def _io_model(path: str) -> tuple[tuple[str, ...], str]:
-    """The path without its I/O-model folders, and which model they name ("async", "sync" or "")."""
+    """The path without its I/O-model folders or file-name marker, and the models they name."""
     parts = path.split("/")
-    kept = tuple(p for p in parts[:-1] if p not in _ASYNC_FOLDERS and p not in _SYNC_FOLDERS) + (parts[-1],)
-    folders = set(parts[:-1])
-    model = "async" if folders & _ASYNC_FOLDERS else "sync" if folders & _SYNC_FOLDERS else ""
-    return kept, model
+    folders, name = parts[:-1], parts[-1]
+    stem, dot, suffix = name.partition(".")
+    models = sorted({_MODEL_FOLDERS[p] for p in folders if p in _MODEL_FOLDERS})
+    matched = _ASYNC_STEM.match(stem)
+    if matched is not None:
+        stem = matched["base"] or matched["lead"] + matched["rest"]
+        models = sorted({*models, "async"})
+    kept = tuple(p for p in folders if p not in _MODEL_FOLDERS) + (stem + dot + suffix,)
+    return kept, "+".join(models)
 
 
 def io_model_variants(a: str, b: str) -> bool:
-    """Whether two files are one module written for two I/O models: the same path once an
-    async folder (`asyncio/`, `asynchronous/`, `aio/`, `asgi/`) is dropped or swapped for its
-    sync counterpart (`synchronous/`, `_sync/`, `wsgi/`)."""
+    """Whether two files are one module written for two I/O models: the same path once the
+    folders naming a model (`asyncio/`, `asynchronous/`, `aio/`, `asgi/`, `trio/`,
+    `synchronous/`, `sync/`, `wsgi/`) and an async marker in the file name (`_base_async.py`,
+    `asyncquery.py`) are dropped, with different models named."""
     if a == b:
         return False
     (kept_a, model_a), (kept_b, model_b) = _io_model(a), _io_model(b)

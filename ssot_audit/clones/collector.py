@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import libcst as cst
 
+from ssot_audit.analysis import walk
 from ssot_audit.analysis.generated import says_generated
 from ssot_audit.analysis.names import ImportTable, dotted_name
 from ssot_audit.analysis.plugins import Collector, FileContext
@@ -119,7 +120,33 @@ class DefinitionCollector(Collector[FileDefinitions]):
         )
         module = self.context.wrapper.module
         assigned = tuple(sorted(_assigned_names(module.body)))
-        return dataclasses.replace(found, top_level=facts, assigned=assigned, generated=says_generated(module))
+        # Most files never say `nonlocal`: the text test spares them the walk.
+        closures = frozenset(_closures(module, ())) if "nonlocal" in self.context.source else frozenset()
+        return dataclasses.replace(
+            found, top_level=facts, assigned=assigned, generated=says_generated(module), closures=closures
+        )
+
+
+def _closures(node: cst.CSTNode, scope: tuple[str, ...], in_function: bool = False) -> Iterator[str]:
+    """Qualified names of the nested functions that declare `nonlocal` in their own body."""
+    for child in walk.children(node):
+        if isinstance(child, (cst.FunctionDef, cst.ClassDef)):
+            inner = (*scope, child.name.value)
+            if isinstance(child, cst.FunctionDef) and in_function and _declares_nonlocal(child.body):
+                yield ".".join(inner)
+            yield from _closures(child.body, inner, isinstance(child, cst.FunctionDef))
+        elif not isinstance(child, cst.Lambda):
+            yield from _closures(child, scope, in_function)
+
+
+def _declares_nonlocal(node: cst.CSTNode) -> bool:
+    """A `nonlocal` statement in this body, outside any nested definition."""
+    for child in walk.children(node):
+        if isinstance(child, cst.Nonlocal):
+            return True
+        if not isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) and _declares_nonlocal(child):
+            return True
+    return False
 
 
 def _assigned_names(body: Sequence[cst.CSTNode]) -> set[str]:
