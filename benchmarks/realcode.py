@@ -36,6 +36,10 @@ DEFAULT_VERSIONS = {
     # generated-module, sync/async-variant and typeshed-idiom changes).
     "websockets": "17.4", "psycopg": "3.3.9", "azure-core": "1.41.0", "textual": "8.2.8", "pylint": "4.1.5",
     "isort": "9.0.2", "dnspython": "2.9.2",
+    # Round 9, drawn after round 8's changes (I/O-model variants by trio/, sync/ and file name;
+    # nonlocal closures): the evaluation sample of this session's last SSOT001/SSOT002 rules.
+    "httpcore": "1.0.9", "fsspec": "2026.9.0", "dask": "2026.8.0", "elasticsearch": "9.5.1", "markdown": "3.11.3",
+    "uvicorn": "0.55.0", "gunicorn": "27.0.1",
 }  # fmt: skip
 IMPORT_NAMES = {
     "django": "django",

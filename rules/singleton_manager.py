@@ -369,7 +369,17 @@ class MethodBody:
         }
 
     def expand(self, words: set[str]) -> set[str]:
-        return words | {w for name in words for w in self.aliases.get(name, ())}
+        """The words and, through every chain of locals, what they were computed from: dask's
+        `inst = super().__new__(cls, *args)`, `_name = inst._name`, `cls._instances[_name]` is
+        keyed by the arguments."""
+        found = set(words)
+        pending = list(words)
+        while pending:
+            for word in self.aliases.get(pending.pop(), ()):
+                if word not in found:
+                    found.add(word)
+                    pending.append(word)
+        return found
 
     def tests_for(self, key: str) -> bool:
         """Whether some condition looks at the cache before filling it."""

@@ -490,3 +490,25 @@ def test_a_stateless_callable_is_not_a_manager_by_its_name(tmp_path: Path) -> No
         )
     }
     assert _flagged(tmp_path / "registry", registry) == [("app/writers.py", 12)]
+
+
+def test_a_class_cache_keyed_through_locals_by_the_arguments_is_interning(tmp_path: Path) -> None:
+    # dask's SingletonExpr: one instance per token of its arguments, `_name = inst._name`.
+    expr = (
+        "import weakref\n\n\nclass SingletonExpr:\n"
+        "    def __new__(cls, *args, **kwargs):\n"
+        "        if not hasattr(cls, '_instances'):\n"
+        "            cls._instances = weakref.WeakValueDictionary()\n"
+        "        inst = super().__new__(cls, *args, **kwargs)\n"
+        "        {key} = {source}\n"
+        "        if {key} in cls._instances:\n"
+        "            return cls._instances[{key}]\n"
+        "        cls._instances[{key}] = inst\n"
+        "        return inst\n\n\n"
+        "class Binop(SingletonExpr):\n    pass\n"
+    )
+    interned = {"dk/expr.py": expr.format(key="_name", source="inst._name")}
+    assert _flagged(tmp_path / "interned", interned) == []
+    # Keyed by the class itself through a local, it is one instance per class: a singleton.
+    per_class = {"dk/expr.py": expr.format(key="key", source="cls")}
+    assert _flagged(tmp_path / "per-class", per_class) == [("dk/expr.py", 4), ("dk/expr.py", 16)]
