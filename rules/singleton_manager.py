@@ -460,6 +460,9 @@ class SingletonScan(Collector[SingletonFacts]):
         super().__init__(context)
         self.local_classes: set[str] = set()
         self.singletons: set[str] = set()
+        # Per local singleton that only a base's name made one, that base's qualified name, for
+        # the project phase to confirm: dask's `Expr(core.SingletonExpr)` passes it to `Binop(Expr)`.
+        self.unconfirmed: dict[str, str] = {}
         self.global_frames: list[set[str]] = []
         # Module globals that start as a string or number: a getter filling one caches a value.
         self.scalar_globals: set[str] = set()
@@ -603,6 +606,8 @@ class SingletonScan(Collector[SingletonFacts]):
             reason, base = self._inherited_reason(node)
         if reason is not None:
             self.singletons.add(node.name.value)
+            if base:
+                self.unconfirmed[node.name.value] = base
             self.report(node, f"class '{node.name.value}' is a singleton: {reason}", definition=node, base=base)
 
     def _caching_reason(self, node: cst.ClassDef) -> str | None:
@@ -636,7 +641,10 @@ class SingletonScan(Collector[SingletonFacts]):
                 continue  # defined here and found not to cache: its name does not matter
             if base in self.singletons or "Singleton" in base:
                 role = "metaclass" if arg.keyword is not None else "base"
-                by_name = "" if base in self.singletons else self.context.qualified_name(arg.value) or ""
+                if base in self.singletons:
+                    by_name = self.unconfirmed.get(base, "")
+                else:
+                    by_name = self.context.qualified_name(arg.value) or ""
                 return f"its {role} '{name}' caches its instances", by_name
         return None, ""
 

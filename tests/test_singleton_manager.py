@@ -507,8 +507,12 @@ def test_a_class_cache_keyed_through_locals_by_the_arguments_is_interning(tmp_pa
         "        return inst\n\n\n"
         "class Binop(SingletonExpr):\n    pass\n"
     )
-    interned = {"dk/expr.py": expr.format(key="_name", source="inst._name")}
+    # Its subclasses, through a base named `...Singleton...` in another module, are not singletons either.
+    subclasses = "from dk import expr as core\n\n\nclass Expr(core.SingletonExpr):\n    pass\n\n\nclass Elemwise(Expr):\n    pass\n"
+    interned = {"dk/expr.py": expr.format(key="_name", source="inst._name"), "dk/df/expr.py": subclasses}
     assert _flagged(tmp_path / "interned", interned) == []
     # Keyed by the class itself through a local, it is one instance per class: a singleton.
-    per_class = {"dk/expr.py": expr.format(key="key", source="cls")}
-    assert _flagged(tmp_path / "per-class", per_class) == [("dk/expr.py", 4), ("dk/expr.py", 16)]
+    per_class = {"dk/expr.py": expr.format(key="key", source="cls"), "dk/df/expr.py": subclasses}
+    assert _flagged(tmp_path / "per-class", per_class) == [
+        ("dk/df/expr.py", 4), ("dk/df/expr.py", 8), ("dk/expr.py", 4), ("dk/expr.py", 16)
+    ]  # fmt: skip
