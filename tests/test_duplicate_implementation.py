@@ -173,6 +173,30 @@ def test_a_closure_writing_its_enclosing_functions_variables_is_not_a_clone(tmp_
     assert {f.scope for f in audit(tmp_path / "plain", files)} >= {"wait_async.wakeup", "wait_conn_async.wakeup"}
 
 
+def test_copies_calling_each_modules_own_version_of_a_helper_mean_different_things(tmp_path: Path) -> None:
+    # dask: array/_array_expr/random.py's RandomState reads like array/random.py's, but each calls
+    # its own module's `_wrap_func`, building a different kind of graph.
+    caller = (
+        "def normal(state, loc, scale, size):\n"
+        "    if size is None:\n"
+        "        size = (1,)\n"
+        "    chunks = normalize(size)\n"
+        "    out = _wrap_func(state, 'normal', loc, scale, size=size, chunks=chunks)\n"
+        "    out.seen = True\n"
+        "    return out\n"
+    )
+    helper = "\n\ndef _wrap_func(state, name, *args, **kwargs):\n    {body}\n"
+    files = {
+        "dk/array/random.py": caller + helper.format(body="return build_graph(state, name, args, kwargs)"),
+        "dk/array/_expr/random.py": caller + helper.format(body="return Expression(state, name, args, kwargs)"),
+    }
+    assert audit(tmp_path / "own", files) == []
+    # When the helper is the same in both, so are the callers: both are copies.
+    same = helper.format(body="return build_graph(state, name, args, kwargs)")
+    files = {"dk/array/random.py": caller + same, "dk/array/_expr/random.py": caller + same}
+    assert {f.scope for f in audit(tmp_path / "same", files)} == {"normal"}
+
+
 def test_renamed_copy_is_type_2(tmp_path: Path) -> None:
     found = audit(
         tmp_path, {"shop/a.py": SUM.format(name="order_total"), "shop/b.py": RENAMED.format(name="invoice_total")}

@@ -9,7 +9,7 @@ import os
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ssot_audit.analysis.places import io_model_variants, versions_apart
@@ -62,6 +62,7 @@ class CloneIndex:
     _streams: dict[tuple[str, int], tuple[bytes, Counter[int]]] = field(default_factory=dict)
     _written: dict[tuple[str, int], tuple[array[int], Counter[int]]] = field(default_factory=dict)
     _children: dict[str, dict[int, Children]] = field(default_factory=dict)  # per file, per parent
+    _own: dict[str, dict[int, bytes]] = field(default_factory=dict)  # per file, see own_definitions
     # Pair verdicts kept between audits (Project.memo): the LCS comparisons are most of the
     # duplicate phase, and a warm `check` of one file should not redo them.
     memo: Memo = field(default_factory=Memo)
@@ -129,8 +130,36 @@ class CloneIndex:
         if a.definition.kind != "class" and self._wrapper(a) != self._wrapper(b):
             return True
         if a.path != b.path:
-            return versions_apart(a.path, b.path)
+            return versions_apart(a.path, b.path) or self.name_different_things(a, b)
         return a.definition.qualname == b.definition.qualname or self.encloses(a, b) or self.encloses(b, a)
+
+    def own_definitions(self, path: str) -> dict[int, bytes]:
+        """A file's module-level functions and classes: the hash of each one's name, with the
+        hash of its code as written."""
+        if path not in self._own:
+            file = self.files[path]
+            tops = (file.definitions[t.index] for t in file.top_level)
+            self._own[path] = {name_hash(d.name): d.exact for d in tops}
+        return self._own[path]
+
+    def name_different_things(self, a: Member, b: Member) -> bool:
+        """Copies in two modules that call a module-level function or class each module defines
+        its own way (dask's `_array_expr` copy of `RandomState` calls that module's own
+        `_wrap_func`): the same words, two meanings; neither copy could stand in for the other."""
+        own = {name_hash(a.definition.name), name_hash(b.definition.name)}
+        return self.different_meanings(a.path, self.written(a)[1], b.path, self.written(b)[1], own)
+
+    def different_meanings(
+        self, path_a: str, names_a: Iterable[int], path_b: str, names_b: Iterable[int], own: set[int]
+    ) -> bool:
+        """Whether code of two files (their names as written, as hashes) uses a name both files
+        define at module level, differently; `own` are the names of the definitions compared."""
+        own_a, own_b = self.own_definitions(path_a), self.own_definitions(path_b)
+        shared = own_a.keys() & own_b.keys()
+        if not shared:
+            return False
+        used = (set(names_a) | set(names_b)) & shared
+        return any(own_a[h] != own_b[h] for h in used - own)
 
     def alike_enough(self, a: Member, b: Member, thresholds: Thresholds) -> bool:
         """Whether two definitions that are not exact copies have enough of their own to be

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from ssot_audit.analysis.places import io_model_variants, versions_apart
 from ssot_audit.clones.clusters import Member
 from ssot_audit.clones.detect import CloneIndex, mirrored_names
-from ssot_audit.clones.fingerprint import WRITTEN_TYPECODE, FileDefinitions
+from ssot_audit.clones.fingerprint import WRITTEN_TYPECODE, FileDefinitions, name_hash
 from ssot_audit.clones.similarity import distinct_statements, similarity
 from ssot_audit.clones.tokens import BLOCK_END, statement_codes
 
@@ -233,6 +233,9 @@ class _RunFinder:
         names_b = self.index.files[seg_b.path].names_in([(run_b.start, run_b.end)])
         if similarity(names_a, names_b, self.settings.written) < self.settings.written:
             return None
+        own = {name_hash(holder_a.definition.name), name_hash(holder_b.definition.name)}
+        if seg_a.path != seg_b.path and self.index.different_meanings(seg_a.path, names_a, seg_b.path, names_b, own):
+            return None  # each calls its own module's version of a helper (see CloneIndex.name_different_things)
         return holder_a, run_a, holder_b, run_b
 
     def _same_as_written(self, seg_a: Segment, i: int, seg_b: Segment, j: int, length: int) -> list[bool]:
