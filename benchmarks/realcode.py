@@ -40,6 +40,10 @@ DEFAULT_VERSIONS = {
     # nonlocal closures): the evaluation sample of this session's last SSOT001/SSOT002 rules.
     "httpcore": "1.0.9", "fsspec": "2026.9.0", "dask": "2026.8.0", "elasticsearch": "9.5.1", "markdown": "3.11.3",
     "uvicorn": "0.55.0", "gunicorn": "27.0.1",
+    # Round 10, drawn after round 9's changes (SSOT001 copies calling each module's own helper,
+    # SSOT301 interning through locals and subclasses of a name-only singleton base).
+    "oauthlib": "4.0.1", "seaborn": "0.13.2", "virtualenv": "21.15.13", "sqlparse": "0.6.1",
+    "cryptography": "50.0.2", "xarray": "2026.9.0", "hatchling": "1.33.0",
 }  # fmt: skip
 IMPORT_NAMES = {
     "django": "django",

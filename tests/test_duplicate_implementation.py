@@ -186,15 +186,41 @@ def test_copies_calling_each_modules_own_version_of_a_helper_mean_different_thin
         "    return out\n"
     )
     helper = "\n\ndef _wrap_func(state, name, *args, **kwargs):\n    {body}\n"
+    graph = (
+        "shapes = [a.shape for a in args if hasattr(a, 'shape')]\n    size = broadcast(*shapes)\n"
+        "    for block in blocks(size):\n        graph[block] = (name, state, block)\n    return Array(graph, size)"
+    )
     files = {
-        "dk/array/random.py": caller + helper.format(body="return build_graph(state, name, args, kwargs)"),
-        "dk/array/_expr/random.py": caller + helper.format(body="return Expression(state, name, args, kwargs)"),
+        "dk/array/random.py": caller + helper.format(body=graph),
+        "dk/array/_expr/random.py": caller + helper.format(body="return new_collection(Random(state, name))"),
     }
     assert audit(tmp_path / "own", files) == []
     # When the helper is the same in both, so are the callers: both are copies.
     same = helper.format(body="return build_graph(state, name, args, kwargs)")
     files = {"dk/array/random.py": caller + same, "dk/array/_expr/random.py": caller + same}
     assert {f.scope for f in audit(tmp_path / "same", files)} == {"normal"}
+    # So when the helpers are near copies (setuptools' findall calls its own `_find_all_simple`,
+    # which differs from distutils' by one filter).
+    walk = (
+        "\n\ndef _find_all_simple(path):\n"
+        "    results = (os.path.join(base, f) for base, dirs, files in {walk} for f in files)\n"
+        "    found = filter(os.path.isfile, results)\n"
+        "    log(path, found)\n"
+        "    return list(found)\n"
+    )
+    finder = (
+        "def findall(dir=os.curdir):\n"
+        "    files = _find_all_simple(dir)\n"
+        "    if dir == os.curdir:\n"
+        "        make_rel = functools.partial(os.path.relpath, start=dir)\n"
+        "        files = map(make_rel, files)\n"
+        "    return list(files)\n"
+    )
+    files = {
+        "st/__init__.py": finder + walk.format(walk="os.walk(path, followlinks=True)"),
+        "st/_distutils/filelist.py": finder + walk.format(walk="_UniqueDirs.filter(os.walk(path, followlinks=True))"),
+    }
+    assert "findall" in {f.scope for f in audit(tmp_path / "near", files)}
 
 
 def test_renamed_copy_is_type_2(tmp_path: Path) -> None:

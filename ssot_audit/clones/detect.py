@@ -15,13 +15,18 @@ from dataclasses import dataclass, field
 from ssot_audit.analysis.places import io_model_variants, versions_apart
 from ssot_audit.analysis.project import Memo
 from ssot_audit.clones.clusters import Member, components, match_graph
-from ssot_audit.clones.fingerprint import FileDefinitions, name_hash
+from ssot_audit.clones.fingerprint import Definition, FileDefinitions, name_hash
 from ssot_audit.clones.lsh import candidate_pairs
 from ssot_audit.clones.similarity import similarity
 
 EXACT = "exact"
 RENAMED = "renamed"
 NEAR_MISS = "near-miss"
+
+
+# How alike (normalised tokens, as for near-miss copies) two modules' own versions of a helper
+# must be for code calling each to mean one thing.
+HELPERS_ALIKE = 0.8
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ class CloneIndex:
     _streams: dict[tuple[str, int], tuple[bytes, Counter[int]]] = field(default_factory=dict)
     _written: dict[tuple[str, int], tuple[array[int], Counter[int]]] = field(default_factory=dict)
     _children: dict[str, dict[int, Children]] = field(default_factory=dict)  # per file, per parent
-    _own: dict[str, dict[int, bytes]] = field(default_factory=dict)  # per file, see own_definitions
+    _own: dict[str, dict[int, Definition]] = field(default_factory=dict)  # per file, see own_definitions
     # Pair verdicts kept between audits (Project.memo): the LCS comparisons are most of the
     # duplicate phase, and a warm `check` of one file should not redo them.
     memo: Memo = field(default_factory=Memo)
@@ -133,14 +138,21 @@ class CloneIndex:
             return versions_apart(a.path, b.path) or self.name_different_things(a, b)
         return a.definition.qualname == b.definition.qualname or self.encloses(a, b) or self.encloses(b, a)
 
-    def own_definitions(self, path: str) -> dict[int, bytes]:
-        """A file's module-level functions and classes: the hash of each one's name, with the
-        hash of its code as written."""
+    def own_definitions(self, path: str) -> dict[int, Definition]:
+        """A file's module-level functions and classes, by the hash of each one's name."""
         if path not in self._own:
             file = self.files[path]
             tops = (file.definitions[t.index] for t in file.top_level)
-            self._own[path] = {name_hash(d.name): d.exact for d in tops}
+            self._own[path] = {name_hash(d.name): d for d in tops}
         return self._own[path]
+
+    def _alike(self, path_a: str, a: Definition, path_b: str, b: Definition) -> bool:
+        """Two module-level definitions that are copies of each other (setuptools' and its
+        bundled distutils' `_find_all_simple`), so code calling them means one thing."""
+        if a.exact == b.exact or a.normalised == b.normalised:
+            return True
+        x, y = self.files[path_a].stream(a), self.files[path_b].stream(b)
+        return similarity(x, y, HELPERS_ALIKE) >= HELPERS_ALIKE
 
     def name_different_things(self, a: Member, b: Member) -> bool:
         """Copies in two modules that call a module-level function or class each module defines
@@ -159,7 +171,7 @@ class CloneIndex:
         if not shared:
             return False
         used = (set(names_a) | set(names_b)) & shared
-        return any(own_a[h] != own_b[h] for h in used - own)
+        return any(not self._alike(path_a, own_a[h], path_b, own_b[h]) for h in sorted(used - own))
 
     def alike_enough(self, a: Member, b: Member, thresholds: Thresholds) -> bool:
         """Whether two definitions that are not exact copies have enough of their own to be
