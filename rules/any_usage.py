@@ -69,6 +69,26 @@ class AnyUsageOptions:
             "ANN401 does by default."
         },
     )
+    allow_idioms: bool = field(
+        default=True,
+        metadata={
+            "doc": "Accept `Any` where typeshed itself spells an unused or unknowable type argument: the "
+            "yield and send types of `Coroutine[Any, Any, T]`, the send type of `Generator[Y, Any, R]` and "
+            "`AsyncGenerator[Y, Any]`, and the result of `Callable[..., Any]` (a callable whose parameters "
+            "are already given up). Set false to report these too."
+        },
+    )
+
+
+# Per generic (matched by its last name part), the positions where `Any` is the idiomatic
+# spelling of a type argument nobody reads: see AnyUsageOptions.allow_idioms.
+IDIOMATIC_ANY = {"Coroutine": (0, 1), "Generator": (1,), "AsyncGenerator": (1,)}
+
+
+def _idiomatic(kind: str, position: int, arguments: Sequence[cst.BaseExpression]) -> bool:
+    if position in IDIOMATIC_ANY.get(kind, ()):
+        return True
+    return kind == "Callable" and position == 1 and len(arguments) == 2 and isinstance(arguments[0], cst.Ellipsis)
 
 
 def _subscript_arguments(node: cst.Subscript) -> Iterator[cst.BaseExpression]:
@@ -103,7 +123,9 @@ class AnyUsage(FileRule[AnyUsageOptions]):
         "Reports each `typing.Any` written where a type is expected, once per occurrence at its own line and "
         "column: parameter (`*args: Any` and `**kwargs: Any` only with `allow-star-args` off), return, variable "
         "and class attribute annotations, inside "
-        'generics (`Dict[str, Any]`, `Callable[..., Any]`), in string annotations (`"Dict[str, Any]"`, '
+        "generics (`Dict[str, Any]`, `Callable[[Any], int]`; not where typeshed spells an unused argument `Any`, "
+        "as `Coroutine[Any, Any, T]` and `Callable[..., Any]`, unless `allow-idioms` is off), in string "
+        'annotations (`"Dict[str, Any]"`, '
         "reported at the string), in `cast(Any, x)`, and in type aliases (`X: TypeAlias = ...`, "
         "`type X = ...`, `X = Dict[str, Any]` at module or class level, `TypeAliasType`, `NewType`, "
         "`TypeVar` bounds and defaults, string ones included, subscripted base classes, and a CapWords "
@@ -291,6 +313,16 @@ class AnyUsage(FileRule[AnyUsageOptions]):
                 return annotation, expected
             """
         ),
+        Valid(
+            """
+            from collections.abc import Callable, Coroutine, Generator
+            from typing import Any, TypeVar
+
+            F = TypeVar("F", bound=Callable[..., Any])
+
+            def run(job: Coroutine[Any, Any, int]) -> Generator[int, Any, None]: ...
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -408,9 +440,28 @@ class AnyUsage(FileRule[AnyUsageOptions]):
             """
             from typing import Any, Callable
 
-            Handler = Callable[..., Any]
+            Handler = Callable[[Any], int]
             """,
             line=3,
+        ),
+        Invalid(
+            """
+            from collections.abc import Generator
+            from typing import Any
+
+            def items() -> Generator[Any, None, None]: ...
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            from collections.abc import Coroutine
+            from typing import Any
+
+            def run(job: Coroutine[Any, Any, int]) -> None: ...
+            """,
+            options={"allow-idioms": False},
+            count=2,
         ),
         Invalid(
             """
@@ -677,7 +728,10 @@ class AnyUsage(FileRule[AnyUsageOptions]):
             arguments: Sequence[cst.BaseExpression] = list(_subscript_arguments(expr))
             if kind in FIRST_ARGUMENT_ONLY:
                 arguments = arguments[:1]
-            for argument in arguments:
+            for position, argument in enumerate(arguments):
+                bare = isinstance(argument, (cst.Name, cst.Attribute))
+                if bare and self.options.allow_idioms and _idiomatic(kind, position, arguments):
+                    continue
                 yield from self.any_nodes(argument, string)
             return
         if isinstance(expr, (cst.Call, cst.Lambda)):

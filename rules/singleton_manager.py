@@ -214,6 +214,33 @@ def decorator_names(node: cst.FunctionDef | cst.ClassDef) -> list[str]:
     return [name for name in map(dotted_name, decorator_targets(node)) if name]
 
 
+FROZEN_DECORATORS = frozenset({"dataclass", "s", "attrs", "define", "mutable"})
+
+
+def is_frozen_class(node: cst.ClassDef) -> bool:
+    """attrs' `@frozen` (`@attr.frozen`, `@attrs.frozen`), or `@dataclass(frozen=True)`,
+    `@attr.s(frozen=True)`, `@define(frozen=True)`: instances that no method can change."""
+    for decorator in node.decorators:
+        target = decorator.decorator
+        if not isinstance(target, cst.Call):
+            if last_part(dotted_name(target)) == "frozen":
+                return True
+            continue
+        name = last_part(dotted_name(target.func))
+        if name == "frozen" or (
+            name in FROZEN_DECORATORS
+            and any(
+                arg.keyword is not None
+                and arg.keyword.value == "frozen"
+                and isinstance(arg.value, cst.Name)
+                and arg.value.value == "True"
+                for arg in target.args
+            )
+        ):
+            return True
+    return False
+
+
 def is_main_guard(node: cst.If) -> bool:
     test = node.test
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
@@ -342,7 +369,17 @@ class MethodBody:
         }
 
     def expand(self, words: set[str]) -> set[str]:
-        return words | {w for name in words for w in self.aliases.get(name, ())}
+        """The words and, through every chain of locals, what they were computed from: dask's
+        `inst = super().__new__(cls, *args)`, `_name = inst._name`, `cls._instances[_name]` is
+        keyed by the arguments."""
+        found = set(words)
+        pending = list(words)
+        while pending:
+            for word in self.aliases.get(pending.pop(), ()):
+                if word not in found:
+                    found.add(word)
+                    pending.append(word)
+        return found
 
     def tests_for(self, key: str) -> bool:
         """Whether some condition looks at the cache before filling it."""
@@ -399,6 +436,9 @@ class ClassState:
     bases: tuple[str, ...]
     state: str  # why its own body gives instances mutable state; "" when it does not
     plain_record: bool  # a dataclass of fields and nothing else
+    # A class whose only methods are dunders, `__call__` or `__enter__` among them, is a
+    # callable or a context manager, whatever its name ends with.
+    callable_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -423,6 +463,9 @@ class SingletonScan(Collector[SingletonFacts]):
         self._looked_ahead = False
         self.local_classes: set[str] = set()
         self.singletons: set[str] = set()
+        # Per local singleton that only a base's name made one, that base's qualified name, for
+        # the project phase to confirm: dask's `Expr(core.SingletonExpr)` passes it to `Binop(Expr)`.
+        self.unconfirmed: dict[str, str] = {}
         self.global_frames: list[set[str]] = []
         # Module globals that start as a string or number: a getter filling one caches a value.
         self.scalar_globals: set[str] = set()
@@ -565,7 +608,13 @@ class SingletonScan(Collector[SingletonFacts]):
             last_part(base) == "NamedTuple" for base in bases
         )
         record = declared and not any(isinstance(stmt, cst.FunctionDef) for stmt in node.body.body)
-        return ClassState(f"{self.context.module_name}.{node.name.value}", tuple(bases), mutable_state(node), record)
+        # A frozen attrs class or dataclass returns new instances from its "updates" (jsonschema's
+        # `TypeChecker.redefine` on a persistent map); nothing in it changes after it is made.
+        state = "" if is_frozen_class(node) else mutable_state(node)
+        methods = {stmt.name.value for stmt in node.body.body if isinstance(stmt, cst.FunctionDef)}
+        dunders_only = all(m.startswith("__") and m.endswith("__") for m in methods)
+        callable_only = dunders_only and bool(methods & {"__call__", "__enter__", "__aenter__"})
+        return ClassState(f"{self.context.module_name}.{node.name.value}", tuple(bases), state, record, callable_only)
 
     # -- classes ----------------------------------------------------------------------------
 
@@ -577,6 +626,8 @@ class SingletonScan(Collector[SingletonFacts]):
             reason, base = self._inherited_reason(node)
         if reason is not None:
             self.singletons.add(node.name.value)
+            if base:
+                self.unconfirmed[node.name.value] = base
             self.report(node, f"class '{node.name.value}' is a singleton: {reason}", definition=node, base=base)
 
     def _caching_reason(self, node: cst.ClassDef) -> str | None:
@@ -610,7 +661,10 @@ class SingletonScan(Collector[SingletonFacts]):
                 continue  # defined here and found not to cache: its name does not matter
             if base in self.singletons or "Singleton" in base:
                 role = "metaclass" if arg.keyword is not None else "base"
-                by_name = "" if base in self.singletons else self.context.qualified_name(arg.value) or ""
+                if base in self.singletons:
+                    by_name = self.unconfirmed.get(base, "")
+                else:
+                    by_name = self.context.qualified_name(arg.value) or ""
                 return f"its {role} '{name}' caches its instances", by_name
         return None, ""
 
@@ -696,7 +750,9 @@ class SingletonManager(ProjectRule[SingletonManagerOptions]):
         "ConnectionHandler()`, `apps = Apps()`);\n"
         "- a module-level instance of a class whose name ends with one of the `suffixes` "
         "(`connection_manager = ConnectionManager()`), unless it is a module's own memo table: a `...Cache` "
-        "named private or as a constant that no other module imports (`_memoized_schema = LRUCache()`);\n"
+        "named private or as a constant that no other module imports (`_memoized_schema = LRUCache()`), or "
+        "a project class without mutable state whose only methods are dunders, `__call__` or `__enter__` "
+        "among them (a callable or a context manager: `Skippable = _SkippableContextManager()`);\n"
         "- a function that fills a module `global` once and returns it "
         "(`global _client; if _client is None: _client = Client(); return _client`);\n"
         "- an `@lru_cache`/`@cache` function without parameters that returns an instance "
@@ -709,7 +765,8 @@ class SingletonManager(ProjectRule[SingletonManagerOptions]):
         "NullType()`), lazy per-attribute lookups (`__getattr__` filling `self.__dict__`), property "
         "setters, getters that cache a dataclass or `NamedTuple` of fields only, instances given a name as "
         'their first argument (`GEOSFuncFactory("GEOSFree")`: one of a family, not a singleton), '
-        "and getters that cache plain data (a string, a number, a `tuple(...)`/`dict.copy()`, a value "
+        "instances of a frozen attrs class or dataclass (`@frozen`, `@dataclass(frozen=True)`: nothing in "
+        "them changes), and getters that cache plain data (a string, a number, a `tuple(...)`/`dict.copy()`, a value "
         "such as a `Path` or `ZoneInfo`) are left alone. The rule counts the classes, functions and "
         "module-level assignments of a call that it inspects."
     )
@@ -1410,7 +1467,11 @@ class _Judge:
         internal = all(name.startswith("_") or name.isupper() for name in draft.names)
         by_suffix = any(draft.class_name.endswith(s) for s in self.suffixes)
         memo_table = internal and draft.class_name.endswith("Cache") and not importers
-        if by_suffix and not memo_table:
+        # A project class with no mutable state whose methods are only dunders (ansible's
+        # `Skippable = _SkippableContextManager()`, pyramid's pre-configured view callable): a
+        # callable or a context manager, whatever its class name ends with.
+        stateless = found is not None and not state and found.callable_only
+        if by_suffix and not memo_table and not stateless:
             return f"{head}; {advice}"
         return None
 

@@ -252,6 +252,27 @@ def test_vendored_libraries_and_a_modules_stub_are_not_competitors(tmp_path: Pat
     assert audit(tmp_path, files) == []
 
 
+def test_a_frozen_copy_in_a_versioned_api_folder_is_not_a_competitor(tmp_path: Path) -> None:
+    # pydantic's v1/errors.py PydanticErrorMixin against errors.py's: the 1.x API is kept apart.
+    files = {"chat/services/auth.py": AUTH_A, "chat/v1/auth.py": AUTH_B}
+    assert audit(tmp_path / "v1", files) == []
+    files = {"chat/services/auth.py": AUTH_A, "chat/legacy/auth.py": AUTH_B}
+    assert len(audit(tmp_path / "other", files)) == 2
+
+
+def test_sync_and_async_variants_of_one_concept_are_not_competitors(tmp_path: Path) -> None:
+    # falcon util/reader.py BufferedReader (a sync read callable) against asgi/reader.py's (coroutines);
+    # redis asyncio/client.py PubSub against client.py's.
+    aio = AUTH_B.replace("    def authenticate(", "    async def authenticate(")
+    assert audit(tmp_path / "async", {"chat/services/auth.py": AUTH_A, "chat/websocket/auth.py": aio}) == []
+    variants = {"chat/asyncio/auth.py": AUTH_A, "chat/auth.py": AUTH_B}
+    assert audit(tmp_path / "variants", variants) == []
+    # Identical code in the two variants is still one definition written twice (pymongo ReturnDocument).
+    enum = "class ReturnDocument:\n    BEFORE = False\n    AFTER = True\n"
+    same = {"pm/asynchronous/collection.py": enum, "pm/synchronous/collection.py": enum}
+    assert len(audit(tmp_path / "identical", same)) == 2
+
+
 def test_one_shape_naming_different_things_is_not_one_concept(tmp_path: Path) -> None:
     # sphinx: each command's own get_parser() shares argparse's shape, not its options.
     parser = (

@@ -440,3 +440,79 @@ def test_a_getter_caching_a_compiled_pattern_is_not_reported_but_one_caching_a_c
     assert _flagged(tmp_path / "pattern", pattern) == []
     client = {"pyd/networks.py": getter.format(returns="Client[str]", value="Client(pool=8)")}
     assert _flagged(tmp_path / "client", client) == [("pyd/networks.py", 7)]
+
+
+def test_a_frozen_class_instance_is_a_value_however_many_modules_import_it(tmp_path: Path) -> None:
+    # jsonschema: `draft3_type_checker = TypeChecker(...)` on an attrs @frozen class whose
+    # `redefine` returns a new checker (`self._type_checkers.update()` on a persistent map).
+    checker = (
+        "from attrs import {decorator}\n\n\n@{decorator}\nclass TypeChecker:\n"
+        "    _type_checkers: dict = {{}}\n\n"
+        "    def redefine_many(self, definitions=()):\n"
+        "        type_checkers = self._type_checkers.update(definitions)\n"
+        "        return evolve(self, type_checkers=type_checkers)\n\n\n"
+        "draft3_type_checker = TypeChecker()\n"
+    )
+    user = {"js/validators.py": "from js.types import draft3_type_checker\n\nCHECKER = draft3_type_checker\n"}
+    frozen = {"js/types.py": checker.format(decorator="frozen"), **user}
+    assert _flagged(tmp_path / "frozen", frozen) == []
+    frozen_call = {"js/types.py": checker.format(decorator="define(frozen=True)"), **user}
+    assert _flagged(tmp_path / "define", frozen_call) == []
+    # The same class without `frozen` changes in place: a shared instance other modules use.
+    mutable = {"js/types.py": checker.format(decorator="define"), **user}
+    assert _flagged(tmp_path / "mutable", mutable) == [("js/types.py", 13)]
+
+
+def test_a_stateless_callable_is_not_a_manager_by_its_name(tmp_path: Path) -> None:
+    # ansible `Skippable = _SkippableContextManager()` (only __enter__/__exit__), pyramid's
+    # pre-configured `append_slash_notfound_view = AppendSlashNotFoundViewFactory()`.
+    files = {
+        "app/handler.py": (
+            "class _SkippableContextManager:\n    def __enter__(self):\n        pass\n\n"
+            "    def __exit__(self, exc_type, exc, tb):\n        return exc_type is SkipError\n\n\n"
+            "Skippable = _SkippableContextManager()\n"
+        ),
+        "app/view.py": (
+            "class AppendSlashNotFoundViewFactory:\n    def __init__(self, view=None):\n        self.view = view\n\n"
+            "    def __call__(self, context, request):\n        return self.view(context, request)\n\n\n"
+            "append_slash_notfound_view = AppendSlashNotFoundViewFactory()\n"
+        ),
+        "app/main.py": "from app.handler import Skippable\nfrom app.view import append_slash_notfound_view\n",
+    }
+    assert _flagged(tmp_path / "stateless", files) == []
+    # A registry with methods of its own is still a manager by name (matplotlib's
+    # `writers = MovieWriterRegistry()`, whose `register` fills it through a closure).
+    registry = {
+        "app/writers.py": (
+            "class MovieWriterRegistry:\n    def __init__(self):\n        self._registered = {}\n\n"
+            "    def register(self, name):\n        def wrapper(cls):\n            self._registered[name] = cls\n"
+            "            return cls\n        return wrapper\n\n\nwriters = MovieWriterRegistry()\n"
+        )
+    }
+    assert _flagged(tmp_path / "registry", registry) == [("app/writers.py", 12)]
+
+
+def test_a_class_cache_keyed_through_locals_by_the_arguments_is_interning(tmp_path: Path) -> None:
+    # dask's SingletonExpr: one instance per token of its arguments, `_name = inst._name`.
+    expr = (
+        "import weakref\n\n\nclass SingletonExpr:\n"
+        "    def __new__(cls, *args, **kwargs):\n"
+        "        if not hasattr(cls, '_instances'):\n"
+        "            cls._instances = weakref.WeakValueDictionary()\n"
+        "        inst = super().__new__(cls, *args, **kwargs)\n"
+        "        {key} = {source}\n"
+        "        if {key} in cls._instances:\n"
+        "            return cls._instances[{key}]\n"
+        "        cls._instances[{key}] = inst\n"
+        "        return inst\n\n\n"
+        "class Binop(SingletonExpr):\n    pass\n"
+    )
+    # Its subclasses, through a base named `...Singleton...` in another module, are not singletons either.
+    subclasses = "from dk import expr as core\n\n\nclass Expr(core.SingletonExpr):\n    pass\n\n\nclass Elemwise(Expr):\n    pass\n"
+    interned = {"dk/expr.py": expr.format(key="_name", source="inst._name"), "dk/df/expr.py": subclasses}
+    assert _flagged(tmp_path / "interned", interned) == []
+    # Keyed by the class itself through a local, it is one instance per class: a singleton.
+    per_class = {"dk/expr.py": expr.format(key="key", source="cls"), "dk/df/expr.py": subclasses}
+    assert _flagged(tmp_path / "per-class", per_class) == [
+        ("dk/df/expr.py", 4), ("dk/df/expr.py", 8), ("dk/expr.py", 4), ("dk/expr.py", 16)
+    ]  # fmt: skip

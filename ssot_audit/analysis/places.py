@@ -27,6 +27,66 @@ _FIXED_PIECE = re.compile(r"(?:\\.|\[\^/\]|\[[^\]/]*\]|[^\\\[\]()|*+?{}/^$.])+")
 # and places where SSOT401 accepts `Any`.
 VENDORED = ("_vendor/", "vendor/", "_vendored/", "typeshed/")
 
+# A folder named for an API version (`pydantic/v1/`, `api/v2/`): a frozen copy of an old API
+# kept beside its successor on purpose, so that changing one never changes the other.
+_VERSION_FOLDER = re.compile(r"v\d+(?:_\d+)*")
+
+
+def version_line(path: str) -> str:
+    """The folder path up to the innermost versioned API folder holding `path`, or ""."""
+    if "v" not in path:
+        return ""
+    folders = path.split("/")[:-1]
+    for i in range(len(folders) - 1, -1, -1):
+        if _VERSION_FOLDER.fullmatch(folders[i]):
+            return "/".join(folders[: i + 1])
+    return ""
+
+
+def versions_apart(a: str, b: str) -> bool:
+    """Whether two files sit on different sides of a versioned API folder (`pkg/v1/types.py`
+    and `pkg/types.py`, or `api/v1/` and `api/v2/`): what they share was copied on purpose,
+    and neither may import the other."""
+    return version_line(a) != version_line(b)
+
+
+# Folders holding one I/O model's copy of a package's modules (redis `asyncio/client.py` beside
+# `client.py`, pymongo `asynchronous/` beside `synchronous/`, falcon `asgi/` beside its WSGI
+# modules, websockets `asyncio/`, `trio/` and `sync/`), by the model each names.
+_MODEL_FOLDERS = {
+    **dict.fromkeys(("asyncio", "_asyncio", "aio", "asynchronous", "_async", "async_", "asgi"), "async"),
+    **dict.fromkeys(("trio", "_trio"), "trio"),
+    **dict.fromkeys(("synchronous", "_sync", "sync", "wsgi"), "sync"),
+}
+# A module's async twin named by its file (azure-core `_base_async.py` beside `_base.py`,
+# dnspython `asyncquery.py` beside `query.py`).
+_ASYNC_STEM = re.compile(r"^(?P<lead>_?)(?:async_?|aio_)(?P<rest>\w+)$|^(?P<base>\w+?)_(?:async|aio)$")
+
+
+def _io_model(path: str) -> tuple[tuple[str, ...], str]:
+    """The path without its I/O-model folders or file-name marker, and the models they name."""
+    parts = path.split("/")
+    folders, name = parts[:-1], parts[-1]
+    stem, dot, suffix = name.partition(".")
+    models = sorted({_MODEL_FOLDERS[p] for p in folders if p in _MODEL_FOLDERS})
+    matched = _ASYNC_STEM.match(stem)
+    if matched is not None:
+        stem = matched["base"] or matched["lead"] + matched["rest"]
+        models = sorted({*models, "async"})
+    kept = tuple(p for p in folders if p not in _MODEL_FOLDERS) + (stem + dot + suffix,)
+    return kept, "+".join(models)
+
+
+def io_model_variants(a: str, b: str) -> bool:
+    """Whether two files are one module written for two I/O models: the same path once the
+    folders naming a model (`asyncio/`, `asynchronous/`, `aio/`, `asgi/`, `trio/`,
+    `synchronous/`, `sync/`, `wsgi/`) and an async marker in the file name (`_base_async.py`,
+    `asyncquery.py`) are dropped, with different models named."""
+    if a == b:
+        return False
+    (kept_a, model_a), (kept_b, model_b) = _io_model(a), _io_model(b)
+    return model_a != model_b and kept_a == kept_b
+
 
 def linear_regex(regex: str) -> str:
     parts = regex.split(_STAR)

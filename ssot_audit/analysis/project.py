@@ -102,6 +102,10 @@ class Project:
         """Whether `importer` imports `name` itself from `module`, under any alias."""
         return importer in self._name_importers.get((module, name), ())
 
+    def imports(self, importer: str, module: str) -> bool:
+        """Whether project module `importer` imports `module` (or a name from it) directly."""
+        return self.import_graph.has_edge(importer, module)
+
     def importers(self, module: str) -> int:
         """How many project modules import this one."""
         graph = self.import_graph

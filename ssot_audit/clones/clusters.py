@@ -57,12 +57,20 @@ def _no_name_importers(module: str, name: str) -> int:
     return 0
 
 
+def _no_imports(importer: str, module: str) -> bool:
+    return False
+
+
 def choose_canonical(
     members: Sequence[Member],
     importers: Callable[[str], int],
     name_importers: Callable[[str, str], int] = _no_name_importers,
+    imports: Callable[[str, str], bool] = _no_imports,
 ) -> Canonical:
-    """The member to keep. The evidence, in order: how many project modules import the name
+    """The member to keep. The evidence, in order: a module that imports none of the other
+    copies' modules (the others are told to import the kept one, and a module they already
+    import would close a cycle: botocore's `utils` imports `httpsession`, so `httpsession`'s
+    `ensure_boolean` is the one `utils` can use); how many project modules import the name
     itself from its module (`from pkg.text import slugify`), then how many import its module,
     then the shallower module (a package's public API over a helper deep inside it); among
     equals, the path that sorts first, then the first line. SSOT001 and SSOT002 both use it, so
@@ -71,16 +79,20 @@ def choose_canonical(
     def name_of(m: Member) -> str:
         return m.definition.qualname.partition(".")[0]
 
+    modules = {m.module for m in members}
     by_name = {id(m): name_importers(m.module, name_of(m)) for m in members}
-    by_module = {m.module: importers(m.module) for m in members}
+    by_module = {module: importers(module) for module in modules}
+    cycles = {module: any(imports(module, other) for other in modules - {module}) for module in modules}
 
     def rank(m: Member) -> tuple[int, int, int, str, int]:
         return (-by_name[id(m)], -by_module[m.module], m.module.count("."), m.path, m.definition.line)
 
-    best = min(members, key=rank)
+    best = min(members, key=lambda m: (cycles[m.module], rank(m)))
     named, imported = by_name[id(best)], by_module[best.module]
-    if len({m.module for m in members}) == 1:
+    if len(modules) == 1:
         reason = "all copies are in one module; it comes first"
+    elif not cycles[best.module] and cycles[min(members, key=rank).module]:
+        reason = "its module imports none of the others', so they can import it without an import cycle"
     elif named and sum(1 for m in members if by_name[id(m)] == named) == 1:
         reason = (
             f"`{name_of(best)}` is imported from its module by {plural(named, 'project modules')}, the most of any copy"

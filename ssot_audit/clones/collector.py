@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import libcst as cst
 
+from ssot_audit.analysis import walk
+from ssot_audit.analysis.generated import says_generated
 from ssot_audit.analysis.names import ImportTable, dotted_name
 from ssot_audit.analysis.plugins import Collector, FileContext
 from ssot_audit.clones.fingerprint import (
@@ -90,6 +92,9 @@ class DefinitionCollector(Collector[FileDefinitions]):
         # Per module-level definition, what TopLevel holds but its index.
         self._top_level: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], bool]] = []
         self._assigned: set[str] = set()
+        self._closures: set[str] = set()
+        # Whether the module says a tool wrote it: read in the first chunk, which holds its header.
+        self._generated: bool | None = None
 
     def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
         # Every node is appended as it is entered; definitions and indented blocks again as
@@ -99,6 +104,8 @@ class DefinitionCollector(Collector[FileDefinitions]):
         return dict.fromkeys(_handler_names(continued), self.nodes.append)
 
     def settle(self) -> None:
+        if self._generated is None:
+            self._generated = says_generated(self.context.wrapper.module)
         if not self.nodes:
             return
         self._reader.read(self.nodes)
@@ -117,6 +124,9 @@ class DefinitionCollector(Collector[FileDefinitions]):
             for node, main_only in _top_level_nodes(body, main_only=False)
         )
         self._assigned |= _assigned_names(body)
+        # Most files never say `nonlocal`: the text test spares them the walk.
+        if "nonlocal" in self.context.source:
+            self._closures.update(_closures(self.context.wrapper.module, ()))
 
     def facts(self) -> FileDefinitions:
         self.settle()
@@ -125,7 +135,35 @@ class DefinitionCollector(Collector[FileDefinitions]):
         if len(self._top_level) != len(top):
             return found  # never expected: both walks see the same module-level definitions
         facts = tuple(TopLevel(index, *parts) for index, parts in zip(top, self._top_level))
-        return dataclasses.replace(found, top_level=facts, assigned=tuple(sorted(self._assigned)))
+        return dataclasses.replace(
+            found,
+            top_level=facts,
+            assigned=tuple(sorted(self._assigned)),
+            generated=bool(self._generated),
+            closures=frozenset(self._closures),
+        )
+
+
+def _closures(node: cst.CSTNode, scope: tuple[str, ...], in_function: bool = False) -> Iterator[str]:
+    """Qualified names of the nested functions that declare `nonlocal` in their own body."""
+    for child in walk.children(node):
+        if isinstance(child, (cst.FunctionDef, cst.ClassDef)):
+            inner = (*scope, child.name.value)
+            if isinstance(child, cst.FunctionDef) and in_function and _declares_nonlocal(child.body):
+                yield ".".join(inner)
+            yield from _closures(child.body, inner, isinstance(child, cst.FunctionDef))
+        elif not isinstance(child, cst.Lambda):
+            yield from _closures(child, scope, in_function)
+
+
+def _declares_nonlocal(node: cst.CSTNode) -> bool:
+    """A `nonlocal` statement in this body, outside any nested definition."""
+    for child in walk.children(node):
+        if isinstance(child, cst.Nonlocal):
+            return True
+        if not isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) and _declares_nonlocal(child):
+            return True
+    return False
 
 
 @functools.cache

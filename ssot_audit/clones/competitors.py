@@ -13,11 +13,16 @@ Two definitions compete when their code says they are one concept written twice:
    method names) and most of the smaller one's identifiers and literals found in the other.
 
 What is a layer, not a competitor, is left alone whatever its code:
+- a definition on the other side of a versioned API folder (`pydantic/v1/`): a frozen copy of
+  the old API, kept apart from the new one on purpose (rules/competing_definition.py skips the pair);
 - a class deriving from the other (`class Blueprint(SansioBlueprint)`, `INTEGER(sqltypes.INTEGER)`);
 - a function naming itself in its body (a facade delegating: `return dateformat.time_format(...)`)
   or in its decorator (an implementation registered with a dispatcher of that name:
   `@generate_driver_url.for_db("mysql")`);
 - a module importing the other's definition, under any alias (it wraps or re-exports it);
+- a coroutine function (or a class of async methods) and a plain one: sync/async variants;
+- anything but identical code between one module's variants for two I/O models (redis
+  `asyncio/client.py` and `client.py`): the lock, transport or header access is each one's point;
 - two definitions sharing a decorator that registers them (pluggy's `@hookimpl`): implementations
   of one hook, each called by that name;
 - classes on different bases (a model field and a form field): parallel hierarchies;
@@ -84,6 +89,14 @@ class Candidate:
     def name(self) -> str:
         return self.member.definition.name
 
+    @cached_property
+    def is_async(self) -> bool:
+        """An `async def`, or a class with an `async def` method (falcon's ASGI `BufferedReader`)."""
+        definition = self.member.definition
+        if definition.kind != "class":
+            return definition.is_async
+        return any(d.is_async for d in self.file.definitions if d.parent == self.member.index)
+
     def derives_from(self, other: Candidate) -> bool:
         own = f"{other.member.module}.{other.name}"
         return any(base == own or base.rpartition(".")[2] == other.name for base in self.top.bases)
@@ -147,6 +160,8 @@ def evidence(a: Candidate, b: Candidate, setting: Setting) -> Evidence | None:
         return None
     if setting.layered or registered_alike(a, b):
         return None
+    if a.is_async != b.is_async:
+        return None  # a sync/async pair: neither can call, or stand in for, the other
     if da.kind == "class" and set(a.top.bases) != set(b.top.bases):
         return None
     substantial = min(da.statements, db.statements) >= MIN_STATEMENTS

@@ -9,18 +9,24 @@ import os
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ssot_audit.analysis.places import io_model_variants, versions_apart
 from ssot_audit.analysis.project import Memo
 from ssot_audit.clones.clusters import Member, components, match_graph
-from ssot_audit.clones.fingerprint import FileDefinitions, name_hash
+from ssot_audit.clones.fingerprint import Definition, FileDefinitions, name_hash
 from ssot_audit.clones.lsh import candidate_pairs
 from ssot_audit.clones.similarity import similarity
 
 EXACT = "exact"
 RENAMED = "renamed"
 NEAR_MISS = "near-miss"
+
+
+# How alike (normalised tokens, as for near-miss copies) two modules' own versions of a helper
+# must be for code calling each to mean one thing.
+HELPERS_ALIKE = 0.8
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class CloneIndex:
     _streams: dict[tuple[str, int], tuple[bytes, Counter[int]]] = field(default_factory=dict)
     _written: dict[tuple[str, int], tuple[array[int], Counter[int]]] = field(default_factory=dict)
     _children: dict[str, dict[int, Children]] = field(default_factory=dict)  # per file, per parent
+    _own: dict[str, dict[int, Definition]] = field(default_factory=dict)  # per file, see own_definitions
     # Pair verdicts kept between audits (Project.memo): the LCS comparisons are most of the
     # duplicate phase, and a warm `check` of one file should not redo them.
     memo: Memo = field(default_factory=Memo)
@@ -119,7 +126,8 @@ class CloneIndex:
         function that mostly wraps nested definitions (a factory) of one that does not, nor
         an `async def` of a `def` (or a class of async methods of one of plain ones): sync/async
         mirrors (`logout`/`alogout`) cannot call each other, so "make the copies use it" could
-        not be followed."""
+        not be followed; nor could it across a versioned API folder (`pydantic/v1/` is a frozen
+        copy of the old API, kept apart from the new one on purpose)."""
         if (a.definition.kind == "class") != (b.definition.kind == "class"):
             return True
         if self._is_async(a) != self._is_async(b):
@@ -127,8 +135,43 @@ class CloneIndex:
         if a.definition.kind != "class" and self._wrapper(a) != self._wrapper(b):
             return True
         if a.path != b.path:
-            return False
+            return versions_apart(a.path, b.path) or self.name_different_things(a, b)
         return a.definition.qualname == b.definition.qualname or self.encloses(a, b) or self.encloses(b, a)
+
+    def own_definitions(self, path: str) -> dict[int, Definition]:
+        """A file's module-level functions and classes, by the hash of each one's name."""
+        if path not in self._own:
+            file = self.files[path]
+            tops = (file.definitions[t.index] for t in file.top_level)
+            self._own[path] = {name_hash(d.name): d for d in tops}
+        return self._own[path]
+
+    def _alike(self, path_a: str, a: Definition, path_b: str, b: Definition) -> bool:
+        """Two module-level definitions that are copies of each other (setuptools' and its
+        bundled distutils' `_find_all_simple`), so code calling them means one thing."""
+        if a.exact == b.exact or a.normalised == b.normalised:
+            return True
+        x, y = self.files[path_a].stream(a), self.files[path_b].stream(b)
+        return similarity(x, y, HELPERS_ALIKE) >= HELPERS_ALIKE
+
+    def name_different_things(self, a: Member, b: Member) -> bool:
+        """Copies in two modules that call a module-level function or class each module defines
+        its own way (dask's `_array_expr` copy of `RandomState` calls that module's own
+        `_wrap_func`): the same words, two meanings; neither copy could stand in for the other."""
+        own = {name_hash(a.definition.name), name_hash(b.definition.name)}
+        return self.different_meanings(a.path, self.written(a)[1], b.path, self.written(b)[1], own)
+
+    def different_meanings(
+        self, path_a: str, names_a: Iterable[int], path_b: str, names_b: Iterable[int], own: set[int]
+    ) -> bool:
+        """Whether code of two files (their names as written, as hashes) uses a name both files
+        define at module level, differently; `own` are the names of the definitions compared."""
+        own_a, own_b = self.own_definitions(path_a), self.own_definitions(path_b)
+        shared = own_a.keys() & own_b.keys()
+        if not shared:
+            return False
+        used = (set(names_a) | set(names_b)) & shared
+        return any(not self._alike(path_a, own_a[h], path_b, own_b[h]) for h in sorted(used - own))
 
     def alike_enough(self, a: Member, b: Member, thresholds: Thresholds) -> bool:
         """Whether two definitions that are not exact copies have enough of their own to be
@@ -138,9 +181,14 @@ class CloneIndex:
         `check`/`to_json`, each range field's `db_type`) is an interface filled in, not an
         implementation copied. Within one module, where the variants sit side by side and each is
         read beside the others, a renamed body must be larger still (`parse_or`/`parse_and`,
-        `list_domains`/`list_paths` differ in the one token that is each one's point)."""
+        `list_domains`/`list_paths` differ in the one token that is each one's point). One module
+        written for two I/O models (redis `asyncio/client.py` and `client.py`, pymongo
+        `asynchronous/` and `synchronous/`) differs in the lock, the transport or the header
+        access that is each one's model: only its exact copies are one implementation."""
         fewest = min(a.definition.statements, b.definition.statements)
         if fewest < thresholds.statements or (a.path == b.path and fewest < thresholds.module_statements):
+            return False
+        if io_model_variants(a.path, b.path):
             return False
         if mirrored_names(a.definition.name, b.definition.name):
             return False
@@ -215,7 +263,17 @@ _OPPOSITES = (
     ("include", "exclude"), ("attach", "detach"), ("connect", "disconnect"), ("grant", "revoke"),
     ("allow", "deny"), ("accept", "reject"), ("expand", "collapse"), ("compress", "decompress"),
     ("encrypt", "decrypt"), ("push", "pull"), ("install", "uninstall"), ("mount", "unmount"),
+    # Axes and directions of one geometry (matplotlib `_label_outer_xaxis`/`_label_outer_yaxis`,
+    # `XTick`/`YTick`, TeX's `hlist_out`/`vlist_out`), the two ends of a protocol exchange
+    # (paramiko `_parse_kexecdh_init`/`_parse_kexecdh_reply`) and of a text conversion
+    # (urllib3 `to_str`/`to_bytes`).
+    ("x", "y"), ("y", "z"), ("x", "z"), ("h", "v"), ("horizontal", "vertical"), ("row", "column"),
+    ("rows", "columns"), ("row", "col"), ("rows", "cols"), ("width", "height"), ("init", "reply"),
+    ("client", "server"), ("str", "bytes"), ("text", "bytes"),
 )  # fmt: skip
+# A trailing word that names the reverse of what the name without it does (networkx
+# `_directed_neighbor_switch`/`_directed_neighbor_switch_rev`).
+_REVERSE_WORDS = frozenset({"rev", "reverse", "reversed", "inverse", "inv"})
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -229,7 +287,8 @@ def mirrored_names(a: str, b: str) -> bool:
     (`assertXMLEqual`/`assertXMLNotEqual`), the two directions of a conversion
     (`uri_to_iri`/`iri_to_uri`), or names one opposite word apart (`readable`/`writable`,
     `add_class`/`remove_class`). Each must differ in the one operator, direction or
-    negation that is its point, so their likeness is the protocol's, not a copy's."""
+    negation that is its point, so their likeness is the protocol's, not a copy's; likewise a
+    name and its reverse (`switch`/`switch_rev`) and names one axis apart (`xaxis`/`yaxis`)."""
     if a == b:
         return False
     if a.startswith("__") and a.endswith("__") and b.startswith("__") and b.endswith("__"):
@@ -240,6 +299,9 @@ def mirrored_names(a: str, b: str) -> bool:
     words_a, words_b = _words(a), _words(b)
     if "to" in words_a and words_a[::-1] == words_b:
         return True  # uri_to_iri / iri_to_uri
+    longer_words, shorter_words = (words_a, words_b) if len(words_a) > len(words_b) else (words_b, words_a)
+    if longer_words[:-1] == shorter_words and longer_words[-1] in _REVERSE_WORDS:
+        return True
     if len(words_a) != len(words_b):
         return False
     differ = [(x, y) for x, y in zip(words_a, words_b) if x != y]

@@ -96,6 +96,12 @@ class FileDefinitions:
     # Names the module binds at top level by assignment (`_active = Local()`): with its
     # definitions' names, what the same text means differently in two modules.
     assigned: tuple[str, ...] = ()
+    # The module says a tool wrote it (ssot_audit.analysis.generated): its copies are the
+    # tool's output, kept in step by the tool, not a second source written by hand.
+    generated: bool = False
+    # Qualified names of nested functions that declare `nonlocal`: closures writing their
+    # enclosing function's variables, part of that function rather than code to share.
+    closures: frozenset[str] = frozenset()
 
     def line_of_statement(self, token: int) -> int:
         lines: array[int] = array(WRITTEN_TYPECODE)

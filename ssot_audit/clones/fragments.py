@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from itertools import combinations, pairwise
 from typing import TYPE_CHECKING
 
+from ssot_audit.analysis.places import io_model_variants, versions_apart
 from ssot_audit.clones.clusters import Member
 from ssot_audit.clones.detect import CloneIndex, mirrored_names
-from ssot_audit.clones.fingerprint import WRITTEN_TYPECODE, FileDefinitions
+from ssot_audit.clones.fingerprint import WRITTEN_TYPECODE, FileDefinitions, name_hash
 from ssot_audit.clones.similarity import distinct_statements, similarity
 from ssot_audit.clones.tokens import BLOCK_END, statement_codes
 
@@ -203,6 +204,10 @@ class _RunFinder:
             return None
         if holder_a.definition.is_async != holder_b.definition.is_async:
             return None  # a sync/async mirror (see CloneIndex.never_clones)
+        if versions_apart(seg_a.path, seg_b.path) or io_model_variants(seg_a.path, seg_b.path):
+            # A frozen copy of an old API beside its successor (see CloneIndex.never_clones), or
+            # one module's sync and async variants sharing the scaffold around their I/O.
+            return None
         if mirrored_names(holder_a.definition.name, holder_b.definition.name):
             return None  # `readable`/`writable`, `_add_class`/`_remove_class`: each one's point is its difference
         evidence = counted
@@ -228,6 +233,9 @@ class _RunFinder:
         names_b = self.index.files[seg_b.path].names_in([(run_b.start, run_b.end)])
         if similarity(names_a, names_b, self.settings.written) < self.settings.written:
             return None
+        own = {name_hash(holder_a.definition.name), name_hash(holder_b.definition.name)}
+        if seg_a.path != seg_b.path and self.index.different_meanings(seg_a.path, names_a, seg_b.path, names_b, own):
+            return None  # each calls its own module's version of a helper (see CloneIndex.name_different_things)
         return holder_a, run_a, holder_b, run_b
 
     def _same_as_written(self, seg_a: Segment, i: int, seg_b: Segment, j: int, length: int) -> list[bool]:
