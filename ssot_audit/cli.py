@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -23,13 +23,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ssot_audit import __version__, api
-from ssot_audit.analysis.plugins import Registry, documentation
 from ssot_audit.config import ReportSettings
 from ssot_audit.model import AuditResult, plural
-from ssot_audit.pipeline.engine import ProgressCallback
 from ssot_audit.render import EXTENSIONS, Renderer, markdown, renderers, text
 from ssot_audit.render.text import render_findings
 from ssot_audit.workflows.gate import new_findings
+
+if TYPE_CHECKING:
+    from ssot_audit.pipeline.engine import ProgressCallback
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
 FORMATS = "|".join(renderers())
@@ -470,6 +471,8 @@ def fix_command(
 @app.command("rules")
 def list_rules() -> int:
     """List every rule: code, name, category, severity, what it finds."""
+    from ssot_audit.analysis.plugins import Registry
+
     registry = Registry.load()
     warn(registry.warnings, False)
     table = Table()
@@ -491,6 +494,8 @@ def explain_rule(
     """Explain one rule (CODE_OR_NAME: SSOT101 or relative-import): what it finds, why it matters, an example, the fix."""
     if code_or_name is None:
         raise api.UsageError("rule: name a rule by code or name, as in `ssot-audit rule SSOT101`")
+    from ssot_audit.analysis.plugins import Registry, documentation
+
     registry = Registry.load()
     warn(registry.warnings, False)
     rule = registry.by_code_or_name(code_or_name)
