@@ -19,16 +19,12 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, pairwise
-from typing import TYPE_CHECKING
 
-from ssot_audit.clones.clusters import Member
+from ssot_audit.clones.clusters import Links, Member
 from ssot_audit.clones.detect import CloneIndex, mirrored_names
 from ssot_audit.clones.fingerprint import WRITTEN_TYPECODE, FileDefinitions
 from ssot_audit.clones.similarity import distinct_statements, similarity
 from ssot_audit.clones.tokens import BLOCK_END, statement_codes
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 _BLOCK_END = bytes([BLOCK_END])
 # A run of one statement shape repeated (`client_class = DatabaseClient`, ...) is a table
@@ -309,11 +305,9 @@ def _diagonals(windows: set[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
 def _fragments_of(found: Sequence[tuple[Member, Run, Member, Run]]) -> list[Fragment]:
     """One fragment per group of places linked by shared runs. A definition's runs that
     overlap are one place; each place keeps its longest run."""
-    import networkx as nx  # 0.25 s to import: paid only when a project rule runs
-
-    graph: nx.Graph[tuple[Member, Run]] = nx.Graph()
+    graph: Links[tuple[Member, Run]] = Links()
     for holder_a, run_a, holder_b, run_b in found:
-        graph.add_edge((holder_a, run_a), (holder_b, run_b))
+        graph.add((holder_a, run_a), (holder_b, run_b))
     by_holder: dict[Member, list[tuple[Member, Run]]] = {}
     for node in graph.nodes:
         by_holder.setdefault(node[0], []).append(node)
@@ -321,9 +315,9 @@ def _fragments_of(found: Sequence[tuple[Member, Run, Member, Run]]) -> list[Frag
         nodes.sort(key=lambda node: node[1].start)
         for left, right in pairwise(nodes):
             if right[1].start < left[1].end:
-                graph.add_edge(left, right)
+                graph.add(left, right)
     fragments = []
-    for component in nx.connected_components(graph):
+    for component in graph.groups():
         longest: dict[Member, Run] = {}
         # A set of records hashed by their strings: its order follows PYTHONHASHSEED, so ties
         # of length are broken by place (the earliest run), never by iteration order.

@@ -209,11 +209,9 @@ class Engine:
     def _prepare_project_phase(self, cache: Cache | None, warm: _Warm | None) -> None:
         """What the project phase will need once the changed files are parsed, done while the
         workers parse them: a file changed, so the cached project result will not do, and the
-        project rules need every unchanged file's full entry, and networkx."""
+        project rules need every unchanged file's full entry."""
         if not any(issubclass(self.registry.rules[c], ProjectRule) for c in self.config.enabled):
             return
-        import networkx  # noqa: F401 - imported now so the project phase does not wait for it
-
         if cache is not None and warm is not None:
             for path in warm.summaries:
                 cached = cache.get(warm.keys[path])
@@ -292,7 +290,7 @@ class Engine:
         """Each project rule's findings and checked count. Cached under every file's key (its
         content, place and rules' options), the project rules' options and the root: when
         none of those changed, no cross-file rule runs (it was 1.5 s of a 2.5 s warm re-run
-        of Django) and networkx is not even imported."""
+        of Django)."""
         codes = [c for c in sorted(self.config.enabled) if issubclass(self.registry.rules[c], ProjectRule)]
         if not codes:
             return {}
@@ -310,7 +308,7 @@ class Engine:
                 return stored
         if cache is not None and warm is not None and warm.summaries:
             files = self._full_facts(files, cache, warm, stats)
-        project = Project(root, files, Memo(cache.get_memo()) if cache is not None else None)
+        project = Project(root, files, Memo(cache.get_memo()) if cache is not None else None, keys)
         outcome: dict[str, tuple[list[Finding], int]] = {}
         for code in codes:
             rule = self.registry.rules[code](self.config.rule_options[code])
