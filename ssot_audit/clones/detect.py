@@ -70,7 +70,7 @@ class CloneIndex:
     # one changed file recomputes only the pairs that involve it.
     keys: Mapping[str, str] = field(default_factory=dict)
     _ids: dict[tuple[str, int], bytes | None] = field(default_factory=dict)
-    _tags: dict[tuple[bytes, Thresholds], bytes] = field(default_factory=dict)
+    _tags: dict[int, tuple[Thresholds, dict[bytes, bytes]]] = field(default_factory=dict)
 
     def stream(self, member: Member) -> tuple[bytes, Counter[int]]:
         """The normalised stream and its token counts, kept for the next pair."""
@@ -98,24 +98,27 @@ class CloneIndex:
 
     def pair_key(self, test: bytes, a: Member, b: Member, thresholds: Thresholds) -> bytes | None:
         """Where a pair test's verdict is kept: None unless both files have a cache key. Built
-        from parts kept per member and per thresholds: it is asked for every candidate pair."""
+        from parts kept per member and per thresholds, as it is asked for every candidate pair
+        (hashing the thresholds dataclass each time was most of a check's pair phase)."""
         id_a, id_b = self._member_id(a), self._member_id(b)
         if id_a is None or id_b is None:
             return None
-        tag = self._tags.get((test, thresholds))
+        tags = self._tags.get(id(thresholds))
+        if tags is None or tags[0] is not thresholds:
+            tags = self._tags[id(thresholds)] = (thresholds, {})
+        tag = tags[1].get(test)
         if tag is None:
-            tag = self._tags[(test, thresholds)] = hashlib.blake2b(
-                repr((test, thresholds)).encode(), digest_size=8
-            ).digest()
-        return b"pair:" + tag + id_a + id_b
+            tag = tags[1][test] = b"pair" + hashlib.blake2b(repr((test, thresholds)).encode(), digest_size=8).digest()
+        return tag + id_a + id_b
 
     def _member_id(self, member: Member) -> bytes | None:
         """Its file's key (128 bits of it) and its position in the file."""
         place = (member.path, member.index)
-        if place not in self._ids:
+        found = self._ids.get(place, b"")
+        if found == b"":
             key = self.keys.get(member.path)
-            self._ids[place] = bytes.fromhex(key)[:16] + member.index.to_bytes(4, "little") if key else None
-        return self._ids[place]
+            found = self._ids[place] = bytes.fromhex(key)[:16] + member.index.to_bytes(4, "little") if key else None
+        return found
 
     def remembered(
         self, test: bytes, a: Member, b: Member, thresholds: Thresholds, verdict: Callable[[], bool]
