@@ -133,6 +133,8 @@ class CloneIndex:
         return known
 
     def near_miss(self, a: Member, b: Member, thresholds: Thresholds) -> bool:
+        if min(a.definition.statements, b.definition.statements) < thresholds.statements:
+            return False  # as alike_enough says, answered before the memo: cheaper than a lookup
         return self.remembered(b"near-miss", a, b, thresholds, lambda: self._near_miss(a, b, thresholds))
 
     def _near_miss(self, a: Member, b: Member, thresholds: Thresholds) -> bool:
