@@ -14,7 +14,7 @@ from ssot_audit import api
 from ssot_audit.analysis.plugins import ProjectRule, Registry
 from ssot_audit.model import AuditResult, FileFacts
 from ssot_audit.pipeline.cache import CACHE_FORMAT, PRUNE_EVERY_SECONDS, STALE_AFTER_SECONDS, Cache
-from tests.support import audit_tree, write_config, write_tree
+from tests.support import NEAR_MISS, audit_tree, write_config, write_tree
 
 FILES = {f"pkg/mod_{i}.py": f"from . import mod_{(i + 1) % 5}\nVALUE_{i} = {i}\n" for i in range(5)}
 
@@ -112,19 +112,6 @@ def test_two_audits_at_once_share_the_cache(tmp_path: Path) -> None:
     assert len(results) == 2 and findings(results[0]) == findings(results[1])
     assert cached_audit(tmp_path).stats.files_parsed == 0
     assert not list((tmp_path / ".ssot_audit_cache").rglob(".tmp-*"))
-
-
-NEAR_MISS = """def summarise(rows, limit):
-    total = 0
-    seen = set()
-    for row in rows[:limit]:
-        if row.key in seen:
-            continue
-        seen.add(row.key)
-        total += row.amount
-    average = total / max(len(seen), 1)
-    return {"total": total, "average": average, "count": len(seen)}
-"""
 
 
 def test_near_miss_findings_are_the_same_warm_and_after_the_cache_is_corrupted(tmp_path: Path) -> None:
