@@ -155,3 +155,16 @@ def test_a_check_after_an_edit_reports_what_a_full_cold_run_reports_for_the_file
         expected = [f for f in _cold(tmp_path).findings if f.path == "pkg/ledger.py"]
         assert [f for f in checked.findings] == expected
         assert any(f.rule == "SSOT001" for f in expected)
+
+
+def test_fix_and_baseline_work_from_a_reused_audit(tmp_path: Path) -> None:
+    """Both load the rules only when they need them (fix, to apply its fixes)."""
+    write_tree(tmp_path, FILES)
+    _age(tmp_path)
+    first = _audit(tmp_path)
+    recorded = api.baseline([tmp_path], api.Options(jobs=1), tmp_path / "baseline.json")
+    assert _seen(recorded.result) == _seen(first)
+    fixed = api.fix([tmp_path], api.Options(jobs=1))
+    assert fixed.fixed == 1
+    assert (tmp_path / "pkg/mod.py").read_text(encoding="utf-8").startswith("from pkg import stats")
+    assert not [f for f in _audit(tmp_path).findings if f.rule == "SSOT101"]

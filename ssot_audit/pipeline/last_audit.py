@@ -115,22 +115,23 @@ def place(request: Request) -> Place | None:
         settings = (
             parse_options(FileSettings, read_table(source), str(source), noun="key") if source else FileSettings()
         )
-    except (ConfigError, OSError, ValueError, TypeError):
+        found = source is not None and request.config_file is None
+        root = project_root(request.targets, source.parent.resolve() if found and source is not None else None)
+        base = source.parent.resolve() if source is not None else root
+        parts = (
+            str(root),
+            repr([str(t.resolve()) for t in request.targets]),
+            repr([str(t) for t in request.targets]),
+            str(source),
+            str(request.config_file),
+            repr(request.overrides),
+            # Where the user's cache folder is decides which cache-dir values are allowed.
+            os.environ.get("XDG_CACHE_HOME", ""),
+            str(Path.home()),
+        )
+    except (ConfigError, OSError, ValueError, TypeError, RuntimeError):
         return None
-    found = source is not None and request.config_file is None
-    root = project_root(request.targets, source.parent.resolve() if found and source is not None else None)
-    base = source.parent.resolve() if source is not None else root
     cache = Cache(base / settings.cache_dir, _SALT)
-    parts = (
-        str(root),
-        repr([str(t.resolve()) for t in request.targets]),
-        repr([str(t) for t in request.targets]),
-        str(source),
-        str(request.config_file),
-        repr(request.overrides),
-        os.environ.get("XDG_CACHE_HOME", ""),
-        str(Path.home()),
-    )
     return Place(cache, cache.key(b"last-audit", raw, *(p.encode() for p in parts)))
 
 
