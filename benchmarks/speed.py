@@ -1,6 +1,6 @@
 """Every speed target of an audit, measured in one run so the ratios share one machine load.
 
-    python -m benchmarks.speed [--jobs 2] [--repeat 3] [--peers] [--scaling]
+    python -m benchmarks.speed [--jobs 2] [--repeat 3] [--peers] [--scaling] [--against PYTHON]
 
 On a copy of Django (885 files) in a temporary folder, so the cache never writes into the
 downloaded package (benchmarks/realcode.py fetches it), it prints:
@@ -12,7 +12,11 @@ downloaded package (benchmarks/realcode.py fetches it), it prints:
 - the peak resident memory of the largest process of a cold audit;
 - with --scaling, Django and SQLAlchemy audited together against each alone: lines and
   seconds, as ratios (2x the code should cost about 2x the time);
-- with --peers, pylint's duplicate-code on the same tree, when pylint is installed.
+- with --peers, pylint's duplicate-code on the same tree, when pylint is installed;
+- with --against, the same audit, warm run and checks by another interpreter (a virtualenv
+  holding another version, as `/tmp/before/bin/python`), in a second column. The two take
+  turns, run by run, so a change in a shared machine's load falls on both alike, and each
+  cold ratio is taken against the same floor.
 
 Each command runs in a subprocess, as a user runs it; times are the median of --repeat runs.
 """
@@ -29,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import libcst as cst
@@ -38,15 +42,24 @@ from benchmarks.realcode import fetch
 from ssot_audit.pipeline.source import SourceError, decode
 
 
-def _cli(args: Sequence[str], cwd: Path) -> float:
+def _cli(args: Sequence[str], cwd: Path, python: str = sys.executable) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "ssot_audit", *args], cwd=cwd, check=False, capture_output=True)
+    subprocess.run([python, "-m", "ssot_audit", *args], cwd=cwd, check=False, capture_output=True)
     return time.perf_counter() - start
 
 
 def _median(run: object, repeat: int) -> float:
     assert callable(run)
     return statistics.median(run() for _ in range(repeat))
+
+
+def _in_turns(run: Callable[[str], float], pythons: Sequence[str], repeat: int) -> list[float]:
+    """The median of `repeat` runs for each interpreter, the interpreters taking turns."""
+    times: list[list[float]] = [[] for _ in pythons]
+    for _ in range(repeat):
+        for mine, python in zip(times, pythons, strict=True):
+            mine.append(run(python))
+    return [statistics.median(mine) for mine in times]
 
 
 def _parse(path: str) -> int:
@@ -99,8 +112,9 @@ def project_copy(packages: Sequence[Path]) -> Path:
     return base
 
 
-def row(label: str, value: str, target: str = "") -> None:
-    print(f"| {label} | {value} | {target} |")
+def row(label: str, value: str | Sequence[str], target: str = "") -> None:
+    values = [value] if isinstance(value, str) else list(value)
+    print(f"| {label} | {' | '.join(values)} | {target} |")
 
 
 def main() -> None:
@@ -109,38 +123,46 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--peers", action="store_true", help="also time pylint's duplicate-code")
     parser.add_argument("--scaling", action="store_true", help="also audit Django and SQLAlchemy together")
+    parser.add_argument("--against", metavar="PYTHON", help="also time another installed version, in turns")
     args = parser.parse_args()
     jobs, repeat = str(args.jobs), args.repeat
+    pythons = [sys.executable, *([args.against] if args.against else [])]
     django = fetch("django")
     base = project_copy([django])
     try:
         load = os.getloadavg()[0]
         print(f"Django {django.parent.name}: {count_lines(django)} lines; load average {load:.1f} at start")
-        print("| measure | result | target |\n|---|---|---|")
+        if args.against:
+            print(f"| measure | this ({sys.executable}) | against ({args.against}) | target |\n|---|---|---|---|")
+        else:
+            print("| measure | result | target |\n|---|---|---|")
         floor = _median(lambda: parse_floor(base / "django", args.jobs), repeat)
         # "." from the project's top, as pre-commit runs (with no config file the cache lives at
         # the project's root, so `audit django` would warm `check` the same way).
-        cold = _median(lambda: _cli(["audit", ".", "--jobs", jobs, "--no-cache", "-q"], base), repeat)
-        row(f"cold `audit --jobs {jobs} --no-cache`", f"{cold:.2f} s")
-        row(f"libcst parse only, {jobs} processes", f"{floor:.2f} s")
-        row("cold / parse floor", f"{cold / floor:.2f}x", "<= 2.0x")
-        _cli(["audit", ".", "--jobs", jobs, "-q"], base)  # fills the cache
-        warm = _median(lambda: _cli(["audit", ".", "--jobs", jobs, "-q"], base), repeat)
-        row("warm re-run, nothing changed", f"{warm:.2f} s ({100 * warm / cold:.1f}% of cold)", "<= 5%")
+        cold = _in_turns(lambda py: _cli(["audit", ".", "--jobs", jobs, "--no-cache", "-q"], base, py), pythons, repeat)
+        row(f"cold `audit --jobs {jobs} --no-cache`", [f"{c:.2f} s" for c in cold])
+        row(f"libcst parse only, {jobs} processes", [f"{floor:.2f} s" for _ in pythons])
+        row("cold / parse floor", [f"{c / floor:.2f}x" for c in cold], "<= 2.0x")
+        for python in pythons:
+            _cli(["audit", ".", "--jobs", jobs, "-q"], base, python)  # fills the cache
+        warm = _in_turns(lambda py: _cli(["audit", ".", "--jobs", jobs, "-q"], base, py), pythons, repeat)
+        shares = [f"{w:.2f} s ({100 * w / c:.1f}% of cold)" for w, c in zip(warm, cold, strict=True)]
+        row("warm re-run, nothing changed", shares, "<= 5%")
         target = base / "django/db/models/query.py"
         original = target.read_bytes()
         edits = iter(range(1000))
 
-        def changed_check() -> float:
+        def changed_check(python: str) -> float:
             # A new statement, not a comment: the file's key changes, so the project phase runs.
             target.write_bytes(original + f"EDITED_{next(edits)} = True\n".encode())
-            return _cli(["check", "django/db/models/query.py"], base)
+            return _cli(["check", "django/db/models/query.py"], base, python)
 
-        row("warm `check` of one changed file", f"{_median(changed_check, repeat):.2f} s", "<= 1.0 s")
-        row(
-            "warm `check` of one unchanged file",
-            f"{_median(lambda: _cli(['check', 'django/db/models/query.py'], base), repeat):.2f} s",
-        )
+        checks = _in_turns(changed_check, pythons, repeat)
+        row("warm `check` of one changed file", [f"{c:.2f} s" for c in checks], "<= 1.0 s")
+        for python in pythons[1:]:
+            _cli(["check", "django/db/models/query.py"], base, python)  # sees the last edit, made by another
+        unchanged = _in_turns(lambda py: _cli(["check", "django/db/models/query.py"], base, py), pythons, repeat)
+        row("warm `check` of one unchanged file", [f"{c:.2f} s" for c in unchanged])
         target.write_bytes(original)
         rss = peak_rss_mib(["audit", ".", "--jobs", jobs, "--no-cache", "-q"], base)
         row("peak RSS, cold audit (largest process)", f"{rss:.0f} MiB", "< 1 GiB")

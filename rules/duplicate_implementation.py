@@ -521,7 +521,7 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
                 if clone_sized(definition, options.min_statements, options.min_tokens):
                     members.append(Member(facts.path, facts.module, i, definition))
         self.checked = len(members)
-        index = CloneIndex(files, members, memo=project.memo)
+        index = CloneIndex(files, members, memo=project.memo, keys=project.file_keys)
 
         def canonical(members: Sequence[Member]) -> Member:
             return choose_canonical(members, project.importers, project.name_importers, project.imports).member

@@ -10,25 +10,32 @@ these return and picks the exit code, and other programs (an IDE, a bot) call th
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ssot_audit.analysis.options import ConfigError
 from ssot_audit.analysis.places import compile_globs
-from ssot_audit.analysis.plugins import Registry
 from ssot_audit.config import Config, Overrides, load_config
 from ssot_audit.model import AuditResult, Finding, RecordedScore
+from ssot_audit.pipeline import last_audit
 from ssot_audit.pipeline.discovery import project_root
-from ssot_audit.pipeline.engine import Engine, ProgressCallback
 from ssot_audit.pipeline.git import GitError
 from ssot_audit.workflows import baseline as baselines
 from ssot_audit.workflows import check as checks
 from ssot_audit.workflows import gitdiff
 from ssot_audit.workflows.atomic import write_text_atomic
-from ssot_audit.workflows.fixes import FileFix, FixProblem, plan_fixes
 from ssot_audit.workflows.gate import failures
+
+if TYPE_CHECKING:
+    # Imported where they run: the rules, the engine and the fixes import libcst, which a
+    # re-run of an unchanged tree never needs (pipeline/last_audit.py).
+    from ssot_audit.analysis.plugins import Registry
+    from ssot_audit.pipeline.engine import ProgressCallback
+    from ssot_audit.workflows.fixes import FileFix, FixProblem
 
 DEFAULT_BASELINE = Path(".ssot-baseline.json")
 REPORT_SCHEMA = "report-v1.schema.json"
@@ -93,11 +100,22 @@ class FixRun:
 
 @dataclass
 class _Setup:
-    registry: Registry
     config: Config
     targets: list[Path]
     root: Path
     warnings: list[str]
+    loaded: Registry | None = None
+    # Where this request's last audit is kept, and that audit when nothing it depended on
+    # has changed (pipeline/last_audit.py): then no rule is loaded unless something asks.
+    place: last_audit.Place | None = None
+    reused: AuditResult | None = None
+
+    @property
+    def registry(self) -> Registry:
+        if self.loaded is None:
+            self.loaded, warnings = _registry()
+            self.warnings.extend(w for w in warnings if w not in self.warnings)
+        return self.loaded
 
 
 def audit(
@@ -168,7 +186,7 @@ def check(files: Sequence[Path], options: Options = Options(), *, baseline: Path
         config = _config(registry, root, options)
         _refuse_other_files(members, config)
         recorded = _read_baseline(baseline, root)
-        setup = _Setup(registry, config, [root, *members], root, run.warnings)
+        setup = _Setup(config, [root, *members], root, run.warnings, loaded=registry)
         whole = _run(setup, options, setup.targets, root)
         run.results.append(checks.only(whole, checks.relpaths(root, members), recorded.findings if recorded else None))
         run.configs.append(config)
@@ -179,6 +197,8 @@ def check(files: Sequence[Path], options: Options = Options(), *, baseline: Path
 
 def fix(paths: Sequence[Path], options: Options = Options(), *, write: bool = True) -> FixRun:
     """Apply the safe autofixes (or, with `write=False`, only plan them, for a diff)."""
+    from ssot_audit.workflows.fixes import plan_fixes
+
     setup = _prepare(paths, options)
     result = _run(setup, options, setup.targets, setup.root)
     fixes, problems = plan_fixes(setup.root, [f for f in result.active_findings if f.fixable], setup.registry.rules)
@@ -210,18 +230,27 @@ def write_report(path: Path, text: str) -> None:
 
 
 def _registry() -> tuple[Registry, list[str]]:
+    from ssot_audit.analysis.plugins import Registry
+
     registry = Registry.load()
     return registry, list(registry.warnings)
 
 
-def _config(registry: Registry, start: Path, options: Options) -> Config:
-    overrides = Overrides(
+def _overrides(options: Options) -> Overrides:
+    return Overrides(
         select=options.select, extend_select=options.extend_select, ignore=options.ignore, fail_under=options.fail_under
     )
+
+
+def _check_jobs(options: Options) -> None:
     if options.jobs is not None and options.jobs < 1:
         raise UsageError(f"--jobs {options.jobs}: must be 1 or more")
+
+
+def _config(registry: Registry, start: Path, options: Options) -> Config:
+    _check_jobs(options)
     try:
-        config = load_config(registry, start, options.config_file, overrides)
+        config = load_config(registry, start, options.config_file, _overrides(options))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     if not config.enabled:
@@ -239,6 +268,16 @@ def _prepare(paths: Sequence[Path], options: Options) -> _Setup:
     for target in targets:
         if not target.exists():
             raise UsageError(f"{target}: no such file or directory")
+    _check_jobs(options)
+    place = None
+    if options.use_cache:
+        request = last_audit.Request(tuple(targets), options.config_file, _overrides(options))
+        place = last_audit.place(request)
+        stored = last_audit.reuse(request, place) if place is not None else None
+        if stored is not None:
+            _refuse_other_files([t for t in targets if t.is_file()], stored.config)
+            root = Path(stored.result.root)
+            return _Setup(stored.config, targets, root, list(stored.warnings), place=place, reused=stored.result)
     registry, warnings = _registry()
     config = _config(registry, targets[0].resolve(), options)
     _refuse_other_files([t for t in targets if t.is_file()], config)
@@ -250,7 +289,7 @@ def _prepare(paths: Sequence[Path], options: Options) -> _Setup:
         # No config file: the project is the root (as `check` finds it), and so is the cache's
         # place, so that `audit django` and `check django/x.py` share one cache and index.
         config = dataclasses.replace(config, base=root)
-    return _Setup(registry, config, targets, root, warnings)
+    return _Setup(config, targets, root, warnings, loaded=registry, place=place)
 
 
 def _refuse_other_files(files: Sequence[Path], config: Config) -> None:
@@ -277,14 +316,31 @@ def _python_script(path: Path) -> bool:
 
 
 def _run(setup: _Setup, options: Options, targets: Sequence[Path], root: Path) -> AuditResult:
+    whole_request = list(targets) == setup.targets and root == setup.root
+    if setup.reused is not None and whole_request:
+        return setup.reused
+    from ssot_audit.pipeline.engine import Engine
+
     engine = Engine(setup.registry, setup.config, use_cache=options.use_cache, progress=options.progress)
     if options.jobs is not None:
         engine.jobs = options.jobs
+    started = time.time_ns()
     try:
         result = engine.audit(targets, root)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     setup.warnings.extend(w for w in engine.warnings if w not in setup.warnings)
+    if setup.place is not None and whole_request and engine.sources is not None and not engine.warnings:
+        last_audit.remember(
+            setup.place,
+            started,
+            engine.found,
+            engine.signatures,
+            engine.sources,
+            setup.config,
+            setup.registry.warnings,
+            result,
+        )
     return result
 
 

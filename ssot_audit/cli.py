@@ -15,21 +15,21 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ssot_audit import __version__, api
-from ssot_audit.analysis.plugins import Registry, documentation
 from ssot_audit.config import ReportSettings
 from ssot_audit.model import AuditResult, plural
-from ssot_audit.pipeline.engine import ProgressCallback
 from ssot_audit.render import EXTENSIONS, Renderer, markdown, renderers, text
 from ssot_audit.render.text import render_findings
 from ssot_audit.workflows.gate import new_findings
+
+if TYPE_CHECKING:
+    from ssot_audit.pipeline.engine import ProgressCallback
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
 FORMATS = "|".join(renderers())
@@ -150,6 +150,9 @@ def progress_bar(enabled: bool) -> Iterator[ProgressCallback | None]:
     if not enabled:
         yield None
         return
+    # Here, not at the top: only a terminal shows the bar, and rich.progress takes 20 ms.
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     progress = Progress(
         TextColumn("auditing"),
         BarColumn(),
@@ -196,9 +199,16 @@ def markdown_renderer(template: Path | None, date: str | None, heading: ReportSe
     try:
         markdown.report_date(date)
         heading = heading or ReportSettings()
-        heading = heading or ReportSettings()
         return markdown.MarkdownRenderer(template, date, heading.title, heading.context, heading.scope)
     except (markdown.TemplateError, markdown.DateError) as exc:
+        raise api.UsageError(str(exc)) from None
+
+
+def check_date(date: str | None) -> None:
+    """A bad --date is refused even when no Markdown report is written, as it always was."""
+    try:
+        markdown.report_date(date)
+    except markdown.DateError as exc:
         raise api.UsageError(str(exc)) from None
 
 
@@ -302,8 +312,14 @@ def audit_command(
             raise api.UsageError("--template renders the Markdown report: add --format markdown or -o markdown:FILE")
         output_format = "markdown"
     # Checked before the audit runs, so a bad template or date costs no audit; rebuilt after
-    # it with the config's report header, which only the audit's config lookup finds.
-    markdown_renderer(template, report_date)
+    # it with the config's report header, which only the audit's config lookup finds. Built
+    # only when a Markdown report is asked for: compiling the template is a tenth of a second,
+    # a large share of a warm run that prints text.
+    wants_markdown = "markdown" in {output_format, *(fmt for fmt, _ in outputs)}
+    if wants_markdown:
+        markdown_renderer(template, report_date)
+    else:
+        check_date(report_date)
     if show_known:
         known["text"] = functools.partial(text.render, show_known=True)
     with progress_bar(show_progress(quiet)) as progress:
@@ -315,9 +331,10 @@ def audit_command(
         )
     warn(run.warnings, quiet)
     result = run.result
-    known["markdown"] = markdown_renderer(
-        template, report_date, report_heading(run.config.report, title, scope, context)
-    )
+    if wants_markdown:
+        known["markdown"] = markdown_renderer(
+            template, report_date, report_heading(run.config.report, title, scope, context)
+        )
     if verbose:
         typer.echo(
             f"ssot-audit: {result.stats.files_parsed} files parsed, {result.stats.cache_hits} from cache", err=True
@@ -456,6 +473,8 @@ def fix_command(
 @app.command("rules")
 def list_rules() -> int:
     """List every rule: code, name, category, severity, what it finds."""
+    from ssot_audit.analysis.plugins import Registry
+
     registry = Registry.load()
     warn(registry.warnings, False)
     table = Table()
@@ -477,6 +496,8 @@ def explain_rule(
     """Explain one rule (CODE_OR_NAME: SSOT101 or relative-import): what it finds, why it matters, an example, the fix."""
     if code_or_name is None:
         raise api.UsageError("rule: name a rule by code or name, as in `ssot-audit rule SSOT101`")
+    from ssot_audit.analysis.plugins import Registry, documentation
+
     registry = Registry.load()
     warn(registry.warnings, False)
     rule = registry.by_code_or_name(code_or_name)

@@ -9,13 +9,17 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pathspec
 
 from ssot_audit.analysis.options import ConfigError, closest, config_key, parse_options
 from ssot_audit.analysis.places import compile_globs
-from ssot_audit.analysis.plugins import Registry
 from ssot_audit.model import BUILTIN
+
+if TYPE_CHECKING:
+    # Only a type here: the registry imports every rule, and with them libcst.
+    from ssot_audit.analysis.plugins import Registry
 
 PYPROJECT = "pyproject.toml"
 YAML_NAMES = (".ssot-audit.yaml", ".ssot-audit.yml")
@@ -67,7 +71,7 @@ class Config:
     settings: FileSettings
     source: Path | None
     base: Path
-    rule_options: dict[str, object]
+    rule_options: Mapping[str, object]
     enabled: frozenset[str]
     rule_names: Mapping[str, str]
     per_file_ignores: tuple[tuple[pathspec.PathSpec[pathspec.Pattern], tuple[str, ...]], ...] = ()

@@ -42,6 +42,10 @@ TYPING = Category("typing", "Type Precision", "annotations")
 CANONICAL = Category("canonical", "Canonical API Usage", "API uses", per_module=True)
 META = Category("meta", "Suppression Hygiene", "suppressions", scored=False)
 
+# Where rules are registered (entry points): read by the registry, and by the reuse of the
+# last audit, which must know the installed rules without importing them.
+RULES_ENTRY_POINT_GROUP = "ssot_audit.rules"
+
 BUILTIN = (ERRORS, DUPLICATES, IMPORTS, DATACLASSES, SINGLETONS, TYPING, CANONICAL, META)
 
 

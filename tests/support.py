@@ -116,3 +116,17 @@ def validate_report(report: object) -> None:
     shared = SHARED / "schemas" / "ssot-audit-report-v1.schema.json"
     if shared.is_file():
         jsonschema.validate(report, json.loads(shared.read_text(encoding="utf-8")))
+
+
+# A function and the body of its near-miss copies, for the cache tests.
+NEAR_MISS = """def summarise(rows, limit):
+    total = 0
+    seen = set()
+    for row in rows[:limit]:
+        if row.key in seen:
+            continue
+        seen.add(row.key)
+        total += row.amount
+    average = total / max(len(seen), 1)
+    return {"total": total, "average": average, "count": len(seen)}
+"""

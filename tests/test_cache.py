@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -16,7 +14,7 @@ from ssot_audit import api
 from ssot_audit.analysis.plugins import ProjectRule, Registry
 from ssot_audit.model import AuditResult, FileFacts
 from ssot_audit.pipeline.cache import CACHE_FORMAT, PRUNE_EVERY_SECONDS, STALE_AFTER_SECONDS, Cache
-from tests.support import audit_tree, write_config, write_tree
+from tests.support import NEAR_MISS, audit_tree, write_config, write_tree
 
 FILES = {f"pkg/mod_{i}.py": f"from . import mod_{(i + 1) % 5}\nVALUE_{i} = {i}\n" for i in range(5)}
 
@@ -116,19 +114,6 @@ def test_two_audits_at_once_share_the_cache(tmp_path: Path) -> None:
     assert not list((tmp_path / ".ssot_audit_cache").rglob(".tmp-*"))
 
 
-NEAR_MISS = """def summarise(rows, limit):
-    total = 0
-    seen = set()
-    for row in rows[:limit]:
-        if row.key in seen:
-            continue
-        seen.add(row.key)
-        total += row.amount
-    average = total / max(len(seen), 1)
-    return {"total": total, "average": average, "count": len(seen)}
-"""
-
-
 def test_near_miss_findings_are_the_same_warm_and_after_the_cache_is_corrupted(tmp_path: Path) -> None:
     copy = NEAR_MISS.replace("summarise", "digest").replace("    average", "    total = round(total, 2)\n    average")
     write_tree(tmp_path, {"pkg/report.py": NEAR_MISS, "pkg/stats.py": copy})
@@ -210,22 +195,6 @@ def test_no_project_rule_runs_again_until_one_of_its_inputs_changes(
     (tmp_path / "pkg/stats.py").unlink()
     cached_audit(tmp_path)
     assert len(calls) == 4 * ran
-
-
-def test_a_warm_run_over_an_unchanged_tree_does_not_import_networkx(tmp_path: Path) -> None:
-    write_tree(tmp_path, {**FILES, "pkg/report.py": NEAR_MISS})
-    script = (
-        "import sys\n"
-        "from ssot_audit.cli import main\n"
-        "sys.argv = ['ssot-audit', 'audit', '.', '--quiet']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('networkx' in sys.modules)\n"
-    )
-    run = [sys.executable, "-c", script]
-    cold = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=False, timeout=300)
-    warm = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=False, timeout=300)
-    assert cold.stdout.strip().splitlines()[-1] == "True", cold.stderr
-    assert warm.stdout.strip().splitlines()[-1] == "False", warm.stderr
 
 
 def test_an_audit_of_a_subfolder_warms_check_of_its_files(tmp_path: Path) -> None:

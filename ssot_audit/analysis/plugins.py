@@ -26,7 +26,7 @@ from libcst.metadata import MetadataWrapper
 from ssot_audit.analysis.names import ImportTable, ScopeNode
 from ssot_audit.analysis.options import NoOptions
 from ssot_audit.analysis.positions import spans_of
-from ssot_audit.model import Category, Finding, Location, Severity, Span
+from ssot_audit.model import RULES_ENTRY_POINT_GROUP, Category, Finding, Location, Severity, Span
 
 if TYPE_CHECKING:
     from ssot_audit.analysis.project import Project
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 OptionsT_co = TypeVar("OptionsT_co", covariant=True)
 FactsT_co = TypeVar("FactsT_co", covariant=True)
 
-ENTRY_POINT_GROUP = "ssot_audit.rules"
+ENTRY_POINT_GROUP = RULES_ENTRY_POINT_GROUP
 CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*[0-9]+$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TypeVar, cast
 
 from ssot_audit.analysis.class_facts import ClassCollector, ClassFacts
 from ssot_audit.analysis.class_index import ClassIndex
@@ -12,9 +12,6 @@ from ssot_audit.analysis.plugins import Collector
 from ssot_audit.model import FileFacts
 
 FactsT = TypeVar("FactsT")
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 
 class Memo:
@@ -38,10 +35,19 @@ class Memo:
 
 
 class Project:
-    def __init__(self, root: str, files: Sequence[FileFacts], memo: Memo | None = None) -> None:
+    def __init__(
+        self,
+        root: str,
+        files: Sequence[FileFacts],
+        memo: Memo | None = None,
+        file_keys: Mapping[str, str] | None = None,
+    ) -> None:
         self.root = root
         self.files = [f for f in files if f.parse_ok]
         self.memo = memo if memo is not None else Memo()
+        # Each file's cache key (content, place and rule options), when the audit has a cache:
+        # what a verdict about two files' definitions may be kept under (see Memo).
+        self.file_keys: Mapping[str, str] = file_keys or {}
 
     @cached_property
     def by_module(self) -> dict[str, FileFacts]:
@@ -66,14 +72,11 @@ class Project:
         return index
 
     @cached_property
-    def import_graph(self) -> nx.DiGraph[str]:
-        """module -> module edges for imports between modules of this project. `from pkg
+    def _importers(self) -> dict[str, set[str]]:
+        """For each module of this project, the other modules of it that import it. `from pkg
         import name` counts as importing `pkg.name` when that is a module of the project."""
-        import networkx as nx  # 0.25 s to import: paid only when a project rule runs
-
-        graph: nx.DiGraph[str] = nx.DiGraph()
+        found: dict[str, set[str]] = {}
         modules = self.by_module
-        graph.add_nodes_from(modules)
         for facts in self.files:
             for imp in facts.imports:
                 targets = [f"{imp.module}.{n}" for n in imp.names if f"{imp.module}.{n}" in modules]
@@ -81,8 +84,8 @@ class Project:
                     targets = [imp.module]
                 for target in targets:
                     if target != facts.module:
-                        graph.add_edge(facts.module, target)
-        return graph
+                        found.setdefault(target, set()).add(facts.module)
+        return found
 
     @cached_property
     def _name_importers(self) -> dict[tuple[str, str], set[str]]:
@@ -104,9 +107,8 @@ class Project:
 
     def imports(self, importer: str, module: str) -> bool:
         """Whether project module `importer` imports `module` (or a name from it) directly."""
-        return self.import_graph.has_edge(importer, module)
+        return importer in self._importers.get(module, ())
 
     def importers(self, module: str) -> int:
         """How many project modules import this one."""
-        graph = self.import_graph
-        return graph.in_degree(module) if module in graph else 0
+        return len(self._importers.get(module, ()))

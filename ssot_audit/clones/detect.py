@@ -4,12 +4,13 @@ only those candidate pairs are verified."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ssot_audit.analysis.places import io_model_variants, versions_apart
@@ -71,6 +72,12 @@ class CloneIndex:
     # Pair verdicts kept between audits (Project.memo): the LCS comparisons are most of the
     # duplicate phase, and a warm `check` of one file should not redo them.
     memo: Memo = field(default_factory=Memo)
+    # Each file's cache key (Project.file_keys): a whole verdict about two definitions is kept
+    # under their files' keys and positions, which fix everything it reads, so a `check` of
+    # one changed file recomputes only the pairs that involve it.
+    keys: Mapping[str, str] = field(default_factory=dict)
+    _ids: dict[tuple[str, int], bytes | None] = field(default_factory=dict)
+    _tags: dict[int, tuple[Thresholds, dict[bytes, bytes]]] = field(default_factory=dict)
 
     def stream(self, member: Member) -> tuple[bytes, Counter[int]]:
         """The normalised stream and its token counts, kept for the next pair."""
@@ -96,7 +103,48 @@ class CloneIndex:
         (x, count_x), (y, count_y) = self.written(a), self.written(b)
         return similarity(x, y, at_least, (count_x, count_y))
 
+    def pair_key(self, test: bytes, a: Member, b: Member, thresholds: Thresholds) -> bytes | None:
+        """Where a pair test's verdict is kept: None unless both files have a cache key. Built
+        from parts kept per member and per thresholds, as it is asked for every candidate pair
+        (hashing the thresholds dataclass each time was most of a check's pair phase)."""
+        id_a, id_b = self._member_id(a), self._member_id(b)
+        if id_a is None or id_b is None:
+            return None
+        tags = self._tags.get(id(thresholds))
+        if tags is None or tags[0] is not thresholds:
+            tags = self._tags[id(thresholds)] = (thresholds, {})
+        tag = tags[1].get(test)
+        if tag is None:
+            tag = tags[1][test] = b"pair" + hashlib.blake2b(repr((test, thresholds)).encode(), digest_size=8).digest()
+        return tag + id_a + id_b
+
+    def _member_id(self, member: Member) -> bytes | None:
+        """Its file's key (128 bits of it) and its position in the file."""
+        place = (member.path, member.index)
+        found = self._ids.get(place, b"")
+        if found == b"":
+            key = self.keys.get(member.path)
+            found = self._ids[place] = bytes.fromhex(key)[:16] + member.index.to_bytes(4, "little") if key else None
+        return found
+
+    def remembered(
+        self, test: bytes, a: Member, b: Member, thresholds: Thresholds, verdict: Callable[[], bool]
+    ) -> bool:
+        """verdict(), or what it said for this pair in an earlier audit (see pair_key)."""
+        key = self.pair_key(test, a, b, thresholds)
+        known = self.memo.get(key) if key is not None else None
+        if known is None:
+            known = verdict()
+            if key is not None:
+                self.memo.put(key, known)
+        return known
+
     def near_miss(self, a: Member, b: Member, thresholds: Thresholds) -> bool:
+        if min(a.definition.statements, b.definition.statements) < thresholds.statements:
+            return False  # as alike_enough says, answered before the memo: cheaper than a lookup
+        return self.remembered(b"near-miss", a, b, thresholds, lambda: self._near_miss(a, b, thresholds))
+
+    def _near_miss(self, a: Member, b: Member, thresholds: Thresholds) -> bool:
         if a.path == b.path and not thresholds.module_near_miss:
             return False
         if not self.alike_enough(a, b, thresholds):
@@ -415,9 +463,13 @@ def _partners(
 
 def _renamed_copy(index: CloneIndex, a: Member, b: Member, thresholds: Thresholds) -> bool:
     """Two members of one normalised stream: exact copies, or renamed ones big enough."""
-    if index.never_clones(a, b):
-        return False
-    return a.definition.exact == b.definition.exact or index.alike_enough(a, b, thresholds)
+
+    def verdict() -> bool:
+        if index.never_clones(a, b):
+            return False
+        return a.definition.exact == b.definition.exact or index.alike_enough(a, b, thresholds)
+
+    return index.remembered(b"renamed-copy", a, b, thresholds, verdict)
 
 
 def _copy_of(index: CloneIndex, member: Member, center: Member, thresholds: Thresholds) -> bool:

@@ -23,16 +23,17 @@ def candidate_pairs(signatures: Sequence[bytes]) -> set[tuple[int, int]]:
     """Index pairs (i < j) that share a band. A bucket of n members yields at most 2n pairs
     (each member with the bucket's first and with its predecessor) rather than n*(n-1)/2:
     clusters are connected components, so a spanning set of links is enough."""
-    buckets: dict[bytes, list[int]] = {}
+    # One table per band, keyed by the band's bytes alone: prefixing the band number to every
+    # key cost a bytes object per band per definition.
     width = ROWS * _ROW_BYTES
+    bands: list[dict[bytes, list[int]]] = [{} for _ in range(BANDS)]
     for index, sig in enumerate(signatures):
         if not sig:
             continue
-        for band in range(BANDS):
-            key = bytes((band,)) + sig[band * width : (band + 1) * width]
-            buckets.setdefault(key, []).append(index)
+        for band, buckets in enumerate(bands):
+            buckets.setdefault(sig[band * width : (band + 1) * width], []).append(index)
     pairs: set[tuple[int, int]] = set()
-    for members in buckets.values():
+    for members in (members for buckets in bands for members in buckets.values()):
         if len(members) < 2:
             continue
         first = members[0]

@@ -140,6 +140,13 @@ class Cache:
     def put_index(self, key: str, entries: dict[str, IndexEntry]) -> None:
         self._write(self._path(key), entries)
 
+    def get_last_audit(self, key: str) -> object:
+        """The stored last audit under key (see pipeline/last_audit.py), or None."""
+        return self._read(self._path(key))
+
+    def put_last_audit(self, key: str, stored: object) -> None:
+        self._write(self._path(key), stored)
+
     def _read(self, path: Path) -> object:
         if not self._owned():
             return None  # a new folder holds no entries; a refused one is not read

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keyword
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +92,7 @@ class ModuleNamer:
         self.root = root
         self._packages: dict[Path, str | None] = {}
         self._tops: dict[Path, Path] = {}
+        self._doubts: dict[Path, str] = {}
 
     def package_of(self, folder: Path) -> str | None:
         if folder not in self._packages:
@@ -116,11 +117,16 @@ class ModuleNamer:
     def doubt(self, path: Path) -> str:
         """Why the absolute module path of `path` is not certain, or "" when it is. Writing
         an absolute import from an uncertain name would change what the import resolves to."""
-        package = self.package_of(path.parent)
-        if package is None:
-            return "the file is not inside a package (no __init__.py in its folder), so its package is whatever sys.path makes it"
-        top = self._tops[path.parent]
+        # It depends on the folder alone, and each is asked once per file it holds.
         folder = path.parent
+        if folder not in self._doubts:
+            self._doubts[folder] = self._doubt_in(folder)
+        return self._doubts[folder]
+
+    def _doubt_in(self, folder: Path) -> str:
+        if self.package_of(folder) is None:
+            return "the file is not inside a package (no __init__.py in its folder), so its package is whatever sys.path makes it"
+        top = self._tops[folder]
         while folder != top.parent:
             if not folder.name.isidentifier() or keyword.iskeyword(folder.name):
                 return (
@@ -149,7 +155,7 @@ class Discovery:
         self.namer = ModuleNamer(root)
         self._seen_dirs: set[tuple[int, int]] = set()
         self._seen_files: set[tuple[int, int]] = set()
-        self._chains: dict[Path, tuple[tuple[Path, pathspec.PathSpec[pathspec.Pattern]], ...]] = {}
+        self._chains: dict[str, tuple[tuple[str, pathspec.PathSpec[pathspec.Pattern]], ...]] = {}
 
     def relpath(self, path: Path | str) -> str:
         # Walked paths all start with the root; slicing the string is ~10x cheaper than
@@ -164,8 +170,8 @@ class Discovery:
         for given in paths:
             if not given.exists():
                 raise PathNotFoundError(f"{given}: no such file or directory")
-            absolute = Path(os.path.abspath(given))
-            if absolute.is_dir():
+            absolute = os.path.abspath(given)
+            if os.path.isdir(absolute):
                 for path in self._walk(absolute):
                     self._add(found, path)
             elif not self._excluded(absolute, is_dir=False):
@@ -174,9 +180,9 @@ class Discovery:
                 self._add(found, absolute)
         return [found[k] for k in sorted(found)]
 
-    def _add(self, found: dict[str, SourceFile], path: Path) -> None:
+    def _add(self, found: dict[str, SourceFile], path: str) -> None:
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
             st = None
         if st is not None:
@@ -184,20 +190,25 @@ class Discovery:
             if key in self._seen_files:
                 return
             self._seen_files.add(key)
-        module, is_package = self.namer.module_of(path)
+        file = Path(path)
+        module, is_package = self.namer.module_of(file)
         rel = self.relpath(path)
-        found[rel] = SourceFile(path, rel, module, is_package, self.namer.doubt(path))
+        found[rel] = SourceFile(file, rel, module, is_package, self.namer.doubt(file))
 
-    def _walk(self, folder: Path) -> Iterable[Path]:
+    # The walk works on path strings, not Path objects: it meets every file and folder of the
+    # tree (Django's 10,000 entries, most of them translations), and making a Path of each was
+    # most of discovery's cost, which a warm run pays in full.
+    def _walk(self, folder: str) -> Iterator[str]:
         try:
-            st = folder.stat()
+            st = os.stat(folder)
         except OSError:
             return
         if (st.st_dev, st.st_ino) in self._seen_dirs:
             return  # a symlink loop or a second link to a folder already walked
         self._seen_dirs.add((st.st_dev, st.st_ino))
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
         except OSError:
             return
         for entry in entries:
@@ -206,50 +217,50 @@ class Discovery:
             except OSError:
                 continue
             if is_dir:
-                path = Path(entry.path)
-                if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")) or self._excluded(path, is_dir=True):
+                if self._excluded(entry.path, is_dir=True) or os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
                     continue
-                yield from self._walk(path)
-            # Most files of a tree are not Python (translations, data): match their name as a
-            # string before making a Path of it.
-            elif self.include.match_file(self.relpath(entry.path)):
-                path = Path(entry.path)
-                if not self._excluded(path, is_dir=False):
-                    yield path
+                yield from self._walk(entry.path)
+            # Most files of a tree are not Python (translations, data): match their name first.
+            elif self.include.match_file(self.relpath(entry.path)) and not self._excluded(entry.path, is_dir=False):
+                yield entry.path
 
-    def _excluded(self, path: Path, *, is_dir: bool) -> bool:
-        if is_dir and (path.name in DEFAULT_EXCLUDED_FOLDERS or path.name.endswith(".egg-info")):
+    def _excluded(self, path: str, *, is_dir: bool) -> bool:
+        name = os.path.basename(path)
+        if is_dir and (name in DEFAULT_EXCLUDED_FOLDERS or name.endswith(".egg-info")):
             return True
         suffix = "/" if is_dir else ""
         if self.exclude is not None:
             rel = self.relpath(path)
             # A path outside the root (a file named on the command line) is matched by name.
-            if self.exclude.match_file((path.name if rel.startswith("..") else rel) + suffix):
+            if self.exclude.match_file((name if rel.startswith("..") else rel) + suffix):
                 return True
         return self.respect_gitignore and self._gitignored(path, suffix)
 
-    def _gitignored(self, path: Path, suffix: str) -> bool:
+    def _gitignored(self, path: str, suffix: str) -> bool:
         return any(
-            spec.match_file(path.relative_to(folder).as_posix() + suffix)
-            for folder, spec in self._ignore_chain(path.parent)
+            spec.match_file(path[len(prefix) :].replace(os.sep, "/") + suffix)
+            for prefix, spec in self._ignore_chain(os.path.dirname(path))
         )
 
-    def _ignore_chain(self, folder: Path) -> tuple[tuple[Path, pathspec.PathSpec[pathspec.Pattern]], ...]:
-        """The .gitignore specs that apply in folder: its own and its parents', up to the
-        repository's top (.gitignore files above the repository do not apply). Kept per
-        folder, so each folder is looked at once however many files it holds."""
+    def _ignore_chain(self, folder: str) -> tuple[tuple[str, pathspec.PathSpec[pathspec.Pattern]], ...]:
+        """The .gitignore specs that apply in folder, each with its folder as a path prefix:
+        its own and its parents', up to the repository's top (.gitignore files above the
+        repository do not apply). Kept per folder, so each folder is looked at once however
+        many files it holds."""
         chain = self._chains.get(folder)
         if chain is None:
             spec = self._gitignore_of(folder)
-            own = ((folder, spec),) if spec is not None else ()
-            at_top = (folder / ".git").exists() or folder.parent == folder
-            chain = own + (() if at_top else self._ignore_chain(folder.parent))
+            own = ((folder.rstrip(os.sep) + os.sep, spec),) if spec is not None else ()
+            parent = os.path.dirname(folder)
+            at_top = os.path.exists(os.path.join(folder, ".git")) or parent == folder
+            chain = own + (() if at_top else self._ignore_chain(parent))
             self._chains[folder] = chain
         return chain
 
-    def _gitignore_of(self, folder: Path) -> pathspec.PathSpec[pathspec.Pattern] | None:
+    def _gitignore_of(self, folder: str) -> pathspec.PathSpec[pathspec.Pattern] | None:
         try:
-            text = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
+            with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
         except OSError:
             return None
         return linear(pathspec.GitIgnoreSpec.from_lines(text.splitlines()))

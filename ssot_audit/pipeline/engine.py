@@ -3,7 +3,6 @@ suppressions and scores. Everything it returns is data for the renderers."""
 
 from __future__ import annotations
 
-import inspect
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from ssot_audit.pipeline.rule_info import describe, is_configured
 from ssot_audit.pipeline.scoring import FORMULA_VERSION, category_score, overall, rating, weights_of
 from ssot_audit.pipeline.source import SourceError, read_source
 from ssot_audit.pipeline.suppressions import Unused, apply_suppressions
+from ssot_audit.pipeline.tool_sources import ToolSources, tool_sources
 
 UNUSED_SUPPRESSION = "SSOT900"
 ProgressCallback = Callable[[int, int], None]
@@ -57,12 +57,17 @@ class Engine:
     progress: ProgressCallback | None = None
     # Problems that cost something but not the audit (an unusable cache folder), for the caller to show.
     warnings: list[str] = field(default_factory=list)
+    # What the last audit depended on, for pipeline/last_audit.py: the files it found, each
+    # one's stat signature taken before it was read (with a cache), and the tool's sources.
+    found: list[SourceFile] = field(default_factory=list)
+    signatures: dict[str, Signature] = field(default_factory=dict)
+    sources: ToolSources | None = None
 
     def discover(self, paths: Sequence[Path], root: Path) -> list[SourceFile]:
         return Discovery(root, self.config).find(paths)
 
     def audit(self, paths: Sequence[Path], root: Path) -> AuditResult:
-        files = self.discover(paths, root)
+        files = self.found = self.discover(paths, root)
         stats = AuditStats()
         cache = self._cache()
         warm = _Warm(FileIndex(cache, str(root))) if cache is not None else None
@@ -108,21 +113,9 @@ class Engine:
     def _salt(self) -> str:
         """Tool version plus the size and mtime of every rule's and our own source file, so an
         edited plugin (or a development checkout) never serves stale results."""
-        parts = [__version__, FORMULA_VERSION]
-        sources = {Path(__file__).parent}
-        for rule in self.registry.rules.values():
-            try:
-                sources.add(Path(inspect.getfile(rule)))
-            except (TypeError, OSError):
-                parts.append(rule.__module__)
-        for source in sorted(sources):
-            for path in sorted(source.glob("**/*.py")) if source.is_dir() else [source]:
-                try:
-                    st = path.stat()
-                    parts.append(f"{path}:{st.st_mtime_ns}:{st.st_size}")
-                except OSError:
-                    continue
-        return "|".join(parts)
+        if self.sources is None:
+            self.sources = tool_sources(self.registry.rules.values())
+        return self.sources.salt()
 
     def _cache(self) -> Cache | None:
         if not self.use_cache:
@@ -139,7 +132,7 @@ class Engine:
         options_fingerprint: dict[frozenset[str], bytes] = {}
         results: dict[str, FileFacts] = {}
         pending: list[FileTask] = []
-        signatures: dict[str, Signature] = {}
+        signatures = self.signatures
         contexts: dict[str, bytes] = {}
         for source in files:
             enabled = self.config.rules_for(source.relpath)
@@ -216,11 +209,9 @@ class Engine:
     def _prepare_project_phase(self, cache: Cache | None, warm: _Warm | None) -> None:
         """What the project phase will need once the changed files are parsed, done while the
         workers parse them: a file changed, so the cached project result will not do, and the
-        project rules need every unchanged file's full entry, and networkx."""
+        project rules need every unchanged file's full entry."""
         if not any(issubclass(self.registry.rules[c], ProjectRule) for c in self.config.enabled):
             return
-        import networkx  # noqa: F401 - imported now so the project phase does not wait for it
-
         if cache is not None and warm is not None:
             for path in warm.summaries:
                 cached = cache.get(warm.keys[path])
@@ -299,7 +290,7 @@ class Engine:
         """Each project rule's findings and checked count. Cached under every file's key (its
         content, place and rules' options), the project rules' options and the root: when
         none of those changed, no cross-file rule runs (it was 1.5 s of a 2.5 s warm re-run
-        of Django) and networkx is not even imported."""
+        of Django)."""
         codes = [c for c in sorted(self.config.enabled) if issubclass(self.registry.rules[c], ProjectRule)]
         if not codes:
             return {}
@@ -317,7 +308,7 @@ class Engine:
                 return stored
         if cache is not None and warm is not None and warm.summaries:
             files = self._full_facts(files, cache, warm, stats)
-        project = Project(root, files, Memo(cache.get_memo()) if cache is not None else None)
+        project = Project(root, files, Memo(cache.get_memo()) if cache is not None else None, keys)
         outcome: dict[str, tuple[list[Finding], int]] = {}
         for code in codes:
             rule = self.registry.rules[code](self.config.rule_options[code])

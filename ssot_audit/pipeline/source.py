@@ -11,10 +11,12 @@ import sys
 import tokenize
 import warnings
 from pathlib import Path
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from ssot_audit.model import Suppression
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 
 class SourceError(Exception):
@@ -181,6 +183,10 @@ def check_limits(text: str) -> None:
 
 
 def parse(text: str) -> cst.Module:
+    # libcst is imported here, not at the top: the excerpts of a report read sources through
+    # this module, and a re-run of an unchanged tree should not pay libcst's import.
+    import libcst as cst
+
     check_limits(text)
     try:
         return cst.parse_module(text)
