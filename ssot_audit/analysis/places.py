@@ -32,6 +32,7 @@ VENDORED = ("_vendor/", "vendor/", "_vendored/", "typeshed/")
 _VERSION_FOLDER = re.compile(r"v\d+(?:_\d+)*")
 
 
+@functools.lru_cache(maxsize=8192)  # asked for both files of every candidate pair of clones
 def version_line(path: str) -> str:
     """The folder path up to the innermost versioned API folder holding `path`, or ""."""
     if "v" not in path:
@@ -63,6 +64,7 @@ _MODEL_FOLDERS = {
 _ASYNC_STEM = re.compile(r"^(?P<lead>_?)(?:async_?|aio_)(?P<rest>\w+)$|^(?P<base>\w+?)_(?:async|aio)$")
 
 
+@functools.lru_cache(maxsize=8192)  # asked for both files of every candidate pair of clones
 def _io_model(path: str) -> tuple[tuple[str, ...], str]:
     """The path without its I/O-model folders or file-name marker, and the models they name."""
     parts = path.split("/")

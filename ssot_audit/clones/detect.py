@@ -10,7 +10,7 @@ import os
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ssot_audit.analysis.places import io_model_variants, versions_apart
@@ -210,16 +210,17 @@ class CloneIndex:
         return self.different_meanings(a.path, self.written(a)[1], b.path, self.written(b)[1], own)
 
     def different_meanings(
-        self, path_a: str, names_a: Iterable[int], path_b: str, names_b: Iterable[int], own: set[int]
+        self, path_a: str, names_a: Container[int], path_b: str, names_b: Container[int], own: set[int]
     ) -> bool:
         """Whether code of two files (their names as written, as hashes) uses a name both files
         define at module level, differently; `own` are the names of the definitions compared."""
         own_a, own_b = self.own_definitions(path_a), self.own_definitions(path_b)
+        # Asked of every candidate pair across files: most share no module-level name at all.
         shared = own_a.keys() & own_b.keys()
         if not shared:
             return False
-        used = (set(names_a) | set(names_b)) & shared
-        return any(not self._alike(path_a, own_a[h], path_b, own_b[h]) for h in sorted(used - own))
+        used = sorted(h for h in shared - own if h in names_a or h in names_b)
+        return any(not self._alike(path_a, own_a[h], path_b, own_b[h]) for h in used)
 
     def alike_enough(self, a: Member, b: Member, thresholds: Thresholds) -> bool:
         """Whether two definitions that are not exact copies have enough of their own to be

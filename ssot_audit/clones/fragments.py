@@ -234,7 +234,9 @@ class _RunFinder:
         if similarity(names_a, names_b, self.settings.written) < self.settings.written:
             return None
         own = {name_hash(holder_a.definition.name), name_hash(holder_b.definition.name)}
-        if seg_a.path != seg_b.path and self.index.different_meanings(seg_a.path, names_a, seg_b.path, names_b, own):
+        if seg_a.path != seg_b.path and self.index.different_meanings(
+            seg_a.path, set(names_a), seg_b.path, set(names_b), own
+        ):
             return None  # each calls its own module's version of a helper (see CloneIndex.name_different_things)
         return holder_a, run_a, holder_b, run_b
 
