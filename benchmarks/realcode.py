@@ -44,6 +44,9 @@ DEFAULT_VERSIONS = {
     # SSOT301 interning through locals and subclasses of a name-only singleton base).
     "oauthlib": "4.0.1", "seaborn": "0.13.2", "virtualenv": "21.15.13", "sqlparse": "0.6.1",
     "cryptography": "50.0.2", "xarray": "2026.9.0", "hatchling": "1.33.0",
+    # Round 11, a second measurement after every rule change of the session.
+    "tqdm": "4.70.1", "google-auth": "2.63.0", "rq": "3.0.0", "dramatiq": "2.2.1", "huey": "3.5.4",
+    "pika": "1.4.4", "kazoo": "2.11.0",
 }  # fmt: skip
 IMPORT_NAMES = {
     "django": "django",
@@ -56,6 +59,7 @@ IMPORT_NAMES = {
     "prompt-toolkit": "prompt_toolkit",
     "azure-core": "azure",
     "dnspython": "dns",
+    "google-auth": "google",
 }
 
 
