@@ -308,8 +308,6 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
             for j in range(i + 1, len(candidates)):
                 b = candidates[j]
                 ma, mb = a.member.module, b.member.module
-                if versions_apart(a.member.path, b.member.path):
-                    continue  # a frozen copy of an old API beside its successor, apart on purpose
                 setting = Setting(
                     options.similarity,
                     frozenset((ma, mb)) in interfaces,
@@ -317,12 +315,12 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
                     local_names[ma],
                     local_names[mb],
                     project.imports_name(ma, mb, a.name) or project.imports_name(mb, ma, a.name),
+                    versions_apart(a.member.path, b.member.path),
+                    io_model_variants(a.member.path, b.member.path),
                 )
                 found = evidence(a, b, setting)
                 if found is None or self._ssot001_reports(a, b, found):
                     continue
-                if found.kind != IDENTICAL and io_model_variants(a.member.path, b.member.path):
-                    continue  # one module's sync and async variants (see clones/competitors.py)
                 edges.setdefault(i, {})[j] = found
                 edges.setdefault(j, {})[i] = found
         groups = []

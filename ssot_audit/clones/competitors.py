@@ -14,7 +14,7 @@ Two definitions compete when their code says they are one concept written twice:
 
 What is a layer, not a competitor, is left alone whatever its code:
 - a definition on the other side of a versioned API folder (`pydantic/v1/`): a frozen copy of
-  the old API, kept apart from the new one on purpose (rules/competing_definition.py skips the pair);
+  the old API, kept apart from the new one on purpose;
 - a class deriving from the other (`class Blueprint(SansioBlueprint)`, `INTEGER(sqltypes.INTEGER)`);
 - a function naming itself in its body (a facade delegating: `return dateformat.time_format(...)`)
   or in its decorator (an implementation registered with a dispatcher of that name:
@@ -136,6 +136,10 @@ class Setting:
     # One module imports the other's definition (under any alias): it wraps, delegates to or
     # re-exports it (networkx's bipartite `min_edge_cover` calls the general one as `_min_edge_cover`).
     layered: bool = False
+    # Their files sit on two sides of a versioned API folder (analysis/places.versions_apart).
+    versions_apart: bool = False
+    # Their files are one module's variants for two I/O models (analysis/places.io_model_variants).
+    io_variants: bool = False
 
 
 # Decorators that wrap or describe a definition. Any other decorator that two same-named
@@ -156,6 +160,8 @@ def registered_alike(a: Candidate, b: Candidate) -> bool:
 def evidence(a: Candidate, b: Candidate, setting: Setting) -> Evidence | None:
     """Why a and b are one concept written twice, or None."""
     da, db = a.member.definition, b.member.definition
+    if setting.versions_apart:
+        return None
     if a.derives_from(b) or b.derives_from(a) or a.names_itself() or b.names_itself():
         return None
     if setting.layered or registered_alike(a, b):
@@ -172,7 +178,7 @@ def evidence(a: Candidate, b: Candidate, setting: Setting) -> Evidence | None:
         if da.stub or db.stub:
             return None  # `class TimeoutError(Exception): """..."""` twice is two names, nothing more
         return Evidence(IDENTICAL, 1.0) if substantial or not setting.interface else None
-    if not substantial or setting.interface:
+    if not substantial or setting.interface or setting.io_variants:
         return None
     if da.normalised == db.normalised:
         return Evidence(RENAMED, 1.0)
