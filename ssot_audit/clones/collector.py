@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import libcst as cst
 
-from ssot_audit.analysis import walk
 from ssot_audit.analysis.generated import says_generated
 from ssot_audit.analysis.names import ImportTable, dotted_name
 from ssot_audit.analysis.plugins import Collector, FileContext
@@ -92,7 +91,6 @@ class DefinitionCollector(Collector[FileDefinitions]):
         # Per module-level definition, what TopLevel holds but its index.
         self._top_level: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], bool]] = []
         self._assigned: set[str] = set()
-        self._closures: set[str] = set()
         # Whether the module says a tool wrote it: read in the first chunk, which holds its header.
         self._generated: bool | None = None
 
@@ -124,9 +122,6 @@ class DefinitionCollector(Collector[FileDefinitions]):
             for node, main_only in _top_level_nodes(body, main_only=False)
         )
         self._assigned |= _assigned_names(body)
-        # Most files never say `nonlocal`: the text test spares them the walk.
-        if "nonlocal" in self.context.source:
-            self._closures.update(_closures(self.context.wrapper.module, ()))
 
     def facts(self) -> FileDefinitions:
         self.settle()
@@ -140,30 +135,8 @@ class DefinitionCollector(Collector[FileDefinitions]):
             top_level=facts,
             assigned=tuple(sorted(self._assigned)),
             generated=bool(self._generated),
-            closures=frozenset(self._closures),
+            closures=frozenset(self._reader.closures),
         )
-
-
-def _closures(node: cst.CSTNode, scope: tuple[str, ...], in_function: bool = False) -> Iterator[str]:
-    """Qualified names of the nested functions that declare `nonlocal` in their own body."""
-    for child in walk.children(node):
-        if isinstance(child, (cst.FunctionDef, cst.ClassDef)):
-            inner = (*scope, child.name.value)
-            if isinstance(child, cst.FunctionDef) and in_function and _declares_nonlocal(child.body):
-                yield ".".join(inner)
-            yield from _closures(child.body, inner, isinstance(child, cst.FunctionDef))
-        elif not isinstance(child, cst.Lambda):
-            yield from _closures(child, scope, in_function)
-
-
-def _declares_nonlocal(node: cst.CSTNode) -> bool:
-    """A `nonlocal` statement in this body, outside any nested definition."""
-    for child in walk.children(node):
-        if isinstance(child, cst.Nonlocal):
-            return True
-        if not isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) and _declares_nonlocal(child):
-            return True
-    return False
 
 
 @functools.cache
@@ -285,6 +258,8 @@ class _Reader:
         self.line = 1
         self.statements = 0
         self.slots: list[Definition | None] = []
+        # Qualified names of the nested functions that declare `nonlocal` in their own body.
+        self.closures: set[str] = set()
 
     def read(self, nodes: list[cst.CSTNode]) -> None:
         # The loop runs once per node of every file: its state lives in locals while it runs.
@@ -368,6 +343,8 @@ class _Reader:
                 if kind is cst.ConcatenatedString:
                     continue
                 skip = None
+            if kind is cst.Nonlocal and stack and stack[-1].kind == "function" and stack[-1].parent >= 0:
+                self.closures.add(stack[-1].qualname)  # a nested function writing its enclosing one's names
             code = code_of[kind]
             codes.append(code)
             exact.append(chars[code])
