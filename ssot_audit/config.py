@@ -161,13 +161,19 @@ class Overrides:
     extend_select: Sequence[str] = ()
 
 
+def read_settings(start: Path, explicit: Path | None = None) -> tuple[Path | None, FileSettings]:
+    """The config file that applies (the explicit one, else the nearest above `start`) and its
+    settings as written, before any check against the installed rules."""
+    source = explicit if explicit is not None else find_config(start)
+    raw: Mapping[str, object] = read_table(source) if source is not None else {}
+    return source, parse_options(FileSettings, raw, f"{source}" if source is not None else "config", noun="key")
+
+
 def load_config(
     registry: Registry, start: Path, explicit: Path | None = None, overrides: Overrides = Overrides()
 ) -> Config:
-    source = explicit if explicit is not None else find_config(start)
-    raw: Mapping[str, object] = read_table(source) if source is not None else {}
+    source, settings = read_settings(start, explicit)
     where = f"{source}" if source is not None else "config"
-    settings = parse_options(FileSettings, raw, where, noun="key")
     check_ranges(settings, where)
     # Each value is checked where it was written, so an error names the file and key, or the option.
     _check_selectors(registry, settings.select, f"{where}: select")

@@ -21,8 +21,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssot_audit.analysis.options import ConfigError, parse_options
-from ssot_audit.config import Config, FileSettings, Overrides, find_config, read_table
+from ssot_audit.analysis.options import ConfigError
+from ssot_audit.config import Config, Overrides, read_settings
 from ssot_audit.model import RULES_ENTRY_POINT_GROUP, AuditResult, AuditStats
 from ssot_audit.pipeline.cache import Cache
 from ssot_audit.pipeline.discovery import Discovery, SourceFile, project_root
@@ -109,12 +109,8 @@ def place(request: Request) -> Place | None:
     project root), without the rules; None when that is not certain (a config that does not
     read: the audit will say why)."""
     try:
-        start = request.targets[0].resolve()
-        source = request.config_file if request.config_file is not None else find_config(start)
+        source, settings = read_settings(request.targets[0].resolve(), request.config_file)
         raw = source.read_bytes() if source is not None else b""
-        settings = (
-            parse_options(FileSettings, read_table(source), str(source), noun="key") if source else FileSettings()
-        )
         found = source is not None and request.config_file is None
         root = project_root(request.targets, source.parent.resolve() if found and source is not None else None)
         base = source.parent.resolve() if source is not None else root
