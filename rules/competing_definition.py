@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ssot_audit.analysis.places import VENDORED, compile_globs, io_model_variants, versions_apart
+from ssot_audit.analysis.places import TEST_CODE, VENDORED, compile_globs, io_model_variants, versions_apart
 from ssot_audit.analysis.plugins import Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
 from ssot_audit.clones.clusters import Member, choose_canonical, components, group_id, match_graph
@@ -27,9 +27,7 @@ from ssot_audit.clones.fingerprint import name_hash
 from ssot_audit.clones.report import definition_finding
 from ssot_audit.model import DUPLICATES, Finding, Severity
 
-DEFAULT_EXCLUDE = (
-    "tests/", "test/", "testing/", "test_*.py", "*_test.py", "conftest.py", "scripts/", "migrations/", *VENDORED,
-)  # fmt: skip
+DEFAULT_EXCLUDE = (*TEST_CODE, "scripts/", "migrations/", *VENDORED)
 DEFAULT_CONVENTIONS = (
     "main", "setup", "teardown", "Migration", "Meta", "Config", "Command", "Media",
     "load_tests", "setUpModule", "tearDownModule", "register", "ready",

@@ -13,6 +13,7 @@ from ssot_audit.analysis import walk
 from ssot_audit.analysis.class_index import ClassIndex
 from ssot_audit.analysis.class_state import mutable_state
 from ssot_audit.analysis.names import dotted_name, head_name
+from ssot_audit.analysis.places import TEST_CODE, compile_globs
 from ssot_audit.analysis.plugins import Collector, FileContext, Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
 from ssot_audit.analysis.syntax import last_part, parameters
@@ -87,6 +88,15 @@ class SingletonManagerOptions:
         metadata={
             "doc": "class-name endings whose public (or imported) module-level instances are reported even "
             "when the audit cannot see the class hold state (a third-party `redis.ConnectionPool`)"
+        },
+    )
+    exclude: tuple[str, ...] = field(
+        default=TEST_CODE,
+        metadata={
+            "doc": "Files whose shared instances are not reported, as .gitignore-style patterns: tests and "
+            "testing support, where one instance shared by a module's tests is a fixture (a pint "
+            "`UnitRegistry`, one test cluster per session), not the application's wiring. Their imports "
+            "of the application's instances still count as evidence that an instance is shared."
         },
     )
 
@@ -1051,8 +1061,37 @@ class SingletonManager(ProjectRule[SingletonManagerOptions]):
 
                 return get_settings
             """),
+        # One registry shared by a module's tests is a fixture (pint needs every quantity of a
+        # test to come from one registry), not the application's wiring.
+        Valid(
+            {
+                "tests/test_units.py": """
+                    import pint
+
+                    unit_registry = pint.UnitRegistry()
+                    """,
+                "tests/conftest.py": """
+                    from tests.test_units import unit_registry
+                    """,
+            },
+        ),
     )
     INVALID = (
+        Invalid(
+            {
+                "tests/test_units.py": """
+                    import pint
+
+                    unit_registry = pint.UnitRegistry()
+                    """,
+                "tests/conftest.py": """
+                    from tests.test_units import unit_registry
+                    """,
+            },
+            options={"exclude": []},
+            path="tests/test_units.py",
+            line=3,
+        ),
         Invalid(
             """
             class ConnectionManager:
@@ -1380,7 +1419,10 @@ class _Judge:
 
     def findings(self) -> Iterator[Finding]:
         singletons = self._singleton_classes()
+        excluded = compile_globs(self.rule.options.exclude)
         for facts, found in self.files:
+            if excluded.match_file(facts.path):
+                continue
             for report in found.reports:
                 if report.base and self._not_a_singleton(report.base, singletons):
                     continue

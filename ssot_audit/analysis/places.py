@@ -27,6 +27,12 @@ _FIXED_PIECE = re.compile(r"(?:\\.|\[\^/\]|\[[^\]/]*\]|[^\\\[\]()|*+?{}/^$.])+")
 # and places where SSOT401 accepts `Any`.
 VENDORED = ("_vendor/", "vendor/", "_vendored/", "typeshed/")
 
+# Tests and their support code, as .gitignore-style patterns: a fixture shared by a test
+# module (one pint registry, one ZooKeeper cluster for the session) or a test's own copy of a
+# definition is the test's business, not the application's design. Default excludes of SSOT002
+# and SSOT301.
+TEST_CODE = ("tests/", "test/", "testing/", "test_*.py", "*_test.py", "conftest.py")
+
 # A folder named for an API version (`pydantic/v1/`, `api/v2/`): a frozen copy of an old API
 # kept beside its successor on purpose, so that changing one never changes the other.
 _VERSION_FOLDER = re.compile(r"v\d+(?:_\d+)*")
