@@ -319,7 +319,7 @@ class Immutability:
             verdict = False
         elif cls.state is InstanceState.UNKNOWN:
             verdict = None
-        else:
+        else:  # stateless, or set once by its constructor: as immutable as its bases
             bases = [self.of_base(b) for b in cls.bases]
             verdict = False if False in bases else (None if None in bases else True)
         self._known[cls.qualname] = verdict
@@ -349,8 +349,11 @@ class MutableDataclassDefault(ProjectRule[NoOptions]):
         "whose default is mutable: `[]`, `{}`, a set, a comprehension, `list()`, `dict()`, `set()`, "
         "`defaultdict(...)`, `OrderedDict()`, `deque()`, `Counter()`, a tuple holding one of these, "
         "`field(default=[])`, or another call whose result is mutable. A call of a class of the project is "
-        "reported when that class's instances hold state (fields, an `__init__`, a non-frozen dataclass), "
-        "wherever it is defined; a frozen dataclass, an enum or a stateless sentinel is safe to share. A "
+        "reported when that class's instances hold state (fields, an `__init__` setting a public attribute, "
+        "a method or property setter that changes one, a non-frozen dataclass), wherever it is defined; a "
+        "frozen dataclass, an enum, a stateless sentinel, or a class whose `__init__` sets only private "
+        "attributes that nothing changes afterwards (a spec read through read-only properties) is safe to "
+        "share. A "
         "call of anything from outside the project is reported unless it is known to return an immutable "
         "or deliberately shared value (`frozenset()`, `tuple()`, `Decimal(...)`, `timedelta(...)`, "
         "`Path(...)`, `re.compile(...)`, `logging.getLogger(...)`, `math`, `os.path`). Calls of project "
@@ -542,8 +545,104 @@ class MutableDataclassDefault(ProjectRule[NoOptions]):
             """,
             path="example.pyi",
         ),
+        # Seaborn's `Mappable`: private attributes set once by `__init__`, read through
+        # read-only properties; one spec every mark can share.
+        Valid(
+            """
+            from dataclasses import dataclass
+
+
+            class Mappable:
+                def __init__(self, val=None, rc=None):
+                    if rc is not None:
+                        assert rc in RC_PARAMS
+                    self._val = val
+                    self._rc = rc
+
+                @property
+                def default(self):
+                    return self._val
+
+
+            @dataclass
+            class Line:
+                linewidth: Mappable = Mappable(rc="lines.linewidth")
+            """
+        ),
     )
     INVALID = (
+        # redis' `Retry`: private attributes, but a method changes one after construction.
+        Invalid(
+            """
+            from dataclasses import dataclass
+
+
+            class Retry:
+                def __init__(self, retries=3, errors=()):
+                    self._retries = retries
+                    self._errors = tuple(errors)
+
+                def update_supported_errors(self, errors):
+                    self._errors = tuple(set(self._errors + tuple(errors)))
+
+
+            @dataclass
+            class MultiDbConfig:
+                retry: Retry = Retry(3)
+            """,
+            line=15,
+        ),
+        # Set once, but a property setter (or a public attribute) lets any caller change it.
+        Invalid(
+            """
+            from dataclasses import dataclass
+
+
+            class Style:
+                def __init__(self, color):
+                    self._color = color
+
+                @property
+                def color(self):
+                    return self._color
+
+                @color.setter
+                def color(self, value):
+                    self._color = value
+
+
+            class Pen:
+                def __init__(self, width):
+                    self.width = width
+
+
+            @dataclass
+            class Mark:
+                style: Style = Style("red")
+                pen: Pen = Pen(1)
+            """,
+            line=(24, 25),
+        ),
+        # A private list that a method fills in place.
+        Invalid(
+            """
+            from dataclasses import dataclass
+
+
+            class Log:
+                def __init__(self):
+                    self._lines = []
+
+                def write(self, line):
+                    self._lines.append(line)
+
+
+            @dataclass
+            class Job:
+                log: Log = Log()
+            """,
+            line=14,
+        ),
         Invalid(
             """
             from dataclasses import dataclass

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from ssot_audit.analysis.class_state import fixed_after_construction
 from ssot_audit.analysis.dataclass_kinds import (
     CONSTRUCTOR_METHODS,
     DecoratorKind,
@@ -33,6 +34,9 @@ class InstanceState(enum.Enum):
     FROZEN = "frozen"  # a frozen dataclass or attrs class
     STATEFUL = "stateful"  # fields, an __init__ or __setattr__: each instance holds state
     STATELESS = "stateless"  # nothing of its own: immutable if its bases are
+    # Private attributes set by its constructor and never changed after (class_state.
+    # fixed_after_construction): immutable if its bases are.
+    SET_ONCE = "set once"
     UNKNOWN = "unknown"  # a decorator, metaclass or __new__ we cannot see through
 
 
@@ -68,12 +72,15 @@ def own_state(node: cst.ClassDef, names: ImportTable) -> InstanceState:
         return InstanceState.STATEFUL
     if DecoratorKind.UNKNOWN in kinds or node.keywords:
         return InstanceState.UNKNOWN
+    has_init = False
     for stmt in body_statements(node):
         if isinstance(stmt, cst.FunctionDef):
-            if stmt.name.value in {"__init__", "__setattr__"}:
+            if stmt.name.value == "__setattr__":
                 return InstanceState.STATEFUL
+            has_init = has_init or stmt.name.value == "__init__"
             if stmt.name.value == "__new__":
-                return InstanceState.UNKNOWN
+                # Unknown unless an `__init__` above has already shown per-instance state.
+                return InstanceState.STATEFUL if has_init else InstanceState.UNKNOWN
         elif isinstance(stmt, cst.AnnAssign) and not is_class_level(stmt.annotation.annotation):
             return InstanceState.STATEFUL
         elif isinstance(stmt, cst.Assign) and any(
@@ -82,6 +89,8 @@ def own_state(node: cst.ClassDef, names: ImportTable) -> InstanceState:
             empty = isinstance(stmt.value, (cst.Tuple, cst.List)) and not stmt.value.elements
             if not empty:
                 return InstanceState.STATEFUL
+    if has_init:
+        return InstanceState.SET_ONCE if fixed_after_construction(node) else InstanceState.STATEFUL
     return InstanceState.STATELESS
 
 

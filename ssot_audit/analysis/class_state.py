@@ -142,3 +142,74 @@ def _method_state(function: cst.FunctionDef) -> str:
     except _Found:
         pass
     return scan.reason
+
+
+def fixed_after_construction(node: cst.ClassDef) -> bool:
+    """Whether, as Python's conventions read the class, its instances never change once built:
+    every attribute a constructor sets is private (`self._val`), no method changes one, and no
+    `__setattr__`, property setter or lazily filled table offers a way to. Seaborn's
+    `Mappable(rc="lines.linewidth")`, a spec read through read-only properties, is one value
+    every dataclass instance can share."""
+    if _property_setters(node):
+        return False
+    for stmt in node.body.body:
+        if not isinstance(stmt, cst.FunctionDef):
+            continue
+        name = stmt.name.value
+        decorators = {_decorator_name(d).rsplit(".", 1)[-1] for d in stmt.decorators}
+        if name in ("__setattr__", "__delattr__") or name in LAZY_LOOKUPS or decorators & {"setter", "deleter"}:
+            return False
+        if name in CONSTRUCTORS:
+            if _sets_public_attribute(stmt):
+                return False
+        elif _method_state(stmt):
+            return False
+    return True
+
+
+def _decorator_name(decorator: cst.Decorator) -> str:
+    found = decorator.decorator
+    return dotted_name(found.func if isinstance(found, cst.Call) else found) or ""
+
+
+class _PublicAttribute(cst.CSTVisitor):
+    """Whether a constructor sets an attribute without a leading underscore, which any caller
+    may set again (or one it cannot name, through `setattr`)."""
+
+    def __init__(self, owner: str) -> None:
+        super().__init__()
+        self.owner = owner
+        self.found = False
+
+    def _target(self, target: cst.BaseExpression) -> None:
+        if (
+            isinstance(target, cst.Attribute)
+            and isinstance(target.value, cst.Name)
+            and target.value.value == self.owner
+            and not target.attr.value.startswith("_")
+        ):
+            self.found = True
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for item in node.targets:
+            self._target(item.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._target(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._target(node.target)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value == "setattr":
+            self.found = True
+
+
+def _sets_public_attribute(function: cst.FunctionDef) -> bool:
+    params = function.params
+    first = next(iter([*params.posonly_params, *params.params]), None)
+    if first is None:
+        return False
+    scan = _PublicAttribute(first.name.value)
+    walk.visit(function.body, scan)
+    return scan.found
