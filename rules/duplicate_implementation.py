@@ -14,7 +14,15 @@ from ssot_audit.clones.detect import EXACT, NEAR_MISS, RENAMED, CloneIndex, Clus
 from ssot_audit.clones.eligibility import DEFAULT_MIN_STATEMENTS, DEFAULT_MIN_TOKENS, clone_sized
 from ssot_audit.clones.fingerprint import FileDefinitions
 from ssot_audit.clones.fragments import RunSettings, find_runs
-from ssot_audit.clones.report import definition_finding, listing, others_of, run_finding
+from ssot_audit.clones.report import (
+    NAMED_IN_SUMMARY,
+    definition_finding,
+    is_template,
+    listing,
+    others_of,
+    run_finding,
+    template_advice,
+)
 from ssot_audit.model import DUPLICATES, Finding, Severity
 
 DEFAULT_EXCLUDE = ("tests/", "test_*.py", "*_test.py", "conftest.py", *VENDORED)
@@ -300,7 +308,11 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
         "unless most of it lies in definitions already reported as copies of each other; a suppression "
         "comment on that definition's `def`/`class` line silences it too. The `def` line of a method the run holds whole "
         "counts as a statement. Across a class body only statements copied as written count, and a run of "
-        "one statement shape repeated (a table of `client_class = DatabaseClient` settings) is never reported."
+        "one statement shape repeated (a table of `client_class = DatabaseClient` settings) is never reported.\n\n"
+        "A family of more than 20 copies (of a definition or of a run) is a template, such as an API "
+        "client's endpoint methods written from one pattern: it is one finding, on the copy to keep, which "
+        "lists the others and says to mark the modules generated if a tool writes them. Fixing it is one "
+        "change, not one per copy."
     )
     why = (
         "Two copies of one implementation drift apart: a bug is fixed in one and lives on in the other, and "
@@ -567,12 +579,16 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
             runs = {id(m): run for m, run in zip(fragment.members, fragment.runs)}
             shared_tokens = index.files[fragment.members[0].path].tokens[fragment.runs[0].start : fragment.runs[0].end]
             group = group_id(f"{self.code}-run", fragment.members, shared_tokens)
+            template = is_template(fragment.members)
             for member in fragment.members:
+                if template and member is not keep.member:
+                    continue  # a template is one finding, on the copy to keep
                 run = runs[id(member)]
-                others = others_of(member, fragment.members, keep.member)
+                others = others_of(member, fragment.members)
+                named = others[:NAMED_IN_SUMMARY] if template else others
                 where = listing(
-                    [f"{_where(m)} lines {runs[id(m)].first_line}-{runs[id(m)].last_line}" for m in others],
-                    len(fragment.members) - 1,
+                    [f"{_where(m)} lines {runs[id(m)].first_line}-{runs[id(m)].last_line}" for m in named],
+                    len(others),
                 )
                 head = (
                     f"`{member.definition.qualname}` lines {run.first_line}-{run.last_line}: a run of "
@@ -583,7 +599,9 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
                     shared, others_do, here = "a base class or mixin", "inherit", "inherit from it here"
                 else:
                     shared, others_do, here = "a function", "call", "call it here"
-                if member is keep.member:
+                if template:
+                    tail = template_advice(fragment.members, keep.reason, shared)
+                elif member is keep.member:
                     tail = f"keep this copy ({keep.reason}) as {shared} the others {others_do}"
                 else:
                     tail = f"keep the one in {_where(keep.member)} ({keep.reason}) as {shared} and {here}"
@@ -603,14 +621,22 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
         group = group_id(self.code, cluster.members)
         keep = canonical.member
         count = len(cluster.members) - 1
+        template = is_template(cluster.members)
         for member in cluster.members:
-            others = others_of(member, cluster.members, keep)
+            if template and member is not keep:
+                continue  # a template is one finding, on the copy to keep
+            others = others_of(member, cluster.members)
             if member is keep:
                 copies = "copy" if count == 1 else "copies"
-                named = [f"{_where(m)}: {_relation(index, m, keep, short=True)}" for m in others]
+                shown = others[:NAMED_IN_SUMMARY] if template else others
+                named = [f"{_where(m)}: {_relation(index, m, keep, short=True)}" for m in shown]
+                advice = (
+                    template_advice(cluster.members, canonical.reason, "the canonical implementation")
+                    if template
+                    else f"keep this one as the canonical implementation ({canonical.reason}) and make the copies use it"
+                )
                 message = (
-                    f"`{member.definition.qualname}` has {count} {copies} elsewhere ({listing(named, count)}); keep "
-                    f"this one as the canonical implementation ({canonical.reason}) and make the copies use it"
+                    f"`{member.definition.qualname}` has {count} {copies} elsewhere ({listing(named, count)}); {advice}"
                 )
             else:
                 message = (
