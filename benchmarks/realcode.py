@@ -47,6 +47,9 @@ DEFAULT_VERSIONS = {
     # Round 11, a second measurement after every rule change of the session.
     "tqdm": "4.70.1", "google-auth": "2.63.0", "rq": "3.0.0", "dramatiq": "2.2.1", "huey": "3.5.4",
     "pika": "1.4.4", "kazoo": "2.11.0",
+    # round 12
+    "apscheduler": "3.11.3", "structlog": "26.1.0", "cattrs": "26.2.1", "ldap3": "2.9.1", "invoke": "3.0.3",
+    "boltons": "26.2.0", "mako": "1.4.3", "litestar": "2.25.0", "sqlglot": "30.31.0", "djangorestframework": "3.18.3",
 }  # fmt: skip
 IMPORT_NAMES = {
     "django": "django",
@@ -60,6 +63,7 @@ IMPORT_NAMES = {
     "azure-core": "azure",
     "dnspython": "dns",
     "google-auth": "google",
+    "djangorestframework": "rest_framework",
 }
 
 
