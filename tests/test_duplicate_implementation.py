@@ -994,6 +994,22 @@ def test_compound_opposite_names_are_mirrors(tmp_path: Path) -> None:
     assert len(audit(tmp_path / "other", files)) == 2
 
 
+def test_inflected_opposite_names_are_mirrors(tmp_path: Path) -> None:
+    # structlog UnicodeEncoder/UnicodeDecoder, textual _on_tabs_tab_disabled/_enabled, azure-core
+    # register_serializer/register_deserializer, psycopg as_string/as_bytes.
+    pairs = (
+        ("UnicodeEncoder", "UnicodeDecoder"), ("_on_tab_disabled", "_on_tab_enabled"),
+        ("register_serializer", "register_deserializer"), ("as_string", "as_bytes"), ("ReaderThread", "WriterThread"),
+    )  # fmt: skip
+    for a, b in pairs:
+        files = {"shop/a.py": SUM.format(name=a), "shop/b.py": NEAR.format(name=b)}
+        assert audit(tmp_path / a, files) == [], (a, b)
+    # Inflections of words that are not opposites leave a copy (Router/Routes, Reader/Render).
+    for a, b in (("Router", "Routes"), ("Reader", "Render"), ("UnicodeEncoder", "UnicodeEncoding")):
+        files = {"shop/a.py": SUM.format(name=a), "shop/b.py": NEAR.format(name=b)}
+        assert len(audit(tmp_path / "copy" / b, files)) == 2, (a, b)
+
+
 def test_names_one_axis_end_or_direction_apart_are_mirrors(tmp_path: Path) -> None:
     # matplotlib _label_outer_xaxis/_label_outer_yaxis, XTick/YTick and TeX's hlist_out/vlist_out,
     # paramiko's kex init/reply halves, urllib3 to_str/to_bytes, networkx switch/switch_rev.

@@ -360,10 +360,27 @@ def mirrored_names(a: str, b: str) -> bool:
     return len(differ) == 1 and _opposite(*differ[0])
 
 
+# Inflections a word of an opposite pair may carry: `encoder`/`decoder`, `encoding`/`decoding`,
+# `readers`/`writers` are the pair `encode`/`decode`, `read`/`write`.
+_INFLECTIONS = ("ing", "ers", "ors", "er", "or", "ed", "es", "s", "e", "r", "d")
+
+
+def _stems(word: str) -> set[str]:
+    """The word, and the word without each inflection it may carry (`sender`: `send`, `sende`)."""
+    return {word} | {word[: -len(e)] for e in _INFLECTIONS if word.endswith(e) and len(word) - len(e) >= 3}
+
+
+_STEMMED_OPPOSITES = frozenset(
+    pair for a, b in _OPPOSITES for x in _stems(a) for y in _stems(b) if x != y for pair in ((x, y), (y, x))
+)
+
+
 def _opposite(x: str, y: str) -> bool:
-    """Two words that are opposites, or compound words whose differing cores are
-    (`addslash`/`removeslash`)."""
+    """Two words that are opposites (also inflected: `encoder`/`decoder`), or compound words
+    whose differing cores are (`addslash`/`removeslash`)."""
     if (x, y) in _OPPOSITES or (y, x) in _OPPOSITES:
+        return True
+    if any((a, b) in _STEMMED_OPPOSITES for a in _stems(x) for b in _stems(y)):
         return True
     prefix = len(os.path.commonprefix([x, y]))
     suffix = len(os.path.commonprefix([x[prefix:][::-1], y[prefix:][::-1]]))
