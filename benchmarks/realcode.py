@@ -50,6 +50,9 @@ DEFAULT_VERSIONS = {
     # round 12
     "apscheduler": "3.11.3", "structlog": "26.1.0", "cattrs": "26.2.1", "ldap3": "2.9.1", "invoke": "3.0.3",
     "boltons": "26.2.0", "mako": "1.4.3", "litestar": "2.25.0", "sqlglot": "30.31.0", "djangorestframework": "3.18.3",
+    # round 13
+    "pyparsing": "3.3.3", "tomlkit": "0.15.3", "arrow": "1.4.0", "pre-commit": "4.7.0", "poetry-core": "2.5.0",
+    "nox": "2026.10.20", "jsonpickle": "4.1.4", "twine": "7.0.0", "httpie": "3.2.4", "pluggy": "1.7.0",
 }  # fmt: skip
 IMPORT_NAMES = {
     "django": "django",
@@ -64,6 +67,8 @@ IMPORT_NAMES = {
     "dnspython": "dns",
     "google-auth": "google",
     "djangorestframework": "rest_framework",
+    "pre-commit": "pre_commit",
+    "poetry-core": "poetry",
 }
 
 
