@@ -173,6 +173,48 @@ def test_a_closure_writing_its_enclosing_functions_variables_is_not_a_clone(tmp_
     assert {f.scope for f in audit(tmp_path / "plain", files)} >= {"wait_async.wakeup", "wait_conn_async.wakeup"}
 
 
+def test_copies_reading_each_modules_own_constant_mean_different_things(tmp_path: Path) -> None:
+    # pre-commit: every languages/<language>.py has the same `in_env`, reading its own module's
+    # ENVIRONMENT_DIR (and each module's `get_env_patch`, alike enough to be one helper).
+    in_env = (
+        "\n\n@contextlib.contextmanager\n"
+        "def in_env(prefix, version):\n"
+        "    envdir = lang_base.environment_dir(prefix, ENVIRONMENT_DIR, version)\n"
+        "    if not os.path.isdir(envdir):\n"
+        "        raise MissingEnvironment(envdir, version)\n"
+        "    with envcontext(get_env_patch(envdir)):\n"
+        "        log.debug('entered %s', envdir)\n"
+        "        yield envdir\n"
+    )
+    patch = (
+        "\n\ndef get_env_patch(venv):\n    return (('PATH', (os.path.join(venv, 'bin'), os.pathsep, Var('PATH'))),)\n"
+    )
+
+    def language(env: str, imports: str = "") -> str:
+        return f"import contextlib\nimport os\n{imports}\nENVIRONMENT_DIR = {env!r}\n" + patch + in_env
+
+    files = {"pc/languages/node.py": language("node_env"), "pc/languages/ruby.py": language("rbenv")}
+    assert audit(tmp_path / "own", files) == []
+    # The same constant bound to the same value: one implementation, written twice.
+    files = {"pc/languages/node.py": language("env"), "pc/languages/ruby.py": language("env")}
+    assert {f.scope for f in audit(tmp_path / "same", files)} == {"in_env"}
+    # What an import binds is not compared: a copy importing a name the other module defines
+    # (markdown's toc reading serializers' RE_AMP) or each package's own module of one name
+    # mostly means the same code, used for its types or by the same protocol.
+    imported = {
+        "pc/a/hooks.py": language("env", "from .log import log"),
+        "pc/b/hooks.py": language("env", "from .log import log"),
+    }
+    assert {f.scope for f in audit(tmp_path / "imported", imported)} == {"in_env"}
+    # A logger's name labels where messages go, not what the code does (httpcore's connection
+    # and socks modules, each with its own logger, share a TLS upgrade block).
+    logged = {
+        "pc/a/hooks.py": language("env", "log = logging.getLogger('pc.a')"),
+        "pc/b/hooks.py": language("env", "log = logging.getLogger('pc.b')"),
+    }
+    assert {f.scope for f in audit(tmp_path / "logged", logged)} == {"in_env"}
+
+
 def test_copies_calling_each_modules_own_version_of_a_helper_mean_different_things(tmp_path: Path) -> None:
     # dask: array/_array_expr/random.py's RandomState reads like array/random.py's, but each calls
     # its own module's `_wrap_func`, building a different kind of graph.

@@ -91,6 +91,7 @@ class DefinitionCollector(Collector[FileDefinitions]):
         # Per module-level definition, what TopLevel holds but its index.
         self._top_level: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], bool]] = []
         self._assigned: set[str] = set()
+        self._bound: dict[str, str | None] = {}  # None: bound more than once
         # Whether the module says a tool wrote it: read in the first chunk, which holds its header.
         self._generated: bool | None = None
 
@@ -122,6 +123,8 @@ class DefinitionCollector(Collector[FileDefinitions]):
             for node, main_only in _top_level_nodes(body, main_only=False)
         )
         self._assigned |= _assigned_names(body)
+        for name, meaning in _bindings(body):
+            self._bound[name] = meaning if name not in self._bound else None
 
     def facts(self) -> FileDefinitions:
         self.settle()
@@ -134,6 +137,7 @@ class DefinitionCollector(Collector[FileDefinitions]):
             found,
             top_level=facts,
             assigned=tuple(sorted(self._assigned)),
+            bound=tuple(sorted((name, meaning) for name, meaning in self._bound.items() if meaning is not None)),
             generated=bool(self._generated),
             closures=frozenset(self._reader.closures),
         )
@@ -149,6 +153,29 @@ def _handler_names(continued: bool) -> tuple[str, ...]:
         names.append("SimpleWhitespace")
     leaving = ("FunctionDef", "ClassDef", "IndentedBlock", "SimpleStatementLine", "SimpleStatementSuite")
     return (*(f"visit_{name}" for name in names), *(f"leave_{name}" for name in leaving))
+
+
+def _bindings(body: Sequence[cst.CSTNode]) -> Iterator[tuple[str, str]]:
+    """The value as written of each name a module binds at top level, unconditionally, by a
+    single-target assignment (`ENVIRONMENT_DIR = 'node_env'`). A logger is left out: its name
+    labels where messages go (`getLogger("httpcore.socks")`), not what the code does."""
+    for statement in body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            target: cst.BaseAssignTargetExpression | None = None
+            if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                target = small.targets[0].target
+            elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                target = small.target
+            value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign)) else None
+            if isinstance(target, cst.Name) and value is not None and not _is_logger(value):
+                yield target.value, cst.Module([]).code_for_node(value)
+
+
+def _is_logger(value: cst.BaseExpression) -> bool:
+    name = (dotted_name(value.func) or "") if isinstance(value, cst.Call) else ""
+    return name.rsplit(".", 1)[-1] in ("getLogger", "get_logger", "getChild")
 
 
 def _assigned_names(body: Sequence[cst.CSTNode]) -> set[str]:

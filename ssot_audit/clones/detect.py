@@ -72,6 +72,7 @@ class CloneIndex:
     _written: dict[tuple[str, int], tuple[array[int], Counter[int]]] = field(default_factory=dict)
     _children: dict[str, dict[int, Children]] = field(default_factory=dict)  # per file, per parent
     _own: dict[str, dict[int, Definition]] = field(default_factory=dict)  # per file, see own_definitions
+    _bound: dict[str, dict[int, str]] = field(default_factory=dict)  # per file, see bound_names
     # Pair verdicts kept between audits (Project.memo): the LCS comparisons are most of the
     # duplicate phase, and a warm `check` of one file should not redo them.
     memo: Memo = field(default_factory=Memo)
@@ -197,6 +198,12 @@ class CloneIndex:
             self._own[path] = {name_hash(d.name): d for d in tops}
         return self._own[path]
 
+    def bound_names(self, path: str) -> dict[int, str]:
+        """The values of a file's module-level constants, by name hash."""
+        if path not in self._bound:
+            self._bound[path] = {name_hash(name): meaning for name, meaning in self.files[path].bound}
+        return self._bound[path]
+
     def _alike(self, path_a: str, a: Definition, path_b: str, b: Definition) -> bool:
         """Two module-level definitions that are copies of each other (setuptools' and its
         bundled distutils' `_find_all_simple`), so code calling them means one thing."""
@@ -216,7 +223,12 @@ class CloneIndex:
         self, path_a: str, names_a: Container[int], path_b: str, names_b: Container[int], own: set[int]
     ) -> bool:
         """Whether code of two files (their names as written, as hashes) uses a name both files
-        define at module level, differently; `own` are the names of the definitions compared."""
+        define at module level, differently (a function or class, or a constant's value); `own`
+        are the names of the definitions compared."""
+        bound_a, bound_b = self.bound_names(path_a), self.bound_names(path_b)
+        # pre-commit's `in_env` in each language module reads that module's `ENVIRONMENT_DIR`.
+        if any(bound_a[h] != bound_b[h] for h in bound_a.keys() & bound_b.keys() if h in names_a and h in names_b):
+            return True
         own_a, own_b = self.own_definitions(path_a), self.own_definitions(path_b)
         # Asked of every candidate pair across files: most share no module-level name at all.
         shared = own_a.keys() & own_b.keys()

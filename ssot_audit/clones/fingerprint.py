@@ -96,6 +96,9 @@ class FileDefinitions:
     # Names the module binds at top level by assignment (`_active = Local()`): with its
     # definitions' names, what the same text means differently in two modules.
     assigned: tuple[str, ...] = ()
+    # Names the module binds once, unconditionally, at top level by assignment, with the value
+    # as written (`ENVIRONMENT_DIR = 'node_env'`): code reading one means what its module binds.
+    bound: tuple[tuple[str, str], ...] = ()
     # The module says a tool wrote it (ssot_audit.analysis.generated): its copies are the
     # tool's output, kept in step by the tool, not a second source written by hand.
     generated: bool = False
