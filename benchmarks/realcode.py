@@ -53,6 +53,9 @@ DEFAULT_VERSIONS = {
     # round 13
     "pyparsing": "3.3.3", "tomlkit": "0.15.3", "arrow": "1.4.0", "pre-commit": "4.7.0", "poetry-core": "2.5.0",
     "nox": "2026.10.20", "jsonpickle": "4.1.4", "twine": "7.0.0", "httpie": "3.2.4", "pluggy": "1.7.0",
+    # round 14
+    "sanic": "25.12.1", "tenacity": "9.2.1", "cerberus": "1.3.8", "wtforms": "3.3.2", "tortoise-orm": "1.1.9",
+    "scapy": "2.8.0", "dulwich": "1.2.21",
 }  # fmt: skip
 IMPORT_NAMES = {
     "django": "django",
@@ -69,6 +72,7 @@ IMPORT_NAMES = {
     "djangorestframework": "rest_framework",
     "pre-commit": "pre_commit",
     "poetry-core": "poetry",
+    "tortoise-orm": "tortoise",
 }
 
 
