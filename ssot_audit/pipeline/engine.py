@@ -209,9 +209,12 @@ class Engine:
     def _prepare_project_phase(self, cache: Cache | None, warm: _Warm | None) -> None:
         """What the project phase will need once the changed files are parsed, done while the
         workers parse them: a file changed, so the cached project result will not do, and the
-        project rules need every unchanged file's full entry."""
-        if not any(issubclass(self.registry.rules[c], ProjectRule) for c in self.config.enabled):
+        project rules need every unchanged file's full entry, and what they prepare."""
+        project_rules = [r for c in sorted(self.config.enabled) if issubclass(r := self.registry.rules[c], ProjectRule)]
+        if not project_rules:
             return
+        for rule in project_rules:
+            rule.prepare()
         if cache is not None and warm is not None:
             for path in warm.summaries:
                 cached = cache.get(warm.keys[path])
