@@ -1,0 +1,103 @@
+"""A file's statements cut into segments, the units in which copied runs are looked for.
+
+Each top-level definition of a file, between its placeholders (abstract methods and stubs
+are never part of a run), is one segment: its statements' first tokens, the definition
+holding each, and per statement a hash of its tokens. They depend on the file alone, so
+they are worked out in the per-file phase and cached with its facts; the project phase then
+only joins the hashes of consecutive statements into windows (clones/fragments.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ssot_audit.clones.tokens import BLOCK_END, statement_codes
+
+if TYPE_CHECKING:
+    from ssot_audit.clones.fingerprint import Definition
+
+# Per statement, 8 bytes of blake2b: a window of six statements is told from another by 48
+# bytes, as the definitions' exact and normalised hashes are by 8 (fingerprint.HASH_BYTES).
+STATEMENT_HASH_BYTES = 8
+_BLOCK_END = bytes([BLOCK_END])
+# Token positions and definition numbers (-1 for none) as signed 32-bit arrays: segments are
+# unpickled from the cache on every `check`, and an array is one copy where a tuple is an
+# object per number.
+INDEX_TYPECODE = "i"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Statements of one top-level definition, between placeholders."""
+
+    starts: array[int]  # each statement's first token
+    owners: array[int]  # per statement, the innermost definition whose body holds it
+    opens: array[int]  # per statement, the definition a `def`/`class` line opens, else -1
+    end: int  # token after the last statement
+    # Per statement (its tokens up to the next one's first, or `end`), STATEMENT_HASH_BYTES of
+    # a hash of those tokens (`whole`) and of them without their trailing block ends (`tail`).
+    # Statements start with a statement code and hold no other, so two windows of statements
+    # have the same tokens exactly when all but their last have the same `whole` hash and
+    # their last the same `tail` hash (the windows' tokens are compared without the block
+    # ends that close them).
+    whole: bytes
+    tail: bytes
+
+
+def segments_of(tokens: bytes, definitions: Sequence[Definition]) -> tuple[Segment, ...]:
+    """The segments of a file, in the order of its top-level definitions."""
+    pattern = re.compile(b"[" + re.escape(statement_codes()) + b"]")
+    statements = [found.start() for found in pattern.finditer(tokens)]
+    root: list[int] = []  # per definition, the top-level definition holding it
+    inner: dict[int, list[tuple[int, int, int]]] = {}
+    opened_at: dict[int, int] = {}  # a nested definition's `def` token: the last statement before its body
+    for i, d in enumerate(definitions):
+        root.append(root[d.parent] if d.parent >= 0 else i)  # parents come first
+        if d.parent >= 0:
+            inner.setdefault(root[i], []).append((d.start, d.end, i))
+            opened_at[statements[bisect_left(statements, d.start) - 1]] = i
+    found = []
+    for top, d in enumerate(definitions):
+        if d.parent >= 0 or d.stub:
+            continue
+        bounds = [d.start, *(x for a, b in sorted(d.holes) for x in (a, b)), d.end]
+        for start, end in zip(bounds[::2], bounds[1::2]):
+            starts = statements[bisect_left(statements, start) : bisect_left(statements, end)]
+            if starts:
+                owners = array(INDEX_TYPECODE, _owners(starts, sorted(inner.get(top, [])), top))
+                opens = array(INDEX_TYPECODE, [opened_at.get(t, -1) for t in starts])
+                whole, tail = _hashes(tokens, starts, end)
+                found.append(Segment(array(INDEX_TYPECODE, starts), owners, opens, end, whole, tail))
+    return tuple(found)
+
+
+def _hashes(tokens: bytes, starts: Sequence[int], end: int) -> tuple[bytes, bytes]:
+    whole, tail = [], []
+    for first, stop in zip(starts, [*starts[1:], end]):
+        statement = tokens[first:stop]
+        whole.append(hashlib.blake2b(statement, digest_size=STATEMENT_HASH_BYTES).digest())
+        tail.append(hashlib.blake2b(statement.rstrip(_BLOCK_END), digest_size=STATEMENT_HASH_BYTES).digest())
+    return b"".join(whole), b"".join(tail)
+
+
+def _owners(starts: Sequence[int], inner: Sequence[tuple[int, int, int]], top: int) -> Iterator[int]:
+    """Per statement token, the innermost definition around it: one sweep, as both are sorted."""
+    stack: list[tuple[int, int]] = [(1 << 62, top)]
+    following = 0
+    for token in starts:
+        while stack[-1][0] <= token:
+            stack.pop()
+        while following < len(inner) and inner[following][0] <= token:
+            start, end, i = inner[following]
+            following += 1
+            while stack[-1][0] <= start:
+                stack.pop()
+            if token < end:
+                stack.append((end, i))
+        yield stack[-1][1]
