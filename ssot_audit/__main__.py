@@ -1,3 +1,3 @@
-from ssot_audit.cli import run
+from ssot_audit.command import run
 
 run()

@@ -584,21 +584,3 @@ def main(argv: Sequence[str] | None = None) -> None:
     except typer.Abort:
         code = EXIT_GATE
     sys.exit(code if isinstance(code, int) else EXIT_OK)
-
-
-def run() -> None:
-    """The `ssot-audit` command (and `python -m ssot_audit`): main(), then the process ends
-    without freeing, one by one, the objects the audit built. That teardown, every file's
-    facts and the rules' modules, was about 0.1 s of a `check` of one file on Django (mypy
-    ends the same way). By then each worker is reaped, each report and cache entry written
-    and closed; only the standard streams are left to flush."""
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else EXIT_OK
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError):
-                pass  # a closed pipe (`| head`) or stream: nothing more can reach it
-        os._exit(code)
