@@ -9,6 +9,7 @@ only joins the hashes of consecutive statements into windows (clones/fragments.p
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from array import array
@@ -52,8 +53,7 @@ class Segment:
 
 def segments_of(tokens: bytes, definitions: Sequence[Definition]) -> tuple[Segment, ...]:
     """The segments of a file, in the order of its top-level definitions."""
-    pattern = re.compile(b"[" + re.escape(statement_codes()) + b"]")
-    statements = [found.start() for found in pattern.finditer(tokens)]
+    statements = [found.start() for found in _statement_pattern().finditer(tokens)]
     root: list[int] = []  # per definition, the top-level definition holding it
     inner: dict[int, list[tuple[int, int, int]]] = {}
     opened_at: dict[int, int] = {}  # a nested definition's `def` token: the last statement before its body
@@ -75,6 +75,12 @@ def segments_of(tokens: bytes, definitions: Sequence[Definition]) -> tuple[Segme
                 whole, tail = _hashes(tokens, starts, end)
                 found.append(Segment(array(INDEX_TYPECODE, starts), owners, opens, end, whole, tail))
     return tuple(found)
+
+
+@functools.cache
+def _statement_pattern() -> re.Pattern[bytes]:
+    # Built once per process: every file of an audit asks for it in the worker.
+    return re.compile(b"[" + re.escape(statement_codes()) + b"]")
 
 
 def _hashes(tokens: bytes, starts: Sequence[int], end: int) -> tuple[bytes, bytes]:
