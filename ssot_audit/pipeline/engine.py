@@ -42,6 +42,17 @@ class _Warm:
     sources: dict[str, SourceFile] = field(default_factory=dict)
     # Full cache entries of summarised files, read while workers parse the changed ones.
     full: dict[str, FileFacts] = field(default_factory=dict)
+    # What besides its content each file's key holds (place, module, rule options).
+    contexts: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass
+class _Sorted:
+    """Files looked at so far: the facts of those known (cached, unreadable) and the tasks of
+    those to parse."""
+
+    results: dict[str, FileFacts] = field(default_factory=dict)
+    pending: list[FileTask] = field(default_factory=list)
 
 
 def default_jobs() -> int:
@@ -67,12 +78,11 @@ class Engine:
         return Discovery(root, self.config).find(paths)
 
     def audit(self, paths: Sequence[Path], root: Path) -> AuditResult:
-        files = self.found = self.discover(paths, root)
         stats = AuditStats()
         cache = self._cache()
         warm = _Warm(FileIndex(cache, str(root))) if cache is not None else None
         with collector_paused():
-            facts = self._per_file_phase(files, stats, cache, warm)
+            files, facts = self._read_all(paths, root, stats, cache, warm)
             if warm is not None:
                 warm.index.forget_missing(str(root), {f.relpath for f in files})
                 warm.index.save()
@@ -122,18 +132,65 @@ class Engine:
             return None
         return Cache(self.config.base / self.config.settings.cache_dir, self._salt())
 
+    def _read_all(
+        self, paths: Sequence[Path], root: Path, stats: AuditStats, cache: Cache | None, warm: _Warm | None
+    ) -> tuple[list[SourceFile], list[FileFacts]]:
+        """The files under `paths` and their facts. Files named among folders (`check`'s, within
+        their project) are looked at first: one that changed is parsed while discovery walks
+        the rest of the project (on Django, the walk of 2,455 folders took a third as long as
+        parsing its largest module), unless discovery finds it otherwise (excluded, or reached
+        under another name), when everything is read again as without it."""
+        named = [p for p in paths if p.is_file()]
+        if not named or len(named) == len(paths):
+            files = self.found = self.discover(paths, root)
+            return files, self._per_file_phase(files, stats, cache, warm)
+        first = self.discover(named, root)
+        done = self._sort(first, stats, cache, warm)
+        rest = _Sorted()
+        found: list[SourceFile] = []
+
+        def discover_the_rest() -> None:
+            found.extend(self.discover(paths, root))
+            seen = {f.relpath for f in first}
+            more = self._sort([f for f in found if f.relpath not in seen], stats, cache, warm)
+            rest.results.update(more.results)
+            rest.pending.extend(more.pending)
+
+        def then_prepare() -> None:
+            discover_the_rest()
+            self._prepare_project_phase(cache, warm)
+
+        prepared = bool(done.pending)
+        if prepared:
+            self._parse(done, lambda: len(found), stats, cache, warm, then_prepare)
+        else:
+            discover_the_rest()
+        files = self.found = found
+        if not set(first) <= set(found):
+            stats.cache_hits = stats.files_parsed = 0
+            return files, self._per_file_phase(files, stats, cache, warm)
+        rest.results.update(done.results)
+        prepare = None if prepared else (lambda: self._prepare_project_phase(cache, warm))
+        self._parse(rest, lambda: len(found), stats, cache, warm, prepare)
+        return files, [rest.results[k] for k in sorted(rest.results)]
+
     def _per_file_phase(
         self, files: Sequence[SourceFile], stats: AuditStats, cache: Cache | None, warm: _Warm | None = None
     ) -> list[FileFacts]:
         """Every file's facts: parsed, or from the cache. With `warm`, a file the index knows
         unchanged is not even read, and its facts lack what only project rules read (see
         _full_facts); warm.keys gets every file's cache key."""
-        plan = self._plan()
+        done = self._sort(files, stats, cache, warm)
+        self._parse(done, lambda: len(files), stats, cache, warm, lambda: self._prepare_project_phase(cache, warm))
+        return [done.results[k] for k in sorted(done.results)]
+
+    def _sort(self, files: Sequence[SourceFile], stats: AuditStats, cache: Cache | None, warm: _Warm | None) -> _Sorted:
+        """The facts of files the index or cache knows (or that cannot be read), and the tasks
+        of the files to parse."""
         options_fingerprint: dict[frozenset[str], bytes] = {}
-        results: dict[str, FileFacts] = {}
-        pending: list[FileTask] = []
+        done = _Sorted()
+        results, pending = done.results, done.pending
         signatures = self.signatures
-        contexts: dict[str, bytes] = {}
         for source in files:
             enabled = self.config.rules_for(source.relpath)
             key = ""
@@ -150,7 +207,7 @@ class Engine:
                     options_fingerprint[enabled],
                 )
                 if warm is not None:
-                    context = contexts[source.relpath] = b"\0".join(parts)
+                    context = warm.contexts[source.relpath] = b"\0".join(parts)
                     try:
                         current = signatures[source.relpath] = stat_signature(source.path.stat())
                     except OSError:
@@ -189,22 +246,46 @@ class Engine:
             pending.append(
                 FileTask(source.relpath, source.module, source.is_package, source.module_doubt, data, enabled, key)
             )
+        return done
 
-        done = len(results)
-        if self.progress:
-            self.progress(done, len(files))
-        for task, facts in self._run(pending, plan, lambda: self._prepare_project_phase(cache, warm)):
+    def _parse(
+        self,
+        done: _Sorted,
+        total: Callable[[], int],
+        stats: AuditStats,
+        cache: Cache | None,
+        warm: _Warm | None,
+        while_waiting: Callable[[], None] | None,
+    ) -> None:
+        """Parse done.pending into done.results; `while_waiting` runs once the workers have
+        their first files (without files to parse, at once). `total` is the count of files for
+        the progress callback, known by the time the first parsed file is in."""
+        if not done.pending:
+            if while_waiting is not None:
+                while_waiting()
+            if self.progress:
+                self.progress(len(done.results), total())
+            return
+        count = len(done.results)
+
+        def waiting() -> None:
+            if while_waiting is not None:
+                while_waiting()
+            if self.progress:
+                self.progress(count, total())
+
+        for task, facts in self._run(done.pending, self._plan(), waiting):
             stats.files_parsed += 1
-            results[task.relpath] = facts
+            done.results[task.relpath] = facts
             if cache is not None:
                 cache.put(task.cache_key, facts)
                 if warm is not None:
                     rel = task.relpath
-                    warm.index.record(rel, signatures.get(rel, ()), contexts[rel], task.cache_key, facts)
-            done += 1
+                    warm.index.record(rel, self.signatures.get(rel, ()), warm.contexts[rel], task.cache_key, facts)
+            count += 1
             if self.progress:
-                self.progress(done, len(files))
-        return [results[k] for k in sorted(results)]
+                self.progress(count, total())
+        done.pending = []
 
     def _prepare_project_phase(self, cache: Cache | None, warm: _Warm | None) -> None:
         """What the project phase will need once the changed files are parsed, done while the
