@@ -258,11 +258,10 @@ class Engine:
         while_waiting: Callable[[], None] | None,
     ) -> None:
         """Parse done.pending into done.results; `while_waiting` runs once the workers have
-        their first files (without files to parse, at once). `total` is the count of files for
-        the progress callback, known by the time the first parsed file is in."""
+        their first files (without files to parse, not at all: what it prepares may not be
+        needed, as a project phase served from the cache reads no file's full facts). `total`
+        is the count of files for the progress callback, known once `while_waiting` is done."""
         if not done.pending:
-            if while_waiting is not None:
-                while_waiting()
             if self.progress:
                 self.progress(len(done.results), total())
             return
