@@ -28,6 +28,10 @@ from ssot_audit.pipeline.suppressions import Unused, apply_suppressions
 from ssot_audit.pipeline.tool_sources import ToolSources, tool_sources
 
 UNUSED_SUPPRESSION = "SSOT900"
+# Workers start on the first files discovered, FIRST_FILES_PER_JOB per worker or one in
+# FIRST_SHARE of them, while this process reads the rest.
+FIRST_FILES_PER_JOB = 8
+FIRST_SHARE = 16
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -145,44 +149,64 @@ class Engine:
             files = self.found = self.discover(paths, root)
             return files, self._per_file_phase(files, stats, cache, warm)
         first = self.discover(named, root)
-        done = self._sort(first, stats, cache, warm)
-        rest = _Sorted()
         found: list[SourceFile] = []
 
-        def discover_the_rest() -> None:
+        def the_rest() -> list[SourceFile]:
             found.extend(self.discover(paths, root))
             seen = {f.relpath for f in first}
-            more = self._sort([f for f in found if f.relpath not in seen], stats, cache, warm)
-            rest.results.update(more.results)
-            rest.pending.extend(more.pending)
+            return [f for f in found if f.relpath not in seen]
 
-        def then_prepare() -> None:
-            discover_the_rest()
-            self._prepare_project_phase(cache, warm)
-
-        prepared = bool(done.pending)
-        if prepared:
-            self._parse(done, lambda: len(found), stats, cache, warm, then_prepare)
-        else:
-            discover_the_rest()
+        done = self._read_in_turn(first, the_rest, lambda: len(found), stats, cache, warm)
         files = self.found = found
         if not set(first) <= set(found):
             stats.cache_hits = stats.files_parsed = 0
             return files, self._per_file_phase(files, stats, cache, warm)
-        rest.results.update(done.results)
-        prepare = None if prepared else (lambda: self._prepare_project_phase(cache, warm))
-        self._parse(rest, lambda: len(found), stats, cache, warm, prepare)
-        return files, [rest.results[k] for k in sorted(rest.results)]
+        return files, [done.results[k] for k in sorted(done.results)]
 
     def _per_file_phase(
         self, files: Sequence[SourceFile], stats: AuditStats, cache: Cache | None, warm: _Warm | None = None
     ) -> list[FileFacts]:
         """Every file's facts: parsed, or from the cache. With `warm`, a file the index knows
         unchanged is not even read, and its facts lack what only project rules read (see
-        _full_facts); warm.keys gets every file's cache key."""
-        done = self._sort(files, stats, cache, warm)
-        self._parse(done, lambda: len(files), stats, cache, warm, lambda: self._prepare_project_phase(cache, warm))
+        _full_facts); warm.keys gets every file's cache key. Workers start on the first
+        files while this process reads the others (on a tree of 20,000 small files, reading
+        them took as long as parsing 1,500)."""
+        head = max(FIRST_FILES_PER_JOB * self.jobs, len(files) // FIRST_SHARE)
+        done = self._read_in_turn(files[:head], lambda: files[head:], lambda: len(files), stats, cache, warm)
         return [done.results[k] for k in sorted(done.results)]
+
+    def _read_in_turn(
+        self,
+        first: Sequence[SourceFile],
+        rest: Callable[[], Sequence[SourceFile]],
+        total: Callable[[], int],
+        stats: AuditStats,
+        cache: Cache | None,
+        warm: _Warm | None,
+    ) -> _Sorted:
+        """The facts of `first`, then of what `rest()` gives: the files of `first` to parse
+        are parsed while `rest()` runs and its files are read (and, if anything is parsed, the
+        project phase is prepared), and the files of the rest to parse join them."""
+        done = self._sort(first, stats, cache, warm)
+
+        def the_rest() -> list[FileTask]:
+            more = self._sort(rest(), stats, cache, warm)
+            done.results.update(more.results)
+            if done.pending:
+                self._prepare_project_phase(cache, warm)
+            return more.pending
+
+        if done.pending:
+            self._parse(done, total, stats, cache, warm, the_rest)
+        else:
+            done.pending = the_rest()
+
+            def prepare() -> list[FileTask]:
+                self._prepare_project_phase(cache, warm)
+                return []
+
+            self._parse(done, total, stats, cache, warm, prepare)
+        return done
 
     def _sort(self, files: Sequence[SourceFile], stats: AuditStats, cache: Cache | None, warm: _Warm | None) -> _Sorted:
         """The facts of files the index or cache knows (or that cannot be read), and the tasks
@@ -255,23 +279,23 @@ class Engine:
         stats: AuditStats,
         cache: Cache | None,
         warm: _Warm | None,
-        while_waiting: Callable[[], None] | None,
+        while_waiting: Callable[[], Sequence[FileTask]],
     ) -> None:
-        """Parse done.pending into done.results; `while_waiting` runs once the workers have
-        their first files (without files to parse, not at all: what it prepares may not be
-        needed, as a project phase served from the cache reads no file's full facts). `total`
-        is the count of files for the progress callback, known once `while_waiting` is done."""
+        """Parse done.pending into done.results, and the tasks `while_waiting` returns: it
+        runs once the workers have their first files (without files to parse, not at all:
+        what it prepares may not be needed, as a project phase served from the cache reads no
+        file's full facts). `total` is the count of files for the progress callback, known
+        once `while_waiting` is done."""
         if not done.pending:
             if self.progress:
                 self.progress(len(done.results), total())
             return
-        count = len(done.results)
 
-        def waiting() -> None:
-            if while_waiting is not None:
-                while_waiting()
+        def waiting() -> Sequence[FileTask]:
+            more = while_waiting()
             if self.progress:
-                self.progress(count, total())
+                self.progress(len(done.results), total())
+            return more
 
         for task, facts in self._run(done.pending, self._plan(), waiting):
             stats.files_parsed += 1
@@ -281,9 +305,8 @@ class Engine:
                 if warm is not None:
                     rel = task.relpath
                     warm.index.record(rel, self.signatures.get(rel, ()), warm.contexts[rel], task.cache_key, facts)
-            count += 1
             if self.progress:
-                self.progress(count, total())
+                self.progress(len(done.results), total())
         done.pending = []
 
     def _prepare_project_phase(self, cache: Cache | None, warm: _Warm | None) -> None:
@@ -322,7 +345,7 @@ class Engine:
         return [full.get(f.path, f) for f in files]
 
     def _run(
-        self, tasks: Sequence[FileTask], plan: RulePlan, while_waiting: Callable[[], None]
+        self, tasks: Sequence[FileTask], plan: RulePlan, while_waiting: Callable[[], Sequence[FileTask]]
     ) -> Iterable[tuple[FileTask, FileFacts]]:
         # Even at --jobs 1 files are parsed in a worker: a parser crash must not end the audit.
         settings = self.config.settings
