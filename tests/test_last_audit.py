@@ -16,7 +16,7 @@ from ssot_audit import api
 from ssot_audit.model import AuditResult
 from ssot_audit.pipeline.last_audit import StoredOptions
 from ssot_audit.pipeline.tool_sources import ToolSources, tool_sources
-from tests.support import NEAR_MISS, write_config, write_tree
+from tests.support import COPIED_RUN, NEAR_MISS, write_config, write_tree
 
 FILES = {
     "pyproject.toml": "[project]\nname = 'demo'\n",
@@ -162,18 +162,7 @@ def test_a_check_after_an_edit_reports_what_a_full_cold_run_reports_for_the_file
         assert any(f.rule == "SSOT001" for f in expected)
 
 
-# Eight statements that two functions of two modules share (a copied run, not a whole copy).
-_RUN = (
-    "    record = self.store.get(key)\n"
-    "    if record is None:\n"
-    "        raise KeyError(key)\n"
-    "    record.hits += 1\n"
-    "    self.audit.append((key, record.hits))\n"
-    "    expires = record.created + self.ttl\n"
-    "    if expires < now():\n"
-    "        self.store.pop(key)\n"
-)
-_LOOKUP = "def lookup(self, key):\n" + _RUN + "    return record.value\n"
+_LOOKUP = "def lookup(self, key):\n" + COPIED_RUN + "    return record.value\n"
 _REFRESH = (
     "def refresh(self, key, loader):\n    started = monotonic()\n    log.debug('refresh %s', key)\n{run}"
     "    value = loader(key)\n    self.store[key] = Record(value, started)\n"
@@ -188,10 +177,10 @@ def test_copied_runs_found_by_a_check_after_edits_are_a_cold_runs(tmp_path: Path
     write_tree(tmp_path, {"pyproject.toml": "", "shop/__init__.py": "", "shop/a.py": _LOOKUP, "shop/b.py": ""})
     _age(tmp_path)
     _audit(tmp_path)
-    lines = _RUN.splitlines(keepends=True)
+    lines = COPIED_RUN.splitlines(keepends=True)
     edits = [
-        _REFRESH.format(run=_RUN),  # the run copied
-        "import os\n\n\n" + _REFRESH.format(run=_RUN),  # moved down three lines
+        _REFRESH.format(run=COPIED_RUN),  # the run copied
+        "import os\n\n\n" + _REFRESH.format(run=COPIED_RUN),  # moved down three lines
         _REFRESH.format(run="".join(lines[:5] + ["    log(key)\n"] + lines[5:])),  # a statement inserted
         _REFRESH.format(run="".join(lines[2:])),  # too short to be reported
         _REFRESH.format(run="    pass\n"),  # gone
