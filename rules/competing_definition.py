@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ssot_audit.analysis.places import TEST_CODE, VENDORED, compile_globs, io_model_variants, versions_apart
 from ssot_audit.analysis.plugins import Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
-from ssot_audit.clones.clusters import Member, choose_canonical, components, group_id, match_graph
+from ssot_audit.clones.clusters import Member, choose_canonical, components, group_id, match_graph, prepare_graphs
 from ssot_audit.clones.collector import DefinitionCollector
 from ssot_audit.clones.competitors import (
     ALIKE,
@@ -170,6 +170,11 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
         "the others add, and import it everywhere; or rename the ones that are really different concepts."
     )
     collectors = (DefinitionCollector,)
+
+    @classmethod
+    def prepare(cls) -> None:
+        prepare_graphs()
+
     VALID = (
         Valid({"chat/auth.py": _AUTH_A, "chat/__init__.py": "from chat.auth import WebSocketAuthenticator\n"}),
         Valid({"chat/auth.py": _AUTH_A, "chat/tests/test_auth.py": _AUTH_B}),

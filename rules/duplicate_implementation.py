@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ssot_audit.analysis.places import VENDORED, compile_globs
 from ssot_audit.analysis.plugins import Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
-from ssot_audit.clones.clusters import Member, choose_canonical, group_id
+from ssot_audit.clones.clusters import Member, choose_canonical, group_id, prepare_graphs
 from ssot_audit.clones.collector import DefinitionCollector
 from ssot_audit.clones.detect import EXACT, NEAR_MISS, RENAMED, CloneIndex, Cluster, Thresholds, find_clusters
 from ssot_audit.clones.eligibility import DEFAULT_MIN_STATEMENTS, DEFAULT_MIN_TOKENS, clone_sized
@@ -328,6 +328,11 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
         "move the difference into a parameter."
     )
     collectors = (DefinitionCollector,)
+
+    @classmethod
+    def prepare(cls) -> None:
+        prepare_graphs()
+
     VALID = (
         Valid(
             {

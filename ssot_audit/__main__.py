@@ -1,3 +1,3 @@
-from ssot_audit.cli import main
+from ssot_audit.command import run
 
-main()
+run()

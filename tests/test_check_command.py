@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.git_support import commit_all, init_repo, slug_function
-from tests.support import run_cli, write_tree
+from tests.support import audit_tree, run_cli, write_tree
 
 FILES = {
     "app/a.py": "from . import b\n",
@@ -124,3 +124,31 @@ def test_check_audits_the_whole_project_through_the_cache(repo: Path) -> None:
     # Every file of the project went through the cache, so the next run parses nothing.
     again = run_cli("audit", ".", "-v", cwd=repo)
     assert f"0 files parsed, {len(FILES) + 1} from cache" in again.stderr
+
+
+@pytest.mark.parametrize("layout", ["plain", "symlinked folder first", "excluded", "named twice", "also changed"])
+def test_files_named_among_folders_are_read_first_with_a_whole_audits_result(tmp_path: Path, layout: str) -> None:
+    """A file named beside its project's folder (as `check` names it) is parsed while the
+    folder is walked; the audit's files and findings are those of the folder alone, also when
+    the walk reaches the file under another name (a symlinked folder listed first), excludes
+    it, or another file changed too."""
+    files = {
+        "pyproject.toml": "",
+        "pkg/a.py": slug_function("slug"),
+        "pkg/b.py": "import os\n",
+        "pkg/c.py": "VALUE = 1\n",
+    }
+    if layout == "excluded":
+        files["pyproject.toml"] = "[tool.ssot-audit]\nexclude = ['pkg/b.py']\n"
+    write_tree(tmp_path, files)
+    if layout == "symlinked folder first":
+        (tmp_path / "alias").symlink_to(tmp_path / "pkg", target_is_directory=True)
+    named = [tmp_path / "pkg" / "b.py"] * (2 if layout == "named twice" else 1)
+    audit_tree(tmp_path, use_cache=True)
+    (tmp_path / "pkg" / "b.py").write_text("from . import c\n\n\n" + slug_function("make_slug"), encoding="utf-8")
+    if layout == "also changed":
+        (tmp_path / "pkg" / "c.py").write_text("from . import a\n", encoding="utf-8")
+    early = audit_tree(tmp_path, paths=[tmp_path, *named], use_cache=True)
+    whole = audit_tree(tmp_path, use_cache=False)
+    assert (early.files_scanned, early.findings) == (whole.files_scanned, whole.findings)
+    assert any(f.rule == "SSOT001" for f in whole.findings) == (layout != "excluded")

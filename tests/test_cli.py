@@ -49,6 +49,20 @@ def test_text_lists_findings_then_a_summary_and_has_no_progress_bar_in_a_pipe(pr
     assert result.stderr == ""  # no progress bar when stderr is not a terminal
 
 
+def test_the_command_ends_with_its_exit_code_and_its_whole_output_in_a_pipe(project: Path, tmp_path: Path) -> None:
+    """The process ends without tearing down the audit's objects (cli.run): what it printed to
+    a pipe and wrote to a report is whole, and its exit code is main()'s."""
+    report = tmp_path / "out" / "report.json"
+    passed = run_cli_process("audit", str(project), "--format", "json", "-o", f"markdown:{tmp_path / 'a.md'}")
+    gated = run_cli_process("audit", str(project), "--fail-under", "99", "-o", f"json:{report}")
+    usage = run_cli_process("audit", str(project), "--jobs", "0")
+    assert (passed.returncode, gated.returncode, usage.returncode) == (0, 1, 2)
+    assert json.loads(passed.stdout) == json.loads(report.read_text(encoding="utf-8"))
+    assert gated.stderr.endswith("is under --fail-under 99\n")
+    assert (tmp_path / "a.md").read_text(encoding="utf-8").endswith("\n")
+    assert usage.stderr.startswith("ssot-audit: error: --jobs 0")
+
+
 def test_fail_under_gates_on_the_score(project: Path) -> None:
     assert run_cli("audit", str(project), "--fail-under", "99", "-q").returncode == 1
     assert run_cli("audit", str(project), "--fail-under", "50", "-q").returncode == 0

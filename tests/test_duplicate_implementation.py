@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ssot_audit.model import Finding
-from tests.support import audit_tree, of_rule, write_config, write_tree
+from tests.support import COPIED_RUN, audit_tree, of_rule, write_config, write_tree
 
 SUM = (
     "def {name}(items):\n"
@@ -538,16 +538,7 @@ def test_definitions_that_only_share_a_shape_are_not_near_misses(tmp_path: Path)
         assert audit(tmp_path / label, {"shop/a.py": a, "shop/b.py": b}) == [], label
 
 
-RUN = (
-    "    record = self.store.get(key)\n"
-    "    if record is None:\n"
-    "        raise KeyError(key)\n"
-    "    record.hits += 1\n"
-    "    self.audit.append((key, record.hits))\n"
-    "    expires = record.created + self.ttl\n"
-    "    if expires < now():\n"
-    "        self.store.pop(key)\n"
-)
+RUN = COPIED_RUN
 
 
 def test_a_copied_run_of_statements_inside_different_functions(tmp_path: Path) -> None:

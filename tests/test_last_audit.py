@@ -16,7 +16,7 @@ from ssot_audit import api
 from ssot_audit.model import AuditResult
 from ssot_audit.pipeline.last_audit import StoredOptions
 from ssot_audit.pipeline.tool_sources import ToolSources, tool_sources
-from tests.support import NEAR_MISS, write_config, write_tree
+from tests.support import COPIED_RUN, NEAR_MISS, write_config, write_tree
 
 FILES = {
     "pyproject.toml": "[project]\nname = 'demo'\n",
@@ -160,6 +160,39 @@ def test_a_check_after_an_edit_reports_what_a_full_cold_run_reports_for_the_file
         expected = [f for f in _cold(tmp_path).findings if f.path == "pkg/ledger.py"]
         assert [f for f in checked.findings] == expected
         assert any(f.rule == "SSOT001" for f in expected)
+
+
+_LOOKUP = "def lookup(self, key):\n" + COPIED_RUN + "    return record.value\n"
+_REFRESH = (
+    "def refresh(self, key, loader):\n    started = monotonic()\n    log.debug('refresh %s', key)\n{run}"
+    "    value = loader(key)\n    self.store[key] = Record(value, started)\n"
+    "    metrics.timing('refresh', monotonic() - started)\n    return value\n"
+)
+
+
+def test_copied_runs_found_by_a_check_after_edits_are_a_cold_runs(tmp_path: Path) -> None:
+    """Each file's statement segments and their hashes are cached with its facts: a check
+    after an edit that adds, moves, shortens or removes a copied run reports what a cold run
+    reports for every file, the unchanged file's run included."""
+    write_tree(tmp_path, {"pyproject.toml": "", "shop/__init__.py": "", "shop/a.py": _LOOKUP, "shop/b.py": ""})
+    _age(tmp_path)
+    _audit(tmp_path)
+    lines = COPIED_RUN.splitlines(keepends=True)
+    edits = [
+        _REFRESH.format(run=COPIED_RUN),  # the run copied
+        "import os\n\n\n" + _REFRESH.format(run=COPIED_RUN),  # moved down three lines
+        _REFRESH.format(run="".join(lines[:5] + ["    log(key)\n"] + lines[5:])),  # a statement inserted
+        _REFRESH.format(run="".join(lines[2:])),  # too short to be reported
+        _REFRESH.format(run="    pass\n"),  # gone
+    ]
+    reported = []
+    for text in edits:
+        (tmp_path / "shop/b.py").write_text(text, encoding="utf-8")
+        checked = api.check([tmp_path / "shop/a.py", tmp_path / "shop/b.py"], api.Options(jobs=1)).results[0]
+        cold = _cold(tmp_path)
+        assert _seen(checked) == _seen(cold)
+        reported.append(sum("a run of" in f.message for f in cold.findings))
+    assert reported == [2, 2, 0, 0, 0]
 
 
 def test_fix_and_baseline_work_from_a_reused_audit(tmp_path: Path) -> None:

@@ -416,6 +416,11 @@ class ProjectRule(Rule[OptionsT_co]):
 
     collectors: ClassVar[tuple[type[Collector[object]], ...]] = ()
 
+    @classmethod
+    def prepare(cls) -> None:
+        """What check() will need that reads no file, such as a slow import: the engine runs it
+        while workers parse the changed files, so the project phase does not wait for it."""
+
     def check(self, project: Project) -> Iterable[Finding]:
         raise NotImplementedError
 

@@ -31,6 +31,12 @@ class Member:
         return f"{self.module}.{self.definition.qualname}" if self.module else self.definition.qualname
 
 
+def prepare_graphs() -> None:
+    """Import networkx ahead of the project phase (see ProjectRule.prepare): about 0.09 s that
+    a `check` of a changed file would otherwise wait for after the parse."""
+    import networkx  # noqa: F401
+
+
 def match_graph(edges: Iterable[tuple[T, T]]) -> nx.Graph[T]:
     import networkx as nx  # 0.25 s to import: paid only when a project rule runs
 

@@ -133,7 +133,7 @@ class DefinitionCollector(Collector[FileDefinitions]):
         if len(self._top_level) != len(top):
             return found  # never expected: both walks see the same module-level definitions
         facts = tuple(TopLevel(index, *parts) for index, parts in zip(top, self._top_level))
-        return dataclasses.replace(
+        found = dataclasses.replace(
             found,
             top_level=facts,
             assigned=tuple(sorted(self._assigned)),
@@ -141,6 +141,8 @@ class DefinitionCollector(Collector[FileDefinitions]):
             generated=bool(self._generated),
             closures=frozenset(self._reader.closures),
         )
+        found.segments  # noqa: B018 - worked out here, in the worker, to be pickled and cached with the facts
+        return found
 
 
 @functools.cache

@@ -420,9 +420,12 @@ def find_clusters(
 
     # One representative per normalised stream: its copies have the same tokens.
     representatives = [group[0] for group in by_stream.values()]
-    signatures = [members[i].definition.signature for i in representatives]
-    for x, y in candidate_pairs(signatures):
-        if index.near_miss(members[representatives[x]], members[representatives[y]], thresholds):
+    heads = [members[i] for i in representatives]
+    # A body under near-miss-min-statements is no near-miss copy (near_miss answers so first):
+    # most LSH candidates have one, and are passed over here without a call.
+    sized = [m.definition.statements >= thresholds.statements for m in heads]
+    for x, y in candidate_pairs([m.definition.signature for m in heads]):
+        if sized[x] and sized[y] and index.near_miss(heads[x], heads[y], thresholds):
             edges.append((representatives[x], representatives[y]))
 
     clusters = []

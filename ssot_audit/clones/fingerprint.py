@@ -9,8 +9,10 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
+from ssot_audit.clones.segments import Segment, segments_of
 from ssot_audit.clones.tokens import NAME, NUMBER, STRING, compound_codes
 
 HASH_BYTES = 8
@@ -105,6 +107,13 @@ class FileDefinitions:
     # Qualified names of nested functions that declare `nonlocal`: closures writing their
     # enclosing function's variables, part of that function rather than code to share.
     closures: frozenset[str] = frozenset()
+
+    @cached_property
+    def segments(self) -> tuple[Segment, ...]:
+        """Its statements as SSOT001's copied runs are looked for in them (clones/segments.py).
+        The collector reads them in the worker, so they are pickled with the facts and
+        cached: a `check` of one changed file works out only that file's."""
+        return segments_of(self.tokens, self.definitions)
 
     def line_of_statement(self, token: int) -> int:
         lines: array[int] = array(WRITTEN_TYPECODE)

@@ -2,8 +2,8 @@
 
 Every definition at the top of a file is cut into windows of `size` consecutive statements
 (its nested methods' `def` lines and bodies included, so a run may cross from one method
-into the next); a window is keyed by its normalised tokens, so equal windows meet in one
-bucket (never all pairs). Matching windows of two places that continue each other are
+into the next); a window is keyed by its statements' hashes (each file's are worked out
+with its facts, clones/segments.py), so equal windows meet in one bucket (never all pairs). Matching windows of two places that continue each other are
 joined into maximal shared runs. A run is kept when it is not already reported (most of its
 statements lie in definitions reported as whole copies of each other), is more than one
 statement shape repeated (a table of `name = name` lines is not an implementation), and
@@ -13,9 +13,7 @@ holds it on each side: a function when it lies in one, else the class.
 
 from __future__ import annotations
 
-import re
 from array import array
-from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, pairwise
@@ -24,14 +22,14 @@ from typing import TYPE_CHECKING
 from ssot_audit.analysis.places import io_model_variants, versions_apart
 from ssot_audit.clones.clusters import Member
 from ssot_audit.clones.detect import CloneIndex, mirrored_names
-from ssot_audit.clones.fingerprint import WRITTEN_TYPECODE, FileDefinitions, name_hash
+from ssot_audit.clones.fingerprint import WRITTEN_TYPECODE, name_hash
+from ssot_audit.clones.segments import STATEMENT_HASH_BYTES, Segment
 from ssot_audit.clones.similarity import distinct_statements, similarity
-from ssot_audit.clones.tokens import BLOCK_END, statement_codes
+from ssot_audit.clones.tokens import BLOCK_END
 
 if TYPE_CHECKING:
     import networkx as nx
 
-_BLOCK_END = bytes([BLOCK_END])
 # A run of one statement shape repeated (`client_class = DatabaseClient`, ...) is a table
 # of settings, each module binding its own names: there is nothing to share.
 _SHAPES = 2
@@ -56,18 +54,6 @@ class Fragment:
 
 
 @dataclass(frozen=True)
-class Segment:
-    """Statements of one top-level definition, between placeholders (abstract methods and
-    stubs are never part of a run): their first tokens and the definition holding each."""
-
-    path: str
-    starts: tuple[int, ...]
-    owners: tuple[int, ...]  # per statement, the innermost definition whose body holds it
-    opens: tuple[int, ...]  # per statement, the definition a `def`/`class` line opens, else -1
-    end: int  # token after the last statement
-
-
-@dataclass(frozen=True)
 class RunSettings:
     size: int  # the fewest statements a run may have
     written: float  # how alike its names and literals as written must be
@@ -83,23 +69,16 @@ def find_runs(
     `reported(a, b)` tells whether definitions a and b are already reported as copies."""
     if settings.size < 1:
         return []
-    segments = [segment for path in sorted(index.files) for segment in _segments(path, index.files[path])]
-    buckets: dict[bytes, list[tuple[int, int]]] = {}
-    for s, segment in enumerate(segments):
-        tokens = index.files[segment.path].tokens
-        starts = segment.starts
-        for k in range(len(starts) - settings.size + 1):
-            stop = starts[k + settings.size] if k + settings.size < len(starts) else segment.end
-            buckets.setdefault(tokens[starts[k] : stop].rstrip(_BLOCK_END), []).append((s, k))
-
+    paths = [path for path in sorted(index.files) for _ in index.files[path].segments]
+    segments = [segment for path in sorted(index.files) for segment in index.files[path].segments]
     matches: dict[tuple[int, int], set[tuple[int, int]]] = {}
-    for entries in buckets.values():
+    for entries in _shared_windows(segments, settings.size):
         for x, y in _pairs(entries):
             (a, ka), (b, kb) = sorted((x, y))
             if a != b or ka + settings.size <= kb:  # one segment's copies must not overlap
                 matches.setdefault((a, b), set()).add((ka, kb))
 
-    finder = _RunFinder(index, modules, segments, settings, reported)
+    finder = _RunFinder(index, modules, paths, segments, settings, reported)
     found = [
         pair
         for (a, b), windows in matches.items()
@@ -107,6 +86,31 @@ def find_runs(
         if (pair := finder.shared(a, i, b, j, length + settings.size - 1)) is not None
     ]
     return _fragments_of(found)
+
+
+def _shared_windows(segments: Sequence[Segment], size: int) -> list[list[tuple[int, int]]]:
+    """The places (segment, first statement) of each window of `size` statements found in two
+    places or more, in the order each window is first met. Almost every window is found once
+    (Django: 48,000 distinct of 49,500), so a place is listed only from a window's second."""
+    first: dict[bytes, tuple[int, int]] = {}
+    shared: dict[bytes, list[tuple[int, int]]] = {}
+    width = STATEMENT_HASH_BYTES
+    for s, segment in enumerate(segments):
+        whole, tail = segment.whole, segment.tail
+        for k in range(len(segment.starts) - size + 1):
+            # All statements but the last by their whole hash, the last without its block ends.
+            last = (k + size - 1) * width
+            key = whole[k * width : last] + tail[last : last + width]
+            place = (s, k)
+            seen = first.setdefault(key, place)
+            if seen is not place:
+                places = shared.get(key)
+                if places is None:
+                    shared[key] = [seen, place]
+                else:
+                    places.append(place)
+    # Each window's first place comes before those of the windows first met after it.
+    return sorted(shared.values())
 
 
 def _pairs(entries: list[tuple[int, int]]) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
@@ -121,46 +125,6 @@ def _pairs(entries: list[tuple[int, int]]) -> Iterator[tuple[tuple[int, int], tu
             yield entries[0], y
 
 
-def _segments(path: str, file: FileDefinitions) -> Iterator[Segment]:
-    definitions = file.definitions
-    pattern = re.compile(b"[" + re.escape(statement_codes()) + b"]")
-    statements = [found.start() for found in pattern.finditer(file.tokens)]
-    root: list[int] = []  # per definition, the top-level definition holding it
-    inner: dict[int, list[tuple[int, int, int]]] = {}
-    opened_at: dict[int, int] = {}  # a nested definition's `def` token: the last statement before its body
-    for i, d in enumerate(definitions):
-        root.append(root[d.parent] if d.parent >= 0 else i)  # parents come first
-        if d.parent >= 0:
-            inner.setdefault(root[i], []).append((d.start, d.end, i))
-            opened_at[statements[bisect_left(statements, d.start) - 1]] = i
-    for top, d in enumerate(definitions):
-        if d.parent >= 0 or d.stub:
-            continue
-        bounds = [d.start, *(x for a, b in sorted(d.holes) for x in (a, b)), d.end]
-        for start, end in zip(bounds[::2], bounds[1::2]):
-            starts = statements[bisect_left(statements, start) : bisect_left(statements, end)]
-            if starts:
-                owners = tuple(_owners(starts, sorted(inner.get(top, [])), top))
-                yield Segment(path, tuple(starts), owners, tuple(opened_at.get(t, -1) for t in starts), end)
-
-
-def _owners(starts: Sequence[int], inner: Sequence[tuple[int, int, int]], top: int) -> Iterator[int]:
-    """Per statement token, the innermost definition around it: one sweep, as both are sorted."""
-    stack: list[tuple[int, int]] = [(1 << 62, top)]
-    following = 0
-    for token in starts:
-        while stack[-1][0] <= token:
-            stack.pop()
-        while following < len(inner) and inner[following][0] <= token:
-            start, end, i = inner[following]
-            following += 1
-            while stack[-1][0] <= start:
-                stack.pop()
-            if token < end:
-                stack.append((end, i))
-        yield stack[-1][1]
-
-
 class _RunFinder:
     """Turns a chain of matching windows into the pair of runs to report, or None."""
 
@@ -168,12 +132,14 @@ class _RunFinder:
         self,
         index: CloneIndex,
         modules: Mapping[str, str],
+        paths: Sequence[str],
         segments: Sequence[Segment],
         settings: RunSettings,
         reported: Callable[[Member, Member], bool],
     ) -> None:
         self.index = index
         self.modules = modules
+        self.paths = paths  # per segment, its file
         self.segments = segments
         self.settings = settings
         self.reported = reported
@@ -189,7 +155,8 @@ class _RunFinder:
     def shared(self, a: int, i: int, b: int, j: int, length: int) -> tuple[Member, Run, Member, Run] | None:
         """The runs of `length` statements from statement i of segment a and j of segment b."""
         seg_a, seg_b = self.segments[a], self.segments[b]
-        counted = self._counted(seg_a, i, length)
+        path_a, path_b = self.paths[a], self.paths[b]
+        counted = self._counted(path_a, seg_a, i, length)
         # A signature at either end, without its body, is not part of the run.
         lead = next((n for n, count in enumerate(counted) if count), length)
         trail = next((n for n, count in enumerate(reversed(counted)) if count), length)
@@ -198,13 +165,13 @@ class _RunFinder:
         i, j, length = i + lead, j + lead, length - lead - trail
         counted = counted[lead : lead + length]
         owners_a, owners_b = seg_a.owners[i : i + length], seg_b.owners[j : j + length]
-        holder_a = self.member(seg_a.path, self._holder(seg_a, owners_a))
-        holder_b = self.member(seg_b.path, self._holder(seg_b, owners_b))
+        holder_a = self.member(path_a, self._holder(path_a, owners_a))
+        holder_b = self.member(path_b, self._holder(path_b, owners_b))
         if self._alternatives(holder_a, holder_b) or not (self._sized(holder_a) and self._sized(holder_b)):
             return None
         if holder_a.definition.is_async != holder_b.definition.is_async:
             return None  # a sync/async mirror (see CloneIndex.never_clones)
-        if versions_apart(seg_a.path, seg_b.path) or io_model_variants(seg_a.path, seg_b.path):
+        if versions_apart(path_a, path_b) or io_model_variants(path_a, path_b):
             # A frozen copy of an old API beside its successor (see CloneIndex.never_clones), or
             # one module's sync and async variants sharing the scaffold around their I/O.
             return None
@@ -215,34 +182,34 @@ class _RunFinder:
             # A stretch across a class body's attributes and methods is made of small things
             # every such class has (its own `widget = ...`, `get_internal_type()` returning
             # its name): only statements copied as written are evidence of one copy.
-            same = self._same_as_written(seg_a, i, seg_b, j, length)
+            same = self._same_as_written(path_a, seg_a, i, path_b, seg_b, j, length)
             evidence = [count and equal for count, equal in zip(counted, same, strict=True)]
         unexplained = sum(
             1
             for x, y, count in zip(owners_a, owners_b, evidence, strict=True)
-            if count and not self.reported(self.member(seg_a.path, x), self.member(seg_b.path, y))
+            if count and not self.reported(self.member(path_a, x), self.member(path_b, y))
         )
         if unexplained < self.settings.size:
             return None
         statements = sum(counted)
-        run_a, run_b = self._run(seg_a, i, length, statements), self._run(seg_b, j, length, statements)
-        tokens = self.index.files[seg_a.path].tokens
+        run_a, run_b = self._run(path_a, seg_a, i, length, statements), self._run(path_b, seg_b, j, length, statements)
+        tokens = self.index.files[path_a].tokens
         if distinct_statements(tokens[run_a.start : run_a.end]) < _SHAPES:
             return None
-        names_a = self.index.files[seg_a.path].names_in([(run_a.start, run_a.end)])
-        names_b = self.index.files[seg_b.path].names_in([(run_b.start, run_b.end)])
+        names_a = self.index.files[path_a].names_in([(run_a.start, run_a.end)])
+        names_b = self.index.files[path_b].names_in([(run_b.start, run_b.end)])
         if similarity(names_a, names_b, self.settings.written) < self.settings.written:
             return None
         own = {name_hash(holder_a.definition.name), name_hash(holder_b.definition.name)}
-        if seg_a.path != seg_b.path and self.index.different_meanings(
-            seg_a.path, set(names_a), seg_b.path, set(names_b), own
-        ):
+        if path_a != path_b and self.index.different_meanings(path_a, set(names_a), path_b, set(names_b), own):
             return None  # each calls its own module's version of a helper (see CloneIndex.name_different_things)
         return holder_a, run_a, holder_b, run_b
 
-    def _same_as_written(self, seg_a: Segment, i: int, seg_b: Segment, j: int, length: int) -> list[bool]:
+    def _same_as_written(
+        self, path_a: str, seg_a: Segment, i: int, path_b: str, seg_b: Segment, j: int, length: int
+    ) -> list[bool]:
         """Per statement of the two runs, whether its identifiers and literals are the same."""
-        written_a, written_b = self.index.files[seg_a.path].written, self.index.files[seg_b.path].written
+        written_a, written_b = self.index.files[path_a].written, self.index.files[path_b].written
         width = array(WRITTEN_TYPECODE).itemsize
         out = []
         for k in range(length):
@@ -254,9 +221,9 @@ class _RunFinder:
     def _sized(self, member: Member) -> bool:
         return (member.path, member.index) in self._clone_sized
 
-    def _holder(self, segment: Segment, owners: Sequence[int]) -> int:
+    def _holder(self, path: str, owners: Sequence[int]) -> int:
         """The innermost definition holding every statement of the run."""
-        definitions = self.index.files[segment.path].definitions
+        definitions = self.index.files[path].definitions
 
         def chain(i: int) -> list[int]:
             out = []
@@ -283,20 +250,20 @@ class _RunFinder:
             return True
         return self.index.encloses(a, b) or self.index.encloses(b, a)
 
-    def _counted(self, segment: Segment, first: int, length: int) -> list[bool]:
+    def _counted(self, path: str, segment: Segment, first: int, length: int) -> list[bool]:
         """Which statements of the run count: all but the `def`/`class` lines of definitions
         the run does not hold whole (a shared signature is not shared code; a whole copied
         method is, signature included)."""
         end = self._end(segment, first, length)
-        definitions = self.index.files[segment.path].definitions
+        definitions = self.index.files[path].definitions
         return [i < 0 or definitions[i].end <= end for i in segment.opens[first : first + length]]
 
     @staticmethod
     def _end(segment: Segment, first: int, length: int) -> int:
         return segment.starts[first + length] if first + length < len(segment.starts) else segment.end
 
-    def _run(self, segment: Segment, first: int, length: int, statements: int) -> Run:
-        file = self.index.files[segment.path]
+    def _run(self, path: str, segment: Segment, first: int, length: int, statements: int) -> Run:
+        file = self.index.files[path]
         start = segment.starts[first]
         end = self._end(segment, first, length)
         last = end

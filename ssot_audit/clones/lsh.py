@@ -26,16 +26,24 @@ def candidate_pairs(signatures: Sequence[bytes]) -> set[tuple[int, int]]:
     # One table per band, keyed by the band's bytes alone: prefixing the band number to every
     # key cost a bytes object per band per definition.
     width = ROWS * _ROW_BYTES
+    # Most bands of most signatures are met once: a bucket is listed only from its second member.
+    firsts: list[dict[bytes, int]] = [{} for _ in range(BANDS)]
     bands: list[dict[bytes, list[int]]] = [{} for _ in range(BANDS)]
     for index, sig in enumerate(signatures):
         if not sig:
             continue
-        for band, buckets in enumerate(bands):
-            buckets.setdefault(sig[band * width : (band + 1) * width], []).append(index)
+        for band, (first_of, buckets) in enumerate(zip(firsts, bands)):
+            key = sig[band * width : (band + 1) * width]
+            first = first_of.setdefault(key, index)
+            if first != index:
+                bucket = buckets.get(key)
+                if bucket is None:
+                    buckets[key] = [first, index]
+                else:
+                    bucket.append(index)
     pairs: set[tuple[int, int]] = set()
-    for members in (members for buckets in bands for members in buckets.values()):
-        if len(members) < 2:
-            continue
+    # Buckets in the order their first members were met, so the set is built in one order.
+    for members in (members for buckets in bands for members in sorted(buckets.values())):
         first = members[0]
         for previous, current in itertools.pairwise(members):
             pairs.add((first, current))

@@ -70,6 +70,11 @@ class _Queue:
         self.bytes_left -= size
         return batch
 
+    def add(self, tasks: Sequence[FileTask]) -> None:
+        """More files, in their place by size among those still waiting."""
+        self.tasks = deque(sorted([*self.tasks, *tasks], key=lambda t: -len(t.data)))
+        self.bytes_left += sum(len(t.data) for t in tasks)
+
     def put_back(self, batch: deque[FileTask]) -> None:
         self.tasks.extendleft(reversed(batch))
         self.bytes_left += sum(len(t.data) for t in batch)
@@ -89,15 +94,16 @@ def run_isolated(
     plan: RulePlan,
     jobs: int,
     limits: Limits,
-    while_waiting: Callable[[], None] | None = None,
+    while_waiting: Callable[[], Sequence[FileTask]] | None = None,
 ) -> Iterator[tuple[FileTask, FileFacts]]:
     """Each task with its facts, in completion order. Every worker is killed and reaped on
     the way out, also when the caller stops early or a signal interrupts. `while_waiting`
     runs once in this process after the workers have their first batches: work of the main
-    process that can overlap with their parsing."""
+    process that can overlap with their parsing, which may find more tasks (it returns them).
+    Workers are started as there are batches for them, up to `jobs`."""
     if not tasks:
         return
-    jobs = max(1, min(jobs, len(tasks)))
+    jobs = max(1, jobs)
     # Largest files first, in batches that shrink as the queue does: no worker is left
     # finishing a big file or a long batch while the others have nothing to do.
     todo = _Queue(deque(sorted(tasks, key=lambda t: -len(t.data))), sum(len(t.data) for t in tasks))
@@ -115,8 +121,11 @@ def run_isolated(
                 workers.append(worker)
                 _assign(worker, [alone.popleft()] if alone else todo.batch(jobs))
             if while_waiting is not None:
-                while_waiting()
+                more = while_waiting()
                 while_waiting = None
+                if more:
+                    todo.add(more)
+                    continue  # to the idle workers, and to start the others
             busy = [w for w in workers if w.batch]
             now = time.monotonic()
             timeout = max(0.0, min(w.started + limits.seconds_for(w.batch[0]) for w in busy) - now)
