@@ -27,7 +27,13 @@ def run() -> None:
     try:
         main()
     except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 0
+        # As Python itself ends: None is success, a number is the status, anything else is
+        # printed and fails.
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
+            print(exc.code, file=sys.stderr)
+            code = 1
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()

@@ -63,6 +63,27 @@ def test_the_command_ends_with_its_exit_code_and_its_whole_output_in_a_pipe(proj
     assert usage.stderr.startswith("ssot-audit: error: --jobs 0")
 
 
+@pytest.mark.parametrize(
+    ("raised", "code", "printed"), [(None, 0, ""), (3, 3, ""), ("cannot go on", 1, "cannot go on\n")]
+)
+def test_the_command_ends_as_python_would_on_any_system_exit(
+    raised: object, code: int, printed: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A SystemExit holding a message (not a status) prints it and fails, as Python does."""
+    import ssot_audit.cli
+    from ssot_audit import command
+
+    def main() -> None:
+        raise SystemExit(raised)
+
+    ended: list[int] = []
+    monkeypatch.setattr(ssot_audit.cli, "main", main)
+    monkeypatch.setattr(command.os, "_exit", ended.append)
+    monkeypatch.setattr(command.gc, "disable", lambda: None)  # keep the test process's collector
+    command.run()
+    assert ended == [code] and capsys.readouterr().err == printed
+
+
 def test_fail_under_gates_on_the_score(project: Path) -> None:
     assert run_cli("audit", str(project), "--fail-under", "99", "-q").returncode == 1
     assert run_cli("audit", str(project), "--fail-under", "50", "-q").returncode == 0
