@@ -219,7 +219,12 @@ def mutable_default(node: cst.BaseExpression, names: ImportTable) -> MutableDefa
 
 def _mutable_call(node: cst.Call, names: ImportTable) -> MutableDefault | None:
     func = callee(node)
-    if _last_name(func) in FIELD_SPECIFIER_NAMES:
+    # `field(...)`, also imported under another name (`from dataclasses import field as dataclass_field`).
+    specifier = (
+        _last_name(func) in FIELD_SPECIFIER_NAMES
+        or (names.global_name(func) or "").rsplit(".", 1)[-1] in FIELD_SPECIFIER_NAMES
+    )
+    if specifier:
         for arg in node.args:
             if arg.keyword is not None and arg.keyword.value == "default":
                 return mutable_default(arg.value, names)
@@ -544,6 +549,18 @@ class MutableDataclassDefault(ProjectRule[NoOptions]):
                 size: list = []
             """,
             path="example.pyi",
+        ),
+        # tortoise-orm imports `field` under another name.
+        Valid(
+            """
+            from dataclasses import dataclass
+            from dataclasses import field as dataclass_field
+
+
+            @dataclass
+            class ImportManager:
+                imports: dict[str, set[str]] = dataclass_field(default_factory=dict)
+            """
         ),
         # Seaborn's `Mappable`: private attributes set once by `__init__`, read through
         # read-only properties; one spec every mark can share.
