@@ -106,14 +106,21 @@ FAMILY_SIZE = 3
 
 
 def _plugin_family(group: list[tuple[Candidate, dict[int, Evidence]]]) -> bool:
-    """Three or more modules of one package defining one name alike, each its own variant
-    (twisted's `internet/*reactor.py` each `install()` their own reactor class): one plug-in per
-    module, chosen by its dotted path, not a concept written several times. Identical copies
-    are still reported: nothing varies between them."""
+    """Three or more modules of one package (or one same-named module in each of three or more
+    sub-packages of one package) defining one name alike, each its own variant (twisted's
+    `internet/*reactor.py` each `install()` their own reactor class): one plug-in per module,
+    chosen by its dotted path, not a concept written several times. Identical copies are still
+    reported: nothing varies between them."""
     if len(group) < FAMILY_SIZE:
         return False
-    packages = {c.member.module.rpartition(".")[0] for c, _ in group}
-    return len(packages) == 1 and any(e.kind != IDENTICAL for _, links in group for e in links.values())
+    modules = [c.member.module.split(".") for c, _ in group]
+    packages = {tuple(parts[:-1]) for parts in modules}
+    # Or one module of the same name in each sub-package of one package: a plug-in per
+    # sub-package (tortoise-orm's `backends/<driver>/client.py`, each `translate_exceptions`
+    # mapping its own driver's errors).
+    per_package = {(tuple(parts[:-2]), parts[-1]) for parts in modules if len(parts) > 2}
+    one_family = len(packages) == 1 or (len(per_package) == 1 and len(packages) == len(group))
+    return one_family and any(e.kind != IDENTICAL for _, links in group for e in links.values())
 
 
 class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
@@ -137,7 +144,8 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
         "literals found in the other. A shared name alone is not evidence, and a definition that derives "
         "from, delegates to, or is registered under the other is a layer, not a competitor: subclasses "
         "of a same-named class, facades calling the same name, plug-in families on one base or in one "
-        "package (three or more sibling modules each defining the name their own way), a module that "
+        "package (three or more sibling modules, or one same-named module in each of three or more "
+        "sub-packages, `backends/<driver>/client.py`, each defining the name their own way), a module that "
         "imports the other's definition under any alias, definitions sharing a decorator that registers them "
         "(pluggy's `@hookimpl`), implementations registered with a dispatcher (`@name.for_db(...)`), and the same text "
         "naming each module's own definitions are all left alone; so are definitions on two sides of a "

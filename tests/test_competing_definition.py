@@ -339,6 +339,32 @@ def test_sibling_plugin_modules_each_defining_a_name_their_own_way_are_a_family(
     assert audit(tmp_path / "same", same)
 
 
+def test_one_same_named_module_per_sub_package_defining_a_name_their_own_way_is_a_family(tmp_path: Path) -> None:
+    # tortoise-orm backends/{mysql,odbc,sqlite,base_postgres}/client.py: each translate_exceptions
+    # maps its own driver's errors.
+    variants = {
+        "mysql": "reactor.seen = 0",
+        "odbc": "reactor.useGtk = True",
+        "sqlite": "reactor.registerWxApp(None)",
+        "postgres": "reactor.loop = None",
+    }
+    family = {
+        f"orm/backends/{name}/client.py": INSTALL.format(cls=name.title(), extra=extra)
+        for name, extra in variants.items()
+    }
+    assert audit(tmp_path / "family", family) == []
+    # Two are not yet a family; nor are modules of other names, or of sub-packages of different packages.
+    pair = dict(list(family.items())[:2])
+    assert len(audit(tmp_path / "pair", pair)) == 2
+    named = {path.replace("client.py", f"{n}.py"): code for n, (path, code) in enumerate(family.items())}
+    assert len(audit(tmp_path / "named", named)) == 4
+    nested = {path.replace("backends/", f"{n}/"): code for n, (path, code) in enumerate(family.items())}
+    assert len(audit(tmp_path / "nested", nested)) == 4
+    # Identical copies stay reported.
+    same = {path: INSTALL.format(cls="Mysql", extra="reactor.seen = 0") for path in family}
+    assert audit(tmp_path / "same", same)
+
+
 def test_a_module_importing_the_others_definition_under_an_alias_is_a_layer(tmp_path: Path) -> None:
     # networkx bipartite/covering.py: `from networkx.algorithms.covering import min_edge_cover as
     # _min_edge_cover`, then its own min_edge_cover returns _min_edge_cover(G, ...).
