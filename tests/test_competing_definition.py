@@ -4,7 +4,7 @@ without being one concept (each must be left alone)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ssot_audit.model import Finding
@@ -316,53 +316,38 @@ INSTALL = """def install():
 """
 
 
-def test_sibling_plugin_modules_each_defining_a_name_their_own_way_are_a_family(tmp_path: Path) -> None:
-    # twisted internet/{select,gtk2,wx,asyncio}reactor.py: each install() installs its own reactor.
-    variants = {
-        "select": "reactor.seen = 0",
-        "gtk2": "reactor.useGtk = True",
-        "wx": "reactor.registerWxApp(None)",
-        "asyncio": "reactor.loop = None",
-    }
+def plugin_family(tmp_path: Path, paths: Sequence[str]) -> dict[str, str]:
+    """One module of four per path, each installing its own reactor; checks that the four are a
+    family, two of them are not yet, and identical copies stay reported."""
+    extras = ("reactor.seen = 0", "reactor.useGtk = True", "reactor.registerWxApp(None)", "reactor.loop = None")
     family = {
-        f"net/internet/{name}reactor.py": INSTALL.format(cls=name.title(), extra=extra)
-        for name, extra in variants.items()
+        path: INSTALL.format(cls=f"Variant{n}", extra=extra) for n, (path, extra) in enumerate(zip(paths, extras))
     }
     assert audit(tmp_path / "family", family) == []
-    # Two such modules are not yet a family; nor are modules of different packages.
-    pair = dict(list(family.items())[:2])
-    assert len(audit(tmp_path / "pair", pair)) == 2
+    assert len(audit(tmp_path / "pair", dict(list(family.items())[:2]))) == 2
+    # Identical copies stay reported (django views/*.py builtin_template_path).
+    assert audit(tmp_path / "same", {path: INSTALL.format(cls="Select", extra="reactor.seen = 0") for path in family})
+    return family
+
+
+def test_sibling_plugin_modules_each_defining_a_name_their_own_way_are_a_family(tmp_path: Path) -> None:
+    # twisted internet/{select,gtk2,wx,asyncio}reactor.py: each install() installs its own reactor.
+    family = plugin_family(tmp_path, [f"net/internet/{name}reactor.py" for name in ("select", "gtk2", "wx", "asyncio")])
+    # Modules of different packages are not a family.
     spread = {path.replace("internet/", f"{n}/"): code for n, (path, code) in enumerate(family.items())}
     assert len(audit(tmp_path / "spread", spread)) == 4
-    # Identical copies in sibling modules stay reported (django views/*.py builtin_template_path).
-    same = {path: INSTALL.format(cls="Select", extra="reactor.seen = 0") for path in family}
-    assert audit(tmp_path / "same", same)
 
 
 def test_one_same_named_module_per_sub_package_defining_a_name_their_own_way_is_a_family(tmp_path: Path) -> None:
     # tortoise-orm backends/{mysql,odbc,sqlite,base_postgres}/client.py: each translate_exceptions
     # maps its own driver's errors.
-    variants = {
-        "mysql": "reactor.seen = 0",
-        "odbc": "reactor.useGtk = True",
-        "sqlite": "reactor.registerWxApp(None)",
-        "postgres": "reactor.loop = None",
-    }
-    family = {
-        f"orm/backends/{name}/client.py": INSTALL.format(cls=name.title(), extra=extra)
-        for name, extra in variants.items()
-    }
-    assert audit(tmp_path / "family", family) == []
-    # Two are not yet a family; nor are modules of other names, or of sub-packages of different packages.
-    pair = dict(list(family.items())[:2])
-    assert len(audit(tmp_path / "pair", pair)) == 2
+    drivers = ("mysql", "odbc", "sqlite", "postgres")
+    family = plugin_family(tmp_path, [f"orm/backends/{driver}/client.py" for driver in drivers])
+    # Nor are modules of other names, or sub-packages of different packages.
     named = {path.replace("client.py", f"{n}.py"): code for n, (path, code) in enumerate(family.items())}
     assert len(audit(tmp_path / "named", named)) == 4
     nested = {path.replace("backends/", f"{n}/"): code for n, (path, code) in enumerate(family.items())}
     assert len(audit(tmp_path / "nested", nested)) == 4
-    # Identical copies stay reported.
-    same = {path: INSTALL.format(cls="Mysql", extra="reactor.seen = 0") for path in family}
-    assert audit(tmp_path / "same", same)
 
 
 def test_a_module_importing_the_others_definition_under_an_alias_is_a_layer(tmp_path: Path) -> None:
