@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ssot_audit.analysis.places import VENDORED, compile_globs
@@ -139,6 +139,27 @@ def _where(member: Member) -> str:
     return f"`{member.definition.qualname}` ({member.path}:{member.definition.line})"
 
 
+def shared_base(index: CloneIndex, members: Sequence[Member], modules: Collection[str]) -> str | None:
+    """The project class every member's class derives from directly, when the members are
+    methods of one name in module-level classes (apscheduler's job stores, each with its own
+    `_reconstitute_job`, all on `BaseJobStore`): where one copy belongs, so that none of the
+    classes has to reach into a sibling's."""
+    shared: set[str] | None = None
+    for member in members:
+        d = member.definition
+        if d.kind != "method" or d.name != members[0].definition.name or d.parent < 0:
+            return None
+        file = index.files[member.path]
+        top = next((t for t in file.top_level if t.index == d.parent), None)
+        if top is None:
+            return None  # a method of a nested class
+        classes = {file.definitions[t.index].name for t in file.top_level if file.definitions[t.index].kind == "class"}
+        bases = {f"{member.module}.{b}" if b in classes else b for b in top.bases}
+        shared = bases if shared is None else shared & bases
+    found = sorted(b for b in shared or () if b.rpartition(".")[0] in modules)
+    return found[0] if found else None
+
+
 _A = "```python\n"
 _EXAMPLE = (
     _A + "# shop/orders.py\n"
@@ -269,7 +290,9 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
         "the message says how each copy relates (exact, renamed, near-miss and how similar) and names the "
         "member to keep: the one whose name the project imports most (`from pkg.text import slugify`), then "
         "whose module it imports most, then the shortest module path, then the first path by name. SSOT002 "
-        "chooses the same way, so the two rules never advise keeping different copies.\n\n"
+        "chooses the same way, so the two rules never advise keeping different copies. When the copies are "
+        "methods of one name in classes that derive from one project class (job stores on `BaseJobStore`), "
+        "the advice is to move one into that base class and delete the copies.\n\n"
         "Never reported: `@overload` stubs, abstract methods, bodies that are only `...`, `pass`, a docstring "
         "or `raise NotImplementedError`, definitions under `min-statements`/`min-tokens` (trivial `__init__`, "
         "`__repr__`, property getters), one module's alternative definitions of one name (under "
@@ -629,6 +652,7 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
         keep = canonical.member
         count = len(cluster.members) - 1
         template = is_template(cluster.members)
+        base = shared_base(index, cluster.members, {facts.module for facts in project.files})
         for member in cluster.members:
             if template and member is not keep:
                 continue  # a template is one finding, on the copy to keep
@@ -637,18 +661,25 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
                 copies = "copy" if count == 1 else "copies"
                 shown = others[:NAMED_IN_SUMMARY] if template else others
                 named = [f"{_where(m)}: {_relation(index, m, keep, short=True)}" for m in shown]
-                advice = (
-                    template_advice(cluster.members, canonical.reason, "the canonical implementation")
-                    if template
-                    else f"keep this one as the canonical implementation ({canonical.reason}) and make the copies use it"
-                )
+                if template:
+                    advice = template_advice(cluster.members, canonical.reason, "the canonical implementation")
+                elif base:
+                    advice = f"move this one into `{base}`, the base class they share, and delete the copies"
+                else:
+                    advice = (
+                        f"keep this one as the canonical implementation ({canonical.reason}) and make the copies use it"
+                    )
                 message = (
                     f"`{member.definition.qualname}` has {count} {copies} elsewhere ({listing(named, count)}); {advice}"
                 )
             else:
+                advice = (
+                    f"move that one into `{base}`, the base class they share, and delete this copy"
+                    if base
+                    else f"keep that one as the canonical implementation ({canonical.reason}) and use it here"
+                )
                 message = (
-                    f"`{member.definition.qualname}` is {_relation(index, member, keep)} of {_where(keep)}; "
-                    f"keep that one as the canonical implementation ({canonical.reason}) and use it here"
+                    f"`{member.definition.qualname}` is {_relation(index, member, keep)} of {_where(keep)}; {advice}"
                 )
             yield definition_finding(
                 self, member, message, group, others, canonical=member is keep, severity=KIND_SEVERITY[cluster.kind]

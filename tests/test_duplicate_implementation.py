@@ -173,6 +173,29 @@ def test_a_closure_writing_its_enclosing_functions_variables_is_not_a_clone(tmp_
     assert {f.scope for f in audit(tmp_path / "plain", files)} >= {"wait_async.wakeup", "wait_conn_async.wakeup"}
 
 
+def test_copied_methods_of_classes_on_one_project_base_are_advised_into_it(tmp_path: Path) -> None:
+    # twine's SDist.__init__ and Wheel.__init__, both on distribution.Distribution; apscheduler's
+    # job stores' _reconstitute_job, all on BaseJobStore.
+    method = _indent(SUM.format(name="total"))
+    disk = _indent(OTHER.format(name="path_of"))
+    memory = "    def keys(self):\n        return sorted(self._data)\n"
+    files = {
+        "shop/base.py": "class Store:\n    pass\n",
+        "shop/disk.py": "from shop import base\n\n\nclass Disk(base.Store):\n" + method + "\n" + disk,
+        "shop/memory.py": "from shop.base import Store\n\n\nclass Memory(Store):\n" + method + "\n" + memory,
+    }
+    found = audit(tmp_path / "shared", files)
+    assert len(found) == 2
+    assert all("into `shop.base.Store`, the base class they share" in f.message for f in found)
+    # Classes on different bases, or on a base from outside the project, keep the usual advice.
+    files["shop/memory.py"] = "import abc\n\n\nclass Memory(abc.ABC):\n" + method
+    found = audit(tmp_path / "apart", files)
+    assert len(found) == 2 and not any("base class they share" in f.message for f in found)
+    outside = {path: code.replace("(base.Store)", "(abc.ABC)") for path, code in files.items()}
+    found = audit(tmp_path / "outside", outside)
+    assert len(found) == 2 and not any("base class they share" in f.message for f in found)
+
+
 def test_copies_reading_each_modules_own_constant_mean_different_things(tmp_path: Path) -> None:
     # pre-commit: every languages/<language>.py has the same `in_env`, reading its own module's
     # ENVIRONMENT_DIR (and each module's `get_env_patch`, alike enough to be one helper).
