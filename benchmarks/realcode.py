@@ -56,6 +56,9 @@ DEFAULT_VERSIONS = {
     # round 14
     "sanic": "25.12.1", "tenacity": "9.2.1", "cerberus": "1.3.8", "wtforms": "3.3.2", "tortoise-orm": "1.1.9",
     "scapy": "2.8.0", "dulwich": "1.2.21",
+    # round 15
+    "cherrypy": "18.10.0", "waitress": "3.0.2", "eventlet": "0.41.3", "factory-boy": "3.3.3",
+    "mongoengine": "0.29.3", "vcrpy": "9.4.2", "responses": "0.26.3",
 }  # fmt: skip
 IMPORT_NAMES = {
     "django": "django",
@@ -73,6 +76,8 @@ IMPORT_NAMES = {
     "pre-commit": "pre_commit",
     "poetry-core": "poetry",
     "tortoise-orm": "tortoise",
+    "factory-boy": "factory",
+    "vcrpy": "vcr",
 }
 
 

@@ -868,6 +868,19 @@ SESSION = (
 )
 
 
+def test_a_generator_coroutine_is_async_like_an_async_def(tmp_path: Path) -> None:
+    # tenacity's Retrying.__call__ and TornadoRetrying.__call__ (`@gen.coroutine`, `yield fn()`).
+    sync = SESSION.format(prefix="", name="__call__", call="")
+    for decorator in ("gen.coroutine", "asyncio.coroutine", "defer.inlineCallbacks"):
+        tornado = SESSION.format(prefix=f"@{decorator}\n", name="__call__", call="yield ")
+        files = {"retry/a.py": "class Retrying:\n" + _indent(sync), "retry/b.py": "class Tornado:\n" + _indent(tornado)}
+        assert audit(tmp_path / decorator, files) == [], decorator
+    # Another decorator leaves a copy.
+    logged = SESSION.format(prefix="@log.traced\n", name="__call__", call="")
+    files = {"retry/a.py": "class Retrying:\n" + _indent(sync), "retry/b.py": "class Logged:\n" + _indent(logged)}
+    assert len(audit(tmp_path / "logged", files)) == 2
+
+
 def test_a_sync_async_mirror_is_not_a_copy(tmp_path: Path) -> None:
     # Django's ClientMixin.session/asession, logout/alogout: 31 groups on Django 5.2.
     sync = SESSION.format(prefix="", name="session", call="")
@@ -1054,7 +1067,7 @@ def test_inflected_opposite_names_are_mirrors(tmp_path: Path) -> None:
     # structlog UnicodeEncoder/UnicodeDecoder, textual _on_tabs_tab_disabled/_enabled, azure-core
     # register_serializer/register_deserializer, psycopg as_string/as_bytes.
     pairs = (
-        ("UnicodeEncoder", "UnicodeDecoder"), ("_on_tab_disabled", "_on_tab_enabled"),
+        ("UnicodeEncoder", "UnicodeDecoder"), ("_on_tab_disabled", "_on_tab_enabled"), ("retry_all", "retry_any"),
         ("register_serializer", "register_deserializer"), ("as_string", "as_bytes"), ("ReaderThread", "WriterThread"),
     )  # fmt: skip
     for a, b in pairs:

@@ -180,6 +180,22 @@ def _is_logger(value: cst.BaseExpression) -> bool:
     return name.rsplit(".", 1)[-1] in ("getLogger", "get_logger", "getChild")
 
 
+# Decorators that make a generator function a coroutine: tornado's `gen.coroutine`, asyncio's
+# and `types.coroutine`, twisted's `inlineCallbacks`. Such a function is async as much as an
+# `async def` is: its sync mirror could not call it.
+_COROUTINE_DECORATORS = frozenset({"coroutine", "inlineCallbacks"})
+
+
+def _is_coroutine(function: cst.FunctionDef) -> bool:
+    if function.asynchronous is not None:
+        return True
+    for decorator in function.decorators:
+        name = dotted_name(_callee(decorator.decorator)) or ""
+        if name.rsplit(".", 1)[-1] in _COROUTINE_DECORATORS:
+            return True
+    return False
+
+
 def _assigned_names(body: Sequence[cst.CSTNode]) -> set[str]:
     """Names bound by module-level assignments, in if/try/with blocks too."""
     found: set[str] = set()
@@ -437,5 +453,5 @@ def _close(
         signature=signature(stream) if not opened.stub and len(stream) >= SHINGLE else b"",
         stub=opened.stub,
         text=text.strip(),
-        is_async=isinstance(opened.node, cst.FunctionDef) and opened.node.asynchronous is not None,
+        is_async=isinstance(opened.node, cst.FunctionDef) and _is_coroutine(opened.node),
     )

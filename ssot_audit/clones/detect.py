@@ -323,7 +323,7 @@ _OPPOSITES = (
     ("serialize", "deserialize"), ("pack", "unpack"), ("lstrip", "rstrip"), ("ljust", "rjust"),
     ("top", "middle"), ("middle", "bottom"), ("left", "center"), ("center", "right"), ("header", "body"),
     ("on", "off"), ("in", "out"), ("input", "output"), ("send", "receive"), ("send", "recv"),
-    ("pause", "resume"), ("prepend", "append"), ("and", "or"), ("unary", "binary"), ("acquire", "release"),
+    ("pause", "resume"), ("prepend", "append"), ("and", "or"), ("all", "any"), ("unary", "binary"), ("acquire", "release"),
     ("include", "exclude"), ("attach", "detach"), ("connect", "disconnect"), ("grant", "revoke"),
     ("allow", "deny"), ("accept", "reject"), ("expand", "collapse"), ("compress", "decompress"),
     ("encrypt", "decrypt"), ("push", "pull"), ("install", "uninstall"), ("mount", "unmount"),
