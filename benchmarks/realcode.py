@@ -58,7 +58,7 @@ DEFAULT_VERSIONS = {
     "scapy": "2.8.0", "dulwich": "1.2.21",
     # round 15
     "cherrypy": "18.10.0", "waitress": "3.0.2", "eventlet": "0.41.3", "factory-boy": "3.3.3",
-    "mongoengine": "0.29.3", "vcrpy": "9.4.2", "responses": "0.26.3",
+    "mongoengine": "0.29.3", "vcrpy": "9.4.2", "responses": "0.26.3", "asyncssh": "2.24.1", "pyasn1": "0.6.5",
 }  # fmt: skip
 IMPORT_NAMES = {
     "django": "django",
