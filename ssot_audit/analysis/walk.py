@@ -17,6 +17,7 @@ pattern of None-valued fields.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
 from collections.abc import Sequence
 
@@ -82,8 +83,10 @@ def child_order(node: cst.CSTNode, shape: Shape) -> tuple[str, ...]:
 _INERT: dict[frozenset[str], frozenset[type[cst.CSTNode]]] = {}
 
 
-def _subclasses(cls: type) -> set[type[cst.CSTNode]]:
-    """A node class (or abstract base) and every class derived from it."""
+@functools.cache
+def _subclasses(cls: type) -> frozenset[type[cst.CSTNode]]:
+    """A node class (or abstract base) and every class derived from it (libcst's classes are
+    all defined once it is imported)."""
     found: set[type[cst.CSTNode]] = {cls}
     stack: list[type] = [cls]
     while stack:
@@ -92,7 +95,7 @@ def _subclasses(cls: type) -> set[type[cst.CSTNode]]:
             if sub not in found:
                 found.add(sub)
                 stack.append(sub)
-    return found
+    return frozenset(found)
 
 
 def _field_node_types(cls: type[cst.CSTNode]) -> set[type[cst.CSTNode]] | None:
@@ -116,14 +119,23 @@ def _field_node_types(cls: type[cst.CSTNode]) -> set[type[cst.CSTNode]] | None:
     return found
 
 
+@functools.cache
+def _node_fields() -> dict[type[cst.CSTNode], set[type[cst.CSTNode]] | None]:
+    """Every node class with what its fields may hold (_field_node_types): it depends only
+    on the installed libcst, so it is read once per process, not once per set of handlers
+    (a worker met three, and reading the type hints three times was a quarter of its first
+    file's time on Django's query.py)."""
+    return {c: _field_node_types(c) for c in _subclasses(cst.CSTNode) if dataclasses.is_dataclass(c)}
+
+
 def inert_classes(handled: frozenset[str]) -> frozenset[type[cst.CSTNode]]:
     """Node classes that neither have a handler (`handled` holds the class names of every
     `visit_X`, `leave_X`, `visit_X_attr` and `leave_X_attr`) nor can hold a node that has
     one: walking them calls nothing."""
     inert = _INERT.get(handled)
     if inert is None:
-        classes = [c for c in _subclasses(cst.CSTNode) if dataclasses.is_dataclass(c)]
-        fields = {c: _field_node_types(c) for c in classes}
+        fields = _node_fields()
+        classes = list(fields)
         found: set[type[cst.CSTNode]] = set()
         grew = True
         while grew:
