@@ -5,6 +5,7 @@ over the rules' examples, our own sources and code written to reach the odd corn
 from __future__ import annotations
 
 import dataclasses
+import typing
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -305,3 +306,16 @@ def test_subtrees_without_handlers_are_skipped_with_the_same_calls(source: str) 
 
     assert traversal.Traversal([Pruning([])])._inert >= {cst.SimpleWhitespace, cst.Comma, cst.Integer}
     assert calls(traversal.visit_batched) == calls(lambda wrapper, visitors: wrapper.visit_batched(visitors))
+
+
+def test_field_types_read_as_declared_match_the_resolved_type_hints() -> None:
+    """What each node class's fields may hold, read from the declared field types (with the
+    type hints resolved only for classes that name a forward reference), is what resolving
+    every class's type hints gives: the walk skips the same subtrees."""
+
+    def resolved(cls: type[cst.CSTNode]) -> set[type[cst.CSTNode]] | None:
+        hints = typing.get_type_hints(cls)
+        return walk._node_types([hints[f.name] for f in dataclasses.fields(cls) if f.name in hints])
+
+    classes = [c for c in [cst.CSTNode, *_node_classes()] if dataclasses.is_dataclass(c)]
+    assert walk._node_fields() == {c: resolved(c) for c in classes}

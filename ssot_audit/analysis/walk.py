@@ -17,6 +17,7 @@ pattern of None-valued fields.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
 from collections.abc import Sequence
 
@@ -82,8 +83,10 @@ def child_order(node: cst.CSTNode, shape: Shape) -> tuple[str, ...]:
 _INERT: dict[frozenset[str], frozenset[type[cst.CSTNode]]] = {}
 
 
-def _subclasses(cls: type) -> set[type[cst.CSTNode]]:
-    """A node class (or abstract base) and every class derived from it."""
+@functools.cache
+def _subclasses(cls: type) -> frozenset[type[cst.CSTNode]]:
+    """A node class (or abstract base) and every class derived from it (libcst's classes are
+    all defined once it is imported)."""
     found: set[type[cst.CSTNode]] = {cls}
     stack: list[type] = [cls]
     while stack:
@@ -92,18 +95,29 @@ def _subclasses(cls: type) -> set[type[cst.CSTNode]]:
             if sub not in found:
                 found.add(sub)
                 stack.append(sub)
-    return found
+    return frozenset(found)
 
 
 def _field_node_types(cls: type[cst.CSTNode]) -> set[type[cst.CSTNode]] | None:
     """Every node class a field of cls may hold (subclasses of the declared ones), or None
-    when a field's type cannot be read (then nothing below cls is skipped)."""
+    when a field's type cannot be read (then nothing below cls is skipped). The fields'
+    types as declared settle most classes; typing.get_type_hints (two thirds of the time
+    these took) resolves the forward references ("BaseExpression") of the others."""
+    fields = dataclasses.fields(cls)
+    found = _node_types([f.type for f in fields])
+    if found is not None:
+        return found
     try:
         hints = typing.get_type_hints(cls)
     except Exception:  # noqa: BLE001 - an unreadable annotation only costs the skip
         return None
+    return _node_types([hints[f.name] for f in fields if f.name in hints])
+
+
+def _node_types(stack: list[object]) -> set[type[cst.CSTNode]] | None:
+    """The node classes (with their subclasses) the type hints name, or None if one of them
+    is a forward reference."""
     found: set[type[cst.CSTNode]] = set()
-    stack: list[object] = [hints[f.name] for f in dataclasses.fields(cls) if f.name in hints]
     while stack:
         hint = stack.pop()
         if isinstance(hint, type):
@@ -116,14 +130,23 @@ def _field_node_types(cls: type[cst.CSTNode]) -> set[type[cst.CSTNode]] | None:
     return found
 
 
+@functools.cache
+def _node_fields() -> dict[type[cst.CSTNode], set[type[cst.CSTNode]] | None]:
+    """Every node class with what its fields may hold (_field_node_types): it depends only
+    on the installed libcst, so it is read once per process, not once per set of handlers
+    (a worker met three, and reading the type hints three times was a quarter of its first
+    file's time on Django's query.py)."""
+    return {c: _field_node_types(c) for c in _subclasses(cst.CSTNode) if dataclasses.is_dataclass(c)}
+
+
 def inert_classes(handled: frozenset[str]) -> frozenset[type[cst.CSTNode]]:
     """Node classes that neither have a handler (`handled` holds the class names of every
     `visit_X`, `leave_X`, `visit_X_attr` and `leave_X_attr`) nor can hold a node that has
     one: walking them calls nothing."""
     inert = _INERT.get(handled)
     if inert is None:
-        classes = [c for c in _subclasses(cst.CSTNode) if dataclasses.is_dataclass(c)]
-        fields = {c: _field_node_types(c) for c in classes}
+        fields = _node_fields()
+        classes = list(fields)
         found: set[type[cst.CSTNode]] = set()
         grew = True
         while grew:
