@@ -238,6 +238,24 @@ def test_copies_reading_each_modules_own_constant_mean_different_things(tmp_path
     assert {f.scope for f in audit(tmp_path / "logged", logged)} == {"in_env"}
 
 
+def test_copies_reading_their_own_modules_globals_mean_different_things(tmp_path: Path) -> None:
+    # pyasn1: each codec module's `__getattr__` looks the deprecated name up in its own globals().
+    getattr_ = (
+        "def __getattr__(attr):\n"
+        "    if newAttr := {{'tagMap': 'TAG_MAP', 'typeMap': 'TYPE_MAP'}}.get(attr):\n"
+        "        warnings.warn(f'{{attr}} is deprecated. Please use {{newAttr}} instead.', DeprecationWarning)\n"
+        "        return {lookup}[newAttr]\n"
+        "    if attr in ('tagMap', 'typeMap'):\n"
+        "        raise AttributeError(attr)\n"
+        "    raise AttributeError(f'module {{__name__}} has no attribute {{attr}}')\n"
+    )
+    own = getattr_.format(lookup="globals()")
+    assert audit(tmp_path / "own", {"codec/ber/decoder.py": own, "codec/cer/decoder.py": own}) == []
+    shared = getattr_.format(lookup="CODECS")
+    found = audit(tmp_path / "shared", {"codec/ber/decoder.py": shared, "codec/cer/decoder.py": shared})
+    assert {f.scope for f in found} == {"__getattr__"}
+
+
 def test_copies_calling_each_modules_own_version_of_a_helper_mean_different_things(tmp_path: Path) -> None:
     # dask: array/_array_expr/random.py's RandomState reads like array/random.py's, but each calls
     # its own module's `_wrap_func`, building a different kind of graph.

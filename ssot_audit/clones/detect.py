@@ -31,6 +31,8 @@ NEAR_MISS = "near-miss"
 # builds a graph, the other an expression) about 0.15; below the near-miss threshold, since a
 # helper that drifted a little is still the same helper.
 HELPERS_ALIKE = 0.6
+# `globals()`: code calling it reads whatever module it sits in.
+_GLOBALS = name_hash("globals")
 
 
 @dataclass(frozen=True)
@@ -223,8 +225,11 @@ class CloneIndex:
         self, path_a: str, names_a: Container[int], path_b: str, names_b: Container[int], own: set[int]
     ) -> bool:
         """Whether code of two files (their names as written, as hashes) uses a name both files
-        define at module level, differently (a function or class, or a constant's value); `own`
-        are the names of the definitions compared."""
+        define at module level, differently (a function or class, or a constant's value), or
+        reads its own module's namespace through `globals()`; `own` are the names of the
+        definitions compared."""
+        if _GLOBALS in names_a and _GLOBALS in names_b:
+            return True  # each reads its own module's namespace (pyasn1's module `__getattr__`)
         bound_a, bound_b = self.bound_names(path_a), self.bound_names(path_b)
         # pre-commit's `in_env` in each language module reads that module's `ENVIRONMENT_DIR`.
         if any(bound_a[h] != bound_b[h] for h in bound_a.keys() & bound_b.keys() if h in names_a and h in names_b):
