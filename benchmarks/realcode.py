@@ -59,6 +59,8 @@ DEFAULT_VERSIONS = {
     # round 15
     "cherrypy": "18.10.0", "waitress": "3.0.2", "eventlet": "0.41.3", "factory-boy": "3.3.3",
     "mongoengine": "0.29.3", "vcrpy": "9.4.2", "responses": "0.26.3", "asyncssh": "2.24.1", "pyasn1": "0.6.5",
+    # round 16
+    "pexpect": "4.9.0", "plumbum": "2.0.2", "bleach": "6.4.0", "humanize": "4.17.0", "sympy": "1.14.0",
 }  # fmt: skip
 IMPORT_NAMES = {
     "django": "django",
