@@ -579,8 +579,9 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
             options.within_module_near_miss,
         )
         clusters = find_clusters(index, thresholds, canonical)
+        modules = frozenset(facts.module for facts in project.files)
         for cluster in clusters:
-            findings.extend(self._report(index, cluster, project))
+            findings.extend(self._report(index, cluster, project, modules))
         findings.extend(self._fragments(index, clusters, project, options))
         return findings
 
@@ -648,13 +649,15 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
                     severity=RUN_SEVERITY,
                 )
 
-    def _report(self, index: CloneIndex, cluster: Cluster, project: Project) -> Iterable[Finding]:
+    def _report(
+        self, index: CloneIndex, cluster: Cluster, project: Project, modules: frozenset[str]
+    ) -> Iterable[Finding]:
         canonical = choose_canonical(cluster.members, project.importers, project.name_importers, project.imports)
         group = group_id(self.code, cluster.members)
         keep = canonical.member
         count = len(cluster.members) - 1
         template = is_template(cluster.members)
-        base = shared_base(index, cluster.members, {facts.module for facts in project.files})
+        base = shared_base(index, cluster.members, modules)
         for member in cluster.members:
             if template and member is not keep:
                 continue  # a template is one finding, on the copy to keep

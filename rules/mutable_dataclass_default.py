@@ -24,7 +24,7 @@ from ssot_audit.analysis.names import ImportTable
 from ssot_audit.analysis.options import NoOptions
 from ssot_audit.analysis.plugins import Collector, FileContext, Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
-from ssot_audit.analysis.syntax import callee
+from ssot_audit.analysis.syntax import callee, last_part
 from ssot_audit.model import DATACLASSES, Finding, Severity, Span
 
 # Calls that build a fresh mutable container: the factory to suggest instead.
@@ -220,10 +220,7 @@ def mutable_default(node: cst.BaseExpression, names: ImportTable) -> MutableDefa
 def _mutable_call(node: cst.Call, names: ImportTable) -> MutableDefault | None:
     func = callee(node)
     # `field(...)`, also imported under another name (`from dataclasses import field as dataclass_field`).
-    specifier = (
-        _last_name(func) in FIELD_SPECIFIER_NAMES
-        or (names.global_name(func) or "").rsplit(".", 1)[-1] in FIELD_SPECIFIER_NAMES
-    )
+    specifier = _last_name(func) in FIELD_SPECIFIER_NAMES or last_part(names.global_name(func)) in FIELD_SPECIFIER_NAMES
     if specifier:
         for arg in node.args:
             if arg.keyword is not None and arg.keyword.value == "default":

@@ -13,6 +13,7 @@ import libcst as cst
 
 from ssot_audit.analysis import walk
 from ssot_audit.analysis.names import dotted_name
+from ssot_audit.analysis.syntax import callee, last_part
 
 # Methods that build the instance: assigning `self.x` there is construction, not a change.
 CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__", "__setstate__"})
@@ -119,24 +120,32 @@ def _property_setters(node: cst.ClassDef) -> set[str]:
     return found
 
 
+def _decorators(function: cst.FunctionDef) -> set[str]:
+    """The last part of each decorator's name: `setter` for `@value.setter`."""
+    return {last_part(dotted_name(callee(d.decorator))) for d in function.decorators}
+
+
+def _owner(function: cst.FunctionDef) -> str | None:
+    """The name a method calls its instance (or class) by: its first parameter's."""
+    params = function.params
+    first = next(iter([*params.posonly_params, *params.params]), None)
+    return None if first is None else first.name.value
+
+
 def _method_state(function: cst.FunctionDef) -> str:
-    decorators = [
-        dotted_name(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) or ""
-        for d in function.decorators
-    ]
-    if any(d.rsplit(".", 1)[-1] == "cached_property" for d in decorators):
+    decorators = _decorators(function)
+    if "cached_property" in decorators:
         return f"cached_property '{function.name.value}' is filled on first use"
     # A property setter is how a caller configures the object, not a change it makes itself.
-    if any(d.rsplit(".", 1)[-1] in ("staticmethod", "setter", "deleter") for d in decorators):
+    if decorators & {"staticmethod", "setter", "deleter"}:
         return ""
     # A constructor's assignments build the instance, so its body cannot give a reason.
     if function.name.value in LAZY_LOOKUPS or function.name.value in CONSTRUCTORS:
         return ""
-    params = function.params
-    first = next(iter([*params.posonly_params, *params.params]), None)
-    if first is None:
+    owner = _owner(function)
+    if owner is None:
         return ""
-    scan = _MethodState(function.name.value, first.name.value)
+    scan = _MethodState(function.name.value, owner)
     try:
         walk.visit(function.body, scan)
     except _Found:
@@ -156,8 +165,7 @@ def fixed_after_construction(node: cst.ClassDef) -> bool:
         if not isinstance(stmt, cst.FunctionDef):
             continue
         name = stmt.name.value
-        decorators = {_decorator_name(d).rsplit(".", 1)[-1] for d in stmt.decorators}
-        if name in ("__setattr__", "__delattr__") or name in LAZY_LOOKUPS or decorators & {"setter", "deleter"}:
+        if name in ("__setattr__", "__delattr__") or name in LAZY_LOOKUPS or _decorators(stmt) & {"setter", "deleter"}:
             return False
         if name in CONSTRUCTORS:
             if _sets_public_attribute(stmt):
@@ -165,11 +173,6 @@ def fixed_after_construction(node: cst.ClassDef) -> bool:
         elif _method_state(stmt):
             return False
     return True
-
-
-def _decorator_name(decorator: cst.Decorator) -> str:
-    found = decorator.decorator
-    return dotted_name(found.func if isinstance(found, cst.Call) else found) or ""
 
 
 class _PublicAttribute(cst.CSTVisitor):
@@ -206,10 +209,9 @@ class _PublicAttribute(cst.CSTVisitor):
 
 
 def _sets_public_attribute(function: cst.FunctionDef) -> bool:
-    params = function.params
-    first = next(iter([*params.posonly_params, *params.params]), None)
-    if first is None:
+    owner = _owner(function)
+    if owner is None:
         return False
-    scan = _PublicAttribute(first.name.value)
+    scan = _PublicAttribute(owner)
     walk.visit(function.body, scan)
     return scan.found

@@ -21,12 +21,14 @@ import libcst as cst
 from ssot_audit.analysis.generated import says_generated
 from ssot_audit.analysis.names import ImportTable, dotted_name
 from ssot_audit.analysis.plugins import Collector, FileContext
+from ssot_audit.analysis.syntax import last_part
 from ssot_audit.clones.fingerprint import (
     WRITTEN_TYPECODE,
     Definition,
     FileDefinitions,
     TopLevel,
     exact_hash,
+    name_hash,
     normalised_hash,
     pieces,
     written_tokens,
@@ -91,7 +93,7 @@ class DefinitionCollector(Collector[FileDefinitions]):
         # Per module-level definition, what TopLevel holds but its index.
         self._top_level: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], bool]] = []
         self._assigned: set[str] = set()
-        self._bound: dict[str, str | None] = {}  # None: bound more than once
+        self._bound: dict[str, int | None] = {}  # None: bound more than once
         # Whether the module says a tool wrote it: read in the first chunk, which holds its header.
         self._generated: bool | None = None
 
@@ -157,10 +159,11 @@ def _handler_names(continued: bool) -> tuple[str, ...]:
     return (*(f"visit_{name}" for name in names), *(f"leave_{name}" for name in leaving))
 
 
-def _bindings(body: Sequence[cst.CSTNode]) -> Iterator[tuple[str, str]]:
-    """The value as written of each name a module binds at top level, unconditionally, by a
-    single-target assignment (`ENVIRONMENT_DIR = 'node_env'`). A logger is left out: its name
-    labels where messages go (`getLogger("httpcore.socks")`), not what the code does."""
+def _bindings(body: Sequence[cst.CSTNode]) -> Iterator[tuple[str, int]]:
+    """The value as written, hashed, of each name a module binds at top level, unconditionally,
+    by a single-target assignment (`ENVIRONMENT_DIR = 'node_env'`). A logger is left out: its
+    name labels where messages go (`getLogger("httpcore.socks")`), not what the code does."""
+    module = cst.Module([])
     for statement in body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
@@ -172,12 +175,11 @@ def _bindings(body: Sequence[cst.CSTNode]) -> Iterator[tuple[str, str]]:
                 target = small.target
             value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign)) else None
             if isinstance(target, cst.Name) and value is not None and not _is_logger(value):
-                yield target.value, cst.Module([]).code_for_node(value)
+                yield target.value, name_hash(module.code_for_node(value))
 
 
 def _is_logger(value: cst.BaseExpression) -> bool:
-    name = (dotted_name(value.func) or "") if isinstance(value, cst.Call) else ""
-    return name.rsplit(".", 1)[-1] in ("getLogger", "get_logger", "getChild")
+    return isinstance(value, cst.Call) and last_part(dotted_name(value.func)) in ("getLogger", "get_logger", "getChild")
 
 
 # Decorators that make a generator function a coroutine: tornado's `gen.coroutine`, asyncio's
@@ -190,8 +192,7 @@ def _is_coroutine(function: cst.FunctionDef) -> bool:
     if function.asynchronous is not None:
         return True
     for decorator in function.decorators:
-        name = dotted_name(_callee(decorator.decorator)) or ""
-        if name.rsplit(".", 1)[-1] in _COROUTINE_DECORATORS:
+        if last_part(dotted_name(_callee(decorator.decorator))) in _COROUTINE_DECORATORS:
             return True
     return False
 

@@ -74,7 +74,7 @@ class CloneIndex:
     _written: dict[tuple[str, int], tuple[array[int], Counter[int]]] = field(default_factory=dict)
     _children: dict[str, dict[int, Children]] = field(default_factory=dict)  # per file, per parent
     _own: dict[str, dict[int, Definition]] = field(default_factory=dict)  # per file, see own_definitions
-    _bound: dict[str, dict[int, str]] = field(default_factory=dict)  # per file, see bound_names
+    _bound: dict[str, dict[int, int]] = field(default_factory=dict)  # per file, see bound_names
     # Pair verdicts kept between audits (Project.memo): the LCS comparisons are most of the
     # duplicate phase, and a warm `check` of one file should not redo them.
     memo: Memo = field(default_factory=Memo)
@@ -200,8 +200,8 @@ class CloneIndex:
             self._own[path] = {name_hash(d.name): d for d in tops}
         return self._own[path]
 
-    def bound_names(self, path: str) -> dict[int, str]:
-        """The values of a file's module-level constants, by name hash."""
+    def bound_names(self, path: str) -> dict[int, int]:
+        """The values of a file's module-level constants (hashed), by name hash."""
         if path not in self._bound:
             self._bound[path] = {name_hash(name): meaning for name, meaning in self.files[path].bound}
         return self._bound[path]
@@ -395,8 +395,7 @@ _STEMMED_OPPOSITES = frozenset(
 def _opposite(x: str, y: str) -> bool:
     """Two words that are opposites (also inflected: `encoder`/`decoder`), or compound words
     whose differing cores are (`addslash`/`removeslash`)."""
-    if (x, y) in _OPPOSITES or (y, x) in _OPPOSITES:
-        return True
+    # Each word is among its own stems, so the opposites as listed are in the set too.
     if any((a, b) in _STEMMED_OPPOSITES for a in _stems(x) for b in _stems(y)):
         return True
     prefix = len(os.path.commonprefix([x, y]))

@@ -98,9 +98,10 @@ class FileDefinitions:
     # Names the module binds at top level by assignment (`_active = Local()`): with its
     # definitions' names, what the same text means differently in two modules.
     assigned: tuple[str, ...] = ()
-    # Names the module binds once, unconditionally, at top level by assignment, with the value
-    # as written (`ENVIRONMENT_DIR = 'node_env'`): code reading one means what its module binds.
-    bound: tuple[tuple[str, str], ...] = ()
+    # Names the module binds once, unconditionally, at top level by assignment, with a hash of
+    # the value as written (`ENVIRONMENT_DIR = 'node_env'`): code reading one means what its
+    # module binds. A hash, not the text: a module's constant may be a table of thousands of lines.
+    bound: tuple[tuple[str, int], ...] = ()
     # The module says a tool wrote it (ssot_audit.analysis.generated): its copies are the
     # tool's output, kept in step by the tool, not a second source written by hand.
     generated: bool = False
