@@ -61,8 +61,12 @@ DEFAULT_VERSIONS = {
     "mongoengine": "0.29.3", "vcrpy": "9.4.2", "responses": "0.26.3", "asyncssh": "2.24.1", "pyasn1": "0.6.5",
     # round 16
     "pexpect": "4.9.0", "plumbum": "2.0.2", "bleach": "6.4.0", "humanize": "4.17.0", "sympy": "1.14.0",
+    # round 17
+    "ipython": "9.18.1", "coverage": "7.17.5", "jedi": "0.20.1", "pint": "0.25.3", "distributed": "2026.8.0",
+    "black": "26.10.1", "traitlets": "5.16.1",
 }  # fmt: skip
 IMPORT_NAMES = {
+    "ipython": "IPython",
     "django": "django",
     "flask": "flask",
     "httpx": "httpx",

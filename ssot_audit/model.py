@@ -121,6 +121,10 @@ class ImportFact:
 
     module: str
     names: tuple[str, ...] = ()
+    # Inside a choice the code makes by the interpreter it runs on (`if sys.version_info >= ...`,
+    # `if sys.platform == "win32"`, `try:`/`except ImportError:`): which choice in the file, and
+    # which branch of it. Modules imported in two branches of one choice are alternatives.
+    branch: tuple[int, int] | None = None
 
 
 @dataclass

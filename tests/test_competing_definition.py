@@ -271,6 +271,23 @@ def test_sync_and_async_variants_of_one_concept_are_not_competitors(tmp_path: Pa
     enum = "class ReturnDocument:\n    BEFORE = False\n    AFTER = True\n"
     same = {"pm/asynchronous/collection.py": enum, "pm/synchronous/collection.py": enum}
     assert len(audit(tmp_path / "identical", same)) == 2
+    # But unasync's `_sync/` twin of an `_async/` module is the tool's output (httpcore's
+    # `HTTPConnectionState`): only the source counts, unless generated modules are asked for.
+    unasync = {"hc/_async/http11.py": enum, "hc/_sync/http11.py": enum}
+    assert audit(tmp_path / "unasync", unasync) == []
+    assert len(audit(tmp_path / "asked", unasync, {"include-generated": True})) == 2
+
+
+def test_modules_picked_by_platform_are_alternatives_not_competitors(tmp_path: Path) -> None:
+    # asyncssh's agent.py imports agent_win32 on Windows and agent_unix elsewhere; here whole
+    # packages are picked, and the alternatives are the modules inside them.
+    files = {"chat/win32/auth.py": AUTH_A, "chat/unix/auth.py": AUTH_B}
+    picks = (
+        "import sys\n\nif sys.platform == 'win32':\n    from chat import win32 as platform\n"
+        "else:\n    from chat import unix as platform\n"
+    )
+    assert audit(tmp_path / "picked", {**files, "chat/auth.py": picks}) == []
+    assert len(audit(tmp_path / "unpicked", files)) == 2
 
 
 def test_one_shape_naming_different_things_is_not_one_concept(tmp_path: Path) -> None:

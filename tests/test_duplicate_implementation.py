@@ -119,6 +119,69 @@ def test_modules_a_tool_wrote_are_left_out_unless_asked(tmp_path: Path) -> None:
     assert len(audit(tmp_path / "about", files)) == 2
 
 
+def _picks(head: str, first: str, second: str, third: str = "") -> str:
+    """A module that imports `total` from one of two (or three) modules, as `head` chooses."""
+    body = f"{head}\n    from pk.{first} import total\n"
+    if third:
+        body += f"elif sys.platform == 'darwin':\n    from pk.{third} import total\n"
+    return f"import sys\n\n{body}else:\n    from pk.{second} import total\n"
+
+
+def test_modules_the_project_picks_between_by_interpreter_are_not_copies(tmp_path: Path) -> None:
+    # pexpect's _async.py imports _async_w_await on Python 3.6+ and _async_pre_await before it;
+    # the second uses `asyncio.coroutine`, gone in 3.11, so neither could use the other's code.
+    copies = {"pk/_new.py": SUM.format(name="total"), "pk/_old.py": SUM.format(name="total")}
+    version = "from sys import version_info as py_version_info\n\nif py_version_info >= (3, 6):"
+    picks = _picks(version, "_new", "_old").replace("import sys\n\n", "")
+    assert audit(tmp_path / "version", {**copies, "pk/_async.py": picks}) == []
+    # prompt_toolkit picks its input by platform inside a function; trio through an elif chain.
+    platform = "def create_input():\n" + "".join(
+        f"    {line}\n" for line in _picks("if sys.platform == 'win32':", "_new", "_old").splitlines()
+    )
+    assert audit(tmp_path / "platform", {**copies, "pk/defaults.py": platform}) == []
+    three = {**copies, "pk/_kq.py": SUM.format(name="total")}
+    chain = _picks("if sys.platform == 'win32':", "_new", "_old", "_kq")
+    assert audit(tmp_path / "chain", {**three, "pk/run.py": chain}) == []
+    # A C speedup with its pure-Python fallback (websockets' `speedups`).
+    fallback = "try:\n    from pk._new import total\nexcept ImportError:\n    from pk._old import total\n"
+    assert audit(tmp_path / "fallback", {**copies, "pk/frames.py": fallback}) == []
+    # A method both platforms' classes could inherit from a project base can still move there
+    # (textual's Linux and Windows drivers share `_enable_mouse_support`, both on `Driver`).
+    method = "".join(
+        f"    {line}\n" for line in SUM.format(name="total").replace("(items)", "(self, items)").splitlines()
+    )
+    drivers = {
+        "pk/base.py": "class Driver:\n    pass\n",
+        "pk/_new.py": f"from pk.base import Driver\n\n\nclass NewDriver(Driver):\n{method}",
+        "pk/_old.py": f"from pk.base import Driver\n\n\nclass OldDriver(Driver):\n{method}",
+        "pk/run.py": _picks("if sys.platform == 'win32':", "_new", "_old").replace("total", "NewDriver as D", 1),
+    }
+    moved = audit(tmp_path / "base", drivers)
+    assert len(moved) == 2 and all("`pk.base.Driver`" in f.message for f in moved)
+    # A choice by anything else is the project's own: the copies are still copies.
+    setting = _picks("if settings.FAST:", "_new", "_old")
+    assert len(audit(tmp_path / "setting", {**copies, "pk/conf.py": setting})) == 2
+    checking = "from typing import TYPE_CHECKING\n\n" + _picks("if TYPE_CHECKING:", "_new", "_old")
+    assert len(audit(tmp_path / "checking", {**copies, "pk/types.py": checking})) == 2
+    # Imports that run whatever was picked (`finally:`) choose nothing.
+    always = "try:\n    import json\nexcept ImportError:\n    json = None\nfinally:\n    from pk._new import total\n"
+    both = always + "from pk._old import total as other\n"
+    assert len(audit(tmp_path / "finally", {**copies, "pk/both.py": both})) == 2
+
+
+def test_unasync_output_beside_its_source_is_left_out_unless_asked(tmp_path: Path) -> None:
+    # httpcore writes _async/ by hand and its unasync script writes _sync/ from it: a copy within
+    # the sync twin is reported once, in the source, where fixing it fixes both.
+    within = SUM.format(name="total") + "\n\n" + SUM.format(name="subtotal")
+    files = {"hc/_async/interfaces.py": within, "hc/_sync/interfaces.py": within}
+    found = audit(tmp_path / "twins", files)
+    assert sorted({f.path for f in found}) == ["hc/_async/interfaces.py"] and len(found) == 2
+    assert len(audit(tmp_path / "asked", files, {"include-generated": True})) == 4
+    # A `_sync/` module without an `_async/` twin of its name is written by hand.
+    alone = {"hc/_async/other.py": "X = 1\n", "hc/_sync/interfaces.py": within}
+    assert len(audit(tmp_path / "alone", alone)) == 2
+
+
 def test_one_modules_sync_and_async_variants_share_only_their_exact_copies(tmp_path: Path) -> None:
     # redis asyncio/keyspace_notifications.py against keyspace_notifications.py (asyncio.Lock
     # against threading.Lock); pymongo asynchronous/ against synchronous/; falcon asgi/ against WSGI.

@@ -295,6 +295,35 @@ def test_immutable_singleton_constants_are_not_reported(tmp_path: Path) -> None:
     assert _flagged(tmp_path, files) == []
 
 
+def test_an_atom_that_only_keeps_its_hash_is_a_constant_but_a_filled_table_is_state(tmp_path: Path) -> None:
+    # SymPy: `true = BooleanTrue()` is imported by 20 modules; its base `Basic` keeps the hash it
+    # worked out in `self._mhash`, which by the hash contract never changes. `TensorManager`'s
+    # `set_comm` changes every tensor computation's rules: shared mutable state.
+    files = {
+        "sp/core/basic.py": (
+            "class Basic:\n"
+            "    def __init__(self, *args):\n        self._args = args\n        self._mhash = None\n\n"
+            "    def __hash__(self):\n"
+            "        h = self._mhash\n        if h is None:\n"
+            "            h = hash((type(self).__name__,) + self._args)\n            self._mhash = h\n"
+            "        return h\n"
+        ),
+        "sp/logic/boolalg.py": (
+            "from sp.core.basic import Basic\n\n\n"
+            "class BooleanTrue(Basic):\n    def __bool__(self):\n        return True\n\n\n"
+            "true = BooleanTrue()\n"
+        ),
+        "sp/tensor/tensor.py": (
+            "from sp.core.basic import Basic\n\n\n"
+            "class _TensorManager(Basic):\n"
+            "    def set_comm(self, i, j, c):\n        self._comm[i][j] = c\n\n\n"
+            "TensorManager = _TensorManager()\n"
+        ),
+        "sp/solvers.py": "from sp.logic.boolalg import true\nfrom sp.tensor.tensor import TensorManager\n",
+    }
+    assert _flagged(tmp_path, files) == [("sp/tensor/tensor.py", 9)]
+
+
 def test_private_memo_tables_and_lazy_lookups_are_not_reported(tmp_path: Path) -> None:
     files = {
         "sa/util.py": "class LRUCache(dict):\n    def __setitem__(self, k, v):\n        self._data[k] = v\n",

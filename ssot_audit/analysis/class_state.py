@@ -26,6 +26,11 @@ MUTATORS = frozenset(
 # `__getattr__` filling `self.__dict__[key]`: a lazy table keyed by attribute name, interning;
 # `__call__` filling `self.cache[code]`: a memoised function object (docutils' `get_language`).
 LAZY_LOOKUPS = frozenset({"__getattr__", "__getattribute__", "__call__"})
+# `__hash__` keeping the hash it worked out (SymPy's `Basic` sets `self._mhash`): by the hash
+# contract that value never changes, so no user of a shared instance can see it change.
+MEMOS = frozenset({"__hash__"})
+# Methods whose assignments to the instance are not a change made after construction.
+_NOT_CHANGES = LAZY_LOOKUPS | CONSTRUCTORS | MEMOS
 
 
 def _head(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -140,7 +145,7 @@ def _method_state(function: cst.FunctionDef) -> str:
     if decorators & {"staticmethod", "setter", "deleter"}:
         return ""
     # A constructor's assignments build the instance, so its body cannot give a reason.
-    if function.name.value in LAZY_LOOKUPS or function.name.value in CONSTRUCTORS:
+    if function.name.value in _NOT_CHANGES:
         return ""
     owner = _owner(function)
     if owner is None:

@@ -5,6 +5,7 @@ DO NOT EDIT!`, or the `@generated` tag Phabricator and GitHub's linguist look fo
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 import libcst as cst
 
@@ -25,3 +26,24 @@ def says_generated(module: cst.Module) -> bool:
         comments += [line.comment.value for line in first.leading_lines if line.comment is not None]
     docstring = module.get_docstring(clean=False) or ""
     return any(_MARKER.search(text) for text in (*comments, docstring))
+
+
+# unasync's convention (httpcore, elasticsearch): the code is written once in an `_async/`
+# folder and a tool writes its `_sync/` twin beside it, module for module.
+_UNASYNC_SOURCE, _UNASYNC_OUTPUT = "_async", "_sync"
+
+
+def unasync_output(path: str, paths: Collection[str]) -> bool:
+    """Whether `path` is in a `_sync/` folder whose `_async/` twin holds a module of the same
+    name: the output of unasync, whose copies the tool keeps in step, fixed in the source."""
+    folders = path.split("/")[:-1]
+    return any(
+        name == _UNASYNC_OUTPUT and "/".join([*folders[:i], _UNASYNC_SOURCE, *path.split("/")[i + 1 :]]) in paths
+        for i, name in enumerate(folders)
+    )
+
+
+def tool_written(path: str, says_so: bool, paths: Collection[str]) -> bool:
+    """Whether a tool wrote the module: its header says so (`says_generated`), or it is unasync's
+    output beside its source (`paths` are every module of the project)."""
+    return says_so or unasync_output(path, paths)

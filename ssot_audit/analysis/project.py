@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
+from itertools import combinations
 from typing import TypeVar, cast
 
 from ssot_audit.analysis.class_facts import ClassCollector, ClassFacts
 from ssot_audit.analysis.class_index import ClassIndex
 from ssot_audit.analysis.plugins import Collector
-from ssot_audit.model import FileFacts
+from ssot_audit.model import FileFacts, ImportFact
 
 FactsT = TypeVar("FactsT")
 
@@ -53,6 +54,10 @@ class Project:
     def by_module(self) -> dict[str, FileFacts]:
         return {f.module: f for f in self.files}
 
+    @cached_property
+    def paths(self) -> frozenset[str]:
+        return frozenset(f.path for f in self.files)
+
     def facts(self, collector: type[Collector[FactsT]]) -> Iterator[tuple[FileFacts, FactsT]]:
         """Each file with what `collector` gathered from it, in path order; files it did not
         run on (a rule disabled there by per-file-ignores) are left out."""
@@ -71,21 +76,50 @@ class Project:
             index.add(file.module, file.path, module.bindings, module.classes)
         return index
 
+    def _targets(self, imp: ImportFact) -> list[str]:
+        """The project modules an import names. `from pkg import name` counts as importing
+        `pkg.name` when that is a module of the project."""
+        modules = self.by_module
+        targets = [f"{imp.module}.{n}" for n in imp.names if f"{imp.module}.{n}" in modules]
+        if not targets and imp.module in modules:
+            targets = [imp.module]
+        return targets
+
     @cached_property
     def _importers(self) -> dict[str, set[str]]:
-        """For each module of this project, the other modules of it that import it. `from pkg
-        import name` counts as importing `pkg.name` when that is a module of the project."""
+        """For each module of this project, the other modules of it that import it."""
         found: dict[str, set[str]] = {}
-        modules = self.by_module
         for facts in self.files:
             for imp in facts.imports:
-                targets = [f"{imp.module}.{n}" for n in imp.names if f"{imp.module}.{n}" in modules]
-                if not targets and imp.module in modules:
-                    targets = [imp.module]
-                for target in targets:
+                for target in self._targets(imp):
                     if target != facts.module:
                         found.setdefault(target, set()).add(facts.module)
         return found
+
+    @cached_property
+    def _alternatives(self) -> frozenset[frozenset[str]]:
+        """Pairs of project modules (or packages) that one file imports in two branches of one
+        choice by the interpreter (see ImportFact.branch)."""
+        found: set[frozenset[str]] = set()
+        for facts in self.files:
+            choices: dict[int, dict[int, set[str]]] = {}
+            for imp in facts.imports:
+                if imp.branch is not None:
+                    key, branch = imp.branch
+                    choices.setdefault(key, {}).setdefault(branch, set()).update(self._targets(imp))
+            for branches in choices.values():
+                for (i, in_i), (j, in_j) in combinations(sorted(branches.items()), 2):
+                    found.update(frozenset((a, b)) for a in in_i for b in in_j if not _nested(a, b))
+        return frozenset(found)
+
+    def alternatives(self, a: str, b: str) -> bool:
+        """Whether modules a and b (or packages holding them) are alternatives the project picks
+        between by Python version or platform (pexpect's `_async_w_await` and `_async_pre_await`,
+        prompt_toolkit's `input.win32` and `input.vt100`): one is loaded, the other may not even
+        import, so neither can use the other's code."""
+        if not self._alternatives or a == b:
+            return False
+        return any(frozenset((x, y)) in self._alternatives for x in _with_packages(a) for y in _with_packages(b))
 
     @cached_property
     def _name_importers(self) -> dict[tuple[str, str], set[str]]:
@@ -112,3 +146,14 @@ class Project:
     def importers(self, module: str) -> int:
         """How many project modules import this one."""
         return len(self._importers.get(module, ()))
+
+
+def _with_packages(module: str) -> list[str]:
+    """`a.b.c`, `a.b` and `a`."""
+    parts = module.split(".")
+    return [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+def _nested(a: str, b: str) -> bool:
+    """One module, or one module and a package holding it."""
+    return a == b or a.startswith(f"{b}.") or b.startswith(f"{a}.")

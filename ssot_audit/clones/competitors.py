@@ -140,6 +140,8 @@ class Setting:
     versions_apart: bool = False
     # Their files are one module's variants for two I/O models (analysis/places.io_model_variants).
     io_variants: bool = False
+    # The project picks one of their modules by Python version or platform (Project.alternatives).
+    alternatives: bool = False
 
 
 # Decorators that wrap or describe a definition. Any other decorator that two same-named
@@ -160,7 +162,7 @@ def registered_alike(a: Candidate, b: Candidate) -> bool:
 def evidence(a: Candidate, b: Candidate, setting: Setting) -> Evidence | None:
     """Why a and b are one concept written twice, or None."""
     da, db = a.member.definition, b.member.definition
-    if setting.versions_apart:
+    if setting.versions_apart or setting.alternatives:
         return None
     if a.derives_from(b) or b.derives_from(a) or a.names_itself() or b.names_itself():
         return None

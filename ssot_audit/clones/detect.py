@@ -10,7 +10,7 @@ import os
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ssot_audit.analysis.places import io_model_variants, versions_apart
@@ -82,6 +82,11 @@ class CloneIndex:
     # under their files' keys and positions, which fix everything it reads, so a `check` of
     # one changed file recomputes only the pairs that involve it.
     keys: Mapping[str, str] = field(default_factory=dict)
+    # Whether two modules are alternatives the project picks between by Python version or
+    # platform (Project.alternatives). It reads the file that picks, so it is asked outside
+    # the memo, whose verdicts may read only the pair's own files.
+    alternatives: Callable[[str, str], bool] = field(default=lambda a, b: False)
+    modules: Collection[str] = frozenset()  # every module of the project
     _ids: dict[tuple[str, int], bytes | None] = field(default_factory=dict)
     _tags: dict[int, tuple[Thresholds, dict[bytes, bytes]]] = field(default_factory=dict)
 
@@ -137,6 +142,10 @@ class CloneIndex:
         self, test: bytes, a: Member, b: Member, thresholds: Thresholds, verdict: Callable[[], bool]
     ) -> bool:
         """verdict(), or what it said for this pair in an earlier audit (see pair_key)."""
+        if a.module != b.module and self.alternatives(a.module, b.module) and self.shared_base((a, b)) is None:
+            # One is loaded, the other may not even import: neither can use the other. A method
+            # both classes inherit from a project base can still move there (textual's drivers).
+            return False
         key = self.pair_key(test, a, b, thresholds)
         known = self.memo.get(key) if key is not None else None
         if known is None:
@@ -191,6 +200,27 @@ class CloneIndex:
         if a.path != b.path:
             return versions_apart(a.path, b.path) or self.name_different_things(a, b)
         return a.definition.qualname == b.definition.qualname or self.encloses(a, b) or self.encloses(b, a)
+
+    def shared_base(self, members: Sequence[Member]) -> str | None:
+        """The project class every member's class derives from directly, when the members are
+        methods of one name in module-level classes (apscheduler's job stores, each with its own
+        `_reconstitute_job`, all on `BaseJobStore`): where one copy belongs, so that none of the
+        classes has to reach into a sibling's."""
+        shared: set[str] | None = None
+        for member in members:
+            d = member.definition
+            if d.kind != "method" or d.name != members[0].definition.name or d.parent < 0:
+                return None
+            file = self.files[member.path]
+            top = next((t for t in file.top_level if t.index == d.parent), None)
+            if top is None:
+                return None  # a method of a nested class
+            tops = [file.definitions[t.index] for t in file.top_level]
+            classes = {c.name for c in tops if c.kind == "class"}
+            bases = {f"{member.module}.{b}" if b in classes else b for b in top.bases}
+            shared = bases if shared is None else shared & bases
+        found = sorted(b for b in shared or () if b.rpartition(".")[0] in self.modules)
+        return found[0] if found else None
 
     def own_definitions(self, path: str) -> dict[int, Definition]:
         """A file's module-level functions and classes, by the hash of each one's name."""

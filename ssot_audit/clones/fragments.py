@@ -171,6 +171,8 @@ class _RunFinder:
             return None
         if holder_a.definition.is_async != holder_b.definition.is_async:
             return None  # a sync/async mirror (see CloneIndex.never_clones)
+        if self.index.alternatives(holder_a.module, holder_b.module):
+            return None  # one is loaded, the other may not even import (see CloneIndex.alternatives)
         if versions_apart(path_a, path_b) or io_model_variants(path_a, path_b):
             # A frozen copy of an old API beside its successor (see CloneIndex.never_clones), or
             # one module's sync and async variants sharing the scaffold around their I/O.
