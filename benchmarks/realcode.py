@@ -64,6 +64,9 @@ DEFAULT_VERSIONS = {
     # round 17
     "ipython": "9.18.1", "coverage": "7.17.5", "jedi": "0.20.1", "pint": "0.25.3", "distributed": "2026.8.0",
     "black": "26.10.1", "traitlets": "5.16.1",
+    # round 18: applications (the shape SSOT301 is about) beside libraries
+    "mitmproxy": "11.0.2", "datasette": "0.65.5", "glances": "4.5.8", "locust": "2.47.0", "mkdocs": "1.6.1",
+    "octoprint": "1.11.8", "pretix": "2026.8.0",
 }  # fmt: skip
 IMPORT_NAMES = {
     "ipython": "IPython",

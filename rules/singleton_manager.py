@@ -776,7 +776,9 @@ class SingletonManager(ProjectRule[SingletonManagerOptions]):
         "setters, getters that cache a dataclass or `NamedTuple` of fields only, instances given a name as "
         'their first argument (`GEOSFuncFactory("GEOSFree")`: one of a family, not a singleton), '
         "instances of a frozen attrs class or dataclass (`@frozen`, `@dataclass(frozen=True)`: nothing in "
-        "them changes), and getters that cache plain data (a string, a number, a `tuple(...)`/`dict.copy()`, a value "
+        "them changes), instances a top-level package binds under a public name in its `__init__` "
+        "(`nox.options`, `plumbum.local`, `pint.application_registry`: a library's documented API, there by "
+        "design; a sub-package's, such as `django.conf.settings`, is judged as any other), and getters that cache plain data (a string, a number, a `tuple(...)`/`dict.copy()`, a value "
         "such as a `Path` or `ZoneInfo`) are left alone. The rule counts the classes, functions and "
         "module-level assignments of a call that it inspects."
     )
@@ -1412,6 +1414,8 @@ class _Judge:
                 self.rebound.setdefault(qualified, []).append(f"{facts.module}.{local}")
         self.family = Counter(self._class_key(i) for _, found in self.files for i in found.instances)
         self._state: dict[str, str] = {}
+        # Top-level packages (`nox`, `pint`): what their `__init__` binds is the library's own API.
+        self.top_packages = {facts.module for facts, _ in self.files if facts.is_package and "." not in facts.module}
 
     def _class_key(self, instance: Instance) -> str:
         found = self.index.lookup(instance.draft.qualified)
@@ -1489,8 +1493,29 @@ class _Judge:
                     pending.append(again)
         return found - {module}
 
+    def in_top_level_api(self, module: str, names: Iterable[str]) -> bool:
+        """Whether a top-level package binds the instance under a public name in its `__init__`,
+        defining it there or importing it (`nox.options`, `plumbum.local`, `cherrypy.engine`,
+        `pint.application_registry`): a library's documented global, there by design. A private
+        one (urllib3's `_DEFAULT_POOL` behind `urllib3.request()`) and sub-packages' globals
+        (`django.conf.settings`, `django.db.connections`) are judged as any other."""
+        pending = [f"{module}.{name}" for name in names]
+        seen = set(pending)
+        while pending:
+            address = pending.pop()
+            package, _, name = address.rpartition(".")
+            if package in self.top_packages and not name.startswith("_"):
+                return True
+            for again in self.rebound.get(address, ()):
+                if again not in seen:
+                    seen.add(again)
+                    pending.append(again)
+        return False
+
     def _instance_message(self, module: str, instance: Instance, aliases: Iterable[tuple[str, str]]) -> str | None:
         draft = instance.draft
+        if self.in_top_level_api(module, draft.names):
+            return None
         importers = self.importers(module, draft, aliases)
         found = self.index.lookup(draft.qualified)
         state = self.state(found.qualname) if found is not None else ""

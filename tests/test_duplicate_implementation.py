@@ -1091,6 +1091,13 @@ def test_test_modules_and_vendored_code_are_left_out_by_default(tmp_path: Path) 
     files = {"shop/tests/test_a.py": SUM.format(name="total"), "shop/b_test.py": SUM.format(name="total")}
     assert audit(tmp_path, files) == []
     assert len(audit(tmp_path / "opt", files, {"exclude": []})) == 2
+    # jedi bundles django-stubs under third_party/: another project's code, kept as it ships.
+    bundled = {
+        "ide/third_party/stubs/a.py": SUM.format(name="total"),
+        "ide/third_party/stubs/b.py": SUM.format(name="total"),
+    }
+    assert audit(tmp_path / "bundled", bundled) == []
+    assert len(audit(tmp_path / "bundled-opt", bundled, {"exclude": []})) == 2
 
 
 COLLECT = (

@@ -252,6 +252,25 @@ def test_django_process_wide_managers_are_found_by_state_and_importers(tmp_path:
     assert "cached_property 'routers'" in by_line[("dj/db/__init__.py", 4)]
 
 
+def test_a_public_global_of_a_top_level_package_is_the_librarys_api(tmp_path: Path) -> None:
+    # nox re-exports `options` (`nox._options.noxfile_options`) in nox/__init__.py; pint defines
+    # `application_registry` there. Both are documented globals users configure, by design.
+    state = "    def set(self, key, value):\n        self._values[key] = value\n"
+    files = {
+        "nx/_options.py": f"class Options:\n{state}\n\nnoxfile_options = Options()\n",
+        "nx/__init__.py": "from nx._options import noxfile_options as options\n",
+        "nx/sessions.py": "from nx._options import noxfile_options\n",
+        "pt/registry.py": f"class ApplicationRegistry:\n{state}",
+        "pt/__init__.py": "from pt.registry import ApplicationRegistry\n\napplication_registry = ApplicationRegistry()\n",
+        "pt/compat.py": "from pt import application_registry\n",
+    }
+    assert _flagged(tmp_path / "api", files) == []
+    # The same instance kept out of the package's namespace is a hidden global, as is one a
+    # sub-package defines (Django's `django.conf.settings`, above).
+    files["nx/__init__.py"] = ""
+    assert _flagged(tmp_path / "hidden", files) == [("nx/_options.py", 6)]
+
+
 def test_a_stateful_instance_no_other_module_imports_is_left_alone(tmp_path: Path) -> None:
     files = {k: v for k, v in DJANGO_MANAGERS.items() if k != "dj/views.py" and k != "dj/contrib/admin/__init__.py"}
     files["dj/apps/__init__.py"] = ""
