@@ -56,7 +56,7 @@ class AnyUsageOptions:
         metadata={
             "doc": "Where `Any` is accepted: path globs relative to the audit root (`legacy/**`) "
             "or qualified names of modules, classes or functions (`pkg.plugins.Hook.call`). The default "
-            "is vendored third-party code (`_vendor/`, `vendor/`, `_vendored/`, `third_party/`, a bundled `typeshed/`); "
+            "is vendored third-party code (`_vendor/`, `vendor/`, `_vendored/`, `vendored/`, `third_party/`, a bundled `typeshed/`); "
             "list it again when you set your own places."
         },
     )

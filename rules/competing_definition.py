@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from ssot_audit.analysis.generated import tool_written
@@ -107,22 +107,30 @@ _AUTH_B = _AUTH.format(init="secret", params="headers, query_string", check="dec
 FAMILY_SIZE = 3
 
 
-def _plugin_family(group: list[tuple[Candidate, dict[int, Evidence]]]) -> bool:
+def _plugin_family(group: list[tuple[Candidate, dict[int, Evidence]]], defining: Collection[str]) -> bool:
     """Three or more modules of one package (or one same-named module in each of three or more
-    sub-packages of one package) defining one name alike, each its own variant (twisted's
+    sub-packages of one package) defining one name, each its own variant (twisted's
     `internet/*reactor.py` each `install()` their own reactor class): one plug-in per module,
-    chosen by its dotted path, not a concept written several times. Identical copies are still
-    reported: nothing varies between them."""
-    if len(group) < FAMILY_SIZE:
-        return False
-    modules = [c.member.module.split(".") for c, _ in group]
-    packages = {tuple(parts[:-1]) for parts in modules}
-    # Or one module of the same name in each sub-package of one package: a plug-in per
-    # sub-package (tortoise-orm's `backends/<driver>/client.py`, each `translate_exceptions`
-    # mapping its own driver's errors).
-    per_package = {(tuple(parts[:-2]), parts[-1]) for parts in modules if len(parts) > 2}
-    one_family = len(packages) == 1 or (len(per_package) == 1 and len(packages) == len(group))
-    return one_family and any(e.kind != IDENTICAL for _, links in group for e in links.values())
+    chosen by its dotted path, not a concept written several times. The family is every module
+    that defines the name (`defining`), not only the members alike enough to be grouped:
+    OctoPrint's ten `version_checks/*.get_latest`, of which two happen to look alike. Identical
+    copies are still reported: nothing varies between them."""
+    modules = [tuple(c.member.module.split(".")) for c, _ in group]
+    packages = {parts[:-1] for parts in modules}
+    others = [tuple(m.split(".")) for m in defining]
+    if len(packages) == 1:
+        package = next(iter(packages))
+        family = sum(1 for parts in others if parts[:-1] == package)
+    else:
+        # Or one module of the same name in each sub-package of one package: a plug-in per
+        # sub-package (tortoise-orm's `backends/<driver>/client.py`, each `translate_exceptions`
+        # mapping its own driver's errors).
+        per_package = {(parts[:-2], parts[-1]) for parts in modules if len(parts) > 2}
+        if len(per_package) != 1 or len(packages) != len(group):
+            return False
+        grand, leaf = next(iter(per_package))
+        family = sum(1 for parts in others if len(parts) > 2 and parts[:-2] == grand and parts[-1] == leaf)
+    return family >= FAMILY_SIZE and any(e.kind != IDENTICAL for _, links in group for e in links.values())
 
 
 class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
@@ -303,8 +311,9 @@ class CompetingDefinition(ProjectRule[CompetingDefinitionOptions]):
                 min(defs, key=lambda c: (c.member.path.endswith(".pyi"), c.member.path))
                 for _, defs in sorted(modules.items())
             ]
+            defining = [c.member.module for c in candidates]
             for group in self._competing(candidates, public_names, local_names, options, project):
-                if not _plugin_family(group):
+                if not _plugin_family(group, defining):
                     findings.extend(self._report(name, group, project, options))
         return findings
 

@@ -10,6 +10,7 @@ import libcst as cst
 
 from ssot_audit.analysis.class_facts import ClassCollector, ClassFacts, is_own_plain, resolved_bases
 from ssot_audit.analysis.class_index import ClassIndex
+from ssot_audit.analysis.class_state import changed_by_methods
 from ssot_audit.analysis.dataclass_kinds import (
     CONSTRUCTOR_METHODS,
     DATA_MODEL_BASES,
@@ -92,7 +93,8 @@ def record_fields(node: cst.ClassDef, names: ImportTable) -> tuple[str, ...]:
     Not fields: constants (UPPER_CASE, ClassVar, Final) and dunders (`__slots__`). Not a
     record: a constructor or an abstract method (the annotations describe something else);
     a field whose default is a call other than `dataclasses.field()` (a descriptor or an ORM
-    column: a declarative model); only private fields (the state of a behaviour class); a
+    column: a declarative model); only private fields, or only fields its own methods set (the
+    state of a behaviour class); a
     `...Mixin` (its annotations declare what the host class provides); a pytest `Test...`
     class."""
     name = node.name.value
@@ -114,6 +116,10 @@ def record_fields(node: cst.ClassDef, names: ImportTable) -> tuple[str, ...]:
         elif isinstance(stmt, cst.FunctionDef) and (stmt.name.value in CONSTRUCTOR_METHODS or is_abstract(stmt)):
             return ()
     if all(name.startswith("_") for name in fields):
+        return ()
+    # Every field set or filled by the class's own methods (an addon's `configure` setting
+    # `self.filt`): the state of a behaviour class, declared up front, not a record's fields.
+    if set(fields) <= changed_by_methods(node):
         return ()
     return tuple(fields)
 
@@ -289,7 +295,8 @@ class MissingDataclass(ProjectRule[MissingDataclassOptions]):
         "Left alone as not being records: `ClassVar`, `Final`, UPPER_CASE and dunder names (constants, not "
         "fields); classes with abstract methods (interfaces); classes other project classes derive from "
         "(their annotations declare what subclasses provide); `...Mixin` classes; pytest `Test...` classes; "
-        "classes whose fields are all private (the state of a behaviour class); fields defaulting to a call such as a descriptor or "
+        "classes whose fields are all private, or all set or filled by the class's own methods (the state "
+        "of a behaviour class: an addon whose `configure` sets `self.filt`); fields defaulting to a call such as a descriptor or "
         "an ORM column (a declarative model; `dataclasses.field()` excepted); namespaces of settings, where "
         "every field has a default and no method of the class or its bases takes `self`; classes declared "
         "only under `if TYPE_CHECKING:`; stubs (`.pyi`); and option classes nested in a class under the "

@@ -13,7 +13,7 @@ from ssot_audit.analysis import walk
 from ssot_audit.analysis.class_index import ClassIndex
 from ssot_audit.analysis.class_state import mutable_state
 from ssot_audit.analysis.names import dotted_name, head_name
-from ssot_audit.analysis.places import TEST_CODE, compile_globs
+from ssot_audit.analysis.places import TEST_CODE, VENDORED, compile_globs
 from ssot_audit.analysis.plugins import Collector, FileContext, Invalid, ProjectRule, Valid
 from ssot_audit.analysis.project import Project
 from ssot_audit.analysis.syntax import last_part, parameters
@@ -91,11 +91,12 @@ class SingletonManagerOptions:
         },
     )
     exclude: tuple[str, ...] = field(
-        default=TEST_CODE,
+        default=(*TEST_CODE, *VENDORED),
         metadata={
             "doc": "Files whose shared instances are not reported, as .gitignore-style patterns: tests and "
             "testing support, where one instance shared by a module's tests is a fixture (a pint "
-            "`UnitRegistry`, one test cluster per session), not the application's wiring. Their imports "
+            "`UnitRegistry`, one test cluster per session), not the application's wiring, and vendored "
+            "third-party code (datasette's `vendored/pint`), whose design is its own project's. Their imports "
             "of the application's instances still count as evidence that an instance is shared."
         },
     )
@@ -1077,6 +1078,18 @@ class SingletonManager(ProjectRule[SingletonManagerOptions]):
                     """,
             },
         ),
+        Valid(
+            {
+                "site/vendored/pint/__init__.py": """
+                    from site.vendored.pint.registry import LazyRegistry
+
+                    _DEFAULT_REGISTRY = LazyRegistry()
+                    """,
+                "site/views.py": """
+                    from site.vendored.pint import _DEFAULT_REGISTRY
+                    """,
+            },
+        ),
     )
     INVALID = (
         Invalid(
@@ -1092,6 +1105,21 @@ class SingletonManager(ProjectRule[SingletonManagerOptions]):
             },
             options={"exclude": []},
             path="tests/test_units.py",
+            line=3,
+        ),
+        Invalid(
+            {
+                "site/vendored/pint/__init__.py": """
+                    from site.vendored.pint.registry import LazyRegistry
+
+                    _DEFAULT_REGISTRY = LazyRegistry()
+                    """,
+                "site/views.py": """
+                    from site.vendored.pint import _DEFAULT_REGISTRY
+                    """,
+            },
+            options={"exclude": []},
+            path="site/vendored/pint/__init__.py",
             line=3,
         ),
         Invalid(

@@ -355,6 +355,26 @@ def test_sibling_plugin_modules_each_defining_a_name_their_own_way_are_a_family(
     assert len(audit(tmp_path / "spread", spread)) == 4
 
 
+def test_a_family_counts_every_module_defining_the_name_not_only_the_alike_ones(tmp_path: Path) -> None:
+    # OctoPrint's softwareupdate/version_checks/*.py each define `get_latest`; only two of the
+    # ten (github_commit and bitbucket_commit) look alike, and they are still two plug-ins.
+    alike = {
+        path: INSTALL.format(cls=f"Variant{n}", extra=extra)
+        for n, (path, extra) in enumerate(
+            [("net/checks/github.py", "reactor.seen = 0"), ("net/checks/bitbucket.py", "reactor.useGtk = True")]
+        )
+    }
+    assert len(audit(tmp_path / "pair", alike)) == 2
+    unlike = {
+        "net/checks/always.py": "def install():\n    return {'local': None, 'remote': None}, True\n",
+        "net/checks/never.py": "def install():\n    return {'local': None, 'remote': None}, False\n",
+    }
+    assert audit(tmp_path / "family", {**alike, **unlike}) == []
+    # Modules of another package defining the name do not make the pair a family.
+    elsewhere = {path.replace("net/checks/", "net/other/"): code for path, code in unlike.items()}
+    assert len(audit(tmp_path / "elsewhere", {**alike, **elsewhere})) == 2
+
+
 def test_one_same_named_module_per_sub_package_defining_a_name_their_own_way_is_a_family(tmp_path: Path) -> None:
     # tortoise-orm backends/{mysql,odbc,sqlite,base_postgres}/client.py: each translate_exceptions
     # maps its own driver's errors.

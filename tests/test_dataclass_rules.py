@@ -200,6 +200,27 @@ def test_a_record_whose_fields_all_have_defaults_is_still_a_record(tmp_path: Pat
     assert _records(tmp_path, source) == [1]
 
 
+def test_a_behaviour_class_declaring_the_state_its_methods_keep_is_not_a_record(tmp_path: Path) -> None:
+    # mitmproxy's addons: `Intercept.filt` is set in `configure`, `Browser.browser` filled in `start`.
+    addon = (
+        "class Intercept:\n    filt: object | None = None\n    enabled: bool = False\n\n"
+        "    def configure(self, updated):\n        self.filt = parse(updated)\n        self.enabled = True\n\n\n"
+        "class Browser:\n    browser: list = []\n\n"
+        "    def start(self, cmd):\n        self.browser.append(cmd)\n"
+    )
+    assert _records(tmp_path / "addons", addon) == []
+    # A record whose methods change only some of its fields is still a record (dulwich's
+    # `Bundle.close()` drops `pack_data`); so is one filled by a classmethod factory.
+    bundle = (
+        "class Bundle:\n    version: int\n    pack_data: object | None\n\n"
+        "    def close(self) -> None:\n        self.pack_data = None\n\n\n"
+        "class Metadata:\n    name: str = ''\n\n    @classmethod\n    def build(cls, name):\n"
+        "        meta = cls()\n        meta.name = name\n        return meta\n\n"
+        "    def __str__(self) -> str:\n        return self.name\n"
+    )
+    assert _records(tmp_path / "records", bundle) == [1, 9]
+
+
 def test_a_one_field_record_built_with_arguments_is_still_a_record(tmp_path: Path) -> None:
     source = (
         "class Token:\n    value: str = ''\n\n    def __str__(self) -> str:\n        return self.value\n\n\n"

@@ -49,53 +49,61 @@ class _Found(Exception):
     """Ends a method's scan at its first change: only the first is reported."""
 
 
-class _MethodState(cst.CSTVisitor):
-    """The first change one method (not a constructor) makes to its instance (or class), as a
-    reason."""
+class _Writes(cst.CSTVisitor):
+    """Hands write() each change a method body makes to its owner: `self.x = ...` and
+    `self.x[k] = ...` (sets, writes into), `self.x += ...` (updates), `del self.x[k]`,
+    `self.x.append(...)` (calls) and `setattr(self, ...)`, with the node to show for it."""
 
-    def __init__(self, method: str, owner: str) -> None:
+    def __init__(self, owner: str) -> None:
         super().__init__()
-        self.method = method
         self.owner = owner
-        self.reason = ""
 
-    def _found(self, reason: str) -> None:
-        self.reason = reason
-        raise _Found
+    def write(self, target: cst.BaseExpression, verb: str, shown: cst.CSTNode) -> None:
+        raise NotImplementedError
 
-    def _target(self, target: cst.BaseExpression) -> None:
-        if not _owned_by(target, self.owner):
-            return
-        shown = cst.Module([]).code_for_node(target)
-        if isinstance(target, cst.Subscript):
-            self._found(f"{self.method}() writes into {shown}")
-        else:
-            self._found(f"{self.method}() sets {shown}")
+    def _assigned(self, target: cst.BaseExpression) -> None:
+        if _owned_by(target, self.owner):
+            self.write(target, "writes into" if isinstance(target, cst.Subscript) else "sets", target)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for item in node.targets:
-            self._target(item.target)
+            self._assigned(item.target)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
-            self._target(node.target)
+            self._assigned(node.target)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if _owned_by(node.target, self.owner):
-            self._found(f"{self.method}() updates {cst.Module([]).code_for_node(node.target)}")
+            self.write(node.target, "updates", node.target)
 
     def visit_Del(self, node: cst.Del) -> None:
         if isinstance(node.target, cst.Subscript):
-            self._target(node.target)
+            self._assigned(node.target)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in MUTATORS and _owned_by(func.value, self.owner):
-            self._found(f"{self.method}() calls {cst.Module([]).code_for_node(func)}()")
+            self.write(func.value, "calls", func)
         elif isinstance(func, cst.Name) and func.value == "setattr" and node.args:
             first = node.args[0].value
             if (isinstance(first, cst.Name) and first.value == self.owner) or _owned_by(first, self.owner):
-                self._found(f"{self.method}() calls setattr on {cst.Module([]).code_for_node(first)}")
+                self.write(first, "calls setattr on", first)
+
+
+class _MethodState(_Writes):
+    """The first change one method (not a constructor) makes to its instance (or class), as a
+    reason."""
+
+    def __init__(self, method: str, owner: str) -> None:
+        super().__init__(owner)
+        self.method = method
+        self.reason = ""
+
+    def write(self, target: cst.BaseExpression, verb: str, shown: cst.CSTNode) -> None:
+        code = cst.Module([]).code_for_node(shown)
+        self.reason = f"{self.method}() {verb} {code}()" if verb == "calls" else f"{self.method}() {verb} {code}"
+        raise _Found
 
 
 def mutable_state(node: cst.ClassDef) -> str:
@@ -220,3 +228,35 @@ def _sets_public_attribute(function: cst.FunctionDef) -> bool:
     scan = _PublicAttribute(owner)
     walk.visit(function.body, scan)
     return scan.found
+
+
+class _Changed(_Writes):
+    """Every attribute of its owner a method changes, by name (`x` for `self.x[k] = ...`)."""
+
+    def __init__(self, owner: str) -> None:
+        super().__init__(owner)
+        self.names: set[str] = set()
+
+    def write(self, target: cst.BaseExpression, verb: str, shown: cst.CSTNode) -> None:
+        while isinstance(target, (cst.Attribute, cst.Subscript)):
+            if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+                self.names.add(target.attr.value)
+                return
+            target = target.value
+
+
+def changed_by_methods(node: cst.ClassDef) -> set[str]:
+    """The attributes of its instances that the class's own methods, constructors aside, set or
+    fill: the state a behaviour class keeps (mitmproxy's addons set theirs in `configure`)."""
+    changed: set[str] = set()
+    for stmt in node.body.body:
+        if not isinstance(stmt, cst.FunctionDef) or stmt.name.value in CONSTRUCTORS:
+            continue
+        if _decorators(stmt) & {"staticmethod", "classmethod"}:
+            continue
+        owner = _owner(stmt)
+        if owner is not None:
+            scan = _Changed(owner)
+            walk.visit(stmt.body, scan)
+            changed |= scan.names
+    return changed

@@ -22,11 +22,11 @@ _STAR = "[^/]*"
 _FIXED_PIECE = re.compile(r"(?:\\.|\[\^/\]|\[[^\]/]*\]|[^\\\[\]()|*+?{}/^$.])+")
 
 # Vendored third-party code, as .gitignore-style patterns: another project's code bundled in
-# this one (pip's `_vendor/`, jedi's `third_party/` django-stubs, the copy of typeshed's stubs in
+# this one (pip's `_vendor/`, datasette's `vendored/pint`, jedi's `third_party/` django-stubs, the copy of typeshed's stubs in
 # mypy, pyright or jedi), which the
 # project does not write and should not be scored on: default excludes of SSOT001 and SSOT002,
 # and places where SSOT401 accepts `Any`.
-VENDORED = ("_vendor/", "vendor/", "_vendored/", "third_party/", "thirdparty/", "typeshed/")
+VENDORED = ("_vendor/", "vendor/", "_vendored/", "vendored/", "third_party/", "thirdparty/", "typeshed/")
 
 # Tests and their support code, as .gitignore-style patterns: a fixture shared by a test
 # module (one pint registry, one ZooKeeper cluster for the session) or a test's own copy of a
