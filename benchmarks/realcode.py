@@ -67,8 +67,12 @@ DEFAULT_VERSIONS = {
     # round 18: applications (the shape SSOT301 is about) beside libraries
     "mitmproxy": "11.0.2", "datasette": "0.65.5", "glances": "4.5.8", "locust": "2.47.0", "mkdocs": "1.6.1",
     "octoprint": "1.11.8", "pretix": "2026.8.0",
+    # round 19
+    "buildbot": "4.3.0", "sentry-sdk": "2.75.0", "authlib": "1.9.10", "zeep": "4.3.3", "feedparser": "6.0.14",
+    "streamlit": "1.67.0", "tablib": "3.10.0",
 }  # fmt: skip
 IMPORT_NAMES = {
+    "sentry-sdk": "sentry_sdk",
     "ipython": "IPython",
     "django": "django",
     "flask": "flask",
