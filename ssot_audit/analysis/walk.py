@@ -46,7 +46,7 @@ class _AttributeRecorder(cst.CSTVisitor):
         self.attributes.append(attribute)
 
 
-def _nullable(cls: type[cst.CSTNode]) -> tuple[str, ...]:
+def nullable_fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
     """The fields of a node class that may be None: the only ones whose value has changed
     which attributes libcst announces."""
     names = _NULLABLE.get(cls)
@@ -61,7 +61,7 @@ def shape_of(node: cst.CSTNode) -> Shape:
     cls = type(node)
     nullable = _NULLABLE.get(cls)
     if nullable is None:
-        nullable = _nullable(cls)
+        nullable = nullable_fields(cls)
     return (cls, tuple([getattr(node, name) is None for name in nullable]) if nullable else ())
 
 
