@@ -435,6 +435,7 @@ def _close(
     written = [part for a, b in kept for part in exact[a:b]]
     text = context.lines[opened.line - 1] if 0 < opened.line <= len(context.lines) else ""
     indent = len(text) - len(text.lstrip())
+    distinct, normalised, minhash = _stream_facts(stream, bool(opened.stub))
     slots[opened.index] = Definition(
         qualname=opened.qualname,
         kind=opened.kind,
@@ -448,11 +449,22 @@ def _close(
         end=end,
         holes=tuple(opened.holes),
         statements=statements - opened.statements - opened.hole_statements,
-        distinct_statements=distinct_statements(stream),
+        distinct_statements=distinct,
         exact=exact_hash(written),
-        normalised=normalised_hash(stream),
-        signature=signature(stream) if not opened.stub and len(stream) >= SHINGLE else b"",
+        normalised=normalised,
+        signature=minhash,
         stub=opened.stub,
         text=text.strip(),
         is_async=isinstance(opened.node, cst.FunctionDef) and _is_coroutine(opened.node),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _stream_facts(stream: bytes, stub: bool) -> tuple[int, bytes, bytes]:
+    """What a definition's facts take from its normalised token stream alone: its distinct
+    statements, the stream's hash and (for one that may be a near-miss copy) its MinHash
+    signature. Generated code repeats one stream in thousands of definitions, and small
+    methods (properties, getters) repeat across any project: the MinHash was a twentieth of
+    the per-file phase on a tree of small generated files."""
+    minhash = signature(stream) if not stub and len(stream) >= SHINGLE else b""
+    return distinct_statements(stream), normalised_hash(stream), minhash
