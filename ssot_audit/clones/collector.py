@@ -4,7 +4,7 @@ fingerprints during the one batched traversal of each file.
 Cost matters here, because every file of every audit pays it. The collector's visit
 "methods" are the bound `append` of one list, so visiting a node runs no Python code at all;
 `facts()` then walks that flat list once. Lines come from the same walk by counting the
-newlines seen before each definition (Newline nodes, multi-line strings, backslash
+newlines seen before each definition (the ends of lines, multi-line strings, backslash
 continuations): exact, and measured several times cheaper than libcst's PositionProvider,
 which would cost every file a second traversal.
 """
@@ -147,12 +147,17 @@ class DefinitionCollector(Collector[FileDefinitions]):
         return found
 
 
+_LINE_ENDS = ("TrailingWhitespace", "EmptyLine")
+
+
 @functools.cache
 def _handler_names(continued: bool) -> tuple[str, ...]:
     """The collector's handler names; with `continued`, for a file with backslash
     continuations, whose whitespace holds newlines. Worked out once: formatting them for
     every file was a tenth of a small file's set-up."""
-    names = [*CODES, "Name", "Integer", "Float", "Imaginary", "SimpleString", "FormattedStringText", "Newline"]
+    # A line ends in a TrailingWhitespace or an EmptyLine, each holding one Newline and no
+    # token: counted there, the Newline nodes below them need no walk of their own.
+    names = [*CODES, "Name", "Integer", "Float", "Imaginary", "SimpleString", "FormattedStringText", *_LINE_ENDS]
     if continued:
         names.append("SimpleWhitespace")
     leaving = ("FunctionDef", "ClassDef", "IndentedBlock", "SimpleStatementLine", "SimpleStatementSuite")
@@ -319,7 +324,7 @@ class _Reader:
         chars = _CHARS
         for node in nodes:
             kind = type(node)
-            if kind is cst.Newline:
+            if kind is cst.TrailingWhitespace or kind is cst.EmptyLine:
                 line += 1
                 continue
             if kind is cst.SimpleWhitespace:
