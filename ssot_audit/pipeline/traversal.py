@@ -25,7 +25,15 @@ import libcst as cst
 from libcst import MaybeSentinel
 from libcst.metadata import MetadataWrapper
 
-from ssot_audit.analysis.walk import Shape, child_order, handled_class, inert_classes, nullable_fields, shape_of
+from ssot_audit.analysis.walk import (
+    Shape,
+    attribute_node_types,
+    child_order,
+    handled_class,
+    inert_classes,
+    nullable_fields,
+    shape_of,
+)
 
 Handler = Callable[[cst.CSTNode], object]
 
@@ -93,10 +101,15 @@ class _Layout:
             def at(name: str) -> tuple[int, ...]:
                 return positions.get(name, ())
 
-            steps = tuple(
-                (name, at(f"visit_{kind}_{name}"), at(f"leave_{kind}_{name}")) for name in child_order(node, shape)
-            )
-            plan = self.by_shape[shape] = (at(f"visit_{kind}"), steps, at(f"leave_{kind}"))
+            steps = []
+            for name in child_order(node, shape):
+                enter, after = at(f"visit_{kind}_{name}"), at(f"leave_{kind}_{name}")
+                # An attribute with no hooks that can hold only nodes the walk skips is not
+                # read at all: whitespace and brackets are most of a node's attributes.
+                types = attribute_node_types(shape[0], name)
+                if enter or after or types is None or not types <= self.inert:
+                    steps.append((name, enter, after))
+            plan = self.by_shape[shape] = (at(f"visit_{kind}"), tuple(steps), at(f"leave_{kind}"))
             if not nullable_fields(shape[0]):
                 self.by_class[shape[0]] = plan
         return plan
