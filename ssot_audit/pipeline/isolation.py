@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -273,7 +274,9 @@ def _loop(conn: Connection, plan: RulePlan, memory_bytes: int) -> None:
                 facts = failed(
                     task, plan, f"analysis failed with {type(exc).__name__}: {exc} (in {origin}); not audited"
                 )
-            conn.send(facts)
+            # Plain pickle: multiprocessing's own pickler copies its table of reducers for every
+            # message, and facts hold nothing (a socket, a file handle) that needs one.
+            conn.send_bytes(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _tune_collector() -> None:
