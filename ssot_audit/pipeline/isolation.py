@@ -38,19 +38,16 @@ RECURSION_LIMIT = 60_000
 # Allocations between two young-generation collections in a worker (CPython's default: 700).
 GC_THRESHOLD = 50_000
 MIB = 1024 * 1024
-# A worker is sent its next batch while it still has this many files of the last to analyse,
-# so that it does not wait for this process between batches: a worker of the tree of 20,000
-# small generated files spent a twentieth of its time waiting so.
-AHEAD_FILES = 16
-# Woken by a result, this process lets more arrive before it reads them: a worker's write to
-# a process waiting on the pipe wakes it, which cost both processes CPU for every file (on
-# the tree of 20,000 small files, a tenth of this process's CPU and a twentieth of the
-# worker's wall time). A file's time limit counts from its predecessor's result as read,
-# so it gets this much more.
+# Woken by a result, this process lets more arrive before it reads them while every busy
+# worker still has GATHER_FILES files of its batch to go: a worker's write to a process
+# waiting on the pipe wakes it, which cost both processes CPU for every file (on the tree of
+# 20,000 small files, a tenth of this process's CPU and a twentieth of the worker's wall
+# time). Nearer a batch's end it reads at once, so the worker gets its next batch without
+# waiting. A batch is sent only to a worker that has finished its last: one sent while it
+# still writes results could fill both pipes, each process waiting for the other to read.
+# A file's time limit counts from its predecessor's result as read, so it gets this much more.
+GATHER_FILES = 8
 GATHER_SECONDS = 0.004
-# Files each worker is given before `while_waiting` (this process reading the rest of the
-# tree, 0.3 s for 20,000 files) keeps this process from sending more.
-UPFRONT_FILES = 256
 
 
 @dataclass(frozen=True)
@@ -128,13 +125,12 @@ def run_isolated(
     try:
         while todo.tasks or alone or any(w.batch for w in workers):
             for worker in workers:
-                if not worker.batch and alone:
-                    _assign(worker, [alone.popleft()])
+                if not worker.batch and (todo.tasks or alone):
+                    _assign(worker, [alone.popleft()] if alone else todo.batch(jobs))
             while len(workers) < jobs and (todo.tasks or alone):
                 worker = _start(context, plan, limits)
                 workers.append(worker)
                 _assign(worker, [alone.popleft()] if alone else todo.batch(jobs))
-            _top_up(workers, todo, jobs, AHEAD_FILES if while_waiting is None else UPFRONT_FILES)
             if while_waiting is not None:
                 more = while_waiting()
                 while_waiting = None
@@ -145,7 +141,7 @@ def run_isolated(
             now = time.monotonic()
             timeout = max(0.0, min(w.started + limits.seconds_for(w.batch[0]) for w in busy) - now)
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
-            if ready and not any(w.process.sentinel in ready for w in busy):
+            if ready and all(len(w.batch) > GATHER_FILES and w.process.sentinel not in ready for w in busy):
                 time.sleep(GATHER_SECONDS)
             for worker in busy:
                 if ready or not worker.process.is_alive():
@@ -175,21 +171,9 @@ def run_isolated(
             _stop(worker)
 
 
-def _top_up(workers: Sequence[_Worker], todo: _Queue, jobs: int, ahead: int) -> None:
-    """A batch in turn to each worker with `ahead` files or fewer left to analyse, until none
-    has or the queue is empty."""
-    hungry = [w for w in workers if len(w.batch) <= ahead]
-    while todo.tasks and hungry:
-        for worker in hungry:
-            if todo.tasks:
-                _assign(worker, todo.batch(jobs))
-        hungry = [w for w in hungry if len(w.batch) <= ahead]
-
-
 def _assign(worker: _Worker, batch: list[FileTask]) -> None:
-    if not worker.batch:
-        worker.started = time.monotonic()
     worker.batch.extend(batch)
+    worker.started = time.monotonic()
     try:
         worker.conn.send(batch)
     except OSError:
