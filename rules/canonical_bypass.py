@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -450,6 +451,11 @@ class CanonicalBypass(FileRule[CanonicalBypassOptions]):
         self.in_import = 0
         # Only a name an import binds to an API (or to what holds it) can be a use.
         self.heads = ImportHeads(self.qualified_apis)
+
+    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
+        # Without a configured API nothing is a use, and every handler only prepares for
+        # one: the traversal need not call them (a sixth of a small file's handler calls).
+        return super().get_visitors() if self.apis else {}
 
     def settle(self) -> None:
         super().settle()

@@ -234,3 +234,19 @@ def test_the_pre_scan_sends_every_deep_or_long_file_to_cpython(tmp_path: Path) -
     assert all("past CPython's limits" in message for message in errors.values())
     assert not source.within_cpython_limits(PARENS_5000) and not source.within_cpython_limits(PLUS_12000)
     assert source.within_cpython_limits(GOOD_MODULE)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_files_whose_facts_fill_the_pipe_are_all_audited(tmp_path: Path, jobs: str) -> None:
+    """Facts of a batch larger than the pipes hold: neither process may wait for the other
+    to read while both wait (a batch sent to a worker still writing results did)."""
+    module = "".join(f"def f{i}(a, b):\n    return [a, b, {i}, a * b]\n\n\n" for i in range(300))
+    write_tree(tmp_path, {f"m{i}.py": module.replace("def f", f"def m{i}_f") for i in range(40)}, packages=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "ssot_audit", "audit", str(tmp_path), "--no-cache", "--jobs", jobs, "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert json.loads(out.stdout)["files_scanned"] == 40

@@ -5,7 +5,9 @@ over the rules' examples, our own sources and code written to reach the odd corn
 from __future__ import annotations
 
 import dataclasses
+import gc
 import typing
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -319,3 +321,50 @@ def test_field_types_read_as_declared_match_the_resolved_type_hints() -> None:
 
     classes = [c for c in [cst.CSTNode, *_node_classes()] if dataclasses.is_dataclass(c)]
     assert walk._node_fields() == {c: resolved(c) for c in classes}
+
+
+class Chosen(cst.BatchableCSTVisitor):
+    """Handlers chosen per instance, as the clone collector's are (it handles whitespace only
+    in a file with backslash continuations): one visitor class, two sets of handler names."""
+
+    def __init__(self, names: tuple[str, ...], log: list[Call]) -> None:
+        super().__init__()
+        self.names = names
+        self.log = log
+
+    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
+        def handler(name: str) -> Callable[[cst.CSTNode], None]:
+            return lambda node: self.log.append((name, len(self.names), id(node)))
+
+        return {name: handler(name) for name in self.names}
+
+
+def test_instances_of_one_class_with_different_handlers_each_get_their_own() -> None:
+    wrapper = MetadataWrapper(cst.parse_module(CORNERS), unsafe_skip_copy=True)
+    few = ("visit_Name", "leave_FunctionDef")
+    many = (*few, "visit_SimpleWhitespace", "visit_Call_args", "leave_Integer")
+    for names in (few, many, few):
+        calls: list[list[Call]] = []
+        for run in (traversal.visit_batched, lambda wrapper, visitors: wrapper.visit_batched(visitors)):
+            log: list[Call] = []
+            run(wrapper, [Chosen(names, log), Pruning(log)])
+            calls.append(log)
+        assert calls[0] == calls[1]
+        assert {name for name, _, _ in calls[0]} >= {"visit_Name", "leave_FunctionDef"}
+
+
+def test_a_traversal_lets_its_visitors_go_once_it_has_run() -> None:
+    """Without the cyclic collector: a file's visitors (and through them its tree) are freed
+    as soon as the per-file phase drops them, not kept until a collection."""
+    wrapper = MetadataWrapper(cst.parse_module(CORNERS), unsafe_skip_copy=True)
+    visitor = Pruning([])
+    gone = weakref.ref(visitor)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        traversal.visit_batched(wrapper, [visitor])
+        del visitor
+        assert gone() is None
+    finally:
+        if enabled:
+            gc.enable()

@@ -25,8 +25,19 @@ def says_generated(module: cst.Module) -> bool:
     if module.body:
         first = module.body[0]
         comments += [line.comment.value for line in first.leading_lines if line.comment is not None]
-    docstring = module.get_docstring(clean=False) or ""
-    return any(_MARKER.search(text) for text in (*comments, docstring))
+    return any(_MARKER.search(text) for text in comments) or _docstring_says(module)
+
+
+def _docstring_says(module: cst.Module) -> bool:
+    # libcst evaluates the docstring's literal with ast.literal_eval, which cost more than
+    # the rest of this check. Without a backslash a string's value is its text between the
+    # quotes, so a plain literal with no marker in its text has none in its value.
+    first = module.body[0] if module.body else None
+    if isinstance(first, cst.SimpleStatementLine) and first.body and isinstance(first.body[0], cst.Expr):
+        literal = first.body[0].value
+        if isinstance(literal, cst.SimpleString) and "\\" not in literal.value and not _MARKER.search(literal.value):
+            return False
+    return bool(_MARKER.search(module.get_docstring(clean=False) or ""))
 
 
 # unasync's convention (httpcore, elasticsearch): the code is written once in an `_async/`

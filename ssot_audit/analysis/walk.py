@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
 import typing
 from collections.abc import Sequence
 
@@ -46,7 +47,7 @@ class _AttributeRecorder(cst.CSTVisitor):
         self.attributes.append(attribute)
 
 
-def _nullable(cls: type[cst.CSTNode]) -> tuple[str, ...]:
+def nullable_fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
     """The fields of a node class that may be None: the only ones whose value has changed
     which attributes libcst announces."""
     names = _NULLABLE.get(cls)
@@ -61,7 +62,7 @@ def shape_of(node: cst.CSTNode) -> Shape:
     cls = type(node)
     nullable = _NULLABLE.get(cls)
     if nullable is None:
-        nullable = _nullable(cls)
+        nullable = nullable_fields(cls)
     return (cls, tuple([getattr(node, name) is None for name in nullable]) if nullable else ())
 
 
@@ -128,6 +129,23 @@ def _node_types(stack: list[object]) -> set[type[cst.CSTNode]] | None:
         else:
             stack.extend(typing.get_args(hint))
     return found
+
+
+@functools.cache
+def attribute_node_types(cls: type[cst.CSTNode], name: str) -> frozenset[type[cst.CSTNode]] | None:
+    """Every concrete node class the field `name` of cls may hold, or None when its type cannot be
+    read (or it is not a field)."""
+    declared = next((f for f in dataclasses.fields(cls) if f.name == name), None)
+    if declared is None:
+        return None
+    found = _node_types([declared.type])
+    if found is None:
+        try:
+            found = _node_types([typing.get_type_hints(cls)[name]])
+        except Exception:  # noqa: BLE001 - an unreadable annotation only costs the skip
+            return None
+    # What a field holds is an instance of a concrete class: abstract bases never are.
+    return frozenset(c for c in found if not inspect.isabstract(c)) if found is not None else None
 
 
 @functools.cache

@@ -4,7 +4,7 @@ fingerprints during the one batched traversal of each file.
 Cost matters here, because every file of every audit pays it. The collector's visit
 "methods" are the bound `append` of one list, so visiting a node runs no Python code at all;
 `facts()` then walks that flat list once. Lines come from the same walk by counting the
-newlines seen before each definition (Newline nodes, multi-line strings, backslash
+newlines seen before each definition (the ends of lines, multi-line strings, backslash
 continuations): exact, and measured several times cheaper than libcst's PositionProvider,
 which would cost every file a second traversal.
 """
@@ -147,12 +147,17 @@ class DefinitionCollector(Collector[FileDefinitions]):
         return found
 
 
+_LINE_ENDS = ("TrailingWhitespace", "EmptyLine")
+
+
 @functools.cache
 def _handler_names(continued: bool) -> tuple[str, ...]:
     """The collector's handler names; with `continued`, for a file with backslash
     continuations, whose whitespace holds newlines. Worked out once: formatting them for
     every file was a tenth of a small file's set-up."""
-    names = [*CODES, "Name", "Integer", "Float", "Imaginary", "SimpleString", "FormattedStringText", "Newline"]
+    # A line ends in a TrailingWhitespace or an EmptyLine, each holding one Newline and no
+    # token: counted there, the Newline nodes below them need no walk of their own.
+    names = [*CODES, "Name", "Integer", "Float", "Imaginary", "SimpleString", "FormattedStringText", *_LINE_ENDS]
     if continued:
         names.append("SimpleWhitespace")
     leaving = ("FunctionDef", "ClassDef", "IndentedBlock", "SimpleStatementLine", "SimpleStatementSuite")
@@ -319,7 +324,7 @@ class _Reader:
         chars = _CHARS
         for node in nodes:
             kind = type(node)
-            if kind is cst.Newline:
+            if kind is cst.TrailingWhitespace or kind is cst.EmptyLine:
                 line += 1
                 continue
             if kind is cst.SimpleWhitespace:
@@ -435,6 +440,7 @@ def _close(
     written = [part for a, b in kept for part in exact[a:b]]
     text = context.lines[opened.line - 1] if 0 < opened.line <= len(context.lines) else ""
     indent = len(text) - len(text.lstrip())
+    distinct, normalised, minhash = _stream_facts(stream, bool(opened.stub))
     slots[opened.index] = Definition(
         qualname=opened.qualname,
         kind=opened.kind,
@@ -448,11 +454,22 @@ def _close(
         end=end,
         holes=tuple(opened.holes),
         statements=statements - opened.statements - opened.hole_statements,
-        distinct_statements=distinct_statements(stream),
+        distinct_statements=distinct,
         exact=exact_hash(written),
-        normalised=normalised_hash(stream),
-        signature=signature(stream) if not opened.stub and len(stream) >= SHINGLE else b"",
+        normalised=normalised,
+        signature=minhash,
         stub=opened.stub,
         text=text.strip(),
         is_async=isinstance(opened.node, cst.FunctionDef) and _is_coroutine(opened.node),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _stream_facts(stream: bytes, stub: bool) -> tuple[int, bytes, bytes]:
+    """What a definition's facts take from its normalised token stream alone: its distinct
+    statements, the stream's hash and (for one that may be a near-miss copy) its MinHash
+    signature. Generated code repeats one stream in thousands of definitions, and small
+    methods (properties, getters) repeat across any project: the MinHash was a twentieth of
+    the per-file phase on a tree of small generated files."""
+    minhash = signature(stream) if not stub and len(stream) >= SHINGLE else b""
+    return distinct_statements(stream), normalised_hash(stream), minhash

@@ -66,20 +66,41 @@ class Segment:
 
 def segments_of(tokens: bytes, definitions: Sequence[Definition]) -> tuple[Segment, ...]:
     """The segments of a file, in the order of its top-level definitions."""
+    outline = tuple((d.start, d.end, d.parent, bool(d.stub), d.holes) for d in definitions)
+    if len(tokens) > _REMEMBERED_TOKENS:
+        return _segments(tokens, outline)
+    return _remembered_segments(tokens, outline)
+
+
+# Generated code repeats whole small files token for token (a tree of 20,000 files from one
+# template): their segments are worked out once. Segments are immutable, so files share them.
+_REMEMBERED_TOKENS = 2048
+
+# Per definition, what its segments depend on: its token range, its parent, whether it is a
+# placeholder, and its holes.
+_Outline = tuple[tuple[int, int, int, bool, tuple[tuple[int, int], ...]], ...]
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered_segments(tokens: bytes, outline: _Outline) -> tuple[Segment, ...]:
+    return _segments(tokens, outline)
+
+
+def _segments(tokens: bytes, outline: _Outline) -> tuple[Segment, ...]:
     statements = [found.start() for found in _statement_pattern().finditer(tokens)]
     root: list[int] = []  # per definition, the top-level definition holding it
     inner: dict[int, list[tuple[int, int, int]]] = {}
     opened_at: dict[int, int] = {}  # a nested definition's `def` token: the last statement before its body
-    for i, d in enumerate(definitions):
-        root.append(root[d.parent] if d.parent >= 0 else i)  # parents come first
-        if d.parent >= 0:
-            inner.setdefault(root[i], []).append((d.start, d.end, i))
-            opened_at[statements[bisect_left(statements, d.start) - 1]] = i
+    for i, (start, end, parent, _, _) in enumerate(outline):
+        root.append(root[parent] if parent >= 0 else i)  # parents come first
+        if parent >= 0:
+            inner.setdefault(root[i], []).append((start, end, i))
+            opened_at[statements[bisect_left(statements, start) - 1]] = i
     found = []
-    for top, d in enumerate(definitions):
-        if d.parent >= 0 or d.stub:
+    for top, (first, last, parent, stub, holes) in enumerate(outline):
+        if parent >= 0 or stub:
             continue
-        bounds = [d.start, *(x for a, b in sorted(d.holes) for x in (a, b)), d.end]
+        bounds = [first, *(x for a, b in sorted(holes) for x in (a, b)), last]
         for start, end in zip(bounds[::2], bounds[1::2]):
             starts = statements[bisect_left(statements, start) : bisect_left(statements, end)]
             if starts:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import codecs
 import io
 import os
 import re
@@ -66,14 +67,7 @@ def decode(data: bytes) -> str:
     nul = data.find(b"\0")
     if nul >= 0:
         raise SourceError("source contains a NUL byte", data.count(b"\n", 0, nul) + 1)
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as exc:
-        if "unknown encoding" in str(exc):
-            raise SourceError(str(exc)) from None
-        # "invalid or missing encoding declaration": the first lines are not UTF-8; decoding
-        # below names the offending byte and line, which tells the user more.
-        encoding = "utf-8"
+    encoding = _declared_encoding(data)
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -88,6 +82,26 @@ def decode(data: bytes) -> str:
         # Codecs such as punycode and idna raise their own errors on text they cannot take.
         raise SourceError(f"cannot decode as {encoding}: {exc}") from None
     return text.removeprefix("\ufeff")
+
+
+def _declared_encoding(data: bytes) -> str:
+    # Only a BOM or a coding cookie in the first two lines declares another encoding than
+    # UTF-8. Most files have neither, and asking tokenize cost a fiftieth of a small file's
+    # analysis; a line that merely says "coding" is left to tokenize.
+    end = data.find(b"\n")
+    if end >= 0:
+        end = data.find(b"\n", end + 1)
+    if not data.startswith(codecs.BOM_UTF8) and b"coding" not in (data if end < 0 else data[:end]):
+        return "utf-8"
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        if "unknown encoding" in str(exc):
+            raise SourceError(str(exc)) from None
+        # "invalid or missing encoding declaration": the first lines are not UTF-8; decoding
+        # names the offending byte and line, which tells the user more.
+        return "utf-8"
+    return encoding
 
 
 _ERROR_AT = re.compile(r"error at (\d+):(\d+):\s*")
