@@ -123,7 +123,7 @@ def main() -> None:
             findings = len(json.loads((root / "report.json").read_text(encoding="utf-8"))["findings"])
             print(
                 f"{name}: {lines} lines; libcst parse {parse:.1f} s; audit {seconds:.1f} s "
-                f"({seconds / parse:.1f}x parse), peak RSS {rss:.0f} MiB, exit {status}, {findings} findings",
+                f"({seconds / parse:.2f}x parse), peak RSS {rss:.0f} MiB, exit {status}, {findings} findings",
                 flush=True,
             )
 

@@ -4,13 +4,15 @@ glob matching that include, exclude and per-file-ignores share."""
 from __future__ import annotations
 
 import functools
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 import pathspec
 from pathspec.pattern import RegexPattern
+from pathspec.util import normalize_file
 
 Spec = TypeVar("Spec", bound=pathspec.PathSpec[pathspec.Pattern])
 
@@ -119,7 +121,35 @@ def linear(spec: Spec) -> Spec:
 def compile_globs(patterns: Iterable[str]) -> pathspec.PathSpec[pathspec.Pattern]:
     """Globs for include/exclude/per-file-ignores and Places, with .gitignore semantics."""
     # gitwildmatch: users already know these rules from .gitignore ("build/", "**/migrations").
-    return linear(pathspec.PathSpec.from_lines("gitignore", patterns))
+    return _Globs(linear(pathspec.PathSpec.from_lines("gitignore", patterns)).patterns)
+
+
+class _Globs(pathspec.PathSpec[pathspec.Pattern]):
+    """A PathSpec that, when no pattern negates another, matches a path against all of its
+    patterns as one regex. Rules ask it of every file of the project (each rule's `exclude`):
+    on a tree of 20,000 files, pathspec's per-pattern calls were most of the project phase."""
+
+    def __init__(self, patterns: Iterable[pathspec.Pattern]) -> None:
+        super().__init__(list(patterns))
+        self._any = _one_regex(self.patterns)
+
+    def match_file(self, file: str | os.PathLike[str], separators: Collection[str] | None = None) -> bool:
+        if self._any is None:
+            return super().match_file(file, separators)
+        return self._any.match(normalize_file(file, separators)) is not None
+
+
+def _one_regex(patterns: Sequence[pathspec.Pattern]) -> re.Pattern[str] | None:
+    """The patterns as one alternation, or None when that would not mean the same: a
+    negated pattern (`!keep.py`, where the last match decides), named groups, or mixed flags."""
+    active = [p for p in patterns if p.include is not None]
+    regexes = [p.regex for p in active if isinstance(p, RegexPattern) and p.include and p.regex is not None]
+    if not active or len(regexes) != len(active):
+        return None
+    flags = {r.flags for r in regexes}
+    if len(flags) != 1 or any("(?P" in r.pattern for r in regexes):
+        return None
+    return re.compile("|".join(f"(?:{r.pattern})" for r in regexes), flags.pop())
 
 
 @dataclass(frozen=True)
