@@ -136,7 +136,7 @@ class _Globs(pathspec.PathSpec[pathspec.Pattern]):
     def match_file(self, file: str | os.PathLike[str], separators: Collection[str] | None = None) -> bool:
         if self._any is None:
             return super().match_file(file, separators)
-        return self._any.match(normalize_file(file, separators)) is not None
+        return self._any.search(normalize_file(file, separators)) is not None
 
 
 def _one_regex(patterns: Sequence[pathspec.Pattern]) -> re.Pattern[str] | None:
