@@ -109,13 +109,18 @@ def precision(
     return {rule: Precision(rule, *counts) for rule, counts in sorted(tally.items())}
 
 
-def to_judge(findings: Iterable[Finding], package: str, version: str, judged: Iterable[Judgement]) -> list[str]:
-    """JSON lines for findings nobody has judged yet, verdict left empty for a person to fill."""
+def to_judge(
+    findings: Iterable[Finding], package: str, version: str, judged: Iterable[Judgement], root: str = ""
+) -> list[str]:
+    """JSON lines for findings nobody has judged yet, verdict and reason left empty for a
+    reviewer to fill. Each also carries what the reviewer reads: the finding's whole `message`
+    (where the other copies are, the advice) and `root`, the folder `path` is relative to.
+    Those two are dropped when the judged lines are kept (see load: unknown keys are ignored)."""
     known = {entry.key for entry in judged}
     lines = []
     for f in findings:
         if keys_of(f, package) & known:
             continue
-        entry = Judgement(f.rule, package, version, f.path, f.line, f.scope, "", f.message[:160], "evaluation")
-        lines.append(json.dumps(asdict(entry), ensure_ascii=False))
+        entry = Judgement(f.rule, package, version, f.path, f.line, f.scope, "", "", "evaluation")
+        lines.append(json.dumps({**asdict(entry), "message": f.message, "root": root}, ensure_ascii=False))
     return lines

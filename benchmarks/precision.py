@@ -7,8 +7,9 @@
 It also prints the precision per rule of the judged findings in benchmarks/judged/ (see
 benchmarks/judged.py): the `evaluation` sample only, drawn after the rule was last changed,
 never the `tuning` findings looked at while changing it. `--to-judge FILE` writes the sampled
-findings nobody has judged yet as JSON lines with an empty verdict, for a person to fill in
-and move into benchmarks/judged/.
+findings nobody has judged yet as JSON lines with an empty verdict and reason, each with the
+finding's whole `message` and the `root` folder its `path` is under, for a reviewer to fill in;
+the judged lines, without `message` and `root`, go into benchmarks/judged/.
 
 For each package (fetched from PyPI by benchmarks/realcode.py into a temporary folder) it
 runs one audit with the selected rules, then prints a table of finding counts per rule and
@@ -168,9 +169,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         for run in runs:
             version = DEFAULT_VERSIONS.get(run.package, "")
             for code in codes:
-                lines += to_judge(
-                    sample(run.findings[code], args.sample, args.seed, run.package, code), run.package, version, judged
-                )
+                found = sample(run.findings[code], args.sample, args.seed, run.package, code)
+                lines += to_judge(found, run.package, version, judged, str(run.root))
         args.to_judge.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         console.print(f"{len(lines)} findings to judge written to {args.to_judge}")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from benchmarks.judged import Judgement, load, precision, to_judge
 from benchmarks.precision import sample
 from ssot_audit.model import Finding, Severity, Span
@@ -66,5 +68,12 @@ def test_the_judged_data_in_the_repository_is_well_formed() -> None:
 
 
 def test_to_judge_skips_findings_already_judged() -> None:
-    lines = to_judge([_finding("a.py", "f"), _finding("z.py", "h")], "django", "5.2.19", [_judged("tp", "a.py", "f")])
+    lines = to_judge(
+        [_finding("a.py", "f"), _finding("z.py", "h")], "django", "5.2.19", [_judged("tp", "a.py", "f")], "/src/django"
+    )
     assert len(lines) == 1 and '"path": "z.py"' in lines[0] and '"verdict": ""' in lines[0]
+    # What a reviewer reads comes with it: the whole message and the folder the path is under.
+    entry = json.loads(lines[0])
+    assert (
+        entry["reason"] == "" and entry["root"] == "/src/django" and entry["message"] == _finding("z.py", "h").message
+    )
