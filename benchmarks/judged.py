@@ -17,7 +17,7 @@ lose the verdict; one that no audit reports any more is left out of the precisio
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -90,7 +90,7 @@ class Precision:
 
 
 def precision(
-    judged: Iterable[Judgement], findings: dict[str, Sequence[Finding]], sample: str = "evaluation"
+    judged: Iterable[Judgement], findings: Mapping[str, Sequence[Finding]], sample: str = "evaluation"
 ) -> dict[str, Precision]:
     """Per rule, the verdicts of `sample` that match a finding of today's audits (findings per package)."""
     today = {key for package, found in findings.items() for f in found for key in keys_of(f, package)}
