@@ -551,13 +551,12 @@ class DuplicateImplementation(ProjectRule[DuplicateImplementationOptions]):
                 if clone_sized(definition, options.min_statements, options.min_tokens):
                     members.append(Member(facts.path, facts.module, i, definition))
         self.checked = len(members)
-        modules = frozenset(facts.module for facts in project.files)
         index = CloneIndex(
             files,
             members,
             memo=project.memo,
             keys=project.file_keys,
-            modules=modules,
+            modules=project.by_module.keys(),
             alternatives=project.alternatives,
         )
 

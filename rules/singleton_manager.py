@@ -1505,20 +1505,25 @@ class _Judge:
         self._state[qualname] = reason
         return reason
 
-    def importers(self, module: str, instance: InstanceDraft, aliases: Iterable[tuple[str, str]]) -> set[str]:
-        """Other modules that import the instance, directly, through re-exports or through a
-        module global bound to one of its attributes, or that it is installed into."""
-        names = {*instance.names, *(alias for name, alias in aliases if name in instance.names)}
-        pending = [f"{module}.{name}" for name in sorted(names)] + list(instance.installs)
-        found = {address.rsplit(".", 1)[0] for address in instance.installs}
+    def addresses(self, first: Iterable[str]) -> Iterator[str]:
+        """The addresses given (`pkg.mod.name`), then every address re-exporting one of them."""
+        pending = list(first)
         seen = set(pending)
         while pending:
             address = pending.pop()
-            found |= self.users.get(address, set())
+            yield address
             for again in self.rebound.get(address, ()):
                 if again not in seen:
                     seen.add(again)
                     pending.append(again)
+
+    def importers(self, module: str, instance: InstanceDraft, aliases: Iterable[tuple[str, str]]) -> set[str]:
+        """Other modules that import the instance, directly, through re-exports or through a
+        module global bound to one of its attributes, or that it is installed into."""
+        names = {*instance.names, *(alias for name, alias in aliases if name in instance.names)}
+        found = {address.rsplit(".", 1)[0] for address in instance.installs}
+        for address in self.addresses([*(f"{module}.{name}" for name in sorted(names)), *instance.installs]):
+            found |= self.users.get(address, set())
         return found - {module}
 
     def in_top_level_api(self, module: str, names: Iterable[str]) -> bool:
@@ -1527,17 +1532,10 @@ class _Judge:
         `pint.application_registry`): a library's documented global, there by design. A private
         one (urllib3's `_DEFAULT_POOL` behind `urllib3.request()`) and sub-packages' globals
         (`django.conf.settings`, `django.db.connections`) are judged as any other."""
-        pending = [f"{module}.{name}" for name in names]
-        seen = set(pending)
-        while pending:
-            address = pending.pop()
+        for address in self.addresses(f"{module}.{name}" for name in names):
             package, _, name = address.rpartition(".")
             if package in self.top_packages and not name.startswith("_"):
                 return True
-            for again in self.rebound.get(address, ()):
-                if again not in seen:
-                    seen.add(again)
-                    pending.append(again)
         return False
 
     def _instance_message(self, module: str, instance: Instance, aliases: Iterable[tuple[str, str]]) -> str | None:
